@@ -1,0 +1,60 @@
+# Haven's entry points. The two set-up commands are `make run` and `make test`; each installs
+# what it needs (scripts/bootstrap.sh: Debian packages, npm packages from package-lock.json).
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+SHARED ?= $(abspath ../shared)
+HAVEN := build/release/cli/haven
+
+.PHONY: run test deps test-deps build release dev asan unit unit-asan eval bench fuzz format layering clean
+
+run: deps release
+	$(HAVEN) chat
+
+test: test-deps dev asan layering
+	ctest --preset dev
+	ctest --preset asan
+	@$(MAKE) --no-print-directory eval-smoke
+
+deps:
+	@scripts/bootstrap.sh
+
+test-deps:
+	@scripts/bootstrap.sh --test
+	@[ -d node_modules/vader-sentiment ] || npm ci --no-audit --no-fund --loglevel=error
+
+release:
+	@cmake --preset release >/dev/null
+	cmake --build --preset release -j$(JOBS) --target haven
+
+dev:
+	@cmake --preset dev >/dev/null
+	cmake --build --preset dev -j$(JOBS)
+
+asan:
+	@cmake --preset asan >/dev/null
+	cmake --build --preset asan -j$(JOBS)
+
+# The shared evaluation scripts on the dev build (they need ../shared; skipped without it).
+eval-smoke:
+	@scripts/eval.sh --smoke build/dev/cli/haven
+
+eval: dev
+	@scripts/eval.sh build/dev/cli/haven
+
+bench: release
+	cmake --build --preset release -j$(JOBS) --target bench_analyze
+	build/release/bench/bench_analyze
+
+fuzz:
+	@cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j$(JOBS)
+	scripts/fuzz.sh build/fuzz 60
+
+layering:
+	@scripts/check_layering.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build

@@ -1,0 +1,156 @@
+// Per-stage cost of `haven analyze`, with p50/p99 microseconds per message over a corpus of
+// chat-style messages (the project's own labelled cases in tests/data), and each stage's ratio to
+// a baseline measured in the same run: copying and lower-casing the same bytes, the least any
+// text stage can do.
+//
+//   build/release/bench/bench_analyze [--benchmark_filter=Risk]
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "nlp/analyzer.h"
+
+namespace {
+
+using haven::nlp::Analyzer;
+using haven::nlp::NormalizedText;
+
+const std::vector<std::string>& Corpus() {
+  static const std::vector<std::string> corpus = [] {
+    std::vector<std::string> texts;
+    for (const char* file : {"risk_cases.jsonl", "risk_dev.jsonl", "intent_cases.jsonl"}) {
+      std::ifstream in(std::string(HAVEN_SOURCE_DATA_DIR) + "/../tests/data/" + file);
+      std::string line;
+      while (std::getline(in, line)) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_object() && j.contains("text") && j["text"].is_string()) {
+          texts.push_back(j["text"].get<std::string>());
+        }
+      }
+    }
+    if (texts.empty()) {
+      texts = {"i can't sleep again and work is killing me", "I just want it all to stop",
+               "thank you so much, that really helped :)", "my mum keeps yelling at me"};
+    }
+    return texts;
+  }();
+  return corpus;
+}
+
+const Analyzer& SharedAnalyzer() {
+  static const std::unique_ptr<Analyzer> a = [] {
+    auto loaded = Analyzer::Load(HAVEN_SOURCE_DATA_DIR);
+    if (!loaded.ok()) std::abort();
+    return std::move(loaded).value();
+  }();
+  return *a;
+}
+
+const std::vector<NormalizedText>& Normalized() {
+  static const std::vector<NormalizedText> n = [] {
+    std::vector<NormalizedText> out;
+    for (const auto& t : Corpus()) out.push_back(SharedAnalyzer().normalizer().Normalize(t));
+    return out;
+  }();
+  return n;
+}
+
+// Runs `fn(i)` over the corpus and reports p50/p99 per message in microseconds.
+template <typename Fn>
+void PerMessage(benchmark::State& state, Fn fn) {
+  const size_t n = Corpus().size();
+  std::vector<double> us;
+  us.reserve(n * 4);
+  size_t i = 0;
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    fn(i % n);
+    auto t1 = std::chrono::steady_clock::now();
+    if (us.size() < 200000) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    ++i;
+  }
+  std::sort(us.begin(), us.end());
+  if (!us.empty()) {
+    state.counters["p50_us"] = us[us.size() / 2];
+    state.counters["p99_us"] = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(i));
+}
+
+void BM_Baseline_LowercaseCopy(benchmark::State& state) {
+  PerMessage(state, [](size_t i) {
+    std::string s = Corpus()[i];
+    for (char& c : s) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    benchmark::DoNotOptimize(s.data());
+  });
+}
+BENCHMARK(BM_Baseline_LowercaseCopy);
+
+void BM_Normalize(benchmark::State& state) {
+  const auto& n = SharedAnalyzer().normalizer();
+  PerMessage(state, [&](size_t i) { benchmark::DoNotOptimize(n.Normalize(Corpus()[i])); });
+}
+BENCHMARK(BM_Normalize);
+
+#define HAVEN_STAGE_BENCH(NAME, EXPR)                                          \
+  void BM_##NAME(benchmark::State& state) {                                    \
+    const auto& a = SharedAnalyzer();                                          \
+    (void)a;                                                                   \
+    PerMessage(state, [&](size_t i) {                                          \
+      const NormalizedText& text = Normalized()[i];                            \
+      benchmark::DoNotOptimize(EXPR);                                          \
+    });                                                                        \
+  }                                                                            \
+  BENCHMARK(BM_##NAME)
+
+HAVEN_STAGE_BENCH(Sentiment, a.sentiment_stage().Score(text));
+HAVEN_STAGE_BENCH(Emotions, a.emotions_stage().Classify(text));
+HAVEN_STAGE_BENCH(Risk, a.risk_stage().Assess(text));
+HAVEN_STAGE_BENCH(Topics, a.topics_stage().Detect(text));
+HAVEN_STAGE_BENCH(Pii, a.pii_stage().Find(text));
+
+void BM_AnalyzeAll(benchmark::State& state) {
+  PerMessage(state, [](size_t i) { benchmark::DoNotOptimize(SharedAnalyzer().Analyze(Corpus()[i])); });
+}
+BENCHMARK(BM_AnalyzeAll);
+
+// Prints each stage's mean time as a multiple of the baseline's, after the table.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const auto& r : runs) {
+      double t = r.GetAdjustedRealTime();
+      if (r.benchmark_name().find("Baseline") != std::string::npos) baseline_ = t;
+      results_.emplace_back(r.benchmark_name(), t);
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    if (baseline_ <= 0) return;
+    std::printf("\nratio to baseline (copy + lowercase of the same message), same run:\n");
+    for (const auto& [name, t] : results_) std::printf("  %-28s %8.1fx\n", name.c_str(), t / baseline_);
+  }
+
+ private:
+  double baseline_ = 0;
+  std::vector<std::pair<std::string, double>> results_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  std::printf("corpus: %zu messages\n", Corpus().size());
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,105 @@
+#include "cli/jsonl.h"
+
+#include <cstring>
+#include <exception>
+#include <string>
+
+namespace haven::cli {
+
+bool LineReader::Next(std::string* line, bool* too_long) {
+  line->clear();
+  *too_long = false;
+  bool any = false;
+  for (;;) {
+    if (pos_ == len_) {
+      if (eof_) break;
+      len_ = std::fread(buf_.data(), 1, buf_.size(), in_);
+      pos_ = 0;
+      if (len_ == 0) {
+        eof_ = true;
+        break;
+      }
+    }
+    any = true;
+    const char* start = buf_.data() + pos_;
+    size_t avail = len_ - pos_;
+    const void* nl = std::memchr(start, '\n', avail);
+    size_t n = nl != nullptr ? static_cast<size_t>(static_cast<const char*>(nl) - start) : avail;
+    if (!*too_long) {
+      if (line->size() + n > max_line_) {
+        *too_long = true;
+        line->clear();
+        line->shrink_to_fit();
+      } else {
+        line->append(start, n);
+      }
+    }
+    pos_ += n;
+    if (nl != nullptr) {
+      ++pos_;
+      break;
+    }
+  }
+  if (!any) return false;
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  return true;
+}
+
+StatusOr<std::string> RequireString(const nlohmann::json& request, const char* field) {
+  auto it = request.find(field);
+  if (it == request.end()) return InvalidArgument(std::string("missing field \"") + field + "\"");
+  if (!it->is_string()) {
+    return InvalidArgument(std::string("field \"") + field + "\" must be a string");
+  }
+  return it->get<std::string>();
+}
+
+JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHandler& handler) {
+  nlohmann::ordered_json answer;
+  answer["id"] = nullptr;
+  auto fail = [&answer](const std::string& message) {
+    answer["error"] = message;
+    return JsonlAnswer{answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), true};
+  };
+  if (too_long) return fail("line too long");
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return fail("empty line");
+  nlohmann::json request;
+  try {
+    request = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    // The library's message quotes the input; report only the position.
+    return fail("malformed JSON at byte " + std::to_string(e.byte));
+  } catch (const std::exception&) {
+    return fail("malformed JSON");
+  }
+  if (!request.is_object()) return fail("each line must be a JSON object");
+  if (auto id = request.find("id"); id != request.end()) {
+    if (id->is_string() || id->is_number()) answer["id"] = *id;
+  }
+  StatusOr<nlohmann::ordered_json> result = InvalidArgument("internal error");
+  try {
+    result = handler(request);
+  } catch (const std::exception&) {
+    return fail("internal error");
+  }
+  if (!result.ok()) return fail(result.status().message());
+  for (auto& [key, value] : result->items()) answer[key] = std::move(value);
+  return {answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false};
+}
+
+size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler) {
+  LineReader reader(in, max_line);
+  std::string line;
+  bool too_long = false;
+  size_t errors = 0;
+  while (reader.Next(&line, &too_long)) {
+    JsonlAnswer answer = ProcessJsonlLine(line, too_long, handler);
+    if (answer.error) ++errors;
+    answer.line += '\n';
+    std::fwrite(answer.line.data(), 1, answer.line.size(), out);
+  }
+  std::fflush(out);
+  return errors;
+}
+
+}  // namespace haven::cli

@@ -1,0 +1,56 @@
+// JSON Lines processing for the `--jsonl` modes (shared/eval/CONTRACT.md): one answer line per
+// input line, in order; a line that cannot be processed yields {"id": ..., "error": "..."} and
+// processing continues. Untrusted bytes: any input gives an answer, never a crash or a hang.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace haven::cli {
+
+// Reads lines of at most `max_line` bytes from a FILE*, without ever holding more than that:
+// a longer line is skipped to its end and reported as too long.
+class LineReader {
+ public:
+  LineReader(std::FILE* in, size_t max_line) : in_(in), max_line_(max_line), buf_(1 << 16) {}
+
+  // Next line without its "\n" (and "\r"). Returns false at end of input. *too_long is set when
+  // the line exceeded max_line (the line is then empty and was discarded).
+  bool Next(std::string* line, bool* too_long);
+
+ private:
+  std::FILE* in_;
+  size_t max_line_;
+  std::vector<char> buf_;
+  size_t pos_ = 0;
+  size_t len_ = 0;
+  bool eof_ = false;
+};
+
+// The answer to one request object: the fields to add after "id", or an error Status whose
+// message (never containing user text) becomes the "error" field.
+using JsonlHandler = std::function<StatusOr<nlohmann::ordered_json>(const nlohmann::json& request)>;
+
+struct JsonlAnswer {
+  std::string line;  // the answer, without "\n"
+  bool error = false;
+};
+
+// Parses one input line and produces its answer line. Blank lines yield an error answer too,
+// so the output always has one line per input line.
+JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHandler& handler);
+
+// Runs the whole stream. Returns the number of lines answered with an error.
+size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler);
+
+// Reads request["text"] as a string; error when absent or not a string.
+StatusOr<std::string> RequireString(const nlohmann::json& request, const char* field);
+
+}  // namespace haven::cli

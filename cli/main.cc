@@ -1,0 +1,136 @@
+// haven: the one binary. main only parses the command line and wires concrete pieces together;
+// every subcommand's logic lives in a library with its own tests.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "cli/analyze_report.h"
+#include "cli/chat_preview.h"
+#include "cli/jsonl.h"
+#include "core/paths.h"
+#include "nlp/analysis_json.h"
+#include "nlp/analyzer.h"
+#include "nlp/emotions.h"
+
+namespace {
+
+constexpr size_t kMaxLine = 8u << 20;  // 8 MiB per JSONL line; longer lines get an error answer
+
+std::string ResolveDataDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  return haven::FindDataDir();
+}
+
+std::unique_ptr<haven::nlp::Analyzer> LoadAnalyzerOrDie(const std::string& data_dir) {
+  if (data_dir.empty()) {
+    std::fprintf(stderr, "haven: cannot find the data directory (set HAVEN_DATA_DIR or --data-dir)\n");
+    std::exit(2);
+  }
+  auto analyzer = haven::nlp::Analyzer::Load(data_dir);
+  if (!analyzer.ok()) {
+    std::fprintf(stderr, "haven: %s\n", analyzer.status().message().c_str());
+    std::exit(2);
+  }
+  return std::move(analyzer).value();
+}
+
+int RunAnalyze(const std::string& data_dir, bool jsonl, bool json, bool redacted,
+               const std::string& text) {
+  auto analyzer = LoadAnalyzerOrDie(data_dir);
+  if (jsonl) {
+    haven::cli::RunJsonl(stdin, stdout, kMaxLine,
+                         [&](const nlohmann::json& req) -> haven::StatusOr<nlohmann::ordered_json> {
+                           auto t = haven::cli::RequireString(req, "text");
+                           if (!t.ok()) return t.status();
+                           return haven::nlp::AnalysisToJson(analyzer->Analyze(*t), redacted);
+                         });
+    return 0;
+  }
+  haven::nlp::Analysis a = analyzer->Analyze(text);
+  if (json) {
+    std::cout << haven::nlp::AnalysisToJson(a, redacted).dump(2) << "\n";
+  } else {
+    std::string shown = a.repaired_utf8 ? analyzer->normalizer().Normalize(text).text : text;
+    std::cout << haven::cli::FormatReport(shown, a);
+  }
+  return 0;
+}
+
+int RunPrepEmotions(const std::string& data_dir) {
+  haven::nlp::Normalizer normalizer;
+  if (!data_dir.empty()) {
+    auto loaded = haven::nlp::Normalizer::Load(data_dir);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "haven: %s\n", loaded.status().message().c_str());
+      return 2;
+    }
+    normalizer = std::move(loaded).value();
+  }
+  haven::cli::LineReader reader(stdin, kMaxLine);
+  std::string line;
+  bool too_long;
+  while (reader.Next(&line, &too_long)) {
+    std::string features = haven::nlp::EmotionFeatures(normalizer.Normalize(line));
+    std::fwrite(features.data(), 1, features.size(), stdout);
+    std::fputc('\n', stdout);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Haven: mental-health support by chat, where an AI listens first and people stay in "
+      "charge.\nEach subcommand explains itself with --help."};
+  app.set_version_flag("--version", std::string("haven 0.1.0"));
+  app.require_subcommand(1);
+  std::string data_dir;
+  app.add_option("--data-dir", data_dir,
+                 "Shipped data (lexicons, models); default: $HAVEN_DATA_DIR or beside the binary");
+
+  auto* analyze = app.add_subcommand(
+      "analyze",
+      "Read one message the way a listener would: sentiment, emotions, risk of suicide and "
+      "self-harm, intent, topics and personal identifiers.\n"
+      "  haven analyze \"text\"          a readable report\n"
+      "  haven analyze --json \"text\"   the same as JSON\n"
+      "  haven analyze --jsonl         JSON Lines on stdin -> one answer per line on stdout "
+      "(shared/eval/CONTRACT.md)");
+  bool jsonl = false, json = false, redacted = false;
+  std::string text;
+  analyze->add_flag("--jsonl", jsonl, "Read {\"id\",\"text\"} lines on stdin");
+  analyze->add_flag("--json", json, "Print the analysis of TEXT as JSON");
+  analyze->add_flag("--redacted", redacted, "Include the text with identifiers replaced");
+  analyze->add_option("text", text, "The message to analyse");
+
+  auto* prep = app.add_subcommand(
+      "prep", "Print the exact model input for each line of stdin (used by the training scripts)");
+  auto* prep_emotions = prep->add_subcommand("emotions", "fastText input for the emotion model");
+  prep->require_subcommand(1);
+
+  auto* chat = app.add_subcommand(
+      "chat",
+      "Talk to Haven in the terminal. Until the reply engine lands (issue 3) this is a listening "
+      "preview: it shows how Haven reads each message and always shows crisis help when risk "
+      "appears.");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (analyze->parsed()) {
+    if (!jsonl && text.empty() && analyze->count("text") == 0) {
+      std::fprintf(stderr, "haven analyze: give a TEXT or --jsonl (see --help)\n");
+      return 2;
+    }
+    return RunAnalyze(ResolveDataDir(data_dir), jsonl, json, redacted, text);
+  }
+  if (prep_emotions->parsed()) return RunPrepEmotions(ResolveDataDir(data_dir));
+  if (chat->parsed()) {
+    auto analyzer = LoadAnalyzerOrDie(ResolveDataDir(data_dir));
+    return haven::cli::RunChatPreview(*analyzer, std::cin, std::cout);
+  }
+  return 0;
+}

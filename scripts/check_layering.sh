@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Holds the layering line of STYLE.md: a lower layer never includes a higher one.
+# Order (low -> high): core < nlp < safety < reply < storage < chat < server < learn < cli.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+layers=(core nlp safety reply storage chat server learn)
+status=0
+for ((i = 0; i < ${#layers[@]}; i++)); do
+  dir="src/${layers[$i]}"
+  [[ -d $dir ]] || continue
+  for ((j = i + 1; j < ${#layers[@]}; j++)); do
+    if grep -rnE "#include \"${layers[$j]}/" "$dir" 2>/dev/null; then
+      echo "layering: src/${layers[$i]} must not include ${layers[$j]}/" >&2
+      status=1
+    fi
+  done
+  if grep -rnE '#include "cli/' "$dir" 2>/dev/null; then
+    echo "layering: $dir must not include cli/" >&2
+    status=1
+  fi
+done
+[[ $status -eq 0 ]] && echo "layering: ok"
+exit $status

@@ -1,0 +1,52 @@
+#include "nlp/analyzer.h"
+
+#include <utility>
+
+namespace haven::nlp {
+
+Analyzer::Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDetector r,
+                   IntentClassifier i, TopicDetector t, PiiDetector p)
+    : normalizer_(std::move(n)),
+      sentiment_(std::move(s)),
+      emotions_(std::move(e)),
+      risk_(std::move(r)),
+      intent_(std::move(i)),
+      topics_(std::move(t)),
+      pii_(std::move(p)) {}
+
+StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir) {
+  auto normalizer = Normalizer::Load(data_dir);
+  if (!normalizer.ok()) return normalizer.status();
+  auto sentiment = SentimentScorer::Load(data_dir);
+  if (!sentiment.ok()) return sentiment.status();
+  auto emotions = EmotionClassifier::Load(data_dir);
+  if (!emotions.ok()) return emotions.status();
+  auto risk = RiskDetector::Create();
+  if (!risk.ok()) return risk.status();
+  auto intent = IntentClassifier::Create();
+  if (!intent.ok()) return intent.status();
+  auto topics = TopicDetector::Create();
+  if (!topics.ok()) return topics.status();
+  auto pii = PiiDetector::Create();
+  if (!pii.ok()) return pii.status();
+  return std::unique_ptr<Analyzer>(new Analyzer(
+      std::move(normalizer).value(), std::move(sentiment).value(), std::move(emotions).value(),
+      std::move(risk).value(), std::move(intent).value(), std::move(topics).value(),
+      std::move(pii).value()));
+}
+
+Analysis Analyzer::Analyze(std::string_view text) const {
+  NormalizedText norm = normalizer_.Normalize(text);
+  Analysis a;
+  a.repaired_utf8 = norm.repaired;
+  a.sentiment = sentiment_.Score(norm);
+  a.emotions = emotions_.Classify(norm);
+  a.risk = risk_.Assess(norm);
+  a.intent = intent_.Classify(norm, a.risk, a.sentiment);
+  a.topics = topics_.Detect(norm);
+  a.pii = pii_.Find(norm);
+  a.redacted = Redact(norm.text, a.pii);
+  return a;
+}
+
+}  // namespace haven::nlp

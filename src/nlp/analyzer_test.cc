@@ -1,0 +1,82 @@
+#include "nlp/analyzer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "nlp/analysis_json.h"
+
+namespace haven::nlp {
+namespace {
+
+const Analyzer& Shared() {
+  static const std::unique_ptr<Analyzer> a = [] {
+    auto loaded = Analyzer::Load(HAVEN_SOURCE_DATA_DIR);
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.status().message();
+      std::abort();
+    }
+    return std::move(loaded).value();
+  }();
+  return *a;
+}
+
+TEST(AnalyzerTest, LoadFailsClearlyWithoutData) {
+  auto a = Analyzer::Load("/nonexistent-haven-data");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("/nonexistent-haven-data"), std::string::npos);
+}
+
+TEST(AnalyzerTest, ContractInvariantsHold) {
+  for (std::string_view text : {"", "hello", "I feel awful and nobody cares", "😂😂😂",
+                                "my email is sam@example.com", "\xff\xfe broken"}) {
+    Analysis a = Shared().Analyze(text);
+    EXPECT_GE(a.sentiment.compound, -1.0);
+    EXPECT_LE(a.sentiment.compound, 1.0);
+    EXPECT_NEAR(a.sentiment.pos + a.sentiment.neu + a.sentiment.neg, 1.0, 1e-6);
+    EXPECT_FALSE(a.emotions.labels.empty());
+    for (float s : a.emotions.scores) {
+      EXPECT_GE(s, 0.0f);
+      EXPECT_LE(s, 1.0f);
+    }
+    EXPECT_GE(a.risk.score, 0.0);
+    EXPECT_LE(a.risk.score, 1.0);
+  }
+}
+
+TEST(AnalyzerTest, JsonHasEveryContractField) {
+  auto j = AnalysisToJson(Shared().Analyze("I want to talk to a real person"));
+  for (const char* key : {"sentiment", "emotions", "risk", "intent", "topics", "pii"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["emotions"]["scores"].size(), static_cast<size_t>(kNumEmotions));
+  EXPECT_TRUE(j["risk"]["level"].is_string());
+  EXPECT_FALSE(j.contains("redacted"));
+  EXPECT_TRUE(AnalysisToJson(Shared().Analyze("x"), true).contains("redacted"));
+}
+
+TEST(AnalyzerTest, ThreadSafeAndDeterministic) {
+  const std::vector<std::string> texts = {
+      "i can't do this anymore", "thank you so much!!", "my boss yelled at me again",
+      "I'm so happy today :)", "call me on 07700 900123"};
+  std::vector<std::string> expected;
+  for (const auto& t : texts) expected.push_back(AnalysisToJson(Shared().Analyze(t)).dump());
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      for (int round = 0; round < 50; ++round) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          if (AnalysisToJson(Shared().Analyze(texts[i])).dump() != expected[i]) ++mismatches[static_cast<size_t>(k)];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+}  // namespace
+}  // namespace haven::nlp
