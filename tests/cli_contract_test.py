@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""The `haven` binary end to end: the JSONL contract under bad input (shared/eval/CONTRACT.md).
+
+Runs the real binary as a subprocess. Standard library only.
+  python3 tests/cli_contract_test.py path/to/haven
+"""
+import json
+import subprocess
+import sys
+import unittest
+
+HAVEN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/dev/cli/haven"
+
+
+def run(payload: bytes, *args, timeout=120):
+    proc = subprocess.run([HAVEN, "analyze", "--jsonl", *args], input=payload,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    return proc
+
+
+class JsonlContract(unittest.TestCase):
+    def test_one_answer_per_line_in_order_with_every_field(self):
+        lines = [{"id": f"m{i}", "text": t} for i, t in enumerate(
+            ["hello", "i want to die", "thank you 😊", "", "my email is a@b.co", "👨‍👩‍👧‍👦"])]
+        out = run("".join(json.dumps(l) + "\n" for l in lines).encode())
+        self.assertEqual(out.returncode, 0)
+        answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
+        self.assertEqual([a["id"] for a in answers], [l["id"] for l in lines])
+        for a in answers:
+            for key in ("sentiment", "emotions", "risk", "intent", "topics", "pii"):
+                self.assertIn(key, a)
+            s = a["sentiment"]
+            self.assertAlmostEqual(s["pos"] + s["neu"] + s["neg"], 1.0, places=3)
+            self.assertEqual(len(a["emotions"]["scores"]), 28)
+            self.assertTrue(a["emotions"]["labels"])
+            self.assertIn(a["risk"]["level"], ["none", "low", "moderate", "high", "imminent"])
+
+    def test_bad_lines_get_errors_and_processing_continues(self):
+        bad = [
+            b'{"id":"a","text":"fine"}',
+            b'{"id":"b","text":"broken',                  # malformed JSON
+            b'{"id":"c","text":"\xff\xfe"}',             # invalid UTF-8 inside JSON
+            b'',                                          # empty line
+            b'\x00\x01\x02',                              # control bytes
+            b'[1,2,3]',                                   # not an object
+            b'{"id":"d"}',                                # no text
+            b'{"id":"e","text":"\\u0000nul \\u202e bidi \\u200b zw"}',
+            b'{"id":"f","text":"ok"}',
+        ]
+        out = run(b"\n".join(bad) + b"\n")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
+        self.assertEqual(len(answers), len(bad))
+        self.assertIn("sentiment", answers[0])
+        for i in (1, 2, 3, 4, 5, 6):
+            self.assertIn("error", answers[i], i)
+        self.assertEqual(answers[1]["error"].split(" at ")[0], "malformed JSON")
+        self.assertIn("sentiment", answers[7])
+        self.assertEqual(answers[8]["id"], "f")
+        self.assertNotIn(b"broken", out.stdout, "errors never quote the input")
+
+    def test_megabyte_line(self):
+        text = ("i feel so alone " * 70000)[:1_000_000]
+        out = run((json.dumps({"id": "big", "text": text}) + "\n" +
+                   json.dumps({"id": "next", "text": "hi"}) + "\n").encode())
+        self.assertEqual(out.returncode, 0)
+        answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
+        self.assertEqual([a["id"] for a in answers], ["big", "next"])
+        self.assertIn("risk", answers[0])
+
+    def test_no_trailing_newline_and_crlf(self):
+        out = run(b'{"id":1,"text":"a"}\r\n{"id":2,"text":"b"}')
+        answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
+        self.assertEqual([a["id"] for a in answers], [1, 2])
+
+    def test_readable_report_accepts_any_bytes(self):
+        proc = subprocess.run([HAVEN, "analyze", b"caf\xc3 \xff I can't go on"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(b"Risk", proc.stdout)
+        self.assertIn(b"invalid UTF-8", proc.stdout)
+
+    def test_help_explains_each_subcommand(self):
+        proc = subprocess.run([HAVEN, "--help"], stdout=subprocess.PIPE, timeout=30)
+        for sub in (b"analyze", b"chat", b"prep"):
+            self.assertIn(sub, proc.stdout)
+
+    def test_missing_data_dir_is_a_clear_error(self):
+        proc = subprocess.run([HAVEN, "--data-dir", "/nonexistent", "analyze", "hi"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(b"/nonexistent", proc.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)
