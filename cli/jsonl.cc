@@ -55,11 +55,11 @@ StatusOr<std::string> RequireString(const nlohmann::json& request, const char* f
 }
 
 JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHandler& handler) {
-  nlohmann::ordered_json answer;
-  answer["id"] = nullptr;
-  auto fail = [&answer](const std::string& message) {
+  std::string id = "null";
+  auto fail = [&id](const std::string& message) {
+    nlohmann::ordered_json answer;
     answer["error"] = message;
-    return JsonlAnswer{answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), true};
+    return JsonlAnswer{"{\"id\":" + id + "," + answer.dump().substr(1), true};
   };
   if (too_long) return fail("line too long");
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return fail("empty line");
@@ -73,18 +73,24 @@ JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHa
     return fail("malformed JSON");
   }
   if (!request.is_object()) return fail("each line must be a JSON object");
-  if (auto id = request.find("id"); id != request.end()) {
-    if (id->is_string() || id->is_number()) answer["id"] = *id;
+  if (auto it = request.find("id"); it != request.end() && (it->is_string() || it->is_number())) {
+    id = it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  StatusOr<nlohmann::ordered_json> result = InvalidArgument("internal error");
+  StatusOr<std::string> result = Internal("internal error");
   try {
     result = handler(request);
   } catch (const std::exception&) {
     return fail("internal error");
   }
   if (!result.ok()) return fail(result.status().message());
-  for (auto& [key, value] : result->items()) answer[key] = std::move(value);
-  return {answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false};
+  std::string out;
+  out.reserve(id.size() + result->size() + 8);
+  out += "{\"id\":";
+  out += id;
+  if (!result->empty()) out += ',';
+  out += *result;
+  out += '}';
+  return {std::move(out), false};
 }
 
 size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler) {

@@ -34,9 +34,10 @@ class LineReader {
   bool eof_ = false;
 };
 
-// The answer to one request object: the fields to add after "id", or an error Status whose
-// message (never containing user text) becomes the "error" field.
-using JsonlHandler = std::function<StatusOr<nlohmann::ordered_json>(const nlohmann::json& request)>;
+// The answer to one request object: the members to write after "id" as JSON text without the
+// enclosing braces (e.g. `"len":2`), or an error Status whose message (never containing user
+// text) becomes the "error" field.
+using JsonlHandler = std::function<StatusOr<std::string>(const nlohmann::json& request)>;
 
 struct JsonlAnswer {
   std::string line;  // the answer, without "\n"

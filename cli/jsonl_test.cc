@@ -8,15 +8,13 @@
 namespace haven::cli {
 namespace {
 
-StatusOr<nlohmann::ordered_json> Echo(const nlohmann::json& req) {
+StatusOr<std::string> Echo(const nlohmann::json& req) {
   auto t = RequireString(req, "text");
   if (!t.ok()) return t.status();
-  nlohmann::ordered_json out;
-  out["len"] = t->size();
-  return out;
+  return "\"len\":" + std::to_string(t->size());
 }
 
-std::string Run(const std::string& input, size_t max_line = 1 << 20) {
+std::string RunLines(const std::string& input, size_t max_line = 1 << 20) {
   std::FILE* in = fmemopen(const_cast<char*>(input.data()), input.size(), "r");
   char* buf = nullptr;
   size_t size = 0;
@@ -30,15 +28,15 @@ std::string Run(const std::string& input, size_t max_line = 1 << 20) {
 }
 
 TEST(JsonlTest, OneAnswerPerLineInOrder) {
-  EXPECT_EQ(Run("{\"id\":\"a\",\"text\":\"xy\"}\n{\"id\":2,\"text\":\"\"}\n"),
+  EXPECT_EQ(RunLines("{\"id\":\"a\",\"text\":\"xy\"}\n{\"id\":2,\"text\":\"\"}\n"),
             "{\"id\":\"a\",\"len\":2}\n{\"id\":2,\"len\":0}\n");
 }
 
 TEST(JsonlTest, MalformedLinesGetErrorsAndProcessingContinues) {
-  std::string out = Run("{\"id\":\"a\",\"text\":\"secret words\"\n[1,2]\n\n{\"id\":\"b\"}\n"
+  std::string out = RunLines("{\"id\":\"a\",\"text\":\"secret words\"\n[1,2]\n\n{\"id\":\"b\"}\n"
                         "{\"id\":\"c\",\"text\":5}\n{\"id\":\"d\",\"text\":\"ok\"}");
   EXPECT_EQ(out,
-            "{\"id\":null,\"error\":\"malformed JSON at byte 35\"}\n"
+            "{\"id\":null,\"error\":\"malformed JSON at byte 32\"}\n"
             "{\"id\":null,\"error\":\"each line must be a JSON object\"}\n"
             "{\"id\":null,\"error\":\"empty line\"}\n"
             "{\"id\":\"b\",\"error\":\"missing field \\\"text\\\"\"}\n"
@@ -48,31 +46,31 @@ TEST(JsonlTest, MalformedLinesGetErrorsAndProcessingContinues) {
 }
 
 TEST(JsonlTest, InvalidUtf8InJsonIsAnErrorLine) {
-  std::string out = Run("{\"id\":\"a\",\"text\":\"\xff\"}\n");
+  std::string out = RunLines("{\"id\":\"a\",\"text\":\"\xff\"}\n");
   EXPECT_NE(out.find("malformed JSON"), std::string::npos);
 }
 
 TEST(JsonlTest, CrlfAndNulBytes) {
   std::string in = "{\"id\":\"a\",\"text\":\"x\"}\r\n";
   in += std::string("{\"id\":\"b\",\"text\":\"a\0b\"}\n", 26);
-  std::string out = Run(in);
+  std::string out = RunLines(in);
   EXPECT_EQ(out.substr(0, out.find('\n')), "{\"id\":\"a\",\"len\":1}");
   EXPECT_NE(out.find("\"id\":null,\"error\""), std::string::npos);  // raw NUL is not valid JSON
 }
 
 TEST(JsonlTest, TooLongLinesAreSkippedNotBuffered) {
   std::string big = "{\"id\":\"big\",\"text\":\"" + std::string(5000, 'x') + "\"}\n";
-  std::string out = Run(big + "{\"id\":\"n\",\"text\":\"ok\"}\n", 1000);
+  std::string out = RunLines(big + "{\"id\":\"n\",\"text\":\"ok\"}\n", 1000);
   EXPECT_EQ(out, "{\"id\":null,\"error\":\"line too long\"}\n{\"id\":\"n\",\"len\":2}\n");
 }
 
 TEST(JsonlTest, MegabyteLineWithinLimitWorks) {
   std::string big = "{\"id\":\"big\",\"text\":\"" + std::string(1 << 20, 'x') + "\"}";
-  EXPECT_EQ(Run(big, 2 << 20), "{\"id\":\"big\",\"len\":1048576}\n");
+  EXPECT_EQ(RunLines(big, 2 << 20), "{\"id\":\"big\",\"len\":1048576}\n");
 }
 
 TEST(JsonlTest, LastLineWithoutNewline) {
-  EXPECT_EQ(Run("{\"id\":1,\"text\":\"a\"}"), "{\"id\":1,\"len\":1}\n");
+  EXPECT_EQ(RunLines("{\"id\":1,\"text\":\"a\"}"), "{\"id\":1,\"len\":1}\n");
 }
 
 }  // namespace

@@ -42,10 +42,13 @@ int RunAnalyze(const std::string& data_dir, bool jsonl, bool json, bool redacted
   auto analyzer = LoadAnalyzerOrDie(data_dir);
   if (jsonl) {
     haven::cli::RunJsonl(stdin, stdout, kMaxLine,
-                         [&](const nlohmann::json& req) -> haven::StatusOr<nlohmann::ordered_json> {
+                         [&](const nlohmann::json& req) -> haven::StatusOr<std::string> {
                            auto t = haven::cli::RequireString(req, "text");
                            if (!t.ok()) return t.status();
-                           return haven::nlp::AnalysisToJson(analyzer->Analyze(*t), redacted);
+                           std::string members;
+                           members.reserve(1024);
+                           haven::nlp::AppendAnalysisMembers(members, analyzer->Analyze(*t), redacted);
+                           return members;
                          });
     return 0;
   }

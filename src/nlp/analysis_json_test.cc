@@ -30,6 +30,38 @@ TEST(AnalysisJsonTest, ShapeFollowsContract) {
   EXPECT_EQ(j["pii"][0]["type"], "EMAIL");
 }
 
+TEST(AnalysisJsonTest, FastWriterEqualsDom) {
+  Analysis a;
+  a.sentiment = {0.123456, 0.5, 0.25, 0.25};
+  a.emotions.scores[0] = 0.00004f;
+  a.emotions.scores[3] = 1.0f;
+  a.emotions.labels = {3, 27};
+  a.risk.level = RiskLevel::kHigh;
+  a.risk.score = 0.9;
+  a.risk.categories = {RiskCategory::kSuicide, RiskCategory::kMedical};
+  a.risk.evidence = {{{1, 2}, "plan"}, {{3, 9}, "timeframe"}};
+  a.intent = {"crisis", 1.0};
+  a.topics = {{"work", 0.5, {{0, 4}, {5, 6}}}, {"sleep", 0.25, {}}};
+  a.pii = {{{0, 12}, PiiType::kEmail}};
+  a.redacted = "quote \" backslash \\ newline \n tab \t ctl \x01 é 😀";
+  a.repaired_utf8 = true;
+  for (bool redacted : {false, true}) {
+    std::string members;
+    AppendAnalysisMembers(members, a, redacted);
+    auto parsed = nlohmann::ordered_json::parse("{" + members + "}");
+    EXPECT_EQ(parsed, AnalysisToJson(a, redacted)) << members;
+  }
+}
+
+TEST(AnalysisJsonTest, StringEscaping) {
+  std::string out;
+  AppendJsonString(out, "a\"b\\c\n\x1f");
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u001f\"");
+  out.clear();
+  AppendJsonString(out, "\xff");
+  EXPECT_EQ(out, "\"\xEF\xBF\xBD\"");
+}
+
 TEST(AnalysisJsonTest, NonFiniteNumbersBecomeZero) {
   Analysis a;
   a.sentiment.compound = std::numeric_limits<double>::quiet_NaN();

@@ -17,10 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!a.ok()) std::abort();
     return std::move(a).value();
   }();
-  auto handler = [](const nlohmann::json& req) -> haven::StatusOr<nlohmann::ordered_json> {
+  auto handler = [](const nlohmann::json& req) -> haven::StatusOr<std::string> {
     auto t = haven::cli::RequireString(req, "text");
     if (!t.ok()) return t.status();
-    return haven::nlp::AnalysisToJson(analyzer->Analyze(*t));
+    std::string members;
+    haven::nlp::AppendAnalysisMembers(members, analyzer->Analyze(*t));
+    return members;
   };
   std::string_view line(reinterpret_cast<const char*>(data), size);
   if (line.find('\n') != std::string_view::npos) return 0;  // one line at a time
