@@ -85,6 +85,14 @@ class JsonlContract(unittest.TestCase):
         for sub in (b"analyze", b"chat", b"prep"):
             self.assertIn(sub, proc.stdout)
 
+    def test_chat_preview_discloses_ai_and_shows_crisis_help_on_risk(self):
+        proc = subprocess.run([HAVEN, "chat"], input=b"hello\ni want to kill myself\nquit\n",
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = proc.stdout.decode()
+        self.assertIn("I am an AI", out)
+        self.assertEqual(out.count("988"), 1, "crisis help once: for the risky message only")
+
     def test_missing_data_dir_is_a_clear_error(self):
         proc = subprocess.run([HAVEN, "--data-dir", "/nonexistent", "analyze", "hi"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
