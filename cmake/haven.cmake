@@ -6,6 +6,9 @@ function(haven_test name)
   endif()
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
+  if("haven_nlp" IN_LIST T_LIBS OR "haven_cli" IN_LIST T_LIBS)
+    target_link_libraries(${name} PRIVATE haven_nlp_embedded)
+  endif()
   target_compile_definitions(${name} PRIVATE
     HAVEN_SOURCE_DATA_DIR="${HAVEN_SOURCE_DATA_DIR}"
     HAVEN_SHARED_DIR="${HAVEN_SHARED_DIR}"
