@@ -24,6 +24,9 @@ class EmotionClassifier {
   // Loads the model and thresholds under `data_dir`/models/. Error when missing or malformed.
   static StatusOr<EmotionClassifier> Load(const std::string& data_dir);
 
+  // Scores: each label's one-vs-all probability in [0, 1] (sharp: many are near 0 or 1).
+  // Labels: every label whose score reaches its threshold, in kEmotionNames order; when none
+  // does, the single label with the highest score / threshold. Never empty, never fails.
   Emotions Classify(const NormalizedText& text) const;
 
  private:

@@ -1,0 +1,177 @@
+#include "nlp/emotions.h"
+
+#include <fasttext/fasttext.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace haven::nlp {
+namespace {
+
+// The bytes fastText's Dictionary::readWord splits words on.
+bool IsFastTextSeparator(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\0';
+}
+
+// A token as one fastText word: separators inside become '_' and a word never starts with the
+// label prefix, so a user's text can never inject a label into the training file.
+void AppendWord(std::string_view word, std::string* out) {
+  if (word.empty()) return;
+  if (!out->empty()) out->push_back(' ');
+  size_t begin = out->size();
+  for (char c : word) out->push_back(IsFastTextSeparator(c) ? '_' : c);
+  if (std::string_view(*out).substr(begin).starts_with("__label__")) (*out)[begin] = '-';
+}
+
+int EmotionIndex(std::string_view name) {
+  for (int i = 0; i < kNumEmotions; ++i) {
+    if (kEmotionNames[static_cast<size_t>(i)] == name) return i;
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::string EmotionFeatures(const NormalizedText& text) {
+  std::string out;
+  for (const Token& t : text.tokens) {
+    if (t.Has(kPunct) && t.repeat > 1) {
+      // "!!!" and "..." read differently from "!" and "."; one token marks the run.
+      AppendWord(t.norm + t.norm, &out);
+      continue;
+    }
+    AppendWord(t.norm, &out);
+  }
+  return out;
+}
+
+struct EmotionClassifier::Model {
+  fasttext::FastText fasttext;
+  std::vector<int> label_to_emotion;  // fastText label id -> index into kEmotionNames
+  std::array<float, kNumEmotions> thresholds{};
+};
+
+namespace {
+
+Status ReadThresholds(const std::string& path, std::array<float, kNumEmotions>* thresholds) {
+  std::ifstream in(path);
+  if (!in) return NotFound("emotion thresholds not found: " + path);
+  std::array<bool, kNumEmotions> seen{};
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos) {
+      return InvalidArgument(path + ":" + std::to_string(line_no) + ": expected label<TAB>value");
+    }
+    int index = EmotionIndex(std::string_view(line).substr(0, tab));
+    if (index < 0 || seen[static_cast<size_t>(index)]) {
+      return InvalidArgument(path + ":" + std::to_string(line_no) + ": unknown or repeated label");
+    }
+    float value = 0.0f;
+    try {
+      size_t used = 0;
+      std::string number = line.substr(tab + 1);
+      value = std::stof(number, &used);
+      if (used != number.size()) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      return InvalidArgument(path + ":" + std::to_string(line_no) + ": bad threshold");
+    }
+    if (!(value > 0.0f && value <= 1.0f)) {
+      return InvalidArgument(path + ":" + std::to_string(line_no) + ": threshold outside (0, 1]");
+    }
+    seen[static_cast<size_t>(index)] = true;
+    (*thresholds)[static_cast<size_t>(index)] = value;
+  }
+  if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
+    return InvalidArgument(path + ": needs a threshold for each of the 28 labels");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir) {
+  const std::string model_path = data_dir + "/models/emotions.ftz";
+  auto model = std::make_shared<Model>();
+  {
+    std::ifstream probe(model_path, std::ios::binary);
+    if (!probe) return NotFound("emotion model not found: " + model_path);
+  }
+  try {
+    model->fasttext.loadModel(model_path);
+  } catch (const std::exception&) {
+    return InvalidArgument("emotion model is not a readable fastText model: " + model_path);
+  }
+  if (model->fasttext.getArgs().model != fasttext::model_name::sup) {
+    return InvalidArgument("emotion model is not a supervised fastText model: " + model_path);
+  }
+  std::shared_ptr<const fasttext::Dictionary> dict = model->fasttext.getDictionary();
+  if (dict->nlabels() != kNumEmotions) {
+    return InvalidArgument("emotion model must have the 28 GoEmotions labels: " + model_path);
+  }
+  const std::string prefix = model->fasttext.getArgs().label;
+  std::array<bool, kNumEmotions> seen{};
+  for (int32_t id = 0; id < dict->nlabels(); ++id) {
+    std::string label = dict->getLabel(id);
+    int index = label.starts_with(prefix) ? EmotionIndex(label.substr(prefix.size())) : -1;
+    if (index < 0 || seen[static_cast<size_t>(index)]) {
+      return InvalidArgument("emotion model has an unknown or repeated label: " + model_path);
+    }
+    seen[static_cast<size_t>(index)] = true;
+    model->label_to_emotion.push_back(index);
+  }
+  if (Status s = ReadThresholds(data_dir + "/models/emotions.thresholds", &model->thresholds);
+      !s.ok()) {
+    return s;
+  }
+  EmotionClassifier classifier;
+  classifier.model_ = std::move(model);
+  return classifier;
+}
+
+// fastText 0.9.2: Dictionary::getLine and FastText::predict are const and keep their scratch
+// state (Model::State) on the stack of each call, so concurrent calls share only read-only data.
+Emotions EmotionClassifier::Classify(const NormalizedText& text) const {
+  Emotions e;
+  std::istringstream in(EmotionFeatures(text) + "\n");
+  std::vector<int32_t> words;
+  std::vector<int32_t> labels;
+  std::vector<std::pair<fasttext::real, int32_t>> predictions;
+  try {
+    model_->fasttext.getDictionary()->getLine(in, words, labels);
+    model_->fasttext.predict(/*k=*/-1, words, predictions, /*threshold=*/0.0);
+  } catch (const std::exception&) {
+    predictions.clear();
+  }
+  for (const auto& [log_prob, id] : predictions) {
+    if (id < 0 || static_cast<size_t>(id) >= model_->label_to_emotion.size()) continue;
+    float p = std::clamp(static_cast<float>(std::exp(log_prob)), 0.0f, 1.0f);
+    e.scores[static_cast<size_t>(model_->label_to_emotion[static_cast<size_t>(id)])] = p;
+  }
+  // Labels at or above their threshold; when none is, the one that comes closest (highest
+  // score / threshold, first in kEmotionNames order on a tie). With no scores at all: neutral.
+  int best = kNumEmotions - 1;
+  float best_ratio = 0.0f;
+  for (int i = 0; i < kNumEmotions; ++i) {
+    float score = e.scores[static_cast<size_t>(i)];
+    float threshold = model_->thresholds[static_cast<size_t>(i)];
+    if (score >= threshold) e.labels.push_back(i);
+    if (score / threshold > best_ratio) {
+      best_ratio = score / threshold;
+      best = i;
+    }
+  }
+  if (e.labels.empty()) e.labels.push_back(best);
+  return e;
+}
+
+}  // namespace haven::nlp
