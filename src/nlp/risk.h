@@ -6,6 +6,17 @@
 // handle denial, hypotheticals, quotes and lyrics, talk about the topic, third parties, the past,
 // and figurative speech. Also flags harm to others, abuse, medical emergencies and substances.
 // Immutable after Create; Assess is thread-safe (a scratch space per thread).
+//
+// Policy (the level is always the WRITER's own risk):
+//  - someone else at risk ("my friend wants to die") -> none + category third_party;
+//  - denial, hypotheticals, quotes/lyrics, talk about the topic, figurative phrases -> none;
+//    hyperbole with laughter and a trivial cause ("this exam makes me want to kms lol") -> none;
+//    laughter alone never lowers a stated wish to die below moderate;
+//  - past ideation, attempts or self-harm ("used to", "years ago", "clean for") -> low;
+//    a recent attempt ("last night") -> high;
+//  - between two readings the higher level wins ("i want to die" -> moderate);
+//  - abuse, harm to others, substance use and medical emergencies add categories only.
+// Assess never throws; on an internal Hyperscan failure it returns level none.
 #pragma once
 
 #include <memory>

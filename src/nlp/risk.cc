@@ -1,0 +1,980 @@
+// Risk of suicide and self-harm: one Hyperscan scan over the canonical text, then a rule layer.
+//
+// Policy (see also docs in risk.h and the report in tests/data/risk_dev.jsonl):
+//  - the level is the WRITER's own risk. Talk about someone else ("my friend wants to die") is
+//    level none with category third_party; so are second-person and impersonal questions.
+//  - denial ("i would never kill myself"), hypotheticals ("if i ever"), quotes/lyrics, talk about
+//    the topic ("essay on suicide prevention") and fixed figurative phrases ("to die for") are
+//    none. Hyperbole ("this exam makes me want to kms lol") is none when laughter or a
+//    hyperbole construction meets a trivial cause; laughter alone caps the level at moderate.
+//  - past ideation, past attempts and past self-harm are low ("used to", "years ago", "clean").
+//  - when two readings are possible the higher level wins (e.g. "i want to die" is moderate).
+#include "nlp/risk.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "nlp/risk_patterns.h"
+
+namespace haven::nlp {
+namespace {
+
+using risk_internal::Kind;
+using risk_internal::PatternDef;
+namespace rp = risk_internal;
+
+enum Mark : uint16_t {
+  kLaugh = 1 << 0,
+  kTrivial = 1 << 1,
+  kTopic = 1 << 2,
+  kPast = 1 << 3,
+  kRecovery = 1 << 4,
+  kPresentStrong = 1 << 5,
+  kPresentWeak = 1 << 6,
+  kImmediacy = 1 << 7,
+  kBenign = 1 << 8,
+  kLyrics = 1 << 9,
+  kCausal = 1 << 10,
+};
+
+uint16_t MarkOf(Kind k) {
+  switch (k) {
+    case Kind::kMarkLaugh:
+      return kLaugh;
+    case Kind::kMarkTrivial:
+      return kTrivial;
+    case Kind::kMarkTopic:
+      return kTopic;
+    case Kind::kMarkPast:
+      return kPast;
+    case Kind::kMarkRecovery:
+      return kRecovery;
+    case Kind::kMarkPresentStrong:
+      return kPresentStrong;
+    case Kind::kMarkPresentWeak:
+      return kPresentWeak;
+    case Kind::kMarkImmediacy:
+      return kImmediacy;
+    case Kind::kMarkBenign:
+      return kBenign;
+    case Kind::kMarkLyrics:
+      return kLyrics;
+    case Kind::kMarkCausal:
+      return kCausal;
+    default:
+      return 0;
+  }
+}
+
+bool In(std::string_view w, std::initializer_list<std::string_view> set) {
+  for (auto s : set) {
+    if (s == w) return true;
+  }
+  return false;
+}
+
+bool IsFirstPerson(std::string_view w) {
+  return In(w, {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "myself", "my", "mine", "we",
+                "we're", "us"});
+}
+
+bool IsKin(std::string_view w) {
+  return In(w,
+            {"friend",   "friends",  "bff",         "bestie",    "brother",   "sister",  "bro",
+             "sis",      "mom",      "mum",         "mother",    "dad",       "father",  "son",
+             "daughter", "kid",      "kids",        "child",     "cousin",    "aunt",    "uncle",
+             "grandma",  "grandpa",  "girlfriend",  "boyfriend", "wife",      "husband", "partner",
+             "ex",       "roommate", "classmate",   "coworker",  "colleague", "stepdad", "stepmom",
+             "niece",    "nephew",   "student",     "neighbour", "neighbor",  "cat",     "dog",
+             "pet",      "parents",  "teacher",     "boss",      "professor", "patient", "client",
+             "roomate",  "flatmate", "fiance",      "buddy",     "mate",      "sibling", "siblings",
+             "twin",     "stepson",  "stepdaughter"});
+}
+
+bool IsThirdPerson(std::string_view w) {
+  return In(w,
+            {"he",       "she",    "they",      "he's",     "she's",      "they're",  "him",
+             "her",      "them",   "his",       "hers",     "their",      "someone",  "somebody",
+             "people",   "person", "guy",       "girl",     "man",        "woman",    "boy",
+             "teen",     "teens",  "teenagers", "students", "character",  "user",     "he'd",
+             "she'd",    "he'll",  "she'll",    "they'll",  "they've",    "they'd",   "celebrity",
+             "actor",    "singer", "himself",   "herself",  "themselves", "friend's", "sister's",
+             "brother's"}) ||
+         IsKin(w);
+}
+
+bool IsSecondPerson(std::string_view w) {
+  return In(w, {"you", "you're", "your", "yourself", "y'all", "youre", "ya"});
+}
+
+bool IsNegator(std::string_view w) {
+  return In(w, {"not",   "never",   "don't", "doesn't", "didn't", "won't",  "wouldn't",
+                "isn't", "aren't",  "ain't", "wasn't",  "no",     "nor",    "dont",
+                "wont",  "wouldnt", "didnt", "doesnt",  "nah",    "neither"});
+}
+
+// Words that may sit between a negator and the negated risk verb ("i'm not going to ...").
+bool IsNegationGlue(std::string_view w) {
+  return In(w, {"i",         "i'm",        "im",        "am",          "going",     "to",
+                "ever",      "even",       "really",    "actually",    "want",      "wanna",
+                "be",        "would",      "will",      "that",        "i'd",       "planning",
+                "plan",      "try",        "trying",    "seriously",   "honestly",  "like",
+                "just",      "gon",        "feel",      "feeling",     "have",      "any",
+                "thoughts",  "of",         "about",     "think",       "thinking",  "do",
+                "anything",  "a",          "currently", "intend",      "intention", "intentions",
+                "plans",     "mean",       "so",        "tho",         "though",    "gonna",
+                "literally", "definitely", "and",       "or",          "wish",      "need",
+                "ready",     "at",         "all",       "considering", "consider",  "go",
+                "through",   "with",       "it",        "myself",      "self",      "anymore",
+                "suicidal",  "kill",       "hurt",      "harm",        "cut"});
+}
+
+bool IsVolition(std::string_view w) {
+  return In(w, {"want",      "wanna",       "wants",   "wanted",      "wanting",    "going",
+                "gonna",     "will",        "i'll",    "about",       "thinking",   "think",
+                "thought",   "thoughts",    "plan",    "planning",    "planned",    "decided",
+                "ready",     "urge",        "urges",   "need",        "should",     "could",
+                "might",     "tempted",     "wish",    "considering", "consider",   "contemplating",
+                "fantasize", "fantasizing", "dream",   "how",         "gotta",      "keep",
+                "imagine",   "imagining",   "try",     "trying",      "tried",      "maybe",
+                "ill",       "finna",       "thinkin", "researching", "researched", "looked",
+                "i'd",       "would",       "rather",  "just",        "easier",     "best"});
+}
+
+// Tokens right before "suicidal"/"suicide"/"self-harm" that make it a first-person statement
+// even in a sentence with topic words.
+bool IsDirectLead(std::string_view w) {
+  return In(w, {"feel",   "feeling", "felt",      "i'm",    "im",          "am",
+                "been",   "so",      "very",      "really", "getting",     "get",
+                "got",    "became",  "become",    "was",    "extremely",   "super",
+                "pretty", "always",  "currently", "kinda",  "quite",       "actively",
+                "i've",   "having",  "have",      "my",     "considering", "contemplating"});
+}
+
+struct RawMatch {
+  uint32_t id;
+  uint32_t from;
+  uint32_t to;
+};
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/,
+            void* ctx) {
+  auto* out = static_cast<std::vector<RawMatch>*>(ctx);
+  if (out->size() < 100000) {
+    out->push_back({id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+  }
+  return 0;
+}
+
+std::atomic<uint64_t> g_next_db_generation{1};
+
+// The scratch space of this thread, allocated (or grown) for `db` when needed.
+struct ThreadScratch {
+  hs_scratch_t* scratch = nullptr;
+  uint64_t generation = 0;
+  ThreadScratch() = default;
+  ThreadScratch(const ThreadScratch&) = delete;
+  ThreadScratch& operator=(const ThreadScratch&) = delete;
+  ~ThreadScratch() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+};
+
+hs_scratch_t* ScratchFor(const hs_database_t* db, uint64_t generation) {
+  thread_local ThreadScratch ts;
+  if (ts.generation != generation || ts.scratch == nullptr) {
+    if (hs_alloc_scratch(db, &ts.scratch) != HS_SUCCESS) return nullptr;
+    ts.generation = generation;
+  }
+  return ts.scratch;
+}
+
+enum class Fate : uint8_t {
+  kLive,
+  kFigurative,
+  kDenied,
+  kThirdParty,
+  kSecondPerson,
+  kHypothetical,
+  kTopic,
+  kQuoted,
+  kBenign,
+  kUnused,
+};
+
+struct Hit {
+  uint32_t pattern;
+  Kind kind;
+  uint32_t flags;
+  uint32_t from, to;     // canonical bytes
+  uint32_t first, last;  // token indices
+  int sentence;
+  Fate fate = Fate::kLive;
+  bool past = false;
+  int level = 0;
+};
+
+bool IsRiskKind(Kind k) { return k <= Kind::kEngine; }
+bool IsEscalator(Kind k) { return k >= Kind::kMethodNoun && k <= Kind::kOverdoseSymptom; }
+bool IsImminentKind(Kind k) {
+  return k == Kind::kAttemptNow || k == Kind::kEngine || k == Kind::kLocation ||
+         k == Kind::kPillsTaken || k == Kind::kDoItNow;
+}
+
+}  // namespace
+
+struct RiskDetector::Impl {
+  struct DbDeleter {
+    void operator()(hs_database_t* db) const { hs_free_database(db); }
+  };
+  std::unique_ptr<hs_database_t, DbDeleter> db;
+  uint64_t generation = 0;
+  std::vector<PatternDef> patterns;
+};
+
+StatusOr<RiskDetector> RiskDetector::Create() {
+  auto impl = std::make_shared<Impl>();
+  auto defs = rp::Patterns();
+  impl->patterns.assign(defs.begin(), defs.end());
+  std::vector<std::string> expanded;
+  expanded.reserve(defs.size());
+  for (const auto& d : defs) expanded.push_back(rp::ExpandPattern(d.regex));
+  std::vector<const char*> exprs;
+  std::vector<unsigned int> flags, ids;
+  for (size_t i = 0; i < expanded.size(); ++i) {
+    exprs.push_back(expanded[i].c_str());
+    // Signals need their start for evidence spans; markers only need the sentence they end in
+    // (and start-of-match tracking is what makes Hyperscan compile slowly).
+    flags.push_back(defs[i].kind >= Kind::kMarkLaugh ? 0u : HS_FLAG_SOM_LEFTMOST);
+    ids.push_back(static_cast<unsigned int>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(),
+                       static_cast<unsigned int>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
+                       &err) != HS_SUCCESS) {
+    std::string msg = "risk patterns rejected by hyperscan";
+    if (err != nullptr) {
+      msg += " (pattern " + std::to_string(err->expression) + "): " + err->message;
+      hs_free_compile_error(err);
+    }
+    return Internal(msg);
+  }
+  impl->db.reset(db);
+  impl->generation = g_next_db_generation.fetch_add(1);
+  RiskDetector d;
+  d.impl_ = std::move(impl);
+  return d;
+}
+
+namespace {
+
+// Everything Assess needs about one message.
+class Assessor {
+ public:
+  Assessor(const NormalizedText& text, const std::vector<PatternDef>& patterns)
+      : text_(text), patterns_(patterns) {}
+
+  Risk Run(const std::vector<RawMatch>& raw);
+
+ private:
+  std::string_view Norm(size_t i) const { return text_.tokens[i].norm; }
+  size_t NumTokens() const { return text_.tokens.size(); }
+
+  void Segment();
+  void Collect(const std::vector<RawMatch>& raw);
+  void Judge(Hit& h);
+  bool Negated(const Hit& h) const;
+  int Subject(const Hit& h) const;  // 1 first, 2 second, 3 third, 0 unknown
+  bool MatchHasFirstPerson(const Hit& h) const;
+  bool HasVolition(const Hit& h) const;
+  bool AboutTo(const Hit& h) const;
+  bool FearBefore(const Hit& h) const;
+  bool SentencePast(int s) const;
+  bool LaughNear(int s) const;
+  bool IsQuestionWithoutSelf(int s) const;
+  bool Overlaps(const Hit& a, const Hit& b) const { return a.from < b.to && b.from < a.to; }
+
+  const NormalizedText& text_;
+  const std::vector<PatternDef>& patterns_;
+  std::vector<int> sent_of_;          // token -> sentence
+  std::vector<bool> quoted_;          // token inside double quotes
+  std::vector<uint16_t> marks_;       // sentence -> Mark bits
+  std::vector<uint32_t> hypo_first_;  // sentence -> first token of a hypothetical marker
+  std::vector<bool> sent_question_;
+  std::vector<bool> sent_self_;  // sentence has a first-person token
+  std::vector<int> sent_words_;  // word tokens per sentence
+  int num_sentences_ = 0;
+  bool lyrics_ = false;
+  std::vector<Hit> hits_;
+};
+
+void Assessor::Segment() {
+  const size_t n = NumTokens();
+  sent_of_.assign(n, 0);
+  quoted_.assign(n, false);
+  int s = 0;
+  bool in_quote = false;
+  for (size_t i = 0; i < n; ++i) {
+    const Token& t = text_.tokens[i];
+    if (t.norm == "\"") {
+      in_quote = !in_quote;
+      quoted_[i] = true;
+    } else {
+      quoted_[i] = in_quote;
+    }
+    sent_of_[i] = s;
+    if (t.Has(kBreak)) ++s;
+  }
+  num_sentences_ = s + 1;
+  marks_.assign(num_sentences_, 0);
+  hypo_first_.assign(num_sentences_, UINT32_MAX);
+  sent_question_.assign(num_sentences_, false);
+  sent_self_.assign(num_sentences_, false);
+  sent_words_.assign(num_sentences_, 0);
+  for (size_t i = 0; i < n; ++i) {
+    int si = sent_of_[i];
+    if (text_.tokens[i].Has(kWord)) ++sent_words_[si];
+    if (text_.tokens[i].norm == "?") sent_question_[si] = true;
+    if (IsFirstPerson(Norm(i))) sent_self_[si] = true;
+  }
+}
+
+bool Assessor::MatchHasFirstPerson(const Hit& h) const {
+  for (uint32_t i = h.first; i <= h.last && i < NumTokens(); ++i) {
+    std::string_view w = Norm(i);
+    if (w == "my" && i + 1 < NumTokens() && IsKin(Norm(i + 1))) continue;
+    if (IsFirstPerson(w)) return true;
+  }
+  return false;
+}
+
+int Assessor::Subject(const Hit& h) const {
+  int steps = 0;
+  for (int64_t i = static_cast<int64_t>(h.first) - 1; i >= 0 && steps < 8; --i, ++steps) {
+    if (sent_of_[i] != h.sentence) break;
+    std::string_view w = Norm(static_cast<size_t>(i));
+    if (w == "my" || w == "our") {
+      if (static_cast<size_t>(i + 1) < NumTokens() && IsKin(Norm(static_cast<size_t>(i + 1)))) {
+        return 3;
+      }
+      return 1;
+    }
+    if (IsFirstPerson(w)) return 1;
+    if (IsSecondPerson(w)) return 2;
+    if (IsThirdPerson(w)) {
+      // "her" right before a kin noun is a possessive ("her mom"); still third person.
+      return 3;
+    }
+  }
+  return 0;
+}
+
+bool Assessor::Negated(const Hit& h) const {
+  int steps = 0;
+  for (int64_t i = static_cast<int64_t>(h.first) - 1; i >= 0 && steps < 6; --i, ++steps) {
+    if (sent_of_[i] != h.sentence) return false;
+    std::string_view w = Norm(static_cast<size_t>(i));
+    if (IsNegator(w)) {
+      // "not only", "no one", "nothing": not a denial of the act.
+      return true;
+    }
+    if (!IsNegationGlue(w)) return false;
+  }
+  return false;
+}
+
+bool Assessor::HasVolition(const Hit& h) const {
+  int steps = 0;
+  for (int64_t i = static_cast<int64_t>(h.first) - 1; i >= 0 && steps < 7; --i, ++steps) {
+    if (sent_of_[i] != h.sentence) break;
+    if (IsVolition(Norm(static_cast<size_t>(i)))) return true;
+  }
+  // The match itself may carry the volition ("want to take all my pills").
+  for (uint32_t i = h.first; i <= h.last && i < NumTokens(); ++i) {
+    if (IsVolition(Norm(i))) return true;
+  }
+  return false;
+}
+
+bool Assessor::FearBefore(const Hit& h) const {
+  for (uint32_t i = h.first >= 3 ? h.first - 3 : 0; i < h.first; ++i) {
+    if (sent_of_[i] == h.sentence &&
+        In(Norm(i), {"afraid", "scared", "worried", "terrified", "frightened", "fear"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Assessor::AboutTo(const Hit& h) const {
+  for (uint32_t i = h.first >= 5 ? h.first - 5 : 0; i + 1 <= h.first && i + 1 < NumTokens(); ++i) {
+    if (sent_of_[i] == h.sentence && Norm(i) == "about" && Norm(i + 1) == "to") return true;
+  }
+  return false;
+}
+
+bool Assessor::SentencePast(int s) const {
+  uint16_t m = marks_[s];
+  if (m & kPresentStrong) return false;
+  if (m & kRecovery) return true;
+  if (m & kPresentWeak) return false;
+  return (m & kPast) != 0;
+}
+
+bool Assessor::LaughNear(int s) const {
+  if (marks_[s] & kLaugh) return true;
+  return s + 1 < num_sentences_ && (marks_[s + 1] & kLaugh) != 0 && !(marks_[s + 1] & kTopic);
+}
+
+bool Assessor::IsQuestionWithoutSelf(int s) const { return sent_question_[s] && !sent_self_[s]; }
+
+void Assessor::Collect(const std::vector<RawMatch>& raw) {
+  std::vector<RawMatch> ms = raw;
+  // One hit per (pattern, start): the longest.
+  std::sort(ms.begin(), ms.end(), [](const RawMatch& a, const RawMatch& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.from != b.from) return a.from < b.from;
+    return a.to > b.to;
+  });
+  for (size_t i = 0; i < ms.size(); ++i) {
+    const RawMatch& m = ms[i];
+    if (m.id >= patterns_.size() || m.to == 0) continue;
+    const PatternDef& def = patterns_[m.id];
+    if (def.kind < Kind::kMarkLaugh && i > 0 && m.id == ms[i - 1].id && m.from == ms[i - 1].from) {
+      continue;
+    }
+    if (def.kind >= Kind::kMarkLaugh) {
+      // Markers carry no start: place them by their last token.
+      size_t last = text_.TokenAt(m.to - 1);
+      if (last >= NumTokens()) continue;
+      int s = sent_of_[last];
+      if (uint16_t bit = MarkOf(def.kind); bit != 0) {
+        marks_[s] |= bit;
+        if (bit == kLyrics) lyrics_ = true;
+      } else if (def.kind == Kind::kMarkHypothetical) {
+        hypo_first_[s] = std::min(hypo_first_[s], static_cast<uint32_t>(last));
+      }
+      continue;
+    }
+    if (m.to <= m.from) continue;
+    size_t first = text_.TokenAt(m.from);
+    size_t last = text_.TokenAt(m.to - 1);
+    if (first >= NumTokens()) continue;
+    if (last >= NumTokens()) last = NumTokens() - 1;
+    int s = sent_of_[first];
+    Hit h;
+    h.pattern = m.id;
+    h.kind = def.kind;
+    h.flags = def.flags;
+    h.from = m.from;
+    h.to = m.to;
+    h.first = static_cast<uint32_t>(first);
+    h.last = static_cast<uint32_t>(last);
+    h.sentence = s;
+    hits_.push_back(h);
+  }
+  // Drop hits contained in a longer hit of the same pattern (different starts).
+  std::sort(hits_.begin(), hits_.end(), [](const Hit& a, const Hit& b) {
+    if (a.from != b.from) return a.from < b.from;
+    return a.to > b.to;
+  });
+}
+
+void Assessor::Judge(Hit& h) {
+  const Kind k = h.kind;
+  if (k == Kind::kVeto || k == Kind::kProtective) return;
+  // Fixed figurative phrases.
+  for (const Hit& v : hits_) {
+    if (v.kind == Kind::kVeto && Overlaps(v, h)) {
+      h.fate = Fate::kFigurative;
+      return;
+    }
+  }
+  const bool imminent_kind = IsImminentKind(k);
+  if (!(h.flags & rp::kNoNeg) && k != Kind::kMedical && k != Kind::kSubstance &&
+      k != Kind::kAccident && Negated(h)) {
+    h.fate = Fate::kDenied;
+    return;
+  }
+  if (k == Kind::kThirdParty) {
+    h.fate = Fate::kThirdParty;
+    return;
+  }
+  if (IsRiskKind(k) || k == Kind::kHarmOthers) {
+    if (!(h.flags & rp::kFirst) && !MatchHasFirstPerson(h)) {
+      int who = Subject(h);
+      if (who == 3) {
+        h.fate = Fate::kThirdParty;
+        return;
+      }
+      if (who == 2) {
+        h.fate = Fate::kSecondPerson;
+        return;
+      }
+    }
+  }
+  if (k == Kind::kAbuse || k == Kind::kMedical || k == Kind::kSubstance || k == Kind::kAccident) {
+    return;
+  }
+  if (hypo_first_[h.sentence] < h.first) {
+    h.fate = Fate::kHypothetical;
+    return;
+  }
+  if (quoted_[h.first] && lyrics_) {
+    h.fate = Fate::kQuoted;
+    return;
+  }
+  const uint16_t m = marks_[h.sentence];
+  if (h.flags & rp::kTopicSensitive) {
+    bool direct =
+        h.first > 0 && sent_of_[h.first - 1] == h.sentence && IsDirectLead(Norm(h.first - 1));
+    if (!direct && ((m & kTopic) || IsQuestionWithoutSelf(h.sentence))) {
+      h.fate = Fate::kTopic;
+      return;
+    }
+  }
+  if ((k == Kind::kLocation || k == Kind::kFarewellStrong) &&
+      ((m & kBenign) || LaughNear(h.sentence))) {
+    h.fate = Fate::kBenign;
+    return;
+  }
+  if (!imminent_kind) {
+    const bool laugh = LaughNear(h.sentence);
+    if (laugh && (m & kTrivial)) {
+      h.fate = Fate::kFigurative;
+      return;
+    }
+  }
+  if (k == Kind::kHarmOthers && LaughNear(h.sentence)) {
+    h.fate = Fate::kFigurative;
+    return;
+  }
+  if (!imminent_kind && k != Kind::kAttempt) h.past = SentencePast(h.sentence);
+}
+
+Risk Assessor::Run(const std::vector<RawMatch>& raw) {
+  Risk risk;
+  Segment();
+  Collect(raw);
+  for (Hit& h : hits_) Judge(h);
+  // A bare mention inside a richer reading ("attempted suicide", "never thought about
+  // suicide") adds nothing: the richer reading, live or suppressed, decides.
+  for (Hit& h : hits_) {
+    if (h.fate != Fate::kLive || h.kind != Kind::kMention) continue;
+    for (const Hit& o : hits_) {
+      if (&o != &h && IsRiskKind(o.kind) && o.kind != Kind::kMention && Overlaps(o, h) &&
+          (o.fate == Fate::kLive || o.fate == Fate::kDenied || o.fate == Fate::kFigurative ||
+           o.fate == Fate::kHypothetical || o.fate == Fate::kQuoted)) {
+        h.fate = Fate::kUnused;
+        break;
+      }
+    }
+  }
+
+  auto live = [](const Hit& h) { return h.fate == Fate::kLive; };
+  bool any_farewell = false, any_context = false, any_accident = false;
+  for (const Hit& h : hits_) {
+    if (!live(h)) continue;
+    if (h.kind == Kind::kFarewellStrong || h.kind == Kind::kFarewellWeak) any_farewell = true;
+    if (h.kind == Kind::kContextCue) any_context = true;
+    if (h.kind == Kind::kAccident) any_accident = true;
+  }
+
+  // Base levels of the risk signals.
+  bool ideation_current = false;  // any current suicide/self-harm signal
+  for (Hit& h : hits_) {
+    if (!live(h) || !IsRiskKind(h.kind)) continue;
+    const uint16_t m = marks_[h.sentence];
+    int level = 0;
+    switch (h.kind) {
+      case Kind::kPassive:
+      case Kind::kHopeless:
+      case Kind::kBurden:
+      case Kind::kShPast:
+        level = 1;
+        break;
+      case Kind::kActive:
+      case Kind::kMention:
+      case Kind::kShUrge:
+      case Kind::kShAct:
+        level = 2;
+        break;
+      case Kind::kAttempt:
+        if ((m & kPast) && !(m & (kPresentWeak))) {
+          h.past = true;
+          level = 1;
+        } else if (m & kRecovery) {
+          h.past = true;
+          level = 1;
+        } else {
+          level = 3;
+        }
+        break;
+      case Kind::kMethod:
+        // A method with volition ("want to hang myself") is high; a bare first-person method
+        // ("hang myself") moderate; a bare method noun ("overdose") only escalates others.
+        if (AboutTo(h)) {
+          level = 4;  // "i'm about to pull the trigger"
+        } else if (HasVolition(h) || ((h.flags & rp::kTopicSensitive) && sent_self_[h.sentence])) {
+          level = 3;
+        } else {
+          level = ((h.flags & rp::kFirst) || MatchHasFirstPerson(h)) ? 2 : 0;
+        }
+        break;
+      case Kind::kIntent:
+        // "i'm afraid i'm going to hurt myself" is a feared urge, not a stated intent.
+        level = FearBefore(h) ? 2 : (m & kImmediacy) ? 4 : 3;
+        break;
+      case Kind::kResearch:
+      case Kind::kPrepStrong:
+      case Kind::kFarewellStrong:
+      case Kind::kMeansStrong:
+        level = 3;
+        break;
+      case Kind::kAttemptNow:
+        level = any_accident ? 1 : 4;
+        break;
+      case Kind::kEngine:
+        level = 4;
+        break;
+      case Kind::kLocation:
+        level = 4;  // "i'm on the bridge" (benign scenes were filtered out in Judge)
+        break;
+      default:
+        break;
+    }
+    if (h.past && level > 1) level = 1;
+    // Hopelessness or burden in the past is not past ideation.
+    if (h.past && (h.kind == Kind::kHopeless || h.kind == Kind::kBurden)) level = 0;
+    h.level = level;
+    if (!h.past && level >= 1) ideation_current = true;
+  }
+
+  // Hyperbole caps: a hyperbole construction with a trivial cause caps at low; laughter alone
+  // caps at moderate.
+  for (Hit& h : hits_) {
+    if (!live(h) || !IsRiskKind(h.kind) || IsImminentKind(h.kind)) continue;
+    const uint16_t m = marks_[h.sentence];
+    if ((m & kCausal) && (m & kTrivial)) h.level = std::min(h.level, 1);
+    // "im gonna kms if my mom makes me go to church again lmao": laughed-off conditional.
+    if ((m & kCausal) && LaughNear(h.sentence)) h.level = std::min(h.level, 1);
+    if (LaughNear(h.sentence)) {
+      h.level = std::min(h.level, 2);
+      // "we'd rather die than go back to school lol": a laughed-off low signal is hyperbole.
+      if (h.level <= 1 && (h.flags & rp::kHyper)) {
+        h.level = 0;
+        h.fate = Fate::kFigurative;
+      }
+    }
+  }
+
+  ideation_current = false;
+  for (const Hit& h : hits_) {
+    if (live(h) && IsRiskKind(h.kind) && !h.past && h.level >= 1) ideation_current = true;
+  }
+
+  int level = 0;
+  bool suicide = false, self_harm = false;
+  for (const Hit& h : hits_) {
+    if (!live(h) || !IsRiskKind(h.kind) || h.level == 0) continue;
+    level = std::max(level, h.level);
+    if (h.flags & rp::kSelfHarmCat) {
+      self_harm = true;
+    } else {
+      suicide = true;
+    }
+  }
+
+  // Escalators.
+  bool suicidal_current = false;
+  for (const Hit& h : hits_) {
+    if (live(h) && IsRiskKind(h.kind) && !h.past && h.level >= 1 && !(h.flags & rp::kSelfHarmCat)) {
+      suicidal_current = true;
+    }
+  }
+  uint32_t escalator_kinds = 0;
+  int escalated = 0;
+  for (Hit& h : hits_) {
+    if (!live(h) || !IsEscalator(h.kind) || h.past) continue;
+    switch (h.kind) {
+      case Kind::kMeans:
+      case Kind::kPlan:
+      case Kind::kGiving:
+      case Kind::kFarewellWeak:
+      case Kind::kIntentBare:
+      case Kind::kTimeStrong:
+        escalator_kinds |= 1u << static_cast<unsigned>(h.kind);
+        if (h.kind == Kind::kPlan && (h.flags & rp::kAct)) escalated = std::max(escalated, 3);
+        if (h.kind == Kind::kGiving) escalated = std::max(escalated, 1);
+        if (suicidal_current || (ideation_current && h.kind != Kind::kFarewellWeak)) {
+          h.level = 3;
+          escalated = std::max(escalated, 3);
+          // "... and i'm about to do it": the act is happening now.
+          if (h.kind == Kind::kIntentBare && (marks_[h.sentence] & kImmediacy)) {
+            h.level = 4;
+            escalated = 4;
+          }
+        }
+        break;
+      case Kind::kMethodNoun:
+        for (const Hit& r : hits_) {
+          // Hopelessness or burden next to "pills" is not yet ideation with a method.
+          if (!live(r) || !IsRiskKind(r.kind) || r.past || r.level < 1 ||
+              (r.flags & rp::kSelfHarmCat) || Overlaps(r, h) || r.kind == Kind::kHopeless ||
+              r.kind == Kind::kBurden) {
+            continue;
+          }
+          int dist = std::abs(r.sentence - h.sentence);
+          if (dist <= 1) {
+            h.level = 3;
+            escalated = std::max(escalated, 3);
+          }
+        }
+        break;
+      case Kind::kTimeframe:
+        // A bare "tonight." after "bought rope." is a stated timeframe on its own.
+        if (sent_words_[h.sentence] <= 2) {
+          escalator_kinds |= 1u << static_cast<unsigned>(h.kind);
+        }
+        for (const Hit& r : hits_) {
+          if (!live(r) || !IsRiskKind(r.kind) || r.past || r.level < 1 || !(r.flags & rp::kAct) ||
+              (r.flags & rp::kSelfHarmCat) || r.sentence != h.sentence) {
+            continue;
+          }
+          h.level = 3;
+          escalated = std::max(escalated, 3);
+        }
+        break;
+      case Kind::kPillsTaken:
+        if (ideation_current || any_farewell || any_context) {
+          h.level = 4;
+          escalated = 4;
+        }
+        break;
+      case Kind::kDoItNow:
+        if (ideation_current || any_farewell || any_context) {
+          h.level = 4;
+          escalated = 4;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  if (std::popcount(escalator_kinds) >= 2) escalated = std::max(escalated, 3);
+  if (escalated > level) {
+    level = escalated;
+    suicide = true;
+  }
+
+  // Means at hand and a goodbye: the act is about to happen.
+  if (level >= 3 && (any_farewell || any_context)) {
+    for (Hit& h : hits_) {
+      if (live(h) && h.kind == Kind::kMeansStrong && h.level >= 3) {
+        h.level = 4;
+        level = 4;
+      }
+    }
+  }
+
+  // Location: imminent with immediacy anywhere or ideation.
+  for (Hit& h : hits_) {
+    if (!live(h) || h.kind != Kind::kLocation) continue;
+    bool immediacy = false;
+    for (int s = 0; s < num_sentences_; ++s) immediacy |= (marks_[s] & kImmediacy) != 0;
+    bool other = false;
+    for (const Hit& r : hits_) {
+      if (&r != &h && live(r) && IsRiskKind(r.kind) && !r.past && r.level >= 1) other = true;
+    }
+    if (immediacy || other || any_farewell) {
+      h.level = 4;
+      level = 4;
+    }
+  }
+
+  // Several low signals of different kinds (not one phrase read twice) imply active thoughts,
+  // unless the writer adds a protective statement ("but i won't do anything").
+  bool protective = false;
+  for (const Hit& h : hits_) protective |= live(h) && h.kind == Kind::kProtective;
+  if (level == 1 && !protective) {
+    std::vector<const Hit*> lows;
+    for (const Hit& h : hits_) {
+      if (live(h) && !h.past && h.level == 1 &&
+          (h.kind == Kind::kPassive || h.kind == Kind::kHopeless || h.kind == Kind::kBurden)) {
+        lows.push_back(&h);
+      }
+    }
+    bool passive = false, other = false;
+    int kinds = 0;
+    for (Kind k : {Kind::kPassive, Kind::kHopeless, Kind::kBurden}) {
+      bool have = false;
+      for (const Hit* a : lows) {
+        if (a->kind != k) continue;
+        // Needs a partner of another kind that does not overlap it.
+        for (const Hit* b : lows) {
+          if (b->kind != k && !Overlaps(*a, *b)) have = true;
+        }
+      }
+      if (have) {
+        ++kinds;
+        if (k == Kind::kPassive) passive = true;
+        if (k != Kind::kPassive) other = true;
+      }
+    }
+    if ((passive && other) || kinds >= 3) level = 2;
+  }
+
+  // Categories.
+  bool third = false, abuse = false, harm = false, substance = false, medical = false;
+  for (const Hit& h : hits_) {
+    if (h.fate == Fate::kThirdParty) third = true;
+    if (!live(h)) continue;
+    switch (h.kind) {
+      case Kind::kAbuse:
+        abuse = true;
+        break;
+      case Kind::kHarmOthers: {
+        // "kill my self" is not harm to others.
+        bool self = false;
+        for (const Hit& r : hits_) {
+          if (&r != &h && IsRiskKind(r.kind) && r.fate == Fate::kLive && Overlaps(r, h))
+            self = true;
+        }
+        harm = harm || !self;
+        break;
+      }
+      case Kind::kSubstance:
+        substance = true;
+        break;
+      case Kind::kMedical:
+        medical = true;
+        break;
+      case Kind::kAccident:
+        break;
+      case Kind::kAttemptNow:
+      case Kind::kPillsTaken:
+        if (h.level >= 1 && (h.flags & rp::kMedicalCat)) medical = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (any_accident) {
+    for (const Hit& h : hits_) {
+      if (live(h) && (h.kind == Kind::kAttemptNow || h.kind == Kind::kPillsTaken)) medical = true;
+    }
+  }
+  // Overdose symptoms with an attempt are a medical emergency.
+  if (level >= 4) {
+    for (const Hit& h : hits_) {
+      if (live(h) && h.kind == Kind::kOverdoseSymptom) medical = true;
+    }
+  }
+  if (level == 0) {
+    suicide = false;
+    self_harm = false;
+  }
+  if (suicide) risk.categories.push_back(RiskCategory::kSuicide);
+  if (self_harm) risk.categories.push_back(RiskCategory::kSelfHarm);
+  if (harm) risk.categories.push_back(RiskCategory::kHarmToOthers);
+  if (abuse) risk.categories.push_back(RiskCategory::kAbuse);
+  if (third) risk.categories.push_back(RiskCategory::kThirdParty);
+  if (medical) risk.categories.push_back(RiskCategory::kMedical);
+  if (substance) risk.categories.push_back(RiskCategory::kSubstance);
+  std::sort(risk.categories.begin(), risk.categories.end());
+  risk.categories.erase(std::unique(risk.categories.begin(), risk.categories.end()),
+                        risk.categories.end());
+
+  // Evidence.
+  int live_signals = 0;
+  for (const Hit& h : hits_) {
+    std::string signal;
+    if (h.kind == Kind::kVeto || h.kind == Kind::kContextCue) continue;
+    switch (h.fate) {
+      case Fate::kLive:
+        if (IsRiskKind(h.kind) && h.level == 0) continue;
+        if (IsEscalator(h.kind) && h.level == 0 && level < 3) continue;
+        if (IsEscalator(h.kind) && level == 0) continue;
+        if (h.kind == Kind::kAccident) continue;
+        signal = patterns_[h.pattern].signal;
+        if (h.past) {
+          signal = (h.flags & rp::kSelfHarmCat) ? "past_self_harm" : "past_ideation";
+        }
+        if (IsRiskKind(h.kind)) ++live_signals;
+        break;
+      case Fate::kFigurative:
+      case Fate::kQuoted:
+        if (!IsRiskKind(h.kind)) continue;
+        signal = "figurative";
+        break;
+      case Fate::kDenied:
+        if (!IsRiskKind(h.kind)) continue;
+        signal = "denial";
+        break;
+      case Fate::kThirdParty:
+        signal = "third_party";
+        break;
+      case Fate::kHypothetical:
+      case Fate::kTopic:
+        if (!IsRiskKind(h.kind)) continue;
+        signal = "topic";
+        break;
+      default:
+        continue;
+    }
+    RiskEvidence ev;
+    ev.span = text_.OriginalSpan(h.from, h.to);
+    ev.signal = std::move(signal);
+    risk.evidence.push_back(std::move(ev));
+  }
+  std::sort(risk.evidence.begin(), risk.evidence.end(),
+            [](const RiskEvidence& a, const RiskEvidence& b) {
+              if (a.span.start != b.span.start) return a.span.start < b.span.start;
+              if (a.span.end != b.span.end) return a.span.end < b.span.end;
+              return a.signal < b.signal;
+            });
+  risk.evidence.erase(std::unique(risk.evidence.begin(), risk.evidence.end(),
+                                  [](const RiskEvidence& a, const RiskEvidence& b) {
+                                    return a.span == b.span && a.signal == b.signal;
+                                  }),
+                      risk.evidence.end());
+
+  static constexpr std::array<double, 5> kBase = {0.0, 0.3, 0.55, 0.8, 0.95};
+  risk.level = static_cast<RiskLevel>(level);
+  double bump = std::min(0.04, 0.01 * std::max(0, live_signals - 1));
+  risk.score = kBase[level] + (level > 0 ? bump : (risk.evidence.empty() ? 0.0 : 0.05));
+  return risk;
+}
+
+}  // namespace
+
+Risk RiskDetector::Assess(const NormalizedText& text) const {
+  try {
+    if (!impl_ || text.canonical.empty() || text.tokens.empty()) return {};
+    hs_scratch_t* scratch = ScratchFor(impl_->db.get(), impl_->generation);
+    if (scratch == nullptr) return {};
+    std::vector<RawMatch> raw;
+    raw.reserve(64);
+    hs_error_t rc =
+        hs_scan(impl_->db.get(), text.canonical.data(),
+                static_cast<unsigned int>(text.canonical.size()), 0, scratch, OnMatch, &raw);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return {};
+    Assessor a(text, impl_->patterns);
+    return a.Run(raw);
+  } catch (...) {
+    return {};
+  }
+}
+
+}  // namespace haven::nlp

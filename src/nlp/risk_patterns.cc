@@ -1,0 +1,998 @@
+#include "nlp/risk_patterns.h"
+
+#include <array>
+#include <utility>
+
+namespace haven::nlp::risk_internal {
+namespace {
+
+// Sub-expressions shared by many patterns. Each is a non-capturing group.
+constexpr std::pair<std::string_view, std::string_view> kPlaceholders[] = {
+    {"{ADV}",
+     "(?:(?:really|just|honestly|seriously|literally|actually|kind of|sort of|so|fucking|"
+     "lowkey|genuinely|sometimes|still|always|often|constantly|truly|also|even|now|badly|"
+     "desperately|secretly|definitely|probably|finally|totally|legit|fr|simply|only|almost|"
+     "kinda|sorta|def|100%|deadass|low key|go|to be honest) )*"},
+    {"{TO}", "(?:to |2 |ta |too )?"},
+    // Censored spellings survive normalisation as split tokens: "k*ll" -> "okay * ll".
+    {"{KILL}", "(?:kill|kil|killl|okay [*!#.@$1-]+ ?ll|k [*!#.@$1-]+ ?ll)"},
+    {"{MYSELF}", "(?:myself|my self|mysef|myslef|meself)"},
+    {"{DIE}", "(?:die|diee|d [*!#.@$1-]+ ?e)"},
+    {"{SUICIDE}", "(?:suicide|s ?u? [*!#.@1-]+ ?i?cide|sui [*!#.@1-]+ ?ide|suic [*!#.@1-]+ ?de)"},
+    {"{SUICIDAL}",
+     "(?:suicidal|s ?u? [*!#.@1-]+ ?i?cidal|sui [*!#.@1-]+ ?idal|suic [*!#.@1-]+ ?dal)"},
+    {"{DESIRE}",
+     "(?:want|wants|wanted|wanting|wantin|need|needs|wish|wishes|wished|wishing|ready|tempted|"
+     "longing|desire|yearn|yearning|would like|i'd like|would love|i'd love|itching|craving|"
+     "close to|decide to|deciding to)"},
+    {"{INTENT}",
+     "(?:going to|gonna|gunna|will|i'll|ill|about to|decided to|deciding to|planning to|"
+     "planning on|plan to|plan on|planned to|ready to|fixing to|finna|determined to|"
+     "have decided to|i'm going to|im going to)"},
+    {"{THINK}",
+     "(?:think|thinks|thinking|thinkin|thought|thoughts|considering|consider|considered|"
+     "contemplating|contemplate|obsessing|obsessed|fantasi[sz]ing|fantasi[sz]e|dreaming|"
+     "imagining|imagine|picturing|picture|visuali[sz]ing|visuali[sz]e|"
+     "daydreaming|daydream|ideation|ideations|idea|ideas)(?: about| of| abt| bout)?"},
+    {"{SELFKILL}",
+     "(?:{KILL}(?:ing|in)? {MYSELF}|end(?:ing)? (?:my (?:own )?life|it all|it|things|everything|"
+     "my suffering|this life)|tak(?:e|ing) my (?:own )?life|commit(?:ting)? {SUICIDE}|"
+     "{SUICIDE}|suiciding|off(?:ing)? myself|do myself in|top myself|topping myself)"},
+    {"{PILLS}",
+     "(?:pills|pill|tablets|meds|medication|medications|medicine|tylenol|paracetamol|"
+     "acetaminophen|ibuprofen|advil|aspirin|xanax|sleeping pills|antidepressants|painkillers|"
+     "pain killers|insulin|opioids|oxy|oxys|oxycodone|benzos|lithium|sertraline|prozac|"
+     "zoloft|seroquel|melatonin|benadryl|nyquil|fentanyl|heroin)"},
+    {"{COUNT}",
+     "(?:\\d+|all|all of|all my|all the|all of my|the whole|a whole|the entire|an entire|"
+     "a bunch of|a handful of|handfuls of|a lot of|lots of|too many|way too many|loads of|"
+     "a full|a ton of|tons of|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|"
+     "twenty|thirty|forty|fifty|sixty|hundred|a hundred|like \\d+|about \\d+|around \\d+|"
+     "over \\d+|maybe \\d+|almost \\d+|more than \\d+|every|everything in|whatever)"},
+    {"{BIGCOUNT}",
+     "(?:[1-9]\\d+|all|all of|all my|all the|all of my|the whole|a whole|the entire|an entire|"
+     "a bunch of|a handful of|handfuls of|a lot of|lots of|too many|way too many|loads of|"
+     "a full|a ton of|tons of|ten|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|"
+     "a hundred|like [1-9]\\d+|about [1-9]\\d+|around [1-9]\\d+|over [1-9]\\d+|"
+     "maybe [1-9]\\d+|almost [1-9]\\d+|more than [1-9]\\d+|every|everything in|"
+     "whatever was in)"},
+    {"{KIN}",
+     "(?:friend|friends|bff|best friend|bestie|brother|sister|bro|sis|mom|mum|mother|dad|"
+     "father|son|daughter|kid|child|cousin|aunt|uncle|grandma|grandpa|girlfriend|boyfriend|"
+     "wife|husband|partner|ex|roommate|classmate|coworker|colleague|stepdad|stepmom|"
+     "niece|nephew|student|neighbour|neighbor)"},
+    {"{PLACE}",
+     "(?:bridge|building|roof|rooftop|balcony|cliff|ledge|window|overpass|tower|"
+     "parking garage|car park|train|bus|truck|car|traffic|tracks|train tracks|subway|highway|"
+     "motorway|freeway|road)"},
+    {"{END}", "(?: (?:\\.|!|\\?|;|,|lol|anymore|any more|no more|forever)|$)"},
+};
+
+constexpr PatternDef kPatterns[] = {
+    // ---- Passive death wish (low) -------------------------------------------------------
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\bwish(?:ed|ing)? (?:that )?(?:i|i'd) (?:was|were|had been|'d been|could be|were just|"
+     "was just|had never been|could have been) (?:dead|never born|gone|not alive|not born|"
+     "not here|not around|never here|in a coma)"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\b(?:wish|wished|wishing|hope|hoping|pray|praying|want|wanted) (?:that )?i "
+     "(?:\\w+ ){0,2}(?:never|not|don't|wouldn't|won't|didn't|do not|would not) "
+     "(?:\\w+ )?wake up"},
+    {Kind::kPassive, kHyper, "passive_wish",
+     "\\b(?:sleep|asleep|slept|sleeping|close my eyes) (?:and )?(?:forever|for ever|"
+     "never wake up|not wake up|and never wake|and not wake|and never open them)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:fall|go|going) (?:to sleep|asleep) (?:and )?(?:not|never) wake up"},
+    {Kind::kPassive, kNoNeg, "passive_wish",
+     "\\b(?:don't|do not|dont|doesn't|does not|didn't|no longer|never) (?:really |even )?"
+     "(?:want|wanna|wish|feel like|care) (?:to )?(?:be here|live|be alive|exist|be around|"
+     "be on this earth|be in this world|keep living|go on living|keep existing|wake up)"
+     "(?:{END}| again| ever again| tomorrow| in the morning| either| too)"},
+    {Kind::kPassive, kNoNeg, "passive_wish",
+     "\\b(?:don't|do not|dont|doesn't|does not|didn't|no longer) (?:really |even )?"
+     "(?:want|wanna) (?:to )?(?:live|be alive|exist|be here|go on|keep going) "
+     "(?:like this|anymore|any longer|another day|in this world|on this earth|"
+     "after this|much longer)"},
+    {Kind::kPassive, kNoNeg | kFirst, "passive_wish",
+     "\\b(?:don't|do not) (?:think|know if|know whether) i (?:want|wanna|can) (?:to )?"
+     "(?:live|be alive|exist|be here|go on|keep going|keep living)"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\bnot sure (?:if )?i (?:want|wanna) (?:to )?(?:live|be alive|be here|exist|go on)"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:tired|sick|exhausted|weary) (?:of|from) (?:living|life|being alive|existing|waking up|"
+     "being here|everything|it all|trying|fighting|pretending|being me|being myself|"
+     "this life|my life|breathing|surviving)"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:what's|whats|what is|whats's) (?:even |the |really )*(?:the )?point"
+     "(?: (?:of|in) (?:living|life|anything|it all|being alive|going on|trying|any of it|"
+     "existing|waking up|my life|continuing|being here)\\b| (?:\\.|!|\\?|,|;|anymore|anyway|"
+     "honestly|to be honest|lol|though|tho|anyways|really|seriously|even)|$)"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\bwhy (?:am i|i'm|i am|do i|should i|would i|even) (?:even |still |here |keep )*"
+     "(?:alive|living|exist|existing|bother living|bothering|keep going|keep living|"
+     "still here|here|breathing|trying)"},
+    {Kind::kPassive, kHyper, "passive_wish",
+     "\\b(?:better off dead|rather be dead|rather die|'d rather die|be better dead|"
+     "better off not existing|better off not being here)"},
+    {Kind::kPassive, kHyper, "passive_wish",
+     "\\b(?:{DESIRE} {TO}|wish i could |wish i would |wish i can |wish i did |wish i'd |"
+     "wish i could just |wish i would just )(?:{ADV})(?:disappear|vanish|not exist|stop "
+     "existing|cease to exist|"
+     "cease existing|not be here|not be alive|be gone|fade away|fade out|not wake up|"
+     "never wake up|stop breathing|sleep forever|go to sleep forever|not be born|"
+     "be erased|evaporate|rot)\\b"},
+    {Kind::kPassive, kHyper, "passive_wish", "\\b(?:feel|feeling|felt|feels) like dying\\b"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\b(?:don't|do not|dont|couldn't|could not) care (?:if|whether|what happens|about) "
+     "(?:i |to me|me )?(?:live|die|wake up|make it|living|dying|happens to me|to me)"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\b(?:wouldn't|would not|won't|will not|don't|do not) mind (?:if i (?:died|was dead|"
+     "were dead|didn't wake up|got hit|never woke up)|dying|being dead|not waking up)"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\bif i (?:just )?(?:died|were to die|was to die|didn't wake up|never woke up|"
+     "got hit by|dropped dead|disappeared|vanished)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:hope|hoping|wish|pray|praying) (?:i |that i |something |someone |a car |"
+     "a bus |the plane )(?:\\w+ ){0,4}(?:kills me|kill me|hit by|crash|dies|die\\b|"
+     "takes me out|take me out|end me|ends me|finishes me)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:get|got|getting) hit by a (?:car|bus|truck|train) (?:and die|and not survive|"
+     "so i|would be|honestly|tbh|(?:\\.|,|$))"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\b(?:so|wish) (?:that )?i (?:could|can|would|'d) (?:just )?die\\b"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:life|living|my life|existence|it) (?:isn't|is not|ain't|not|is no longer|"
+     "isn't even) worth (?:living|it anymore|anything)"},
+    {Kind::kPassive, 0, "passive_wish", "\\bnot worth living\\b"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\bif i (?:just )?(?:wasn't|weren't|was not|were not) (?:around|here|alive|"
+     "in the picture|born)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b{THINK} (?:dying|death|being dead|not existing|not being here|my death)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\bwish (?:something|someone) would (?:just )?(?:take me out|kill me|happen to me|"
+     "end me)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:want|wanna|wish) (?:it|everything|this|the pain|life) (?:all )?to (?:end|stop|"
+     "be over) (?:forever|permanently|for good)"},
+    {Kind::kPassive, 0, "passive_wish", "\\blike permanently\\b"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:hope|hoping|wish|pray|praying) (?:that )?(?:i |i'll |something )?(?:get|gets|got|am|"
+     "die|end up|'m) (?:into|in|hit by|killed in) (?:an? |the )?(?:accident|car accident|crash|"
+     "car crash|plane crash)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:want|wanna|wish i could|just want|need|long) (?:to )?(?:be with|join|see) (?:my )?"
+     "(?:\\w+ ){0,2}(?:in heaven|again in heaven|on the other side|up there)\\b|"
+     "\\bjoin (?:him|her|them|my \\w+) (?:in heaven|on the other side)\\b"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:want|wanna|need|wish) (?:it|everything|it all|everything|all of it) (?:all )?to "
+     "(?:stop|end|be over)(?:{END}| for good| permanently| already)"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\b(?:i'm|im|i am) (?:just )?(?:waiting|ready) (?:to die|for death|for it to end|"
+     "for it all to end)"},
+    // ---- Hopelessness and burden (low) ---------------------------------------------------
+    {Kind::kHopeless, kNoNeg | kHyper, "hopelessness",
+     "\\b(?:can't|cant|cannot|can not|couldn't) (?:do this|take (?:it|this)|go on|"
+     "keep (?:going|doing this|living like this|fighting|this up|living)|live like this|"
+     "handle (?:this|it|life)|cope|deal with (?:this|it|life)|bear (?:it|this)|"
+     "survive this|last much longer|hold on)(?: (?:anymore|any more|no more|much longer|"
+     "like this|any longer|forever)|{END})"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:no|zero|lost all|lost|losing|don't have any|have no|there's no|there is no|"
+     "without any|no more) (?:hope|reason to live|reason to keep going|reason to go on|"
+     "reason to stay|reasons to live|reason to be alive|way out|light at the end|"
+     "will to live|point in living|point in life|point in anything|point in trying|"
+     "point anymore|point to anything|point to life|future for me|future)\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\bno (?:reason|point) (?:for me )?(?:to|in) (?:keep going|go on|continue|keep living|"
+     "living|anything|trying|life|being alive|wake up|be alive|live|exist|stay|be here)"},
+    {Kind::kHopeless, kFirst, "hopelessness",
+     "\\b(?:don't|can't|do not|cannot|cant) see (?:a|any|my|another|any other|the) (?:future|way "
+     "out|"
+     "point|reason|light|way forward|tomorrow|way|option|choice)"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:i'm|im|i am|i feel|feel|feeling|i felt|i've become|i'm just|being|i feel like|"
+     "feel like|like) (?:so |such |completely |totally |really |just |utterly |fucking |very |"
+     "absolutely |nothing but |only )*(?:hopeless|worthless|a failure|a waste of "
+     "(?:space|oxygen|air|life|skin)|empty inside|dead inside|numb inside|trapped|"
+     "unlovable|a disappointment|broken beyond|beyond help|beyond repair|a lost cause|"
+     "empty|numb|pointless)\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:nothing|it|things|life) (?:will|is going to|gonna|'ll) (?:ever |never )?"
+     "(?:get better|change|improve|be okay|be ok|be better)\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:never|won't ever|will never|not ever|can't ever|ever) (?:get|be|feel) "
+     "(?:better|okay|ok|normal|happy|any better)(?: again)?\\b"},
+    {Kind::kHopeless, kFirst, "hopelessness",
+     "\\bi (?:give up|gave up|have given up|'ve given up|am giving up|'m giving up)\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:giving|given|gave) up on (?:everything|life|myself|living|it all|the future|"
+     "getting better|ever being happy)\\b"},
+    {Kind::kHopeless, kFirst | kHyper, "hopelessness",
+     "\\b(?:i'm|im|i am) (?:so |just |literally |fucking |completely |honestly |really )*"
+     "done(?: with (?:everything|life|it all|living|this life|this world|myself|trying|"
+     "all of this|all of it|this shit|everyone|being alive|existing)| fighting| trying| "
+     "pretending| living)?(?: (?:\\.|!|;)|$)"},
+    {Kind::kHopeless, kFirst | kHyper, "hopelessness",
+     "\\bi (?:hate|despise|loathe) (?:my life|myself|being alive|existing|living|"
+     "my existence|everything about myself|who i am)\\b"},
+    {Kind::kHopeless, 0, "hopelessness", "\\bnothing (?:matters|even matters)\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\bmy life is (?:over|meaningless|pointless|worthless|a waste|not worth it|hell)\\b"},
+    {Kind::kHopeless, 0, "hopelessness", "\\b(?:i've|ive|i have) lost all hope\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:on|at) my (?:last straw|breaking point|wits end|wit's end|limit)\\b"},
+    {Kind::kHopeless, 0, "hopelessness", "\\bend of my rope\\b"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:better|happier|easier|fine|okay|ok|better place|lighter|freer) (?:off )?"
+     "(?:without me|if i (?:was|were|wasn't|weren't|died|disappeared|left|didn't exist|"
+     "never existed|just died|just disappeared|was gone|were gone|wasn't here|"
+     "wasn't around|was dead|were dead|was not here|killed myself))"},
+    {Kind::kBurden, kFirst, "burden",
+     "\\b(?:i'm|im|i am|i feel like|feel like|i feel|being|i've become|ive become|"
+     "i'm just|i'm only) (?:such |a |just |only |nothing but |so much of |always )*"
+     "(?:a )?burden"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:no one|nobody|noone|no-one|not one person|not a single person|nobody else) "
+     "(?:would|will|'d|even|would even|will even|would ever|is going to|gonna|would really) "
+     "(?:\\w+ ){0,2}(?:notice|care|miss me|miss)(?: if i| when i| that i| me| anyway|"
+     " at all| (?:\\.|!|,|\\?)|$)"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:the world|world|anyone|everyone|everybody|nobody|no one|noone|my family|they) "
+     "(?:really |even )?(?:doesn't|does not|don't|do not|wouldn't|won't)? ?(?:need|needs|want|"
+     "wants|care about|cares about) me(?: (?:anymore|around|here|at all)|{END})"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:just |only )?(?:taking up space|wasting (?:space|oxygen|air)|a waste of (?:space|"
+     "oxygen|air))\\b"},
+    {Kind::kPassive, kFirst, "passive_wish",
+     "\\bwish i could (?:just )?(?:go to sleep|sleep|fall asleep) (?:for (?:a )?(?:really |very )?"
+     "long time|and not deal|and never|until it's over)"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:want|wanna|wish i could|need) (?:to )?(?:just )?(?:stop feeling|not feel|feel nothing)"
+     "(?: (?:anything|everything|at all)|{END})"},
+    {Kind::kBurden, 0, "burden", "\\b(?:would|will) anyone (?:even )?(?:notice|care|miss me)"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:if|when|once|after) i(?:'m| am| was| were|m) (?:gone|dead|not here|not around|"
+     "no longer here|no longer around)\\b"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:regret|regrets|regretted) (?:ever )?(?:having me|i was born|giving birth to me)"},
+    {Kind::kBurden, 0, "burden",
+     "\\b(?:everyone|everybody|they|my family|people) (?:\\w+ ){0,2}(?:hate|hates) me "
+     "and (?:would|wants|want)"},
+    // ---- Active ideation (moderate) ------------------------------------------------------
+    {Kind::kActive, kHyper | kAct, "active_ideation",
+     "\\b{DESIRE} {TO}{ADV}(?:{DIE}|{SELFKILL}|be dead|kill me|not be alive anymore|"
+     "stop living|end it now)\\b"},
+    {Kind::kActive, kHyper | kAct, "active_ideation",
+     "\\b(?:want|wanna|wants|need|wish|ready|tempted) {TO}{ADV}kill(?: (?:\\.|!|\\?|,|;|so bad|"
+     "right now|lol|now|to be honest|honestly|already)|$)"},
+    {Kind::kActive, kHyper | kAct, "active_ideation",
+     "\\b(?:want|wanna|wants|wanted|wna|wnna|wnt|wan) (?:to |2 )?(?:just )?die\\b"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b{THINK} {ADV}(?:killing myself|kill myself|suicide|suiciding|ending (?:it|my life|"
+     "things|everything|it all|my own life)|taking my (?:own )?life|offing myself|"
+     "committing suicide|ending myself|self-termination|doing it|not being alive|"
+     "unaliving myself|my own death|my suicide|jumping(?: off)?|how to make it happen|"
+     "how (?:to|i would|i'd|i could|"
+     "i'll|i will|i'm going to|i can|i might) (?:end it|do it|kill myself|die|end my life|"
+     "end things))"},
+    {Kind::kActive, kFirst | kHyper | kAct, "active_ideation",
+     "\\b{KILL}(?:ing|in|ed)? {MYSELF}\\b"},
+    {Kind::kActive, kFirst | kHyper | kAct, "active_ideation",
+     "\\b(?:off|offing|top|topping|end|ending|do|doing) myself(?: in)?\\b"},
+    {Kind::kActive, kAct, "active_ideation", "\\b(?:end|ending|take|taking) my (?:own )?life\\b"},
+    {Kind::kActive, kAct, "active_ideation", "\\bcommit(?:ting)? suicide\\b"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:should|must|gotta|got to) (?:just )?(?:end it|end it all|die|"
+     "end everything|end things|kill myself)\\b"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:suicide|death|dying|killing myself|ending it) (?:is|seems|feels|looks) "
+     "(?:like )?(?:the|my) (?:only|best|last|easiest|one) (?:way|option|choice|answer|"
+     "solution|way out|escape)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:death|dying|being dead|not existing|suicide) (?:sounds|seems|feels|would be|is) "
+     "(?:really |so |very |kind of |kinda )?(?:nice|peaceful|good|better|easier|"
+     "like a relief|like relief|appealing|comforting|tempting|inviting|like the answer|"
+     "like an escape|like freedom)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\ball i (?:can |ever )?(?:think|thinks) (?:about|of) is (?:dying|death|killing myself|"
+     "ending it|suicide|ending my life|not being here)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:feel|feeling|felt) like (?:ending (?:it|my life|it all|everything)|"
+     "killing myself|suicide|committing suicide)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:urge|urges|impulse|impulses) to (?:die|kill myself|end it|end my life|"
+     "commit suicide)"},
+    {Kind::kMention, kTopicSensitive, "active_ideation", "\\b{SUICIDAL}\\b"},
+    {Kind::kMention, kTopicSensitive, "active_ideation", "\\b{SUICIDE}\\b"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:use|using) (?:it|them|that|the gun|a gun|his gun|the rope|the knife) "
+     "on myself\\b"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:voices?|my brain|my head|my mind|my thoughts) (?:\\w+ ){0,2}(?:tell|tells|telling|"
+     "told) me to (?:die|kill myself|end it|hurt myself|jump)"},
+    {Kind::kActive, kHyper | kAct, "active_ideation",
+     "\\b(?:end|ending) it(?: all)?(?: (?:all|now|tonight|today|soon|already|for good|once and "
+     "for all|forever)|{END})"},
+    {Kind::kActive, kHyper, "active_ideation",
+     "\\b(?:hard|easy|easier|nice|better|best|peaceful|okay|fine|quicker|simpler) to "
+     "(?:just |simply )?(?:die|not exist|be dead|end it)\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:nothing|no one|nobody|noone|no reason|nothing left|not much|nothing and no one|"
+     "no one and nothing) (?:left )?to live for\\b"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:don't|can't|do not|cannot|never) (?:see|imagine|picture) myself (?:living|being "
+     "alive|alive|making it|surviving|getting|being here) (?:past|to|until|much longer|another|"
+     "beyond|for)|\\b(?:won't|will not|not going to) (?:make it|live) (?:to|past|until) "
+     "(?:\\d+|thirty|forty|twenty|my birthday|next year|christmas)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:don't have|need|lack|wish i had|if i had|get|got|find|found|work up) the "
+     "(?:courage|guts|balls|nerve) to (?:do it|end it|kill myself|die|go through with it|"
+     "end my life)"},
+    {Kind::kActive, kNoNeg, "active_ideation",
+     "\\b(?:don't|do not|dont|can't|cannot) (?:feel safe|trust myself)(?: (?:with|around|by) "
+     "myself| alone| tonight| right now| anymore| at all|{END})"},
+    {Kind::kActive, kNoNeg | kFirst, "active_ideation",
+     "\\b(?:i'm|im|i am|i feel) (?:not|no longer) safe(?: (?:with|around|from) myself| tonight| "
+     "right now| at home| alone|{END})|\\b(?:a|such a) danger to myself\\b"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:scared|afraid|worried|terrified|frightened) (?:that )?i(?:'ll| will| might| am "
+     "going to|'m going to| may| could| would)? (?:\\w+ )?(?:do something (?:stupid|dumb|bad|"
+     "drastic|i can't take back|permanent)|hurt myself|kill myself|act on (?:it|them|my "
+     "thoughts)|end it|not make it through the night)"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\bwhy (?:can't|cant|won't|can not|cannot|couldn't) i (?:just )?(?:die|be dead|disappear|"
+     "stop existing|not exist|end it)\\b"},
+    {Kind::kActive, kFirst | kHyper, "active_ideation",
+     "\\bi (?:deserve|should|need) to (?:die|be dead|suffer and die)\\b"},
+    {Kind::kBurden, kFirst | kNoNeg, "burden",
+     "\\bi (?:don't|do not|dont) deserve to (?:live|be alive|exist|be here|be happy|breathe)\\b"},
+    {Kind::kResearch, 0, "method",
+     "\\b(?:is|are|would|will) (?:\\d+|twenty|thirty|fifty|a hundred) (?:\\w+ )?{PILLS} "
+     "(?:be )?(?:enough|lethal|fatal|a lethal dose|an overdose)\\b|\\bhow long (?:does it|would it|"
+     "will it|it|it'd|it would) (?:take|takes) to (?:bleed out|die|suffocate|drown|overdose)\\b"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:part of me|half of me) (?:wants|wanted) (?:to )?(?:die|end it|disappear)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:i'm|im|i am) (?:so )?(?:ready|prepared) to (?:go|leave this world|leave this earth)"
+     "\\b"},
+    // ---- Self-harm -----------------------------------------------------------------------
+    {Kind::kShUrge, kSelfHarmCat | kHyper, "self_harm_urge",
+     "\\b(?:{DESIRE}|urge|urges|feel like|feeling like|felt like|{THINK}|crave|craving|"
+     "itching) (?:to )?{ADV}(?:cut|cutting|self-harm|self harm|self-harming|sh|"
+     "hurt myself|hurting myself|harm myself|harming myself|burn myself|burning myself|"
+     "punish myself|punishing myself|bleed|bleeding|cut myself|"
+     "cutting myself|scratch myself|hit myself|hitting myself|starve myself)"
+     "(?: myself| again| (?:so )?(?:bad|badly|deep|deeper)| my (?:wrists?|arms?|thighs?|"
+     "legs?|skin|stomach|hips?|body)| tonight| today| rn| right now| so bad| so much"
+     "| (?:i|i'm|im|but|because|cause)\\b|{END})"},
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\b(?:urge|urges|impulse|impulses|craving|cravings) (?:to |for )?(?:cut|self-harm|sh|"
+     "hurt myself|harm myself|burn|cutting|bleed|self harm)"},
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\b(?:feel|feeling|miss|missing) the (?:blade|razor|pain of cutting)"},
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\b(?:carve|carving|carved|cut|cutting|scratch|scratching|dig|digging) (?:into|in|at) my "
+     "(?:skin|arms?|wrists?|thighs?|legs?|stomach|flesh)\\b"},
+    {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
+     "\\b(?:cut|cutting|cuttin|burned|burnt|burning|burn|hit|hitting|scratch|scratching|"
+     "scratched|starve|starving|starved|punch|punched|punching|bruise|bruised|bruising|"
+     "hurt|hurting|harmed|harming|harm|carved|carving|carve|stabbed|stab|stabbing|"
+     "choked|choking|strangled|poisoned|bit|bite|biting|pinch|pinching|slap|slapping|"
+     "slapped) myself\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:cut|cutting|cuttin|slice|sliced|slicing|carved|carving|scratched|scratching|"
+     "burned|burning|burnt) (?:my |on my |both )?(?:wrists?|arms?|thighs?|legs?|stomach|"
+     "hips?|skin|body|forearms?|ankles?)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:been |started |start |starting |began |keep |kept |i )?(?:cutting|cut|burning|"
+     "self-harming|self harming|hurting myself|sh) again\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:relapsed|relapse|relapsing) (?:and cut|and hurt|with self-harm|on self-harm|"
+     "on cutting|into cutting|and self-harmed|and burned)"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:self-harm|self harm|sh|cutting) relapse\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:and|i|then|just) cut (?:yesterday|today|tonight|last night|again|this morning|"
+     "deep|deeper|earlier)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\buntil (?:my \\w+ |it |they |i |the skin )?(?:bleed|bled|bleeds|bruise|bruised|"
+     "bruises|blister|break)"},
+    {Kind::kMention, kSelfHarmCat | kTopicSensitive, "self_harm_act",
+     "\\bself(?:-| )?harm(?:s|ed|ing)?\\b|\\bs / h\\b|\\bself(?:-| )?injur(?:y|e|ing|ed)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\bused to (?:cut|self-harm|self harm|sh|burn myself|hurt myself|hit myself|"
+     "starve myself|scratch|cut myself)\\b"},
+    {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
+     "\\bi (?:cut|self-harmed|self harmed)(?: (?:when|as|in|for|again|yesterday|today|last|"
+     "this|every|a lot|too|so|deep|daily)|{END})"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:slam|slammed|slamming|bang|banged|banging|hit|hitting|punch|punching|punched|smash|"
+     "smashed|smashing) my (?:head|fists?|hands?) (?:against|into|on) (?:the |a )?(?:wall|walls|"
+     "floor|door|desk|mirror)"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\bcut (?:for the first time|for the \\w+ time|again)\\b|\\b(?:picking|picked|pick|"
+     "peeling|pulling|pulled) (?:at )?(?:my )?(?:skin|hair|scabs)(?: \\w+){0,2} (?:until|till) "
+     "(?:it|they|i) (?:bleed|bleeds|bled|hurt|hurts)"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:been|keep|kept|started|start|still) (?:cutting|self-harming|self harming|burning "
+     "myself)(?: (?:every|each|again|myself|my|daily|a lot|more|deeper|since|for|at)\\b|{END})"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:fresh|new|deep|open) (?:cuts|cut|wounds|burns|scratches)\\b|\\bcuts on my "
+     "(?:arms?|wrists?|thighs?|legs?|stomach|hips?|body)\\b"},
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\b(?:urges?|cravings?) (?:are|is|came|have come|keep coming|coming) back\\b"},
+    {Kind::kShPast, kSelfHarmCat | kNoNeg, "past_self_harm",
+     "\\b(?:haven't|have not|hasn't|havent|didn't) (?:cut|self-harmed|self harmed|hurt myself|"
+     "harmed myself|relapsed|burned myself|sh'd)(?: in| for| since)"},
+    {Kind::kShPast, kSelfHarmCat, "past_self_harm",
+     "\\b(?:\\d+|a|one|two|three|six) (?:days?|weeks?|months?|years?) (?:clean|free) "
+     "(?:from|of) (?:self-harm|self harm|cutting|sh)"},
+    {Kind::kShPast, kSelfHarmCat, "past_self_harm",
+     "\\b(?:self-harm|self harm|cutting) (?:scars|free)\\b"},
+    // ---- Attempts ------------------------------------------------------------------------
+    {Kind::kAttempt, kTopicSensitive, "attempt",
+     "\\b(?:tried|try|attempted|attempting|tryed) (?:to )?(?:kill myself|suicide|end my life|"
+     "take my (?:own )?life|end it|overdose|hang myself|od|commit suicide)"},
+    {Kind::kAttempt, kTopicSensitive, "attempt", "\\b(?:suicide|suicidal) attempts?\\b"},
+    {Kind::kAttempt, kFirst, "attempt",
+     "\\bmy (?:last |first |second |third |previous |most recent )?attempt\\b"},
+    {Kind::kAttempt, 0, "attempt",
+     "\\b(?:made|make|had|survived) (?:an|a|another|one|two|my) (?:suicide )?attempts?"
+     "(?: (?:when|in|last|years|on my|a few|at \\d+|at age|before|after|and|but)|{END})|"
+     "\\battempt on my (?:own )?life\\b"},
+    {Kind::kAttempt, 0, "attempt", "\\b(?:i |i've |ive )attempted\\b"},
+    // ---- Methods, intent, plans ----------------------------------------------------------
+    {Kind::kMethod, kFirst | kAct, "method", "\\b(?:hang|hanging|hung|hangin) myself\\b"},
+    {Kind::kMethod, kFirst | kAct, "method", "\\b(?:shoot|shooting|shot) myself\\b"},
+    {Kind::kMethod, kFirst | kAct, "method",
+     "\\b(?:drown|drowning|gas|gassing|suffocate|suffocating|poison|poisoning|electrocute|"
+     "electrocuting|stab|stabbing) myself\\b|\\bset(?:ting)? myself on fire\\b|"
+     "\\bthrow(?:ing)? myself (?:off|in front of|under|onto|from)\\b"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:slit|slitting|slice|slicing|slash|slashing|cut|cutting|open) (?:my|both|open my) "
+     "(?:wrists?|throat|veins|arteries)"},
+    {Kind::kMethod, kAct, "method", "\\b(?:overdose|overdosing|od|oding|od'ing)(?: on| with)?\\b"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:jump|jumping|leap|leaping|throw myself|throwing myself|fall|falling) "
+     "(?:off|from|in front of|into|onto|out of|under|before) (?:a |the |my |this |that |"
+     "our |his |her |an |some )?(?:\\w+ )?{PLACE}"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:step|stepping|walk|walking|lie|lying|lay|laying|run|running) "
+     "(?:out )?(?:in front of|into|onto|under) (?:a |the |some |oncoming )?(?:\\w+ )?"
+     "(?:train|bus|traffic|truck|lorry|tracks|road|highway|car|cars|subway)"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:drive|driving|drove|crash|crashing|swerve|swerving|steer|steering) "
+     "(?:my car |the car |myself |it )?(?:into|off|in front of|over) (?:a |the |an |some )?"
+     "(?:tree|wall|bridge|road|cliff|truck|lorry|oncoming|pole|lake|river|barrier|"
+     "edge|highway|overpass|traffic)"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:take|taking|swallow|swallowing|down|downing|chug|chugging) {COUNT} "
+     "(?:\\w+ ){0,3}{PILLS}"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:take|taking|swallow|swallowing) (?:the|my|all my|all the) {PILLS} "
+     "(?:i've been|i have been|i've|i have|i) (?:saving|saved|stockpiling|collecting|hoarding)"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:drink|drinking|swallow|swallowing) (?:some |the )?(?:bleach|poison|antifreeze|"
+     "rat poison|drain cleaner)"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:mix|mixing|combine|combining) (?:them|it|the pills|my pills|pills|my meds|"
+     "the meds|{PILLS})(?: with| and)?"},
+    {Kind::kMethod, kTopicSensitive, "method", "\\bnooses?\\b"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:walk|walking|swim|swimming|wade|wading|drive|driving) (?:out )?(?:into|in|out into) "
+     "(?:the )?(?:ocean|sea|lake|river|water|waves)(?: and (?:not|never) come back)?"},
+    {Kind::kFarewellWeak, 0, "farewell", "\\b(?:and )?(?:not|never) (?:come|coming) back\\b"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:tie|tied|tying|make|made|making) (?:a|the|my) (?:noose|rope)"},
+    {Kind::kMethod, 0, "method", "\\b(?:pull|pulling) the trigger\\b"},
+    {Kind::kMethod, 0, "method", "\\blethal dose\\b"},
+    {Kind::kIntent, kHyper, "intent", "\\b{INTENT} {ADV}{KILL}(?:ing|in)? {MYSELF}\\b"},
+    {Kind::kIntent, kHyper, "intent",
+     "\\b{INTENT} {ADV}(?:end(?:ing)? (?:my (?:own )?life|it all|it|things|everything|"
+     "my suffering|this life)|tak(?:e|ing) my (?:own )?life|commit(?:ting)? suicide|"
+     "off(?:ing)? myself|do myself in|top myself|go through with it|die tonight)\\b"},
+    {Kind::kIntent, kHyper, "intent",
+     "\\b{INTENT} {ADV}(?:hang myself|overdose|od|shoot myself|drown myself|slit my wrists|"
+     "take all (?:my|the|of my) {PILLS}|jump (?:off|from|in front))\\b"},
+    {Kind::kIntent, kHyper, "intent",
+     "\\b{INTENT} {ADV}jump(?: (?:off|from|in front|now|right "
+     "now|tonight|today|soon|again)|{END})"},
+    {Kind::kIntent, kHyper | kFirst, "intent",
+     "(?:\\b(?:i'm|im|i am|i'll|i will|i) (?:\\w+ )?|^)(?:going to|gonna|about to|ready to|will|"
+     "planning to|decided to) (?:\\w+ )?{SUICIDE}\\b"},
+    {Kind::kIntent, kFirst, "intent",
+     "\\b(?:i'm|im|i am) (?:\\w+ )?(?:ending it|ending my life|killing myself|doing it|"
+     "taking my life|jumping|ending things|checking out|going through with it)"
+     "(?: (?:tonight|today|tomorrow|this|on|soon|now|right now|after|before|when|next|at|"
+     "in)|{END})"},
+    {Kind::kIntent, 0, "intent", "\\b(?:do|doing) it (?:this time|for real|finally)\\b"},
+    {Kind::kIntent, kSelfHarmCat, "intent",
+     "\\b{INTENT} {ADV}(?:cut|hurt myself|self-harm|self harm|burn myself|harm myself|"
+     "cut myself)(?: deep| deeper| again| myself| tonight| so|{END})"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b{THINK} (?:using|use) (?:it|them|that|those|the gun|a gun|his gun|her gun|the rope|"
+     "the pills|them all)\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b{INTENT} go (?:there|to (?:the|that) (?:bridge|tracks|train tracks|roof|cliff|ledge|river|"
+     "lake|ocean|sea|building|overpass))\\b|\\bhow (?:to|i (?:could|would|can|will|'d)) make it "
+     "happen\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b{INTENT} (?:take|swallow|down) (?:them|it|those|these) all\\b|"
+     "\\b{INTENT} (?:take|swallow|down) all of (?:them|it|those|these)\\b"},
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:going to|gonna|will|i'll|about to) use (?:my|the|a|his|her|dad's|mom's|my dad's|"
+     "my mom's) (?:\\w+ )?(?:gun|rope|pills|razor|knife|belt|blade|meds|pistol|rifle)"},
+    {Kind::kIntentBare, kFirst, "intent",
+     "\\b(?:i've|ive|i have|i) (?:already |finally |just )?(?:made up my mind|decided|made my "
+     "decision|made the decision)(?: (?:\\.|!|,|;)|$)"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b(?:going to|gonna|will|i'll|ready to|about to|want to|need to) (?:finally |actually |"
+     "really |just )?(?:do it|go through with it)\\b"},
+    {Kind::kDoItNow, 0, "intent", "\\b(?:doing|do) it (?:now|right now|tonight|as we speak)\\b"},
+    {Kind::kResearch, 0, "method",
+     "\\bhow (?:many|much) (?:\\w+ )?(?:\\w+ )?(?:{PILLS}|mg|milligrams|grams|units|of "
+     "(?:my|the|your) "
+     "\\w+)(?: \\w+)?(?: \\w+)?(?: \\w+)? (?:to die|to kill (?:myself|you|a person|someone)|to "
+     "overdose|to od|"
+     "would it take|does it take|would kill|will kill|is lethal|is fatal|to end it|"
+     "to not wake up|till i die|until i die|is a lethal|is an overdose|would be lethal|"
+     "would be fatal|would be enough|is enough|are enough|to be enough|it would take|"
+     "it takes|would do it)"},
+    {Kind::kResearch, kAct, "method",
+     "\\b(?:painless|easiest|quickest|best|fastest|surest|easy|quick|quiet|peaceful) "
+     "(?:way|ways|method|methods) to (?:die|kill myself|end it|commit suicide|end my life|"
+     "go|kill yourself|end things)"},
+    {Kind::kResearch, kAct, "method",
+     "\\b(?:looked up|look up|looking up|researched|researching|googled|googling|searched|"
+     "searching|reading about) (?:how to |ways to |methods |how )(?:\\w+ ){0,3}"
+     "(?:die|kill myself|overdose|hang|noose|od|suicide|end it|slit|jump)"},
+    {Kind::kPlan, 0, "plan",
+     "\\b(?:have|got|made|make|making|had|came up with|worked out|figured out) (?:a|the|my) "
+     "(?:plan|date|method)\\b"},
+    {Kind::kPlan, kAct, "plan",
+     "\\bplan (?:to|for how to|on how to|on) (?:{SELFKILL}|die|do it|end it|hang|overdose|"
+     "jump)"},
+    {Kind::kPlan, kFirst, "plan",
+     "\\b(?:i've|ive|i have|i) (?:planned|planned out|worked out|figured out|got it all "
+     "figured out|picked|chosen|chose|set) (?:how|when|where|the date|a date|the day|the time|"
+     "the place|it all out|it out|everything|my death|my suicide|out how)"},
+    {Kind::kPlan, kAct, "plan",
+     "\\b(?:planning|planned|plan|plotting|organi[sz]ing|arranging) (?:out )?my (?:suicide|death|"
+     "exit|way out|own death|last day)\\b"},
+    {Kind::kPlan, 0, "plan",
+     "\\b(?:pick|choose|set|decide on|picking|choosing|setting) (?:a|the) (?:day|date|time)\\b"},
+    {Kind::kPlan, 0, "plan",
+     "\\b(?:it's|its|it is|everything is|everything's) (?:all )?(?:planned|planned out|set|"
+     "arranged|figured out|ready|in place|sorted)\\b"},
+    {Kind::kPlan, 0, "plan",
+     "\\b(?:i'll|i will|going to|gonna) wait (?:until|till|til) (?:after )?(?:christmas|my "
+     "birthday|the holidays|new year|after|my \\w+|the \\w+ (?:is|are) (?:over|done))|"
+     "\\b(?:planning|planned|writing|drafting|thinking about|imagining) (?:out )?what i'd "
+     "(?:say|write) in (?:a|my) (?:suicide |goodbye )?(?:note|letter)"},
+    {Kind::kPlan, kFirst, "plan",
+     "\\bi know (?:exactly |just |already )?(?:how|when|where|what i'm going to do|what to do)"
+     "(?: (?:i'd|i would|i'll|i will|to)\\b|{END})"},
+    {Kind::kPlan, 0, "plan",
+     "\\b(?:got|have|had) it all (?:figured out|planned|planned out|worked out)"},
+    {Kind::kPlan, kFirst, "plan",
+     "\\bi know (?:exactly )?(?:how|when|where|what) (?:i'm going to|im going to|i'll|i would|"
+     "i'd|i will|i'm gonna|to) (?:do it|do|end it|kill myself|die)"},
+    {Kind::kPlan, kAct, "plan",
+     "\\b(?:picked|chosen|chose|set) (?:a|the) (?:date|day|time|place|spot) (?:to|for) "
+     "(?:do it|end it|die|kill myself|it|my death|my suicide)"},
+    {Kind::kPlan, 0, "plan",
+     "\\b(?:for when i'm ready|for when i (?:decide|want|need|choose|finally)|when the time comes|"
+     "waiting for the right (?:moment|time|day))\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:wrote|written|writing|write|finished|left|leaving|leave|typed|drafted|drafting) "
+     "(?:my|a|the|out my|up my) (?:suicide|goodbye|farewell|final|last) "
+     "(?:note|notes|letter|letters|message|messages)"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:wrote|written|writing|finished|left) my (?:note|notes|letters)\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\bmy (?:suicide|goodbye) (?:note|notes|letter|letters)\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:wrote|written|writing) (?:goodbye )?letters to (?:my|everyone|all|each|people|"
+     "them|friends|family|the people)"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|"
+     "stashing|stashed|storing|stored|building up|gathering|gathered) (?:up )?(?:my |all my |"
+     "enough |some |a lot of |lots of |the |those |my \\w+'s |\\w+'s |all of my \\w+'s )?"
+     "{PILLS}"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\benough (?:of my )?{PILLS} (?:saved|stored|stashed|to (?:die|kill|end|overdose|od|"
+     "do it|not wake))"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:put|putting|getting|got|have|get) (?:all )?my affairs in order\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:wrote|written|writing|made|making|updated|updating) (?:a|my) will\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:bought|got|have|buy|buying|ordered|getting) (?:the|everything|what i need|all i "
+     "need|the stuff|the things|everything i need|all the stuff|all the things)(?: i need)? "
+     "to (?:do it|end it|kill myself|die|end my life)"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\beverything (?:i need|ready|in place|set up|prepared) (?:to |for )?(?:end it|do it|"
+     "kill myself|die|end my life|it)"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:said|saying|say) (?:my )?(?:goodbyes|goodbye to everyone|goodbye to my)\\b|"
+     "\\b(?:i've|ive|i have) said my goodbye\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:pills|rope|gun|razor|blades?|knife|noose|belt|poison|bleach|pistol|rifle|"
+     "tablets|meds) to (?:kill myself|end (?:it|my life|things)|die|commit suicide|"
+     "hang myself|do it with|overdose|od)\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:bought|buying|buy|got|purchased|ordered) (?:a |the )?(?:gun|rope|noose) "
+     "(?:to|for|so i can|so that i can) (?:kill|end|die|hang|do it|myself)"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:pills|rope|gun|noose|razor|razors|blades?|knife|bottle of \\w+|meds|tablets|"
+     "pistol|bleach|poison|{PILLS}) (?:is |are )?(?:right )?(?:here with me|right here|here "
+     "next to me|next to me|in front of me|in my hand|in my hands|beside me|on my lap|"
+     "ready|lined up|counted out|laid out)\\b"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:rope|noose|belt) (?:is )?(?:tied|ready|up|set up|hung|hanging)\\b"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:holding|sitting here with|staring at|looking at|counting) (?:the |my |a )?"
+     "(?:pills|rope|gun|noose|razor|blade|knife|bottle of pills|{PILLS})\\b"},
+    {Kind::kMeans, 0, "means_access",
+     "\\b(?:have|has|got|bought|buy|buying|found|keep|keeps|keeping|kept|hid|hidden|hiding|"
+     "stashed|grabbed|own|owns|ordered|access to) (?:\\w+ ){0,3}(?:pills|rope|gun|guns|noose|means|"
+     "razor|razors|razor blades|blades|blade|knife|knives|bottle of \\w+|meds|tablets|"
+     "poison|bleach|pistol|rifle|firearm|shotgun|belt|hose|charcoal|helium|exit bag|{PILLS})\\b"},
+    {Kind::kMeans, 0, "means_access", "\\b(?:and|have|got|with|has) the means\\b"},
+    {Kind::kMethodNoun, 0, "method",
+     "\\b(?:{PILLS}|rope|noose|gun|pistol|rifle|firearm|razor|razors|razor blade|blades?|"
+     "knife|bridge|tracks|train tracks|roof|ledge|cliff|balcony|bleach|poison|noose|"
+     "overdose|car exhaust|exhaust|wrists?)\\b"},
+    {Kind::kTimeframe, 0, "timeframe",
+     "\\b(?:tonight|tomorrow|this weekend|this week|next week|this friday|this saturday|"
+     "this sunday|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+     "(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) (?:night|morning)|"
+     "on my birthday|after (?:my|the) (?:exams?|finals|holidays|christmas|wedding|funeral|"
+     "party|birthday|results|court date|shift)|soon|in a few (?:days|hours|weeks|minutes)|"
+     "at midnight|when everyone(?:'s| is| goes| has gone| leaves)|"
+     "when my (?:parents|family|mom|dad|roommates?) (?:are|is|go|goes|leave|leaves)|"
+     "after everyone|before (?:morning|sunrise|dawn|the weekend)|by (?:friday|monday|"
+     "tomorrow|the weekend|the end of the week|next week)|this month|before my birthday|"
+     "new year's|new years)\\b"},
+    {Kind::kTimeStrong, 0, "timeframe",
+     "\\b(?:tonight's the night|tonight is the night|today is the day|today's the day|"
+     "tomorrow is the day|(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday) "
+     "is the (?:day|night)|this is the (?:day|night)|the day i (?:die|do it|end it)|"
+     "it's time)\\b"},
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\b(?:by the time (?:you|u|anyone|someone) (?:read|reads|see|sees|find|finds) this|"
+     "this is my (?:last|final) (?:message|post|text|goodbye|words)|"
+     "my (?:last|final) (?:words|goodbye)|goodbye forever|goodbye world|"
+     "goodbye cruel world|bye forever|this is goodbye|final goodbye|"
+     "(?:won't|will not|wont) be (?:here|around|alive) (?:tomorrow|much longer|for long|"
+     "anymore|any longer|by (?:tomorrow|morning|the weekend|next week))|"
+     "(?:not going to|not gonna|won't) be (?:around|here|alive) (?:much longer|for long|"
+     "tomorrow|anymore)|last time (?:you'll|you will|anyone will|you|u|y'all|you all) (?:ever )?"
+     "(?:hear|see) (?:from )?me|(?:won't|wont|will not) (?:have to )?(?:hear|see) from me (?:again|"
+     "anymore|ever)|(?:you|u|they|everyone) won't have to (?:deal with|worry about) me "
+     "(?:anymore|much longer|for long)|see you on the other side|"
+     "(?:tell|please tell) my (?:\\w+ ){0,2}(?:i love|that i love|i loved|i'm sorry|"
+     "i am sorry)|i won't be a burden (?:anymore|much longer|for long)|"
+     "i'm sorry for what i'm about to do|forgive me for what i'm about to do)"},
+    {Kind::kFarewellWeak, 0, "farewell", "🪦|⚰"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:goodbye|bye|farewell) (?:everyone|everybody|all|guys|world|y'all|friends)\\b"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:(?:want|wanted|wanna) to (?:say|tell everyone) (?:thank you|thanks|goodbye|sorry)|"
+     "i love you all|love you all|thank you (?:all )?for everything|thanks for "
+     "everything|i'm sorry for everything|sorry for everything|i'm sorry to everyone|"
+     "sorry to everyone|please forgive me|forgive me|take care of (?:my|yourselves|"
+     "yourself|mom|dad))\\b"},
+    {Kind::kGiving, 0, "giving_away",
+     "\\b(?:giving|gave|give|given|gifting|gifted) (?:away )?(?:all |most of )?(?:my|all my) "
+     "(?:stuff|things|belongings|possessions|cat|dog|pets?|guitar|games|bike|jewelry|"
+     "jewellery|plants|books|clothes|car|collection|savings|money|art|fish|hamster|bird|"
+     "rabbit)(?: away| to)"},
+    {Kind::kGiving, 0, "giving_away",
+     "\\b(?:giving|gave|give) away (?:all )?(?:my|all my) (?:stuff|things|belongings|"
+     "possessions|pets?|cat|dog)\\b"},
+    {Kind::kIntentBare, kNoNeg, "intent",
+     "\\b(?:won't|will not|wont) need (?:them|it|my \\w+|these|those|anything) (?:soon|"
+     "anymore|much longer|where i'm going)"},
+    {Kind::kGiving, 0, "giving_away",
+     "\\b(?:looked after|taken care of|cared for|in good hands) (?:when|after|once) i'm "
+     "(?:gone|dead)"},
+    {Kind::kGiving, 0, "giving_away",
+     "\\bwho (?:should|do|will|would) (?:i )?(?:leave|give) my (?:\\w+ )?(?:to|when)\\b"},
+    // ---- Attempt in progress (imminent) --------------------------------------------------
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|chugged|have taken|i've taken|just took|"
+     "just swallowed|already took|already taken|just downed|necked|popped) {BIGCOUNT} "
+     "(?:\\w+ ){0,3}(?:{PILLS}|the medicine cabinet|in the medicine cabinet|"
+     "my prescription)"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|ate) (?:like |about |around |over )?(?:\\d+|twenty|"
+     "thirty|forty|fifty|sixty|a hundred) (?:of )?(?:them|those|these|it)\\b"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|ate) everything in the (?:medicine )?cabinet\\b"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:drank|swallowed|drunk|ate|have drunk|just drank) (?:some |the |a bottle of |a cup "
+     "of |a lot of )?(?:bleach|poison|antifreeze|rat poison|drain cleaner|weed killer|"
+     "pesticide)"},
+    {Kind::kAttemptNow, kFirst | kMedicalCat, "attempt_in_progress",
+     "\\b(?:i |just |i've |i have |i just |already )(?:overdosed|od'd|oded)\\b"},
+    {Kind::kAttemptNow, kFirst | kMedicalCat, "attempt_in_progress",
+     "\\b(?:i think i'm|i'm|im|i am) (?:overdosing|oding|dying right now|bleeding out)\\b"},
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\b(?:won't|wont|can't|cant|doesn't|does not|will not|cannot|can not) stop "
+     "(?:the )?bleeding\\b"},
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\b(?:bleeding (?:a lot|so much|everywhere|badly|heavily|out|really bad|like crazy|"
+     "won't stop|wont stop|through)|blood everywhere|so much blood|(?:lost|losing) (?:a lot "
+     "of |so much )?blood|cut (?:too|way too|really|so) (?:deep|deeply)|cut deep and|"
+     "cut too deep|need stitches)\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:in|into) the (?:bath|bathtub|tub) with (?:the |a |my )?(?:razor|blade|knife|toaster|"
+     "hairdryer|hair dryer|pills)"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed) all of (?:them|those|these|it)\\b|"
+     "\\b(?:already|just) (?:took|taken|swallowed|downed) (?:them|those|these|it) all\\b|"
+     "\\b(?:took|taken|swallowed|downed) (?:them|those|these) \\. all of them\\b"},
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\bblood (?:is |all |just )?(?:everywhere|all over)\\b|\\b(?:went|cut|going) (?:way )?too "
+     "deep\\b|\\btoo deep this time\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:practic\\w*|learning|learned|looked up how to|testing|tested) (?:tying|dying|to tie|"
+     "how to tie) (?:a |the )?(?:nooses?|knots? for (?:the|a|my) (?:rope|noose))\\b|"
+     "\\b(?:tested|testing) the (?:rope|noose|knot)\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:rope|noose|belt|cord|cable) (?:is )?(?:around|round|on) my neck\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:knife|blade|razor|glass) (?:is )?(?:on|against|to|at) my (?:wrist|wrists|throat|"
+     "arm|neck|skin|vein|veins)\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:gun|pistol|barrel|rifle) (?:is )?(?:in my mouth|to my head|against my head|"
+     "pointed at (?:my|me)|to my temple|under my chin|loaded and)"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:pills|meds|tablets|drugs) (?:are |is )?(?:kicking in|starting to work|"
+     "taking effect)\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:standing|sitting|kneeling) on (?:the|a) (?:chair|stool|bucket) with (?:the|a) "
+     "(?:rope|noose)"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:tied|tie|tying) (?:the|a) (?:noose|rope) and (?:i'm |im )?(?:standing|sitting|"
+     "on the)"},
+    {Kind::kAttemptNow, kFirst, "attempt_in_progress",
+     "\\b(?:i'm|im|i am) (?:jumping|going under|fading|slipping away|pulling the trigger)"
+     "(?: now| right now| (?:\\.|!)|$)"},
+    {Kind::kContextCue, 0, "farewell",
+     "\\b(?:it's|its|it is) (?:too late|already done)\\b|\\b(?:goodbye|bye|i'm sorry|"
+     "im sorry|sorry)\\b"},
+    {Kind::kEngine, 0, "attempt_in_progress",
+     "\\b(?:engine|car) (?:is )?running in (?:the|my|a) (?:garage|closed garage)|"
+     "\\bhose (?:from|in|into) the exhaust"},
+    {Kind::kLocation, kFirst, "attempt_in_progress",
+     "\\b(?:i'm|im|i am|standing|sitting|climbed|climbing|i'm standing|i'm sitting) "
+     "(?:\\w+ ){0,2}(?:on|at|over|onto) (?:the |a |my |this |our )?(?:ledge|"
+     "bridge|roof|rooftop|railing|cliff|tracks|train tracks|rail|edge of (?:the|a) "
+     "(?:roof|bridge|cliff|building)|top of (?:a|the|my) (?:building|bridge|parking garage|"
+     "cliff|tower|car park))\\b"},
+    {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|i've taken|have taken) (?:the|my|those|these|some|a few) "
+     "(?:{PILLS})\\b"},
+    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
+     "\\b(?:heart (?:is )?(?:racing|pounding|beating so fast)|throwing up|vomiting|can't "
+     "breathe|cant breathe|hard to breathe|dizzy|faint|sleepy|drowsy|can't keep my eyes open|"
+     "cant keep my eyes open|blurry|chest (?:hurts|pain|pains)|seizing|seizure|passing out|"
+     "losing consciousness|ears (?:are )?ringing|numb|feel (?:really )?(?:weird|strange|"
+     "sick))\\b"},
+    // ---- Categories ----------------------------------------------------------------------
+    {Kind::kThirdParty, 0, "third_party",
+     "\\b(?:kill|killing|killed|hurt|hurting|hurts|cut|cutting|cuts|harm|harming|harms|"
+     "hang|hanging|hanged|hung|shoot|shot|shooting|end|ending|starve|starving|burn|burning|"
+     "burns|off|offing|drown|drowning) (?:himself|herself|themselves|themself)\\b"},
+    {Kind::kThirdParty, 0, "third_party",
+     "\\b(?:end|ending|take|taking|took) (?:his|her|their) (?:own )?life\\b"},
+    {Kind::kThirdParty, 0, "third_party",
+     "\\b(?:better off|happier|fine) without (?:him|her|them)\\b"},
+    {Kind::kHarmOthers, kHyper, "harm_to_others",
+     "\\b(?:want|wanna|wants|going to|gonna|will|i'll|thinking about|think about|urge to|"
+     "urges to|fantasize about|fantasizing about|plan to|planning to|need to) (?:\\w+ ){0,2}"
+     "(?:kill|killing|hurt|hurting|stab|stabbing|shoot|shooting|murder|murdering|strangle|"
+     "strangling|beat up|poison|poisoning|choke|choking) (?:him|her|them|someone|somebody|"
+     "people|everyone|everybody|my \\w+|other people|others|a person|that (?:guy|girl|man|"
+     "woman|bitch|bastard))\\b"},
+    {Kind::kHarmOthers, 0, "harm_to_others",
+     "\\bshoot up (?:the|my|a|our) (?:school|work|office|class|mall|church|college)\\b"},
+    {Kind::kHarmOthers, 0, "harm_to_others",
+     "\\b(?:hurting|hurt|harm|harming|killing) (?:other people|others|someone else)\\b"},
+    {Kind::kAbuse, 0, "abuse",
+     "\\b(?:he|she|they|him|my (?:\\w+ )?(?:dad|father|mom|mum|mother|stepdad|stepfather|"
+     "stepmom|stepmother|boyfriend|girlfriend|husband|wife|partner|ex|uncle|aunt|brother|"
+     "sister|grandpa|grandfather|grandma|parents|teacher|coach|boss|cousin|bf|gf|"
+     "fiance|fiancé)) (?:\\w+ ){0,2}(?:hits|hit|beats|beat|punches|punched|slaps|slapped|"
+     "chokes|choked|kicks|kicked|strangled|strangles|rapes|raped|molests|molested|touches|"
+     "touched|abuses|abused|hurts|hurt|burns|burned|locks|locked|lock|forces|forced|"
+     "threatens|threatened|grabbed|grabs|pushed|pushes|shoved|shoves|whips|whipped|"
+     "starves|starved|assaulted|assaults) me\\b"},
+    {Kind::kAbuse, 0, "abuse",
+     "\\b(?:threaten|threatens|threatened|threatening) to (?:kill|hurt|beat|hit|take) me\\b"},
+    {Kind::kAbuse, 0, "abuse",
+     "\\b(?:i was|i've been|i got|i have been|getting|being|i'm being|im being) "
+     "(?:\\w+ )?(?:raped|molested|sexually assaulted|sexually abused|abused|assaulted|groped|"
+     "trafficked|groomed)\\b"},
+    {Kind::kAbuse, 0, "abuse", "\\b(?:the|my|after the|since the) (?:rape|assault|abuse)\\b"},
+    {Kind::kAbuse, 0, "abuse",
+     "\\b(?:won't|wont|doesn't|does not|will not) let me (?:leave|go out|see my|have my "
+     "phone|talk to|eat|sleep)\\b"},
+    {Kind::kAbuse, 0, "abuse", "\\b(?:scared|afraid|terrified) (?:to go|of going) home\\b"},
+    {Kind::kAbuse, 0, "abuse",
+     "\\b(?:scared|afraid|terrified) of my (?:dad|father|mom|mum|mother|stepdad|stepfather|"
+     "husband|boyfriend|partner|wife|girlfriend|parents|uncle)\\b"},
+    {Kind::kAbuse, 0, "abuse",
+     "\\b(?:domestic violence|domestic abuse|child abuse|sexual abuse)\\b"},
+    {Kind::kAbuse, 0, "abuse", "\\b(?:lock|locks|locked) me (?:in|out)\\b"},
+    {Kind::kSubstance, 0, "substance",
+     "\\b(?:drunk|wasted|hammered|blackout|blacking out|blacked out|hungover|high on|"
+     "so high|i'm high|im high|getting high|got high|stoned|relapsed on|using again|"
+     "drinking (?:every|again|alone|heavily|too much|a lot|to cope|until|so much)|"
+     "been drinking|can't stop drinking|addicted to|addiction|heroin|cocaine|meth|"
+     "fentanyl|opioids|weed|alcohol|vodka|whiskey|sober|sobriety|booze|alcoholic|"
+     "smoking weed|high every day|drinking problem|pills to get high|"
+     "xanax|ketamine|mdma)\\b"},
+    {Kind::kMedical, 0, "medical",
+     "\\b(?:chest (?:pain|pains|hurts)|arm is numb|can't breathe|cant breathe|"
+     "having a seizure|seizures?|unconscious|won't wake up|wont wake up|not breathing|"
+     "blood sugar|double dose|took too much of my|allergic reaction|anaphylaxis|"
+     "stroke|heart attack)\\b"},
+    {Kind::kAccident, 0, "medical",
+     "\\b(?:accidentally|by accident|by mistake|accidental|mistakenly)\\b"},
+    {Kind::kProtective, 0, "protective",
+     "\\b(?:won't|would never|will never|wouldn't|not going to|never going to|don't plan to|"
+     "have no plan to|no plans to|not planning to) (?:ever )?act on (?:it|them|those|these)|"
+     "\\b(?:reasons to live|reason to live|for my (?:kids|children|family|mom|dog|cat)|"
+     "i'm safe|im safe|i am safe|i'll be okay|won't do anything|not going to do anything|"
+     "wouldn't do anything|i'll be ok|i promise|my therapist|"
+     "safety plan|crisis line|called the hotline|doing better|feel hopeful|"
+     "glad i'm still here|glad to be alive|happy to be alive)\\b"},
+    // ---- Vetoes: fixed figurative phrases ------------------------------------------------
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:die|dye|dying|dyed) (?:my|your|her|his|our|the) (?:hair|clothes|shirt|beard)|"
+     "\\bdie (?:of|from) (?:cringe|embarrassment|laughter|laughing|boredom|shame|happiness|"
+     "cuteness|excitement|hunger|heat|thirst|secondhand embarrassment|old age|natural causes)|"
+     "\\b(?:kill(?:ing)?|kms|killed) myself (?:laughing|in (?:minecraft|the game|fortnite|"
+     "roblox|game|sims|gta)|(?:at|in) (?:the gym|work|training|practice|the office|school)|"
+     "(?:working|studying|training|working out|at work))|\\bsuicide "
+     "(?:squad|mission|doors?|run|runs|drill|drills|"
+     "sprint|sprints|burpees|king|boys|silence|note by|girls|forest|season)|"
+     "\\b(?:social|career|political|commercial|financial|electoral|brand) suicide|"
+     "\\bend (?:it|things) with\\b|\\bended (?:it|things) with\\b|"
+     "\\boverdos(?:e|ed|ing) (?:of|on) (?:netflix|cuteness|sugar|caffeine|coffee|candy|"
+     "chocolate|tiktok|anime|memes|love|cute|kdramas|k-dramas|vitamins|tv|gaming)|"
+     "\\bhurt myself (?:at|playing|doing|lifting|while|during|skiing|skating|running|in the "
+     "gym|on the|working out|by accident|accidentally|falling|when i fell)|"
+     "\\b(?:drop dead|dead serious|bored to death|scared me to death|"
+     "scared to death|death of me|do or die|die hard|laughed myself to death|"
+     "(?:is|are|was|were|looks|look|smells|tastes|be) to die for|"
+     "worked myself to death|love (?:\\w+ ){0,2}to death)|"
+     "\\bcut (?:myself|my \\w+) (?:shaving|cooking|chopping|on (?:a|the) (?:glass|paper|can|"
+     "knife|fence)|by accident|accidentally|while)|"
+     "\\bburn(?:ed|t)? myself (?:cooking|on the (?:stove|oven|pan|iron|kettle)|with (?:the )?"
+     "(?:curling iron|straightener|hot water|coffee|tea))|"
+     "\\b(?:jump|jumping) (?:off|from|into|in|on) (?:the |a )?(?:diving board|pool|boat|dock|"
+     "trampoline|couch|bed|call|zoom|meeting|shower|lake|water|sea|ocean|river)|"
+     "\\bhit me up\\b|\\bshoot me a\\b|\\bend (?:it|things) (?:on a|with a|early|here|there)\\b|"
+     "\\bwake up (?:late|early|on time|in time|at \\d)\\b|\\b(?:tired|sick|exhausted) of living "
+     "(?:with|in|at|near|here|there|alone|like this with|paycheck)\\b|\\b(?:shoot|shooting|shot) "
+     "myself in the foot\\b|"
+     "\\b(?:almost|nearly) (?:killed|kill|killing) myself (?:on|tripping|falling|when|by|with|in|"
+     "at|trying|doing)\\b|\\bhurt myself laughing\\b|\\bdie on (?:this|that|the) hill\\b|"
+     "\\bkilling myself with (?:all )?(?:this|the|my|so much|all the) \\w+|"
+     "\\bhopeless (?:about (?:the|my \\w+'s|this|that|our|his|her|their)|romantic|case|at)\\b|"
+     "\\bdisappear (?:into|in) (?:a|the|my)\\b|\\bdisappear for (?:a|the) (?:week|weekend|day|"
+     "few days|bit|while)\\b|"
+     "\\b(?:i'd|i would|would|i'll|i will) (?:literally |honestly |totally |so )?(?:jump off a "
+     "(?:cliff|bridge|building)|die|kill|take a bullet|walk into traffic) for\\b|"
+     "\\blast (?:message|post|text|words) (?:for|before|of the)\\b"},
+    // ---- Sentence markers ----------------------------------------------------------------
+    {Kind::kMarkLaugh, 0, "",
+     "\\b(?:lol|lols|lolol|lmao|lmfao|rofl|haha\\w*|hehe\\w*|ahah\\w*|jk|just kidding|"
+     "only kidding|i'm kidding|xd|lel|kek|joking|jokingly|as a "
+     "joke)\\b|🎉|🥳|😁|😄|😂|🤣|💀|😆|🙃"},
+    {Kind::kMarkTrivial, 0, "",
+     "\\b(?:exams?|test|tests|quiz|quizzes|homework|hw|class|classes|lecture|lectures|"
+     "assignments?|essays?|finals|midterms?|math|maths|calculus|chemistry|physics|algebra|"
+     "meeting|meetings|zoom|shift|boss|coworkers?|traffic|commute|songs?|music|playlist|"
+     "game|games|team|match|movie|show|episode|ads?|commercials?|wifi|internet|mondays?|"
+     "sundays?|weather|heat|cold|line|queue|cringe|crush|tripped|embarrass\\w*|fries|"
+     "dishes|laundry|minecraft|fortnite|roblox|sims|gta|grades|taxes|paperwork|emails|"
+     "group project|presentation|deadline|spreadsheet|zoom call|lecturer|professor|"
+     "customer|customers|noise|neighbors|neighbours|printer|laptop|phone|wifi|netflix|"
+     "tiktok|spider|pizza|coffee|crocs|party|dentist|alarm|8am|flight|diet|gym|overtime|church|"
+     "chores|in-laws|inlaws|family dinner|karaoke|group chat)\\b"},
+    {Kind::kMarkTopic, 0, "",
+     "\\b(?:essay|paper|research|prevention|awareness|statistics|stats|rates?|"
+     "documentary|article|articles|film|book|novel|character|characters|lyrics|squad|"
+     "hotline|lifeline|helpline|lecture|podcast|episode|news|"
+     "presentation|counselor|counsellor|volunteer|contagion|"
+     "werther|warning signs|leading cause|risk factors|is it true|detect|programmed|"
+     "psych class|nursing|nurse|plot|fiction|movie|show|musical|poem|"
+     "documentaries|thesis|dissertation|seminar|workshop|campaign|fundraiser|scene|western|"
+     "how do you help|how to help|how do i help|how can i help|someone who|people who|"
+     "talk to teens|sign of|signs of|difference between|what are the|psychology|"
+     "discussed|talked about|learned about|learning about|reading about|read about|"
+     "heard about|lecture on|genre|playlist|never the answer|not the answer|isn't the answer|"
+     "reach out|if you're struggling|you are not alone|you're not alone|suicide loss|"
+     "common in|are common|are normal|is common|my doctor told me|doctor said|"
+     "loss survivor|died by suicide|died of suicide|lost (?:\\w+ ){1,3}to suicide|"
+     "committed suicide|talked to us about|told us about|taught us about|"
+     "lesson on|lesson about|teacher|health class|assembly|is that true|i read that|read that|i "
+     "heard that)\\b"},
+    {Kind::kMarkPast, 0, "",
+     "\\b(?:used to|years ago|year ago|months ago|month ago|when i was|as a (?:kid|teen|"
+     "teenager|child)|in (?:high|middle|elementary|primary|secondary) school|"
+     "back in (?:19|20)\\d\\d|back in (?:high school|college|school|the day|uni)|"
+     "back then|in the past|at the time|at that time|last year|a while ago|a while back|"
+     "long time ago|long ago|in (?:19|20)\\d\\d|when i was younger|as a teenager|"
+     "in my teens|years back|for a while there|at \\d+ i|when i was \\d+)\\b"},
+    {Kind::kMarkRecovery, 0, "",
+     "\\b(?:doing (?:a lot |so much |much )?better|better now|therapy helped|meds helped|"
+     "is better since|feel better|feeling better|much better|better these days|"
+     "in a better place|better place now|in a good place|good place now|"
+     "days clean|months clean|years clean|weeks clean|clean for|clean from|clean since|"
+     "i'm clean|im clean|i survived|survivor|recovered|in recovery|recovering|"
+     "i'm okay now|im okay now|i'm ok now|got help|getting help|haven't since|"
+     "never again|i'm proud|im proud|proud of myself|got through it|"
+     "made it through)\\b"},
+    {Kind::kMarkPresentStrong, 0, "",
+     "\\b(?:again|are back|is back|came back|coming back|relapsed|relapse|"
+     "lately|these days|right now|currently|still)\\b"},
+    {Kind::kMarkPresentWeak, 0, "",
+     "\\b(?:now|today|this week|last night|yesterday|this morning|earlier|recently|"
+     "this weekend|last week|a few days ago|days ago|hours ago|minutes ago|just|"
+     "this afternoon|tonight)\\b"},
+    {Kind::kMarkImmediacy, 0, "",
+     "\\b(?:now|right now|rn|as we speak|this is it|here i go|about to|"
+     "the train is coming|no turning back|can't stop me)\\b"},
+    {Kind::kMarkBenign, 0, "",
+     "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting for|"
+     "with my friends|with friends|walk|walking|hike|hiking|running|tourist|enjoying|"
+     "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|picnic|fixing|"
+     "cleaning the gutters|repair|shingles|antenna|drone|appointment|trip|vacation|holiday|"
+     "visiting|travelling|traveling|dentist|flight|conference|camping|business trip)\\b"},
+    {Kind::kMarkLyrics, 0, "",
+     "\\b(?:lyrics?|song|songs|sings|sang|singing|quote|quoting|line from|lines from|"
+     "comments?|youtube|tiktok|movie|film|book|character|episode|show|says in|album|"
+     "rapper|band|poem|meme|memes|twitter|reddit post|post said)\\b"},
+    {Kind::kMarkHypothetical, 0, "",
+     "\\b(?:if i ever|if i were ever|if i was ever|what if|hypothetically|hypothetical|"
+     "what would you|how would you|imagine if|just imagine|suppose|supposing|"
+     "let's say|pretend|in a dream|in my dream|what happens if|if someone|if a person|"
+     "if a user|if somebody|if a friend|how do you|how do i help|"
+     "what do you do when|what should i say)\\b"},
+    {Kind::kMarkCausal, 0, "",
+     "\\b(?:makes? me|made me|making me|if i have to|if i hear|if i see|if i fail|"
+     "if i get|if i don't get|one more|another|if they|if he|if she|if this|if my|"
+     "when i have to|every time i|before i have to|for (?:eating|saying|doing|forgetting|being|"
+     "wearing|buying|liking|watching|missing))\\b"},
+};
+
+}  // namespace
+
+std::span<const PatternDef> Patterns() { return kPatterns; }
+
+std::string ExpandPattern(std::string_view regex) {
+  std::string out(regex);
+  // Placeholders may nest (e.g. {PILLS} inside a placeholder); expand until none is left.
+  for (int pass = 0; pass < 4; ++pass) {
+    bool changed = false;
+    for (const auto& [name, value] : kPlaceholders) {
+      size_t pos = 0;
+      while ((pos = out.find(name, pos)) != std::string::npos) {
+        out.replace(pos, name.size(), value);
+        pos += value.size();
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return out;
+}
+
+}  // namespace haven::nlp::risk_internal

@@ -1,0 +1,293 @@
+#include "nlp/risk.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace haven::nlp {
+namespace {
+
+class RiskTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto detector = RiskDetector::Create();
+    ASSERT_TRUE(detector.ok()) << detector.status().message();
+    detector_ = new RiskDetector(std::move(detector).value());
+    auto normalizer = Normalizer::Load(HAVEN_SOURCE_DATA_DIR);
+    normalizer_ =
+        normalizer.ok() ? new Normalizer(std::move(normalizer).value()) : new Normalizer();
+  }
+  static void TearDownTestSuite() {
+    delete detector_;
+    delete normalizer_;
+    detector_ = nullptr;
+    normalizer_ = nullptr;
+  }
+
+  static Risk R(std::string_view text) { return detector_->Assess(normalizer_->Normalize(text)); }
+  static RiskLevel L(std::string_view text) { return R(text).level; }
+  static bool HasCategory(const Risk& r, RiskCategory c) {
+    return std::find(r.categories.begin(), r.categories.end(), c) != r.categories.end();
+  }
+  static bool HasSignal(const Risk& r, std::string_view signal) {
+    return std::any_of(r.evidence.begin(), r.evidence.end(),
+                       [&](const RiskEvidence& e) { return e.signal == signal; });
+  }
+
+  static RiskDetector* detector_;
+  static Normalizer* normalizer_;
+};
+RiskDetector* RiskTest::detector_ = nullptr;
+Normalizer* RiskTest::normalizer_ = nullptr;
+
+TEST_F(RiskTest, EmptyAndNeutralAreNone) {
+  EXPECT_EQ(L(""), RiskLevel::kNone);
+  EXPECT_EQ(L("hello there, how are you?"), RiskLevel::kNone);
+  Risk r = R("what a lovely day");
+  EXPECT_EQ(r.score, 0.0);
+  EXPECT_TRUE(r.categories.empty());
+  EXPECT_TRUE(r.evidence.empty());
+}
+
+TEST_F(RiskTest, LadderOfLevels) {
+  EXPECT_EQ(L("i wish i could sleep forever"), RiskLevel::kLow);
+  EXPECT_EQ(L("everyone would be better off without me"), RiskLevel::kLow);
+  EXPECT_EQ(L("i want to kill myself"), RiskLevel::kModerate);
+  EXPECT_EQ(L("i keep thinking about suicide"), RiskLevel::kModerate);
+  EXPECT_EQ(L("i want to cut again"), RiskLevel::kModerate);
+  EXPECT_EQ(L("i'm going to kill myself tonight"), RiskLevel::kHigh);
+  EXPECT_EQ(L("i have the pills right here"), RiskLevel::kHigh);
+  EXPECT_EQ(L("wrote my note"), RiskLevel::kHigh);
+  EXPECT_EQ(L("i just took 30 pills"), RiskLevel::kImminent);
+  EXPECT_EQ(L("i'm standing on the bridge right now"), RiskLevel::kImminent);
+}
+
+TEST_F(RiskTest, ChatSpellings) {
+  EXPECT_GE(L("i wanna kms"), RiskLevel::kModerate);
+  EXPECT_GE(L("thinking about sewerslide again"), RiskLevel::kModerate);
+  EXPECT_GE(L("gonna ctb tonight"), RiskLevel::kHigh);
+  EXPECT_GE(L("wanna unalive myself fr"), RiskLevel::kModerate);
+  EXPECT_GE(L("IM SO SUICIDAL RN"), RiskLevel::kModerate);
+}
+
+TEST_F(RiskTest, CensoredAndMisspelled) {
+  EXPECT_GE(L("i want to k*ll myself"), RiskLevel::kModerate);
+  EXPECT_GE(L("su*cidal again"), RiskLevel::kModerate);
+  EXPECT_GE(L("i want to d!e"), RiskLevel::kModerate);
+  EXPECT_GE(L("ive been so suicidial lately"), RiskLevel::kModerate);
+  EXPECT_GE(L("i want 2 die"), RiskLevel::kModerate);
+}
+
+TEST_F(RiskTest, EvidenceSpansAreValidOnTheDevelopmentSet) {
+  std::ifstream in(std::string(HAVEN_TESTS_DIR) + "/data/risk_dev.jsonl");
+  ASSERT_TRUE(in);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::string text = nlohmann::json::parse(line)["text"];
+    Risk r = R(text);
+    EXPECT_GE(r.score, 0.0);
+    EXPECT_LE(r.score, 1.0);
+    EXPECT_TRUE(std::is_sorted(r.categories.begin(), r.categories.end()));
+    if (r.level >= RiskLevel::kLow) {
+      EXPECT_FALSE(r.evidence.empty()) << text;
+    }
+    for (const auto& e : r.evidence) {
+      EXPECT_LE(e.span.start, e.span.end);
+      EXPECT_LE(e.span.end, text.size());
+      EXPECT_FALSE(e.signal.empty());
+    }
+  }
+}
+
+TEST_F(RiskTest, ImminentNeedsNoContext) {
+  EXPECT_EQ(L("im about to jump"), RiskLevel::kImminent);
+  EXPECT_EQ(L("the rope is around my neck"), RiskLevel::kImminent);
+  EXPECT_EQ(L("i cut too deep and it won't stop bleeding"), RiskLevel::kImminent);
+  // Someone else's emergency is not the writer's own risk, but it is flagged.
+  Risk r = R("my roommate took a bunch of pills and won't wake up");
+  EXPECT_EQ(r.level, RiskLevel::kNone);
+  EXPECT_TRUE(HasCategory(r, RiskCategory::kThirdParty));
+}
+
+TEST_F(RiskTest, FigurativeIsNone) {
+  for (const char* text :
+       {"this exam is killing me", "i'm dead 😂", "i could kill for a coffee",
+        "my feet are killing me", "dying to see it", "kill the lights", "that joke killed",
+        "we watched suicide squad", "cut the cake", "shoot me a text",
+        "this homework makes me want to kms lol", "i want to dye my hair pink",
+        "mom's cooking is to die for", "i'd rather die than wear crocs lol"}) {
+    Risk r = R(text);
+    EXPECT_EQ(r.level, RiskLevel::kNone) << text;
+  }
+}
+
+TEST_F(RiskTest, DenialHypotheticalAndTopicAreNone) {
+  for (const char* text : {"i would never kill myself", "i'm not suicidal, just tired",
+                           "not that i would ever kill myself but this week sucks",
+                           "if i ever felt suicidal what number should i call",
+                           "i'm writing an essay on suicide prevention",
+                           "the lyrics go \"i don't wanna live forever\""}) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+  EXPECT_TRUE(HasSignal(R("i would never kill myself"), "denial"));
+}
+
+TEST_F(RiskTest, ThirdPartyIsNoneWithCategory) {
+  Risk r = R("my friend says she wants to die");
+  EXPECT_EQ(r.level, RiskLevel::kNone);
+  EXPECT_TRUE(HasCategory(r, RiskCategory::kThirdParty));
+  EXPECT_TRUE(
+      HasCategory(R("my brother told me he's been cutting himself"), RiskCategory::kThirdParty));
+}
+
+TEST_F(RiskTest, PastIsLow) {
+  EXPECT_EQ(L("i used to cut when i was 15"), RiskLevel::kLow);
+  EXPECT_EQ(L("i tried to kill myself years ago"), RiskLevel::kLow);
+  EXPECT_EQ(L("i used to cut and now the urges are back"), RiskLevel::kModerate);
+  EXPECT_GE(L("i tried to kill myself last night"), RiskLevel::kHigh);
+}
+
+TEST_F(RiskTest, BuriedRiskInALongPost) {
+  std::string text =
+      "so today was a lot. work was busy and my manager yelled at me and then i missed the "
+      "bus. got home and my roommate ate my leftovers again. honestly i keep thinking about "
+      "killing myself and i don't know who to tell. anyway i watched some youtube and slept";
+  Risk r = R(text);
+  EXPECT_EQ(r.level, RiskLevel::kModerate);
+  ASSERT_FALSE(r.evidence.empty());
+  bool found = false;
+  for (const auto& e : r.evidence) {
+    ASSERT_LE(e.span.end, text.size());
+    std::string_view piece(text.data() + e.span.start, e.span.end - e.span.start);
+    if (piece.find("killing myself") != std::string_view::npos) found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(RiskTest, CategoriesBeyondSuicide) {
+  EXPECT_TRUE(HasCategory(R("my dad hits me when he's drunk"), RiskCategory::kAbuse));
+  EXPECT_TRUE(
+      HasCategory(R("i want to kill my stepdad for what he did"), RiskCategory::kHarmToOthers));
+  EXPECT_TRUE(HasCategory(R("relapsed on heroin again"), RiskCategory::kSubstance));
+  Risk od = R("i swallowed a bunch of pills and i'm starting to feel dizzy");
+  EXPECT_EQ(od.level, RiskLevel::kImminent);
+  EXPECT_TRUE(HasCategory(od, RiskCategory::kMedical));
+  EXPECT_TRUE(HasCategory(od, RiskCategory::kSuicide));
+  Risk sh = R("i cut myself last night");
+  EXPECT_TRUE(HasCategory(sh, RiskCategory::kSelfHarm));
+}
+
+TEST_F(RiskTest, ScoreIsMonotoneWithLevel) {
+  const char* texts[] = {"nice weather", "i wish i was never born", "i want to die",
+                         "i have a plan to end it", "i just took 30 pills"};
+  double prev = -1.0;
+  for (const char* t : texts) {
+    Risk r = R(t);
+    EXPECT_GE(r.score, 0.0);
+    EXPECT_LE(r.score, 1.0);
+    EXPECT_GT(r.score, prev) << t;
+    prev = r.score;
+  }
+}
+
+TEST_F(RiskTest, HostileInputIsHandled) {
+  std::string junk = "\xff\xfe kill myself \xc0\x80";
+  Risk r = R(junk);
+  EXPECT_GE(r.level, RiskLevel::kModerate);
+  std::string huge(200000, 'a');
+  huge += " i want to die";
+  EXPECT_GE(L(huge), RiskLevel::kModerate);
+  std::string many;
+  for (int i = 0; i < 3000; ++i) many += "kill myself. ";
+  EXPECT_GE(L(many), RiskLevel::kModerate);
+}
+
+TEST_F(RiskTest, ThreadSafe) {
+  std::vector<std::thread> threads;
+  std::vector<int> bad(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &bad] {
+      for (int i = 0; i < 200; ++i) {
+        if (L("i want to kill myself") != RiskLevel::kModerate) ++bad[t];
+        if (L("this exam is killing me") != RiskLevel::kNone) ++bad[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int b : bad) EXPECT_EQ(b, 0);
+}
+
+TEST_F(RiskTest, IsFast) {
+  NormalizedText text = normalizer_->Normalize("honestly i just want to sleep and not wake up");
+  const int n = 2000;
+  auto start = std::chrono::steady_clock::now();
+  int sum = 0;
+  for (int i = 0; i < n; ++i) sum += static_cast<int>(detector_->Assess(text).level);
+  auto us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
+      n;
+  EXPECT_EQ(sum, n);  // low
+  std::cout << "risk assess: " << us << " us per short message\n";
+  EXPECT_LT(us, 500.0);  // generous: shared CI machines; the target is well under 20 us
+}
+
+// The labelled development set: recall on people at risk first, false alarms second.
+TEST_F(RiskTest, DevelopmentSet) {
+  std::ifstream in(std::string(HAVEN_TESTS_DIR) + "/data/risk_dev.jsonl");
+  ASSERT_TRUE(in) << "tests/data/risk_dev.jsonl missing";
+  std::string line;
+  int n = 0, at_risk = 0, at_risk_hit = 0, urgent = 0, urgent_hit = 0, nones = 0, false_alarm = 0,
+      missed_to_none = 0, exact = 0;
+  std::map<std::string, int> rank = {
+      {"none", 0}, {"low", 1}, {"moderate", 2}, {"high", 3}, {"imminent", 4}};
+  std::string report;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    auto j = nlohmann::json::parse(line);
+    std::string text = j["text"];
+    int gold = rank.at(j["level"].get<std::string>());
+    int pred = static_cast<int>(L(text));
+    ++n;
+    if (gold == pred) ++exact;
+    if (gold >= 2) {
+      ++at_risk;
+      if (pred >= 2) ++at_risk_hit;
+      if (pred == 0) ++missed_to_none;
+    }
+    if (gold >= 3) {
+      ++urgent;
+      if (pred >= 3) ++urgent_hit;
+    }
+    if (gold == 0) {
+      ++nones;
+      if (pred >= 2) ++false_alarm;
+    }
+    if (gold != pred) {
+      report += "  gold " + std::to_string(gold) + " pred " + std::to_string(pred) + "  " +
+                j["id"].get<std::string>() + "\n";
+    }
+  }
+  ASSERT_GT(n, 400);
+  double recall = static_cast<double>(at_risk_hit) / at_risk;
+  double urgent_recall = static_cast<double>(urgent_hit) / urgent;
+  double fa = static_cast<double>(false_alarm) / nones;
+  std::cout << "risk_dev: n=" << n << " at-risk recall " << recall << " urgent recall "
+            << urgent_recall << " false alarms(>=moderate) " << fa << " exact "
+            << static_cast<double>(exact) / n << "\n";
+  if (std::getenv("HAVEN_RISK_VERBOSE") != nullptr) std::cout << report;
+  EXPECT_GE(recall, 0.95);
+  EXPECT_GE(urgent_recall, 0.90);
+  EXPECT_LE(fa, 0.05);
+  EXPECT_EQ(missed_to_none, 0);
+}
+
+}  // namespace
+}  // namespace haven::nlp
