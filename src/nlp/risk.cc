@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nlp/hs_database.h"
 #include "nlp/risk_patterns.h"
 
 namespace haven::nlp {
@@ -176,29 +176,6 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
   return 0;
 }
 
-std::atomic<uint64_t> g_next_db_generation{1};
-
-// The scratch space of this thread, allocated (or grown) for `db` when needed.
-struct ThreadScratch {
-  hs_scratch_t* scratch = nullptr;
-  uint64_t generation = 0;
-  ThreadScratch() = default;
-  ThreadScratch(const ThreadScratch&) = delete;
-  ThreadScratch& operator=(const ThreadScratch&) = delete;
-  ~ThreadScratch() {
-    if (scratch != nullptr) hs_free_scratch(scratch);
-  }
-};
-
-hs_scratch_t* ScratchFor(const hs_database_t* db, uint64_t generation) {
-  thread_local ThreadScratch ts;
-  if (ts.generation != generation || ts.scratch == nullptr) {
-    if (hs_alloc_scratch(db, &ts.scratch) != HS_SUCCESS) return nullptr;
-    ts.generation = generation;
-  }
-  return ts.scratch;
-}
-
 enum class Fate : uint8_t {
   kLive,
   kFigurative,
@@ -234,44 +211,24 @@ bool IsImminentKind(Kind k) {
 }  // namespace
 
 struct RiskDetector::Impl {
-  struct DbDeleter {
-    void operator()(hs_database_t* db) const { hs_free_database(db); }
-  };
-  std::unique_ptr<hs_database_t, DbDeleter> db;
-  uint64_t generation = 0;
+  HsDatabase db;
   std::vector<PatternDef> patterns;
 };
 
 StatusOr<RiskDetector> RiskDetector::Create() {
-  auto impl = std::make_shared<Impl>();
   auto defs = rp::Patterns();
-  impl->patterns.assign(defs.begin(), defs.end());
-  std::vector<std::string> expanded;
-  expanded.reserve(defs.size());
-  for (const auto& d : defs) expanded.push_back(rp::ExpandPattern(d.regex));
-  std::vector<const char*> exprs;
-  std::vector<unsigned int> flags, ids;
-  for (size_t i = 0; i < expanded.size(); ++i) {
-    exprs.push_back(expanded[i].c_str());
+  std::vector<HsPattern> hs_patterns;
+  hs_patterns.reserve(defs.size());
+  for (size_t i = 0; i < defs.size(); ++i) {
     // Signals need their start for evidence spans; markers only need the sentence they end in
     // (and start-of-match tracking is what makes Hyperscan compile slowly).
-    flags.push_back(defs[i].kind >= Kind::kMarkLaugh ? 0u : HS_FLAG_SOM_LEFTMOST);
-    ids.push_back(static_cast<unsigned int>(i));
+    hs_patterns.push_back({rp::ExpandPattern(defs[i].regex),
+                           defs[i].kind >= Kind::kMarkLaugh ? 0u : HS_FLAG_SOM_LEFTMOST,
+                           static_cast<unsigned int>(i)});
   }
-  hs_database_t* db = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(),
-                       static_cast<unsigned int>(exprs.size()), HS_MODE_BLOCK, nullptr, &db,
-                       &err) != HS_SUCCESS) {
-    std::string msg = "risk patterns rejected by hyperscan";
-    if (err != nullptr) {
-      msg += " (pattern " + std::to_string(err->expression) + "): " + err->message;
-      hs_free_compile_error(err);
-    }
-    return Internal(msg);
-  }
-  impl->db.reset(db);
-  impl->generation = g_next_db_generation.fetch_add(1);
+  auto db = HsDatabase::Build("risk", hs_patterns);
+  if (!db.ok()) return db.status();
+  auto impl = std::make_shared<Impl>(Impl{std::move(*db), {defs.begin(), defs.end()}});
   RiskDetector d;
   d.impl_ = std::move(impl);
   return d;
@@ -962,7 +919,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
 Risk RiskDetector::Assess(const NormalizedText& text) const {
   try {
     if (!impl_ || text.canonical.empty() || text.tokens.empty()) return {};
-    hs_scratch_t* scratch = ScratchFor(impl_->db.get(), impl_->generation);
+    hs_scratch_t* scratch = impl_->db.Scratch();
     if (scratch == nullptr) return {};
     std::vector<RawMatch> raw;
     raw.reserve(64);
