@@ -10,10 +10,9 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "nlp/analyzer.h"
 
@@ -62,6 +61,24 @@ const std::vector<NormalizedText>& Normalized() {
   return n;
 }
 
+// The risk and sentiment readings the intent stage takes as input, one per corpus message.
+struct IntentInputs {
+  haven::nlp::Risk risk;
+  haven::nlp::Sentiment sentiment;
+};
+
+const std::vector<IntentInputs>& IntentInputsPerMessage() {
+  static const std::vector<IntentInputs> in = [] {
+    std::vector<IntentInputs> out;
+    for (const auto& t : Normalized()) {
+      out.push_back(
+          {SharedAnalyzer().risk_stage().Assess(t), SharedAnalyzer().sentiment_stage().Score(t)});
+    }
+    return out;
+  }();
+  return in;
+}
+
 // Runs `fn(i)` over the corpus and reports p50/p99 per message in microseconds.
 template <typename Fn>
 void PerMessage(benchmark::State& state, Fn fn) {
@@ -73,7 +90,8 @@ void PerMessage(benchmark::State& state, Fn fn) {
     auto t0 = std::chrono::steady_clock::now();
     fn(i % n);
     auto t1 = std::chrono::steady_clock::now();
-    if (us.size() < 200000) us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    if (us.size() < 200000)
+      us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     ++i;
   }
   std::sort(us.begin(), us.end());
@@ -99,15 +117,15 @@ void BM_Normalize(benchmark::State& state) {
 }
 BENCHMARK(BM_Normalize);
 
-#define HAVEN_STAGE_BENCH(NAME, EXPR)                                          \
-  void BM_##NAME(benchmark::State& state) {                                    \
-    const auto& a = SharedAnalyzer();                                          \
-    (void)a;                                                                   \
-    PerMessage(state, [&](size_t i) {                                          \
-      const NormalizedText& text = Normalized()[i];                            \
-      benchmark::DoNotOptimize(EXPR);                                          \
-    });                                                                        \
-  }                                                                            \
+#define HAVEN_STAGE_BENCH(NAME, EXPR)               \
+  void BM_##NAME(benchmark::State& state) {         \
+    const auto& a = SharedAnalyzer();               \
+    (void)a;                                        \
+    PerMessage(state, [&](size_t i) {               \
+      const NormalizedText& text = Normalized()[i]; \
+      benchmark::DoNotOptimize(EXPR);               \
+    });                                             \
+  }                                                 \
   BENCHMARK(BM_##NAME)
 
 HAVEN_STAGE_BENCH(Sentiment, a.sentiment_stage().Score(text));
@@ -116,8 +134,19 @@ HAVEN_STAGE_BENCH(Risk, a.risk_stage().Assess(text));
 HAVEN_STAGE_BENCH(Topics, a.topics_stage().Detect(text));
 HAVEN_STAGE_BENCH(Pii, a.pii_stage().Find(text));
 
+// Intent reads the message's risk and sentiment; both are computed before timing starts.
+void BM_Intent(benchmark::State& state) {
+  const auto& stage = SharedAnalyzer().intent_stage();
+  const auto& inputs = IntentInputsPerMessage();
+  PerMessage(state, [&](size_t i) {
+    benchmark::DoNotOptimize(stage.Classify(Normalized()[i], inputs[i].risk, inputs[i].sentiment));
+  });
+}
+BENCHMARK(BM_Intent);
+
 void BM_AnalyzeAll(benchmark::State& state) {
-  PerMessage(state, [](size_t i) { benchmark::DoNotOptimize(SharedAnalyzer().Analyze(Corpus()[i])); });
+  PerMessage(state,
+             [](size_t i) { benchmark::DoNotOptimize(SharedAnalyzer().Analyze(Corpus()[i])); });
 }
 BENCHMARK(BM_AnalyzeAll);
 
@@ -136,7 +165,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::Finalize();
     if (baseline_ <= 0) return;
     std::printf("\nratio to baseline (copy + lowercase of the same message), same run:\n");
-    for (const auto& [name, t] : results_) std::printf("  %-28s %8.1fx\n", name.c_str(), t / baseline_);
+    for (const auto& [name, t] : results_)
+      std::printf("  %-28s %8.1fx\n", name.c_str(), t / baseline_);
   }
 
  private:
