@@ -1026,17 +1026,42 @@ bool IsPunctToken(std::string_view t) {
   return true;
 }
 
+// Hashes std::string and std::string_view alike, so lookups need no std::string.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// What a word sequence (tokens joined by single spaces) is to the rules.
+struct PhraseEntry {
+  uint32_t labels = 0;         // labels it votes for as a phrase (bit set)
+  uint32_t short_labels = 0;   // labels it votes for in short messages only
+  std::vector<int> gap_rules;  // gapped rules it triggers
+  bool is_prefix = false;      // some longer phrase or trigger starts with it plus a space
+};
+
+// Per-word facts for venting.
+enum WordFlag : uint8_t {
+  kFirstPersonWord = 1,
+  kVentWord = 2,
+  kStrongVentWord = 4,
+};
+
 }  // namespace
 
 struct IntentClassifier::Impl {
-  // phrase (tokens joined by single spaces) -> labels it votes for (bit set)
-  std::unordered_map<std::string, uint32_t> phrases;
-  // short-message-only phrases, same encoding
-  std::unordered_map<std::string, uint32_t> short_phrases;
-  // gapped rules: trigger phrase -> rule indices
-  std::unordered_map<std::string, std::vector<int>> gap_triggers;
-  std::vector<std::unordered_set<std::string>> gap_targets;
-  size_t max_tokens = 1;
+  // Every phrase, short phrase and gap trigger, and every proper token prefix of one: matching
+  // extends a word sequence only while it is still a prefix of something.
+  std::unordered_map<std::string, PhraseEntry, StringHash, std::equal_to<>> phrases;
+  std::vector<std::unordered_set<std::string, StringHash, std::equal_to<>>> gap_targets;
+  std::unordered_map<std::string, uint8_t, StringHash, std::equal_to<>> word_flags;
+
+  PhraseEntry& Add(const std::string& phrase) {
+    for (size_t sp = phrase.find(' '); sp != std::string::npos; sp = phrase.find(' ', sp + 1)) {
+      phrases[phrase.substr(0, sp)].is_prefix = true;
+    }
+    return phrases[phrase];
+  }
 };
 
 StatusOr<IntentClassifier> IntentClassifier::Create() {
@@ -1046,22 +1071,14 @@ StatusOr<IntentClassifier> IntentClassifier::Create() {
     for (std::string_view p : set.patterns) {
       expanded.clear();
       Expand(p, &expanded);
-      for (const std::string& phrase : expanded) {
-        impl->phrases[phrase] |= 1u << set.label;
-        size_t tokens = 1 + std::count(phrase.begin(), phrase.end(), ' ');
-        impl->max_tokens = std::max(impl->max_tokens, tokens);
-      }
+      for (const std::string& phrase : expanded) impl->Add(phrase).labels |= 1u << set.label;
     }
   }
   for (const PatternSet& set : ShortPatterns()) {
     for (std::string_view p : set.patterns) {
       expanded.clear();
       Expand(p, &expanded);
-      for (const std::string& phrase : expanded) {
-        impl->short_phrases[phrase] |= 1u << set.label;
-        size_t tokens = 1 + std::count(phrase.begin(), phrase.end(), ' ');
-        impl->max_tokens = std::max(impl->max_tokens, tokens);
-      }
+      for (const std::string& phrase : expanded) impl->Add(phrase).short_labels |= 1u << set.label;
     }
   }
   const auto& rules = GapRules();
@@ -1070,18 +1087,15 @@ StatusOr<IntentClassifier> IntentClassifier::Create() {
       expanded.clear();
       Expand(p, &expanded);
       for (const std::string& phrase : expanded) {
-        impl->gap_triggers[phrase].push_back(static_cast<int>(r));
-        size_t tokens = 1 + std::count(phrase.begin(), phrase.end(), ' ');
-        impl->max_tokens = std::max(impl->max_tokens, tokens);
+        impl->Add(phrase).gap_rules.push_back(static_cast<int>(r));
       }
     }
-    std::unordered_set<std::string> targets;
+    auto& targets = impl->gap_targets.emplace_back();
     for (std::string_view t : rules[r].targets) targets.emplace(t);
-    impl->gap_targets.push_back(std::move(targets));
   }
-  (void)VentWords();
-  (void)StrongVentWords();
-  (void)FirstPerson();
+  for (const std::string& w : FirstPerson()) impl->word_flags[w] |= kFirstPersonWord;
+  for (const std::string& w : VentWords()) impl->word_flags[w] |= kVentWord;
+  for (const std::string& w : StrongVentWords()) impl->word_flags[w] |= kStrongVentWord;
   IntentClassifier c;
   c.impl_ = std::move(impl);
   return c;
@@ -1131,28 +1145,24 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
     const auto& rules = GapRules();
     for (size_t i = 0; i < words.size() && hits.size() < 4096; ++i) {
       key.clear();
-      for (size_t len = 1; len <= impl_->max_tokens && i + len <= words.size(); ++len) {
+      for (size_t len = 1; i + len <= words.size(); ++len) {
         if (words[i + len - 1] == "|") break;
         if (len > 1) key.push_back(' ');
         key.append(words[i + len - 1]);
-        uint32_t labels = 0;
-        if (auto it = impl_->phrases.find(key); it != impl_->phrases.end()) labels |= it->second;
-        if (short_message) {
-          if (auto it = impl_->short_phrases.find(key); it != impl_->short_phrases.end()) {
-            labels |= it->second;
-          }
-        }
+        auto it = impl_->phrases.find(std::string_view(key));
+        if (it == impl_->phrases.end()) break;
+        const PhraseEntry& entry = it->second;
+        uint32_t labels = entry.labels;
+        if (short_message) labels |= entry.short_labels;
         for (int l = 0; l < kNumLabels; ++l) {
           if (labels & (1u << l)) hits.push_back({static_cast<Label>(l), i, len});
         }
-        auto gt = impl_->gap_triggers.find(key);
-        if (gt == impl_->gap_triggers.end()) continue;
-        for (int r : gt->second) {
+        for (int r : entry.gap_rules) {
           if (rules[r].question_only && !question && !AuxOpening(words, i)) continue;
           size_t end = i + len;
           for (size_t k = end; k < words.size() && k < end + rules[r].window; ++k) {
             if (words[k] == "|") break;
-            if (impl_->gap_targets[r].count(std::string(words[k]))) {
+            if (impl_->gap_targets[r].contains(words[k])) {
               if (rules[r].means) {
                 ++means_hits;
               } else {
@@ -1162,6 +1172,7 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
             }
           }
         }
+        if (!entry.is_prefix) break;
       }
     }
     // A longer phrase overrides a shorter overlapping phrase of another label.
@@ -1183,10 +1194,11 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
     for (size_t i = 0; i < words.size(); ++i) {
       std::string_view w = words[i];
       if (w == "|") continue;
-      std::string ws(w);
-      if (FirstPerson().count(ws)) ++first_person;
-      if (VentWords().count(ws)) ++vent;
-      if (StrongVentWords().count(ws)) ++strong_vent;
+      if (auto it = impl_->word_flags.find(w); it != impl_->word_flags.end()) {
+        first_person += (it->second & kFirstPersonWord) != 0;
+        vent += (it->second & kVentWord) != 0;
+        strong_vent += (it->second & kStrongVentWord) != 0;
+      }
       if ((w == "not" || w == "don't" || w == "can't" || w == "never" || w == "no") &&
           i + 1 < words.size()) {
         std::string_view nx = words[i + 1];
