@@ -20,9 +20,10 @@
 #include <array>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "nlp/string_table.h"
 
 namespace haven::nlp {
 namespace {
@@ -1026,12 +1027,6 @@ bool IsPunctToken(std::string_view t) {
   return true;
 }
 
-// Hashes std::string and std::string_view alike, so lookups need no std::string.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 // What a word sequence (tokens joined by single spaces) is to the rules.
 struct PhraseEntry {
   uint32_t labels = 0;         // labels it votes for as a phrase (bit set)
@@ -1052,12 +1047,13 @@ enum WordFlag : uint8_t {
 struct IntentClassifier::Impl {
   // Every phrase, short phrase and gap trigger, and every proper token prefix of one: matching
   // extends a word sequence only while it is still a prefix of something.
-  std::unordered_map<std::string, PhraseEntry, StringHash, std::equal_to<>> phrases;
-  std::vector<std::unordered_set<std::string, StringHash, std::equal_to<>>> gap_targets;
-  std::unordered_map<std::string, uint8_t, StringHash, std::equal_to<>> word_flags;
+  StringTable<PhraseEntry> phrases;
+  std::vector<StringTable<uint8_t>> gap_targets;  // per gap rule: the target words (value 1)
+  StringTable<uint8_t> word_flags;                // WordFlag bits
 
-  PhraseEntry& Add(const std::string& phrase) {
-    for (size_t sp = phrase.find(' '); sp != std::string::npos; sp = phrase.find(' ', sp + 1)) {
+  PhraseEntry& Add(std::string_view phrase) {
+    for (size_t sp = phrase.find(' '); sp != std::string_view::npos;
+         sp = phrase.find(' ', sp + 1)) {
       phrases[phrase.substr(0, sp)].is_prefix = true;
     }
     return phrases[phrase];
@@ -1066,6 +1062,7 @@ struct IntentClassifier::Impl {
 
 StatusOr<IntentClassifier> IntentClassifier::Create() {
   auto impl = std::make_shared<Impl>();
+  impl->phrases.Reserve(32768);
   std::vector<std::string> expanded;
   for (const PatternSet& set : Patterns()) {
     for (std::string_view p : set.patterns) {
@@ -1091,7 +1088,7 @@ StatusOr<IntentClassifier> IntentClassifier::Create() {
       }
     }
     auto& targets = impl->gap_targets.emplace_back();
-    for (std::string_view t : rules[r].targets) targets.emplace(t);
+    for (std::string_view t : rules[r].targets) targets[t] = 1;
   }
   for (const std::string& w : FirstPerson()) impl->word_flags[w] |= kFirstPersonWord;
   for (const std::string& w : VentWords()) impl->word_flags[w] |= kVentWord;
@@ -1149,9 +1146,9 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
         if (words[i + len - 1] == "|") break;
         if (len > 1) key.push_back(' ');
         key.append(words[i + len - 1]);
-        auto it = impl_->phrases.find(std::string_view(key));
-        if (it == impl_->phrases.end()) break;
-        const PhraseEntry& entry = it->second;
+        const PhraseEntry* found = impl_->phrases.Find(key);
+        if (found == nullptr) break;
+        const PhraseEntry& entry = *found;
         uint32_t labels = entry.labels;
         if (short_message) labels |= entry.short_labels;
         for (int l = 0; l < kNumLabels; ++l) {
@@ -1194,10 +1191,10 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
     for (size_t i = 0; i < words.size(); ++i) {
       std::string_view w = words[i];
       if (w == "|") continue;
-      if (auto it = impl_->word_flags.find(w); it != impl_->word_flags.end()) {
-        first_person += (it->second & kFirstPersonWord) != 0;
-        vent += (it->second & kVentWord) != 0;
-        strong_vent += (it->second & kStrongVentWord) != 0;
+      if (const uint8_t* flags = impl_->word_flags.Find(w)) {
+        first_person += (*flags & kFirstPersonWord) != 0;
+        vent += (*flags & kVentWord) != 0;
+        strong_vent += (*flags & kStrongVentWord) != 0;
       }
       if ((w == "not" || w == "don't" || w == "can't" || w == "never" || w == "no") &&
           i + 1 < words.size()) {
