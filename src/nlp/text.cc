@@ -11,6 +11,8 @@
 #include <string>
 #include <utility>
 
+#include "nlp/string_table.h"
+
 namespace haven::nlp {
 namespace {
 
@@ -158,26 +160,23 @@ struct PhraseExpansion {
   std::string_view to;
 };
 constexpr PhraseExpansion kPhraseExpansions[] = {
-    {"sewer", "slide", "suicide"},
-    {"sewer", "sliding", "suiciding"},
-    {"self", "delete", "kill myself"},
-    {"self", "deleting", "killing myself"},
-    {"self", "harm", "self-harm"},
-    {"self", "harming", "self-harming"},
+    {"sewer", "slide", "suicide"},     {"sewer", "sliding", "suiciding"},
+    {"self", "delete", "kill myself"}, {"self", "deleting", "killing myself"},
+    {"self", "harm", "self-harm"},     {"self", "harming", "self-harming"},
     {"s", "h", "self-harm"},
 };
 
 // Words where a typo must not hide risk. Typos are corrected toward these only.
 constexpr std::string_view kRiskWords[] = {
-    "suicide",  "suicidal", "kill",      "killing",  "myself",    "overdose",  "overdosing",
-    "overdosed", "die",     "dying",     "death",    "dead",      "cutting",   "hanging",
-    "hang",     "pills",    "razor",     "wrists",   "bleeding",  "jump",      "bridge",
-    "alive",    "anymore",  "worthless", "hopeless", "burden",    "goodbye",   "harm",
-    "hurt",     "hurting",  "pointless", "existing", "existence", "forever",   "tonight",
-    "tomorrow", "weapon",   "rope",      "noose",    "poison",    "bleach",    "knife",
-    "blade",    "stab",     "strangle",  "paracetamol", "tylenol", "ibuprofen", "medication",
-    "painkillers", "suffocate", "drown", "gun",      "shoot",     "end",       "life",
-    "living",   "wanna",    "want",      "myself",   "everyone",  "nobody",    "better",
+    "suicide",     "suicidal",  "kill",      "killing",     "myself",    "overdose",  "overdosing",
+    "overdosed",   "die",       "dying",     "death",       "dead",      "cutting",   "hanging",
+    "hang",        "pills",     "razor",     "wrists",      "bleeding",  "jump",      "bridge",
+    "alive",       "anymore",   "worthless", "hopeless",    "burden",    "goodbye",   "harm",
+    "hurt",        "hurting",   "pointless", "existing",    "existence", "forever",   "tonight",
+    "tomorrow",    "weapon",    "rope",      "noose",       "poison",    "bleach",    "knife",
+    "blade",       "stab",      "strangle",  "paracetamol", "tylenol",   "ibuprofen", "medication",
+    "painkillers", "suffocate", "drown",     "gun",         "shoot",     "end",       "life",
+    "living",      "wanna",     "want",      "myself",      "everyone",  "nobody",    "better",
 };
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -189,7 +188,17 @@ int EditDistance(std::string_view a, std::string_view b, int cap) {
     return cap + 1;
   }
   const size_t n = a.size(), m = b.size();
-  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  // Rows live on the stack for the short words this is used on (risk words).
+  constexpr size_t kStackRow = 32;
+  std::array<int, kStackRow> r0, r1, r2;
+  std::vector<int> heap;
+  int *prev2 = r0.data(), *prev = r1.data(), *cur = r2.data();
+  if (m + 1 > kStackRow) {
+    heap.resize(3 * (m + 1));
+    prev2 = heap.data();
+    prev = prev2 + m + 1;
+    cur = prev + m + 1;
+  }
   for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int>(j);
   for (size_t i = 1; i <= n; ++i) {
     cur[0] = static_cast<int>(i);
@@ -211,12 +220,19 @@ int EditDistance(std::string_view a, std::string_view b, int cap) {
 
 // ASCII emoticons, longest first within each shared prefix (checked in order).
 constexpr std::string_view kEmoticons[] = {
-    ":'-(", ":'-)", ">:-(", ">:(",  ":-))", ":-((", ":'(",  ":')",  ":-)",  ":-(",  ":-D", ":-P",
-    ":-p",  ":-/",  ":-|",  ":-O",  ":-o",  ";-)",  "=)",   "=(",   "=D",   ":))",  ":((", ":)",
-    ":(",   ":D",   ":P",   ":p",   ":/",   ":|",   ":O",   ":o",   ":3",   ";)",   ";(",  ";_;",
-    "</3",  "<3",   "^_^",  "^^",   "-_-",  "T_T",  "T.T",  "xD",   "XD",   "xd",   "D:",  ":*",
-    "o_O",  "O_o",  "o.O",  ":s",   ":S",   ":$",   ":@",   "B)",   "8)",
+    ":'-(", ":'-)", ">:-(", ">:(", ":-))", ":-((", ":'(", ":')", ":-)", ":-(", ":-D", ":-P",
+    ":-p",  ":-/",  ":-|",  ":-O", ":-o",  ";-)",  "=)",  "=(",  "=D",  ":))", ":((", ":)",
+    ":(",   ":D",   ":P",   ":p",  ":/",   ":|",   ":O",  ":o",  ":3",  ";)",  ";(",  ";_;",
+    "</3",  "<3",   "^_^",  "^^",  "-_-",  "T_T",  "T.T", "xD",  "XD",  "xd",  "D:",  ":*",
+    "o_O",  "O_o",  "o.O",  ":s",  ":S",   ":$",   ":@",  "B)",  "8)",
 };
+
+// Which ASCII bytes start some emoticon: most positions can skip the list at once.
+constexpr std::array<bool, 128> kEmoticonStart = [] {
+  std::array<bool, 128> starts{};
+  for (auto e : kEmoticons) starts[static_cast<unsigned char>(e[0])] = true;
+  return starts;
+}();
 
 bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x2018 || c == 0x02BC; }
 bool IsHyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
@@ -269,7 +285,7 @@ void AppendUtf8(std::string& out, UChar32 c) {
 }  // namespace
 
 struct Normalizer::Tables {
-  std::unordered_map<std::string, int> vocabulary;  // word -> corpus count
+  StringTable<int> vocabulary;  // word -> corpus count
   std::unordered_map<std::string_view, std::vector<std::string>> expansions;
   const icu::Normalizer2* nfkc_cf = nullptr;
 
@@ -289,9 +305,16 @@ struct Normalizer::Tables {
     if (U_FAILURE(status)) nfkc_cf = nullptr;
   }
 
+  // Adds `w` with `count` unless it is already known (the first count for a word wins).
+  void AddWord(std::string_view w, int count) {
+    const size_t before = vocabulary.size();
+    int& slot = vocabulary[w];
+    if (vocabulary.size() != before) slot = count;
+  }
+
   int Count(std::string_view w) const {
-    auto it = vocabulary.find(std::string(w));
-    return it == vocabulary.end() ? 0 : it->second;
+    const int* count = vocabulary.Find(w);
+    return count == nullptr ? 0 : *count;
   }
 };
 
@@ -316,9 +339,9 @@ StatusOr<Normalizer> Normalizer::Load(const std::string& data_dir) {
         return InvalidArgument(path + ":" + std::to_string(line_no) + ": bad count");
       }
     }
-    tables->vocabulary.emplace(line.substr(0, tab), count);
+    tables->AddWord(std::string_view(line).substr(0, tab), count);
   }
-  for (auto w : kRiskWords) tables->vocabulary.emplace(std::string(w), 1000);
+  for (auto w : kRiskWords) tables->AddWord(w, 1000);
   Normalizer n;
   n.tables_ = std::move(tables);
   return n;
@@ -400,8 +423,8 @@ class Tokenizer {
         i += len;
         continue;
       }
-      if (IsEmojiStart(c) || (c < 0x80 && (c == '#' || c == '*' || (c >= '0' && c <= '9')) &&
-                              IsKeycap(next))) {
+      if (IsEmojiStart(c) ||
+          (c < 0x80 && (c == '#' || c == '*' || (c >= '0' && c <= '9')) && IsKeycap(next))) {
         i = ConsumeEmoji(i);
         continue;
       }
@@ -426,18 +449,17 @@ class Tokenizer {
 
   size_t MatchEmoticon(size_t i) const {
     unsigned char first = static_cast<unsigned char>(s_[i]);
-    if (first >= 0x80) return 0;
+    if (first >= 0x80 || !kEmoticonStart[first]) return 0;
     for (auto e : kEmoticons) {
-      if (s_.compare(i, e.size(), e) != 0) continue;
+      if (static_cast<unsigned char>(e[0]) != first || s_.compare(i, e.size(), e) != 0) continue;
       // Emoticons made of letters ("xD", "D:", "B)", "T_T") or starting with a digit must stand
       // alone; others may touch words ("sad:(").
-      bool wordy = IsAsciiLetter(e[0]) || (e[0] >= '0' && e[0] <= '9') ||
-                   IsAsciiLetter(e.back());
+      bool wordy = IsAsciiLetter(e[0]) || (e[0] >= '0' && e[0] <= '9') || IsAsciiLetter(e.back());
       size_t end = i + e.size();
       if (wordy) {
         bool left_ok = i == 0 || s_[i - 1] == ' ' || s_[i - 1] == '\n' || s_[i - 1] == '\t';
-        bool right_ok = end == s_.size() || s_[end] == ' ' || s_[end] == '\n' ||
-                        s_[end] == '\t' || s_[end] == '.' || s_[end] == '!' || s_[end] == ',';
+        bool right_ok = end == s_.size() || s_[end] == ' ' || s_[end] == '\n' || s_[end] == '\t' ||
+                        s_[end] == '.' || s_[end] == '!' || s_[end] == ',';
         if (!left_ok || !right_ok) continue;
       }
       // "(:" style false positives aside, ":/" in URLs ("https://") is not an emoticon.
@@ -501,8 +523,8 @@ class Tokenizer {
       // Zero-width and control characters inside a word ("ki\u200bll") are dropped, not split.
       bool ignorable = IsIgnorable(c) && c != '\n' && c != '\r' && c != '\t';
       // Inner apostrophe/hyphen/period-in-number joins two word parts.
-      bool joiner = IsApostrophe(c) || IsHyphen(c) ||
-                    (digits_only && (c == '.' || c == ':' || c == ','));
+      bool joiner =
+          IsApostrophe(c) || IsHyphen(c) || (digits_only && (c == '.' || c == ':' || c == ','));
       if ((joiner || ignorable) && next < s_.size()) {
         size_t after;
         UChar32 d = DecodeAt(s_, next, &after);
@@ -594,8 +616,10 @@ class Tokenizer {
           icu::StringPiece(surface.data(), static_cast<int32_t>(surface.size())));
       for (int32_t k = 0; k < u.length();) {
         UChar32 c = u.char32At(k);
-        if (u_isupper(c) || u_istitle(c)) ++upper;
-        else if (u_islower(c)) ++lower;
+        if (u_isupper(c) || u_istitle(c))
+          ++upper;
+        else if (u_islower(c))
+          ++lower;
         k += U16_LENGTH(c);
       }
       // Straighten apostrophes before folding (NFKC leaves U+2019 alone).
@@ -665,14 +689,29 @@ class Tokenizer {
     std::string out = w;
     for (char& ch : out) {
       switch (ch) {
-        case '1': ch = 'i'; break;
-        case '!': ch = 'i'; break;
-        case '3': ch = 'e'; break;
-        case '4': ch = 'a'; break;
-        case '0': ch = 'o'; break;
-        case '5': ch = 's'; break;
-        case '7': ch = 't'; break;
-        default: break;
+        case '1':
+          ch = 'i';
+          break;
+        case '!':
+          ch = 'i';
+          break;
+        case '3':
+          ch = 'e';
+          break;
+        case '4':
+          ch = 'a';
+          break;
+        case '0':
+          ch = 'o';
+          break;
+        case '5':
+          ch = 's';
+          break;
+        case '7':
+          ch = 't';
+          break;
+        default:
+          break;
       }
     }
     return out;
@@ -720,7 +759,8 @@ class Tokenizer {
       bool elongated = false;
       w = CollapseElongation(w, &elongated);
       if (elongated) flags |= kElongated;
-      bool has_digit = std::any_of(w.begin(), w.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      bool has_digit =
+          std::any_of(w.begin(), w.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
       if (has_digit && !tables_.expansions.contains(w)) {
         std::string fixed = DeLeet(w);
         if (IsRiskWord(fixed)) {
