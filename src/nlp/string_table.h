@@ -45,12 +45,17 @@ class StringTable {
     return values_.back();
   }
 
-  // The value for `key`, or nullptr when absent.
-  const V* Find(std::string_view key) const {
+  // The value for `key`, or nullptr when absent. With `stored_key`, also the table's own copy
+  // of the key, valid while the table lives and is not added to.
+  const V* Find(std::string_view key, std::string_view* stored_key = nullptr) const {
     const uint64_t h = Hash(key);
     size_t i = h & (slots_.size() - 1);
     while (slots_[i].index != kEmpty) {
-      if (Matches(slots_[i], h, key)) return &values_[slots_[i].index];
+      if (Matches(slots_[i], h, key)) {
+        if (stored_key)
+          *stored_key = std::string_view(keys_).substr(slots_[i].key_offset, key.size());
+        return &values_[slots_[i].index];
+      }
       i = (i + 1) & (slots_.size() - 1);
     }
     return nullptr;

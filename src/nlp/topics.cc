@@ -16,8 +16,9 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
+
+#include "nlp/string_table.h"
 
 namespace haven::nlp {
 namespace {
@@ -697,12 +698,19 @@ struct Match {
   std::string_view phrase;
 };
 
+// A phrase's senses, and whether some longer phrase starts with it plus a space.
+struct PhraseEntry {
+  std::vector<Sense> senses;
+  bool is_prefix = false;
+};
+
 }  // namespace
 
 struct TopicDetector::Impl {
   std::vector<std::string> topics;
-  std::unordered_map<std::string, std::vector<Sense>> phrases;
-  size_t max_tokens = 1;
+  // Every phrase, and every proper token prefix of one: matching extends a word sequence only
+  // while it is still a prefix of something.
+  StringTable<PhraseEntry> phrases;
 };
 
 StatusOr<TopicDetector> TopicDetector::Create() {
@@ -713,7 +721,10 @@ StatusOr<TopicDetector> TopicDetector::Create() {
     for (const Entry& e : lex[t].entries) {
       if (e.weight <= 0) continue;
       auto add = [&](const std::string& p) {
-        auto& senses = impl->phrases[p];
+        for (size_t sp = p.find(' '); sp != std::string::npos; sp = p.find(' ', sp + 1)) {
+          impl->phrases[std::string_view(p).substr(0, sp)].is_prefix = true;
+        }
+        auto& senses = impl->phrases[p].senses;
         for (const Sense& s : senses) {
           if (s.topic == static_cast<int>(t)) return;
         }
@@ -724,7 +735,6 @@ StatusOr<TopicDetector> TopicDetector::Create() {
       for (const std::string& phrase : expanded) {
         add(phrase);
         size_t tokens = 1 + std::count(phrase.begin(), phrase.end(), ' ');
-        impl->max_tokens = std::max(impl->max_tokens, tokens);
         // single words: plural
         if (tokens == 1 && phrase.size() > 2 && phrase.back() != 's' &&
             std::isalpha(static_cast<unsigned char>(phrase.back()))) {
@@ -755,18 +765,20 @@ std::vector<Topic> TopicDetector::Detect(const NormalizedText& text) const {
     std::string key;
     for (size_t i = 0; i < tokens.size(); ++i) {
       key.clear();
-      for (size_t len = 1; len <= impl_->max_tokens && i + len <= tokens.size(); ++len) {
+      for (size_t len = 1; i + len <= tokens.size(); ++len) {
         std::string_view tok = tokens[i + len - 1].second;
         if (len > 1 && IsAsciiPunct(tok) && tok != "&") break;
         // possessives match their word: "dad's" -> "dad"
         if (tok.size() > 2 && tok.substr(tok.size() - 2) == "'s") tok.remove_suffix(2);
         if (len > 1) key.push_back(' ');
         key.append(tok);
-        auto it = impl_->phrases.find(key);
-        if (it == impl_->phrases.end()) continue;
-        for (const Sense& s : it->second) {
-          matches.push_back({i, len, s.topic, s.weight, it->first});
+        std::string_view phrase;
+        const PhraseEntry* entry = impl_->phrases.Find(key, &phrase);
+        if (entry == nullptr) break;  // no phrase starts with these words
+        for (const Sense& s : entry->senses) {
+          matches.push_back({i, len, s.topic, s.weight, phrase});
         }
+        if (!entry->is_prefix) break;
       }
     }
     if (matches.empty()) return out;
