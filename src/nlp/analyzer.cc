@@ -5,11 +5,12 @@
 namespace haven::nlp {
 
 Analyzer::Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDetector r,
-                   IntentClassifier i, TopicDetector t, PiiDetector p)
+                   RiskModel rm, IntentClassifier i, TopicDetector t, PiiDetector p)
     : normalizer_(std::move(n)),
       sentiment_(std::move(s)),
       emotions_(std::move(e)),
       risk_(std::move(r)),
+      risk_model_(std::move(rm)),
       intent_(std::move(i)),
       topics_(std::move(t)),
       pii_(std::move(p)) {}
@@ -23,6 +24,8 @@ StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir) 
   if (!emotions.ok()) return emotions.status();
   auto risk = RiskDetector::Create();
   if (!risk.ok()) return risk.status();
+  auto risk_model = RiskModel::Load(data_dir);
+  if (!risk_model.ok()) return risk_model.status();
   auto intent = IntentClassifier::Create();
   if (!intent.ok()) return intent.status();
   auto topics = TopicDetector::Create();
@@ -31,8 +34,8 @@ StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir) 
   if (!pii.ok()) return pii.status();
   return std::unique_ptr<Analyzer>(new Analyzer(
       std::move(normalizer).value(), std::move(sentiment).value(), std::move(emotions).value(),
-      std::move(risk).value(), std::move(intent).value(), std::move(topics).value(),
-      std::move(pii).value()));
+      std::move(risk).value(), std::move(risk_model).value(), std::move(intent).value(),
+      std::move(topics).value(), std::move(pii).value()));
 }
 
 Analysis Analyzer::Analyze(std::string_view text) const {
@@ -41,7 +44,8 @@ Analysis Analyzer::Analyze(std::string_view text) const {
   a.repaired_utf8 = norm.repaired;
   a.sentiment = sentiment_.Score(norm);
   a.emotions = emotions_.Classify(norm);
-  a.risk = risk_.Assess(norm);
+  a.risk = CombineRisk(risk_.Assess(norm), risk_model_.Level(risk_model_.Score(norm)),
+                       static_cast<uint32_t>(norm.text.size()));
   a.intent = intent_.Classify(norm, a.risk, a.sentiment);
   a.topics = topics_.Detect(norm);
   a.pii = pii_.Find(norm);

@@ -13,6 +13,7 @@
 #include "nlp/intent.h"
 #include "nlp/pii.h"
 #include "nlp/risk.h"
+#include "nlp/risk_model.h"
 #include "nlp/sentiment.h"
 #include "nlp/text.h"
 #include "nlp/topics.h"
@@ -32,18 +33,20 @@ class Analyzer {
   const SentimentScorer& sentiment_stage() const { return sentiment_; }
   const EmotionClassifier& emotions_stage() const { return emotions_; }
   const RiskDetector& risk_stage() const { return risk_; }
+  const RiskModel& risk_model() const { return risk_model_; }
   const IntentClassifier& intent_stage() const { return intent_; }
   const TopicDetector& topics_stage() const { return topics_; }
   const PiiDetector& pii_stage() const { return pii_; }
 
  private:
-  Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDetector r,
+  Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDetector r, RiskModel rm,
            IntentClassifier i, TopicDetector t, PiiDetector p);
 
   Normalizer normalizer_;
   SentimentScorer sentiment_;
   EmotionClassifier emotions_;
   RiskDetector risk_;
+  RiskModel risk_model_;
   IntentClassifier intent_;
   TopicDetector topics_;
   PiiDetector pii_;

@@ -89,16 +89,18 @@ bool IsFirstPerson(std::string_view w) {
 }
 
 bool IsKin(std::string_view w) {
-  return In(w,
-            {"friend",   "friends",  "bff",         "bestie",    "brother",   "sister",  "bro",
-             "sis",      "mom",      "mum",         "mother",    "dad",       "father",  "son",
-             "daughter", "kid",      "kids",        "child",     "cousin",    "aunt",    "uncle",
-             "grandma",  "grandpa",  "girlfriend",  "boyfriend", "wife",      "husband", "partner",
-             "ex",       "roommate", "classmate",   "coworker",  "colleague", "stepdad", "stepmom",
-             "niece",    "nephew",   "student",     "neighbour", "neighbor",  "cat",     "dog",
-             "pet",      "parents",  "teacher",     "boss",      "professor", "patient", "client",
-             "roomate",  "flatmate", "fiance",      "buddy",     "mate",      "sibling", "siblings",
-             "twin",     "stepson",  "stepdaughter"});
+  return In(
+      w, {"friend",   "friends",   "bff",          "bestie",     "brother",   "sister",  "bro",
+          "sis",      "mom",       "mum",          "mother",     "dad",       "father",  "son",
+          "daughter", "kid",       "kids",         "child",      "cousin",    "aunt",    "uncle",
+          "grandma",  "grandpa",   "girlfriend",   "boyfriend",  "wife",      "husband", "partner",
+          "ex",       "roommate",  "classmate",    "coworker",   "colleague", "stepdad", "stepmom",
+          "niece",    "nephew",    "student",      "neighbour",  "neighbor",  "cat",     "dog",
+          "pet",      "parents",   "teacher",      "boss",       "professor", "patient", "client",
+          "roomate",  "flatmate",  "fiance",       "buddy",      "mate",      "sibling", "siblings",
+          "twin",     "stepson",   "stepdaughter", "homie",      "bf",        "gf",      "babe",
+          "fiancee",  "housemate", "teammate",     "bestfriend", "nan",       "gran",    "granny",
+          "grandad"});
 }
 
 bool IsThirdPerson(std::string_view w) {
@@ -125,18 +127,20 @@ bool IsNegator(std::string_view w) {
 
 // Words that may sit between a negator and the negated risk verb ("i'm not going to ...").
 bool IsNegationGlue(std::string_view w) {
-  return In(w, {"i",         "i'm",        "im",        "am",          "going",     "to",
-                "ever",      "even",       "really",    "actually",    "want",      "wanna",
-                "be",        "would",      "will",      "that",        "i'd",       "planning",
-                "plan",      "try",        "trying",    "seriously",   "honestly",  "like",
-                "just",      "gon",        "feel",      "feeling",     "have",      "any",
-                "thoughts",  "of",         "about",     "think",       "thinking",  "do",
-                "anything",  "a",          "currently", "intend",      "intention", "intentions",
-                "plans",     "mean",       "so",        "tho",         "though",    "gonna",
-                "literally", "definitely", "and",       "or",          "wish",      "need",
-                "ready",     "at",         "all",       "considering", "consider",  "go",
-                "through",   "with",       "it",        "myself",      "self",      "anymore",
-                "suicidal",  "kill",       "hurt",      "harm",        "cut"});
+  return In(
+      w,
+      {"i",          "i'm",         "im",       "am",        "going",   "to",        "ever",
+       "even",       "really",      "actually", "want",      "wanna",   "be",        "would",
+       "will",       "that",        "i'd",      "planning",  "plan",    "try",       "trying",
+       "seriously",  "honestly",    "like",     "just",      "gon",     "feel",      "feeling",
+       "have",       "any",         "thoughts", "of",        "about",   "think",     "thinking",
+       "do",         "anything",    "a",        "currently", "intend",  "intention", "intentions",
+       "plans",      "mean",        "so",       "tho",       "though",  "gonna",     "literally",
+       "definitely", "and",         "or",       "wish",      "need",    "ready",     "at",
+       "all",        "considering", "consider", "go",        "through", "with",      "it",
+       "myself",     "self",        "anymore",  "suicidal",  "kill",    "hurt",      "harm",
+       "cut",        "wanting",     "saying",   "say",       "said",    "had",       "having",
+       "mean",       "meant",       "thought"});
 }
 
 bool IsVolition(std::string_view w) {
@@ -253,6 +257,10 @@ class Assessor {
   void Judge(Hit& h);
   bool Negated(const Hit& h) const;
   int Subject(const Hit& h) const;  // 1 first, 2 second, 3 third, 0 unknown
+  bool ThirdPartySpeaker(const Hit& h) const;
+  bool AboutATopic(const Hit& h) const;
+  bool DeniedAfter(const Hit& h) const;
+  bool SlangInterjection(const Hit& h) const;
   bool MatchHasFirstPerson(const Hit& h) const;
   bool HasVolition(const Hit& h) const;
   bool AboutTo(const Hit& h) const;
@@ -273,6 +281,7 @@ class Assessor {
   std::vector<int> sent_words_;  // word tokens per sentence
   int num_sentences_ = 0;
   bool lyrics_ = false;
+  bool benign_farewell_ = false;  // "see you in june", "going offline": goodbyes are ordinary
   std::vector<Hit> hits_;
 };
 
@@ -335,6 +344,98 @@ int Assessor::Subject(const Hit& h) const {
     }
   }
   return 0;
+}
+
+bool Assessor::ThirdPartySpeaker(const Hit& h) const {
+  // Reported words of someone else: a third person right before the matched phrase
+  // ("he's gonna kms", "she says she'll end it") or the speaker of a quote that holds it
+  // ("a guy at work said \"this is my last week\"").
+  uint32_t start = h.first;
+  if (quoted_[h.first]) {
+    while (start > 0 && quoted_[start - 1] && Norm(start) != "\"") --start;
+  }
+  bool said = false, third = false;
+  int steps = 0;
+  for (int64_t i = static_cast<int64_t>(start) - 1; i >= 0 && steps < 10; --i, ++steps) {
+    if (sent_of_[i] != sent_of_[start] && !quoted_[h.first]) break;
+    std::string_view w = Norm(static_cast<size_t>(i));
+    if (IsFirstPerson(w) && !(w == "my" && static_cast<size_t>(i + 1) < NumTokens() &&
+                              IsKin(Norm(static_cast<size_t>(i + 1))))) {
+      break;
+    }
+    if (In(w, {"said", "says", "say", "saying", "told", "texted", "wrote", "posted", "tweeted",
+               "messaged", "keeps", "threatens", "threatened", "threatening", "talking", "talkin",
+               "talks", "talked"})) {
+      said = true;
+    }
+    if (In(w, {"he", "she", "they", "he's", "she's", "they're", "he'll", "she'll", "they'll", "guy",
+               "girl", "man", "woman", "someone", "somebody", "homie", "bf", "gf"}) ||
+        IsKin(w)) {
+      third = true;
+    }
+    if (third && (said || steps <= 2)) return true;
+  }
+  return false;
+}
+
+bool Assessor::AboutATopic(const Hit& h) const {
+  // "a poem about wanting to die", "the song about killing yourself".
+  for (uint32_t back = 1; back <= 3 && back <= h.first; ++back) {
+    if (Norm(h.first - back) != "about") continue;
+    for (uint32_t more = 1; more <= 3 && more + back <= h.first; ++more) {
+      if (In(Norm(h.first - back - more),
+             {"poem",    "song",  "book",        "essay",   "article", "story",  "film",
+              "movie",   "video", "documentary", "lecture", "class",   "lesson", "episode",
+              "show",    "novel", "play",        "podcast", "post",    "thread", "assignment",
+              "project", "scene", "meme",        "tiktok"})) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool Assessor::DeniedAfter(const Hit& h) const {
+  // "... say i'm suicidal if i said i was sad but i'm not", "suicidal? no, i'm not".
+  for (uint32_t i = h.last + 1; i + 1 < NumTokens() && i <= h.last + 12; ++i) {
+    if (sent_of_[i] != h.sentence && i > h.last + 3) break;
+    std::string_view w = Norm(i);
+    if ((w == "i'm" || w == "im") && Norm(i + 1) == "not" &&
+        (i + 2 >= NumTokens() || !text_.tokens[i + 2].Has(kWord) ||
+         In(Norm(i + 2), {"suicidal", "though", "tho", "really", "at", "like", "okay"}))) {
+      return i > h.last + 1 && In(Norm(i - 1), {"but", "and", ",", "-", "no", "which", "."});
+    }
+  }
+  return false;
+}
+
+bool Assessor::SlangInterjection(const Hit& h) const {
+  // "kms my code won't compile", "burnt the toast kms": chat slang thrown in as an interjection
+  // about a mishap, with no volition before it and no distress anywhere in the message, is
+  // hyperbole (the contract's "none"). "i wanna kms", "kms rn", "kms. i can't do this" stay.
+  if (h.kind != Kind::kActive && h.kind != Kind::kIntent) return false;
+  Span src = text_.OriginalSpan(h.from, h.to);
+  if (src.end <= src.start || src.end > text_.text.size()) return false;
+  std::string slang(text_.text.substr(src.start, src.end - src.start));
+  for (char& c : slang) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  if (slang != "kms" && slang != "kmn" && slang != "kmsl" && slang != "kys") return false;
+  for (uint32_t i = h.first >= 3 ? h.first - 3 : 0; i < h.first; ++i) {
+    if (IsVolition(Norm(i)) || In(Norm(i), {"to", "2", "gonna", "finna", "bout"})) return false;
+  }
+  int words = 0;
+  for (size_t i = 0; i < NumTokens(); ++i) {
+    if (i >= h.first && i <= h.last) continue;
+    std::string_view w = Norm(i);
+    if (text_.tokens[i].Has(kWord)) ++words;
+    if (In(w, {"can't", "cant",      "anymore",    "tired",    "hate",      "alone",  "lonely",
+               "sad",   "depressed", "depression", "hopeless", "worthless", "life",   "die",
+               "dead",  "suicidal",  "pain",       "nobody",   "useless",   "burden", "rn",
+               "now",   "seriously", "srsly",      "fr",       "honestly",  "really", "want",
+               "wanna", "need",      "everyone",   "done",     "over",      "give",   "end"})) {
+      return false;
+    }
+  }
+  return words >= 3;
 }
 
 bool Assessor::Negated(const Hit& h) const {
@@ -416,7 +517,9 @@ void Assessor::Collect(const std::vector<RawMatch>& raw) {
       size_t last = text_.TokenAt(m.to - 1);
       if (last >= NumTokens()) continue;
       int s = sent_of_[last];
-      if (uint16_t bit = MarkOf(def.kind); bit != 0) {
+      if (def.kind == Kind::kMarkBenignFarewell) {
+        benign_farewell_ = true;
+      } else if (uint16_t bit = MarkOf(def.kind); bit != 0) {
         marks_[s] |= bit;
         if (bit == kLyrics) lyrics_ = true;
       } else if (def.kind == Kind::kMarkHypothetical) {
@@ -468,6 +571,13 @@ void Assessor::Judge(Hit& h) {
     h.fate = Fate::kThirdParty;
     return;
   }
+  if (IsRiskKind(k) || k == Kind::kHarmOthers || k == Kind::kPrepWeak || k == Kind::kFarewellWeak ||
+      k == Kind::kIntentBare) {
+    if (ThirdPartySpeaker(h)) {
+      h.fate = Fate::kThirdParty;
+      return;
+    }
+  }
   if (IsRiskKind(k) || k == Kind::kHarmOthers) {
     if (!(h.flags & rp::kFirst) && !MatchHasFirstPerson(h)) {
       int who = Subject(h);
@@ -501,8 +611,26 @@ void Assessor::Judge(Hit& h) {
       return;
     }
   }
-  if ((k == Kind::kLocation || k == Kind::kFarewellStrong) &&
-      ((m & kBenign) || LaughNear(h.sentence))) {
+  if (k == Kind::kPrepStrong && benign_farewell_) {
+    h.fate = Fate::kBenign;
+    return;
+  }
+  if (IsRiskKind(k) && AboutATopic(h)) {
+    h.fate = Fate::kTopic;
+    return;
+  }
+  if (IsRiskKind(k) && DeniedAfter(h)) {
+    h.fate = Fate::kDenied;
+    return;
+  }
+  if (IsRiskKind(k) && SlangInterjection(h)) {
+    h.fate = Fate::kFigurative;
+    return;
+  }
+  if ((k == Kind::kLocation || k == Kind::kFarewellStrong || k == Kind::kLocationWeak ||
+       k == Kind::kPrepWeak || k == Kind::kFarewellWeak || k == Kind::kMeans) &&
+      ((m & kBenign) || LaughNear(h.sentence) ||
+       (benign_farewell_ && k != Kind::kMeans && k != Kind::kLocation))) {
     h.fate = Fate::kBenign;
     return;
   }
@@ -540,9 +668,18 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
   }
 
   auto live = [](const Hit& h) { return h.fate == Fate::kLive; };
-  bool any_farewell = false, any_context = false, any_accident = false;
+  // A bare "relapsed" is self-harm unless the message is about drink or drugs.
+  bool substance_talk = false;
+  for (const Hit& h : hits_) substance_talk |= live(h) && h.kind == Kind::kSubstance;
+  if (substance_talk) {
+    for (Hit& h : hits_) {
+      if (live(h) && (h.flags & rp::kUnlessSubstance)) h.fate = Fate::kUnused;
+    }
+  }
+  bool any_farewell = false, any_context = false, any_accident = false, any_symptom = false;
   for (const Hit& h : hits_) {
     if (!live(h)) continue;
+    if (h.kind == Kind::kOverdoseSymptom) any_symptom = true;
     if (h.kind == Kind::kFarewellStrong || h.kind == Kind::kFarewellWeak) any_farewell = true;
     if (h.kind == Kind::kContextCue) any_context = true;
     if (h.kind == Kind::kAccident) any_accident = true;
@@ -662,6 +799,11 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
   }
   uint32_t escalator_kinds = 0;
   int escalated = 0;
+  // Weak warning signs, each ordinary alone ("cancelled my phone contract", "bought a rope",
+  // "not sure when yet"): two different ones in one message make it high. A timeframe counts
+  // only beside means, a plan, a preparation or a bare intent ("i'll do it" + "friday").
+  std::vector<const Hit*> weak;
+  bool weak_timeframe = false, weak_partner_for_time = false;
   for (Hit& h : hits_) {
     if (!live(h) || !IsEscalator(h.kind) || h.past) continue;
     switch (h.kind) {
@@ -671,6 +813,18 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
       case Kind::kFarewellWeak:
       case Kind::kIntentBare:
       case Kind::kTimeStrong:
+      case Kind::kPrepWeak: {
+        bool distinct = true;
+        for (const Hit* w : weak) {
+          if (Overlaps(*w, h)) distinct = false;
+        }
+        if (distinct) weak.push_back(&h);
+        if (h.kind == Kind::kMeans || h.kind == Kind::kPlan || h.kind == Kind::kPrepWeak ||
+            h.kind == Kind::kIntentBare) {
+          weak_partner_for_time = true;
+        }
+      }
+        if (h.kind == Kind::kPrepWeak) break;
         escalator_kinds |= 1u << static_cast<unsigned>(h.kind);
         if (h.kind == Kind::kPlan && (h.flags & rp::kAct)) escalated = std::max(escalated, 3);
         if (h.kind == Kind::kGiving) escalated = std::max(escalated, 1);
@@ -700,6 +854,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         }
         break;
       case Kind::kTimeframe:
+        weak_timeframe = true;
         // A bare "tonight." after "bought rope." is a stated timeframe on its own.
         if (sent_words_[h.sentence] <= 2) {
           escalator_kinds |= 1u << static_cast<unsigned>(h.kind);
@@ -714,7 +869,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         }
         break;
       case Kind::kPillsTaken:
-        if (ideation_current || any_farewell || any_context) {
+        if (ideation_current || any_farewell || any_context || any_symptom) {
           h.level = 4;
           escalated = 4;
         }
@@ -730,19 +885,61 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
     }
   }
   if (std::popcount(escalator_kinds) >= 2) escalated = std::max(escalated, 3);
+  if (weak.size() + (weak_timeframe && weak_partner_for_time ? 1 : 0) >= 2) {
+    escalated = std::max(escalated, 3);
+    for (const Hit* w : weak) const_cast<Hit*>(w)->level = std::max(w->level, 3);
+  }
+  // A place of danger named without "i'm" ("on the ledge.", "end of the platform"): imminent
+  // beside any other sign, a goodbye or a "now"; nothing alone.
+  for (Hit& h : hits_) {
+    if (!live(h) || h.kind != Kind::kLocationWeak) continue;
+    bool immediacy = false;
+    for (int s = 0; s < num_sentences_; ++s) immediacy |= (marks_[s] & kImmediacy) != 0;
+    bool other = escalated >= 3 || !weak.empty();
+    for (const Hit& r : hits_) {
+      if (&r != &h && live(r) && IsRiskKind(r.kind) && !r.past && r.level >= 1) other = true;
+      if (&r != &h && live(r) && (r.kind == Kind::kMethodNoun || r.kind == Kind::kTimeframe)) {
+        other = true;
+      }
+    }
+    if (immediacy || other || any_farewell || any_context) {
+      h.level = 4;
+      escalated = 4;
+    }
+  }
   if (escalated > level) {
     level = escalated;
     suicide = true;
   }
 
-  // Means at hand and a goodbye: the act is about to happen.
+  // Means at hand, or a final farewell, and a goodbye: the act is about to happen.
+  int farewells = 0;
+  for (const Hit& h : hits_) {
+    if (live(h) && (h.kind == Kind::kFarewellStrong || h.kind == Kind::kFarewellWeak ||
+                    h.kind == Kind::kContextCue)) {
+      ++farewells;
+    }
+  }
   if (level >= 3 && (any_farewell || any_context)) {
     for (Hit& h : hits_) {
-      if (live(h) && h.kind == Kind::kMeansStrong && h.level >= 3) {
+      if (live(h) && ((h.kind == Kind::kMeansStrong && h.level >= 3) ||
+                      (h.kind == Kind::kFarewellStrong && farewells >= 2))) {
         h.level = 4;
         level = 4;
       }
     }
+  }
+
+  // "kms rn. bye": a current wish to die, a goodbye and a "now" in one message.
+  if (level >= 2 && suicide && any_context && !benign_farewell_) {
+    bool now = false;
+    for (int s = 0; s < num_sentences_; ++s) now |= (marks_[s] & kImmediacy) != 0;
+    bool sincere = false;
+    for (const Hit& h : hits_) {
+      sincere |= live(h) && IsRiskKind(h.kind) && !h.past && h.level >= 2 &&
+                 !(h.flags & rp::kSelfHarmCat) && !LaughNear(h.sentence);
+    }
+    if (now && sincere) level = 4;
   }
 
   // Location: imminent with immediacy anywhere or ideation.

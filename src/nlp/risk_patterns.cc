@@ -37,12 +37,20 @@ constexpr std::pair<std::string_view, std::string_view> kPlaceholders[] = {
     {"{SELFKILL}",
      "(?:{KILL}(?:ing|in)? {MYSELF}|end(?:ing)? (?:my (?:own )?life|it all|it|things|everything|"
      "my suffering|this life)|tak(?:e|ing) my (?:own )?life|commit(?:ting)? {SUICIDE}|"
-     "{SUICIDE}|suiciding|off(?:ing)? myself|do myself in|top myself|topping myself)"},
+     "{SUICIDE}|suiciding|off(?:ing)? myself|do myself in|top myself|topping myself|"
+     "finish(?:ing)? (?:myself|my life|my self)|unalive myself|unaliving myself)"},
     {"{PILLS}",
      "(?:pills|pill|tablets|meds|medication|medications|medicine|tylenol|paracetamol|"
      "acetaminophen|ibuprofen|advil|aspirin|xanax|sleeping pills|antidepressants|painkillers|"
      "pain killers|insulin|opioids|oxy|oxys|oxycodone|benzos|lithium|sertraline|prozac|"
-     "zoloft|seroquel|melatonin|benadryl|nyquil|fentanyl|heroin)"},
+     "zoloft|seroquel|melatonin|benadryl|nyquil|fentanyl|heroin|morphine|codeine|tramadol|"
+     "diazepam|valium|amitriptyline|propranolol|citalopram|fluoxetine|quetiapine|ambien|"
+     "zopiclone|co-codamol|naproxen|sleeping tablets|sleeping meds|antidepressant|"
+     "prescription|pain meds)"},
+    {"{MEANS}",
+     "(?:rope|ropes|noose|gun|guns|glock|pistol|rifle|shotgun|handgun|revolver|firearm|bullets|"
+     "ammo|razor|razors|razor blades?|blades?|knife|knives|bottle of \\w+|charcoal|hose|helium|"
+     "exit bag|poison|rat poison|bleach|belt|ligature|{PILLS})"},
     {"{COUNT}",
      "(?:\\d+|all|all of|all my|all the|all of my|the whole|a whole|the entire|an entire|"
      "a bunch of|a handful of|handfuls of|a lot of|lots of|too many|way too many|loads of|"
@@ -654,7 +662,10 @@ constexpr PatternDef kPatterns[] = {
      "when my (?:parents|family|mom|dad|roommates?) (?:are|is|go|goes|leave|leaves)|"
      "after everyone|before (?:morning|sunrise|dawn|the weekend)|by (?:friday|monday|"
      "tomorrow|the weekend|the end of the week|next week)|this month|before my birthday|"
-     "new year's|new years)\\b"},
+     "new year's|new years|the weekend|the weekend's|next (?:week|month|friday|saturday|sunday|"
+     "monday|tuesday|wednesday|thursday)|(?:friday|saturday|sunday|monday|tuesday|wednesday|"
+     "thursday) night|by new year|after the funeral|after my shift|in \\d+ (?:mins?|minutes|"
+     "hours?|hrs?)|before my next|after (?:the )?results|this week|at \\d+ ?(?:am|pm))\\b"},
     {Kind::kTimeStrong, 0, "timeframe",
      "\\b(?:tonight's the night|tonight is the night|today is the day|today's the day|"
      "tomorrow is the day|(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday) "
@@ -700,6 +711,238 @@ constexpr PatternDef kPatterns[] = {
      "(?:gone|dead)"},
     {Kind::kGiving, 0, "giving_away",
      "\\bwho (?:should|do|will|would) (?:i )?(?:leave|give) my (?:\\w+ )?(?:to|when)\\b"},
+    // ---- Warning signs in everyday words -------------------------------------------------
+    // People at risk often name no method and no wish: they describe preparation, means,
+    // farewells and places. Strong cues stand alone; weak ones (kPrepWeak, kFarewellWeak,
+    // kIntentBare, kMeans, kLocationWeak) count when two of them meet (see risk.cc).
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished|"
+     "emptied|ate) (?:the|my|a|an|his|her|mum's|mom's|dad's|\\w+'s) (?:whole|entire|full) "
+     "(?:\\w+ ){0,3}(?:{PILLS}|pack|packet|box|bottle|prescription|supply|stash|month|strip|"
+     "blister|tub|jar)"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished) "
+     "(?:all|all of|everything|the rest|half|the lot)(?: of)?(?: my| the| it| them| i had| i've "
+     "got| i have| what i had| what was left)?(?: \\w+){0,3} (?:{PILLS}|pack|packet|box|bottle|"
+     "bottles|prescription|supply|stash|i had|i've been saving|i saved|of them|left)\\b"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:swallowed|downed|necked|snorted|injected) (?:half|most|the rest|all|everything|"
+     "the lot|them|it all)\\b"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|injected) (?:\\d+|twenty|thirty|forty|fifty|sixty) of "
+     "(?:my |the |his |her )?(?:\\w+'s )?(?:\\w+ )?{PILLS}"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\bfinished (?:the|a|my) (?:bottle|pack|packet|box) of (?:\\w+ )?{PILLS}"},
+    {Kind::kAttempt, kMedicalCat, "attempt",
+     "\\b(?:took|taken|had|done|did|have taken) (?:an|a|another) (?:overdose|od)\\b"},
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\b(?:can|could) see (?:the )?(?:fat|bone|tendons?|muscle|stuff inside|inside)\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\bclimb(?:ing|ed)? (?:over|onto|up on|up onto) (?:the |a )?(?:railing|rail|ledge|"
+     "barrier|parapet|balcony|edge|wall of the bridge)\\b"},
+    {Kind::kLocationWeak, 0, "attempt_in_progress",
+     "(?:^|(?:\\.|!|\\?|;) )(?:up |standing |sitting |stood |sat )?(?:on|at) (?:the|a|this|top of "
+     "the) (?:\\w+ )?(?:ledge|bridge|roof|rooftop|edge|cliff|platform|tracks|railing|balcony|"
+     "tower|car park roof|overpass)\\b"},
+    {Kind::kLocationWeak, 0, "attempt_in_progress",
+     "\\b(?:end|edge) of the (?:platform|pier|cliff|roof|bridge)\\b|\\b(?:i'm|im|i am) going "
+     "over(?: the (?:edge|railing|side))?\\b|\\bin the woods with\\b|\\b(?:walking|wading|"
+     "swimming) (?:out )?into the (?:sea|ocean|river|lake|water)\\b|\\b(?:standing|sitting|"
+     "waiting) (?:on|at) the (?:platform|tracks|edge)\\b|\\b(?:\\d+|\\w+)(?:th|st|nd|rd) "
+     "floor (?:balcony|window|ledge|roof)\\b"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:i'm|im|i am|sitting|standing|here|i'm here|lying) (?:\\w+ ){0,4}with (?:the|a|my) "
+     "(?:rope|noose|gun|pistol|shotgun|pills|razor|blade|knife|charcoal|hose)\\b"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "(?:^|(?:\\.|!|\\?|;) )(?:it's |its |the gun's |gun's |gun is |the gun is )?loaded "
+     "(?:\\.|!)"},
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\b(?:this is|this'll be|this will be|it's|that's|this is the) (?:the |my )?(?:last|final) "
+     "(?:time )?(?:you(?:'ll| will)? (?:ever )?(?:hear|see) (?:from )?me|message|post|text|"
+     "words|thing i (?:say|write|post))\\b|\\b(?:last|final) (?:message|post|text|words|entry|"
+     "journal entry) (?:from me|ever|on here|here)\\b|(?:^|(?:\\.|!|\\?|;) )(?:my )?(?:final|last) "
+     "(?:post|message|words) (?:\\.|!|:)|\\bmy last words\\b|\\b(?:writing|wrote|write) my "
+     "(?:last|final) (?:journal entry|entry|post|message|words)\\b"},
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\b(?:don't|do not|dont|please don't) (?:try to |come )?(?:find|look for|search for|"
+     "come looking for) me\\b|\\b(?:i'll|i will|i'm going to|gonna|i'm gonna) be gone "
+     "(?:soon|before|by|after|tomorrow|tonight|this|next|when)\\b|\\b(?:won't|wont|will not) "
+     "be (?:anyone's|anybody's|a|your|everyone's) (?:problem|burden) (?:much longer|for long|"
+     "soon|anymore|after)\\b|\\b(?:probably |definitely )?(?:won't|wont|will not|not going to|"
+     "not gonna) be (?:around|here|alive) (?:after|next|by|past|beyond|for the)\\b|"
+     "\\b(?:don't|dont|do not) think i'll be (?:here|around|alive) (?:next|by|after|tomorrow|"
+     "much longer|for long|on)\\b|\\bnot (?:going to|gonna) (?:be alive|live|be here|be "
+     "around) (?:to see|to|until|till|past|by)\\b|\\bnot (?:going to|gonna) make it to my "
+     "(?:\\w+ )?(?:birthday|bday|b-day)\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\bfor (?:my \\w+|my \\w+ \\w+|them|her|him|someone|everyone|the police|whoever) to "
+     "find\\b|\\bwho gets my\\b|\\b(?:song|songs|music|hymn|outfit|clothes|playlist) (?:for|at) "
+     "my funeral\\b|\\b(?:my )?(?:note|notes|letter|letters|will) (?:is|are) (?:written|done|"
+     "finished|ready|signed)\\b|\\b(?:a|the) plan and a date\\b|\\b(?:stash|stockpile|"
+     "hoard) of (?:\\w+ ){0,2}{PILLS}|\\benough (?:\\w+ ){0,2}{PILLS}(?: \\w+){0,4} to (?:do it|"
+     "die|kill|end|overdose|od|not wake)\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b{MEANS} (?:\\w+ )?(?:specifically |just )?(?:to|for) (?:finish it|finish myself|end it "
+     "all|end it|do it with|the end)\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:cancel(?:led|ed|ling|ing)?|cancel) (?:all )?(?:my|the) (?:phone|contract|"
+     "subscriptions?|gym membership|lease|accounts?|insurance|netflix|spotify|direct debits?)\\b|"
+     "\\b(?:deleted|deleting|delete|wiped|wiping) (?:all )?(?:of )?my (?:socials|social media|"
+     "accounts?|photos|pictures|instagram|tiktok|facebook|snapchat|twitter|browser history|"
+     "search history)\\b|\\bpaid (?:back|off) (?:everyone|everybody|all my|my debts|what i owe)\\b|"
+     "\\b(?:my )?bills are (?:paid|sorted)\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:tying|tie|tied) up (?:all )?(?:my |the )?loose ends\\b|\\bmade (?:my )?peace "
+     "with\\b|\\bmade my peace\\b|\\blike it was the last time\\b|\\bso (?:it's|it is|it'll be|"
+     "things are|it will be) easier for (?:my|them|everyone|everybody)\\b|\\b(?:put|putting) my "
+     "(?:flat|house|apartment|place|car) (?:on the market|up for sale)\\b|\\b(?:arranged|"
+     "arranging|made sure|making sure|asked) (?:for )?(?:my \\w+|the (?:dog|cat|pets?)|someone)"
+     "(?: \\w+){0,3} (?:to take|will take|take|look after|has food|have food|is fed|are fed|"
+     "is looked after|gets)\\b|\\b(?:dropped|dropping) (?:off )?(?:the|my) (?:cat|dog|pets?|"
+     "rabbit|hamster) (?:off )?at\\b|\\bput (?:my|the) (?:cat's|dog's|pet's|cats|dogs|cat|dog) "
+     "food out\\b|\\b(?:took|take|taking|removed) the batteries out of the (?:smoke|carbon "
+     "monoxide|co) (?:alarm|detector)\\b|\\b(?:taped|sealed) (?:up )?the (?:door|doors|windows?|"
+     "vents?|gaps|room)\\b|\\b(?:door|doors|windows?|vents?) (?:is |are )?(?:taped|sealed)\\b|"
+     "\\bscheduled (?:them|it|the (?:emails|messages|texts|posts)|my (?:emails|messages|texts|"
+     "posts)) (?:to (?:send|go out|post)|for)\\b|\\b(?:written|wrote) the (?:emails|letters|"
+     "messages|texts)\\b|\\b(?:written|wrote|writing) (?:goodbye|farewell) (?:messages|texts|"
+     "emails|letters)\\b|\\bleft my (?:diary|journal|phone) "
+     "(?:open|unlocked)\\b|\\b(?:gave|giving|give|given) (?:away )?my (?:\\w+ ){0,2}to (?:my )?"
+     "(?:little |big |younger |older )?(?:brother|sister|cousin|friend|best friend|mum|mom|dad|"
+     "nephew|niece|neighbou?r|roommate)\\b|\\bdeleted all my\\b"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:it's|its|it is) (?:better|easier) (?:this way|for everyone|for everybody)\\b|"
+     "\\b(?:thank you|thanks|thank u) for trying\\b|\\b(?:go|going) out on my own terms\\b|"
+     "\\bi love you (?:mum|mom|mam|dad|mummy|mommy|guys|all|so much|both)\\b|\\btold (?:my \\w+|"
+     "him|her|them|everyone) (?:that )?i (?:love|forgive)\\b|\\bi think that's everything\\b|"
+     "\\bwish me luck\\b|\\bthis is my last (?:week|day|night|weekend|month|birthday|christmas)\\b|"
+     "\\b(?:but |and )?now i'm ready(?: to go)?(?:{END})|\\bready to go now\\b|\\bplease (?:look "
+     "after|take care of|feed) (?:my )?\\w+|\\b(?:look|looking) after (?:my )?(?:cat|dog|pets?) "
+     "for me\\b|\\bno signal soon\\b|\\bit's been real\\b|\\bi'm sorry for everything\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\bnot sure when(?: yet)?\\b|\\bjust (?:need|needs|waiting for|need to find) (?:the )?"
+     "(?:courage|nerve|guts|right (?:time|moment|day))\\b|\\bwaiting for the nerve\\b|\\bnot "
+     "telling (?:you|anyone|anybody) when\\b|\\bnot for any(?:one|body) else\\b|\\bjust in "
+     "case\\b|\\b(?:my )?mind(?:'s| is) made up\\b|\\b(?:made|make) (?:the|my) decision to go\\b|"
+     "\\b(?:i've|ive|i have|i) (?:already |finally )?(?:chosen|picked|chose|decided) (?:how|"
+     "when|where|the (?:bridge|place|spot|day|date|way|method|song|building))\\b|"
+     "\\b(?:i'm|im|i am|i'll|i will|going to|gonna) (?:be )?join(?:ing)? (?:him|her|them|my "
+     "(?:\\w+ )?(?:mum|mom|dad|brother|sister|son|daughter|wife|husband|friend|grandma|grandpa|"
+     "nan|gran|baby))\\b|\\bdo what (?:my \\w+|he|she|they) did\\b|\\b(?:i )?keep (?:thinking|"
+     "thinkin) about (?:it|that|this|doing it)\\b|\\b{THINK} (?:it|doing it|using it|that) "
+     "(?:every (?:night|day|morning)|all the time|constantly|nonstop)\\b|\\b(?:i )?know what "
+     "(?:i'm going to|im going to|i'll|i will|i'm gonna) do with (?:it|them)\\b|\\b(?:got|get|"
+     "getting) my hands on\\b|\\b(?:supposed to be|meant to be|should be) painless\\b|"
+     "\\b(?:i )?(?:finally |now |already )(?:have|got) a plan\\b|\\bmy plan is to\\b"},
+    {Kind::kIntent, 0, "intent",
+     "(?:^|(?:\\.|!|\\?|;) )(?:\\w+ )?(?:ending|end) it (?:all )?(?:this|tonight|tomorrow|on|"
+     "next|soon|after|before|at|in)\\b|\\b(?:tomorrow|tonight|friday|saturday|sunday|monday|"
+     "this weekend|next week) i'll do it\\b|\\b(?:when|then) i'll do it\\b|\\bthe \\w+'s when "
+     "i'm (?:going to|gonna) do it\\b|\\b(?:going to|gonna) do it in \\d+ (?:mins?|minutes|"
+     "hours?|hrs?)\\b|\\b(?:i'm|im) not (?:going to|gonna) be alive by\\b|\\bcrash my car "
+     "(?:\\w+ ){0,6}(?:make it look like an accident|on purpose)\\b|\\bmake it look like an "
+     "accident\\b|\\bjust not wake up\\b"},
+    {Kind::kMeans, 0, "means_access",
+     "\\b(?:have|has|got|bought|buy|buying|found|keep|keeps|keeping|kept|hid|hidden|hiding|"
+     "stashed|grabbed|own|owns|ordered|get|getting|picked up|access to|how to get|where to get|"
+     "my hands on) (?:\\w+ ){0,3}(?:glock|shotgun|handgun|revolver|ammo|bullets|charcoal|hose|"
+     "helium|exit bag|rope|noose)\\b|\\b(?:where|which|how) (?:the )?(?:key|keys|gun|pills) "
+     "(?:is|are)\\b|\\bi know where the (?:key|keys|gun|pills) (?:is|are)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\bsh(?:-ing|ing|'d|'ed|-ed|ed)\\b|\\b(?:relapsed|relapse|relapsing) (?:with|on|into) "
+     "(?:sh|self-harm|self harm|cutting|sh-ing)\\b|\\b(?:took|take|taking) (?:a|the|my) "
+     "(?:razor|blade|knife|lighter|scissors|compass|sharpener) to my\\b|\\bsteri(?:-| )?strips?"
+     "\\b|\\b(?:punch|punched|punching|hit|hitting|smashed|smashing) (?:the )?(?:wall|walls|"
+     "door|mirror)(?: \\w+){0,3} (?:until|till|til) (?:my )?(?:knuckles|hands?|fists?|it) "
+     "(?:split|bled|bleed|broke|cracked|bruised)\\b|\\b(?:can't|cant|cannot|couldn't) cut "
+     "(?:at home|anymore|here|because|so)\\b|\\bdid it again \\. the cutting\\b"},
+    {Kind::kShAct, kSelfHarmCat | kTopicSensitive, "self_harm_act",
+     "\\bcutting (?:is|has been|helps|keeps|was the only|is the only)\\b|\\b(?:the )?cutting "
+     "(?:is getting|again|every)\\b"},
+    {Kind::kShAct, kSelfHarmCat | kUnlessSubstance, "self_harm_act",
+     "(?:^|(?:\\.|!|\\?|;|:) )(?:i |i've |ive |i just |just |so i |and i )?relapsed(?: "
+     "(?:again|last night|today|yesterday|this morning|tonight))?(?: \\.| !|$)"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b{THINK} (?:\\w+ ){0,6}(?:making|make) (?:it|that) happen\\b|\\b{THINK} (?:dying|death|"
+     "killing|not existing|ending it|suicide)(?: \\S+){0,8} (?:actually|really) (?:doing|do) "
+     "it\\b|\\b{DESIRE} {TO}(?:stop|quit) (?:being alive|living|breathing)\\b|\\btoo (?:much of "
+     "a )?(?:coward|scared|chicken|afraid|weak|much of a pussy) to (?:do (?:it|anything about "
+     "it)|kill myself|go through with it|end it|actually do it)\\b|\\b(?:{DESIRE}|{THINK}) "
+     "(?:to )?(?:go|be) where (?:she|he|they) (?:went|is|are)\\b|\\b{THINK} killing(?: every| "
+     "all the time| a lot| so much| lately| again| constantly|{END})"},
+    {Kind::kMethod, kAct, "method",
+     "\\b(?:step|stepping|jump|jumping|fall|falling|walk|walking) (?:off|from) (?:the|a) "
+     "(?:platform|edge|ledge|roof|balcony|cliff)\\b|\\b(?:not|never) (?:coming|come) up\\b"},
+    {Kind::kPassive, kHyper, "passive_wish",
+     "\\b(?:happier|better|more peaceful|at peace) (?:if i was |if i were |being )?dead\\b"},
+    {Kind::kMarkHypothetical, 0, "",
+     "\\b(?:asked|asks|asking|ask) (?:me )?(?:if|whether)\\b|\\bthe answer is no\\b"},
+    {Kind::kAccident, 0, "medical",
+     "\\b(?:chopping|cooking|shaving|slipped|onions?|kitchen|tripped|fell off|sports|football|"
+     "rugby|climbing accident)\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:nobody|no one|no-one|noone) (?:will|would|is going to|gonna) find me\\b|"
+     "\\bpractic\\w* (?:with )?(?:the|a|my) (?:belt|rope|noose|knot|cord|ligature)\\b|"
+     "\\b(?:researching|researched|looking up|looked up|reading about|googling|googled) "
+     "(?:\\w+ )?(?:methods|ways to die|how to die|lethal doses?)\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:sorting|sorted|sort|getting|got|put|putting) (?:out )?(?:all )?my affairs\\b|"
+     "\\b(?:when|after|once) i'm (?:gone|dead)\\b|\\b(?:put|putting|got|have) everything in "
+     "order\\b|\\b(?:found|picked|chose|chosen) (?:the )?(?:perfect|right|ideal) (?:spot|place)\\b|"
+     "\\b(?:looking up|looked up|researching|googling|searching) (?:tall |high )?(?:buildings|"
+     "bridges|cliffs|heights|car parks)\\b|\\broof access\\b|\\b(?:check|checking|checked) (?:it|"
+     "the (?:bridge|place|spot|height|drop)) out\\b|\\b(?:looked at|checked|measured) the "
+     "height\\b|\\bdid the math\\b"},
+    {Kind::kMeans, 0, "means_access",
+     "\\b(?:get|getting|how to get|where to get|got my hands on) (?:\\w+ ){0,3}(?:gun|pistol|"
+     "rifle|firearm)\\b|\\bcharcoal (?:is )?(?:lit|burning|going)\\b|\\bwith (?:the|a|my) "
+     "(?:rope|noose|gun|pistol|shotgun)\\b"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:won't|wont|will not|not going to|not gonna) (?:be )?(?:come|coming) back\\b|"
+     "\\b(?:couldn't|can't|cannot|could not) wait any longer\\b|\\bi've started\\b|"
+     "\\b(?:lying|laying) (?:here |down |in bed )?waiting\\b"},
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\b(?:goodbye|bye)(?: \\S+){0,4} (?:thank you|thanks) for trying\\b|\\b(?:thank you|thanks) "
+     "for trying(?: \\S+){0,4} (?:goodbye|bye)\\b|^(?:i'm |im |i am |it's |its |i'm so |and )?done "
+     "(?:\\.|!)$|^(?:i'm |im |i am |it's |its |and )?done$"},
+    {Kind::kContextCue, 0, "farewell",
+     "\\b(?:should have|should've|shoulda) done (?:this|it) (?:years|months|ages|long|a long)|"
+     "\\bi (?:did|have done) it\\b|\\bi've done it\\b|\\bno going back\\b|"
+     "\\b(?:i )?wanted this\\b|\\bon purpose\\b|\\bit's done\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b(?:can't|cannot|can not|cant) swim\\b|\\bclose to doing it\\b|\\b(?:i'd|i would|would) "
+     "(?:definitely |probably )?(?:not|never) survive\\b|\\b(?:got|have) (?:it|everything) (?:all "
+     ")?"
+     "set up\\b|\\bsaving (?:them|these|those) (?:for|until|till)\\b"},
+    {Kind::kPlan, kAct | kFirst, "plan",
+     "\\b(?:i've|ive|i have|i) (?:already |finally |just )?(?:chosen|picked|chose|decided on|"
+     "found) (?:how|the (?:bridge|building|spot|method|place))\\b"},
+    {Kind::kIntentBare, 0, "plan",
+     "\\b(?:i've|ive|i have|i) (?:already |finally |just )?(?:set|picked|chosen|chose) "
+     "(?:a|the|my) "
+     "(?:date|day)\\b"},
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:decided|deciding|made the decision|have decided) to (?:die|end my life|kill myself|"
+     "end it|commit suicide|take my life)\\b|\\btaking (?:them|the pills|my pills|the tablets) "
+     "(?:now|one by one)\\b|\\b(?:i )?(?:did|have done|done) it \\. the (?:pills|tablets|meds|"
+     "rope)\\b"},
+    {Kind::kMethod, kFirst, "method", "\\b(?:plastic )?bag over my head\\b"},
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:don't|do not|dont|doesn't|didn't|no longer) (?:really |even |think i )?(?:want|wanna) "
+     "(?:to )?(?:be here|live|be alive|keep living|go on living) (?:anymore|any more|no more|"
+     "any longer)\\b|\\b(?:googling|researching|looking up|reading) (?:things |stuff )?(?:about )?"
+     "(?:dying|death|suicide|how to die)\\b"},
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:note|notes|letter|letters) (?:to|for|about) (?:the|my|our) (?:landlord|teacher|school|"
+     "boss|manager|council|doctor|gp|bank|neighbou?r|tutor|professor|lecturer|office|hr|"
+     "insurance|class|coach)\\b"},
+    {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed) (?:them|those|these) all\\b"},
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:jump|jumping|jumped) ship\\b|\\b(?:burn(?:ed|t)?|cut|scratched|scraped|sliced) my "
+     "\\w+ (?:on|with|while|in|chopping|cooking|shaving) (?:the |a |my |some )?(?:oven|stove|pan|"
+     "iron|kettle|tray|oven tray|hob|grill|toaster|bbq|barbecue|fence|nail|glass|door|car door|"
+     "paper|can|knife|onions?|veg|vegetables|bread|mandoline)\\b|\\bthe game i mean\\b"},
     // ---- Attempt in progress (imminent) --------------------------------------------------
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|chugged|have taken|i've taken|just took|"
@@ -894,7 +1137,8 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMarkLaugh, 0, "",
      "\\b(?:lol|lols|lolol|lmao|lmfao|rofl|haha\\w*|hehe\\w*|ahah\\w*|jk|just kidding|"
      "only kidding|i'm kidding|xd|lel|kek|joking|jokingly|as a "
-     "joke)\\b|🎉|🥳|😁|😄|😂|🤣|💀|😆|🙃"},
+     "joke|respectfully|i'm deceased|i am deceased|im "
+     "deceased)\\b|🎉|🥳|😁|😄|😂|🤣|💀|😆|🙃"},
     {Kind::kMarkTrivial, 0, "",
      "\\b(?:exams?|test|tests|quiz|quizzes|homework|hw|class|classes|lecture|lectures|"
      "assignments?|essays?|finals|midterms?|math|maths|calculus|chemistry|physics|algebra|"
@@ -922,7 +1166,9 @@ constexpr PatternDef kPatterns[] = {
      "common in|are common|are normal|is common|my doctor told me|doctor said|"
      "loss survivor|died by suicide|died of suicide|lost (?:\\w+ ){1,3}to suicide|"
      "committed suicide|talked to us about|told us about|taught us about|"
-     "lesson on|lesson about|teacher|health class|assembly|is that true|i read that|read that|i "
+     "lesson on|lesson about|if i (?:say|said|tell|told|mention|mentioned|talk about)|"
+     "something about|just asking|asking for later|teacher|health class|assembly|is that true|i "
+     "read that|read that|i "
      "heard that)\\b"},
     {Kind::kMarkPast, 0, "",
      "\\b(?:used to|years ago|year ago|months ago|month ago|when i was|as a (?:kid|teen|"
@@ -949,13 +1195,27 @@ constexpr PatternDef kPatterns[] = {
      "this afternoon|tonight)\\b"},
     {Kind::kMarkImmediacy, 0, "",
      "\\b(?:now|right now|rn|as we speak|this is it|here i go|about to|"
-     "the train is coming|no turning back|can't stop me)\\b"},
+     "the train is coming|no turning back|can't stop me|in \\d+ (?:mins?|minutes)|counting to|"
+     "one by one|comes in \\d+|going over|climbing over|already started|i've started|"
+     "goodbye|bye)\\b"},
     {Kind::kMarkBenign, 0, "",
      "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting for|"
      "with my friends|with friends|walk|walking|hike|hiking|running|tourist|enjoying|"
      "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|picnic|fixing|"
-     "cleaning the gutters|repair|shingles|antenna|drone|appointment|trip|vacation|holiday|"
-     "visiting|travelling|traveling|dentist|flight|conference|camping|business trip)\\b"},
+     "cleaning the gutters|repair|shingles|antenna|drone|trip|vacation|holiday|"
+     "visiting|travelling|traveling|dentist|flight|conference|camping|business trip|climbing|"
+     "bouldering|abseiling|sailing|boat|tent|crossfit|tow|towing|tree swing|garden|hammock|"
+     "so hyped|the move|moving (?:abroad|house|out|away|to)|relocat\\w+|emigrat\\w+)\\b"},
+    {Kind::kMarkBenignFarewell, 0, "",
+     "\\b(?:retire|retiring|retired|retirement|staff room|staffroom|leaving do|last day at (?:work|"
+     "the office|school|uni)|years of (?:teaching|service|working)|anniversary|surprise|"
+     "valentine's|treasure hunt|i'm deceased|i am deceased|im deceased|salad era|"
+     "(?:goodbye|bye)(?: \\S+){1,5} hello)\\b"},
+    {Kind::kMarkBenignFarewell, 0, "",
+     "\\bsee (?:you|u|ya|y'all) (?:in|next|soon|later|after|tomorrow|at|then|in a|on (?:monday|"
+     "tuesday|wednesday|thursday|friday|saturday|sunday|the \\d))|\\b(?:going|go|went) offline\\b|"
+     "\\blogging off\\b|\\btaking a break from\\b|\\b(?:to|gotta|have to|need to) revise\\b|"
+     "\\bback (?:in|on|next|after) \\w+|\\bfor the (?:summer|holidays|semester|week|weekend)\\b"},
     {Kind::kMarkLyrics, 0, "",
      "\\b(?:lyrics?|song|songs|sings|sang|singing|quote|quoting|line from|lines from|"
      "comments?|youtube|tiktok|movie|film|book|character|episode|show|says in|album|"

@@ -43,6 +43,8 @@ enum class Kind : uint8_t {
   kMeans,         // "i have a gun"
   kPlan,          // "i have a plan" (moderate alone)
   kGiving,        // giving possessions away (moderate alone)
+  kPrepWeak,      // a preparatory act that is ordinary alone ("cancelled my phone contract")
+  kLocationWeak,  // a place of danger without "i'm" ("on the ledge."): imminent with context
   kFarewellWeak,  // "goodbye everyone" (nothing alone)
   kContextCue,    // "goodbye", "i'm sorry", "it's too late": context for other signals only
   kIntentBare,    // "going to do it" (nothing alone)
@@ -70,17 +72,19 @@ enum class Kind : uint8_t {
   kMarkBenign,
   kMarkLyrics,
   kMarkHypothetical,
-  kMarkCausal,  // "makes me want to", "if i have to" (hyperbole constructions)
+  kMarkCausal,          // "makes me want to", "if i have to" (hyperbole constructions)
+  kMarkBenignFarewell,  // "see you in june", "going offline": the message's goodbyes are ordinary
 };
 
 enum PatternFlag : uint32_t {
-  kFirst = 1u << 0,           // first person is explicit in the match: skip subject resolution
-  kNoNeg = 1u << 1,           // the negation is part of the match: skip the denial check
-  kHyper = 1u << 2,           // hyperbole-prone: laughter + trivial cause make it figurative
-  kAct = 1u << 3,             // names the act: a timeframe in the sentence escalates it
-  kSelfHarmCat = 1u << 4,     // category self_harm rather than suicide
-  kTopicSensitive = 1u << 5,  // suppressed by topic talk or an impersonal question
-  kMedicalCat = 1u << 6,      // an attempt that is also a medical emergency (overdose, bleeding)
+  kFirst = 1u << 0,            // first person is explicit in the match: skip subject resolution
+  kNoNeg = 1u << 1,            // the negation is part of the match: skip the denial check
+  kHyper = 1u << 2,            // hyperbole-prone: laughter + trivial cause make it figurative
+  kAct = 1u << 3,              // names the act: a timeframe in the sentence escalates it
+  kSelfHarmCat = 1u << 4,      // category self_harm rather than suicide
+  kTopicSensitive = 1u << 5,   // suppressed by topic talk or an impersonal question
+  kMedicalCat = 1u << 6,       // an attempt that is also a medical emergency (overdose, bleeding)
+  kUnlessSubstance = 1u << 7,  // "relapsed": self-harm unless the message is about substances
 };
 
 struct PatternDef {

@@ -1,0 +1,184 @@
+#include "nlp/risk_model.h"
+
+#include <fasttext/fasttext.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <fstream>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include "nlp/emotions.h"
+
+namespace haven::nlp {
+
+struct RiskModel::Model {
+  fasttext::FastText fasttext;
+  std::vector<int> label_to_level;  // fastText label id -> level 0..4
+  std::array<float, 4> thresholds{};
+};
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kLevelLabels = {"none", "low", "moderate", "high",
+                                                          "imminent"};
+
+// A model label ("none".."imminent") -> its level 0..4, or -1.
+int LevelOfLabel(std::string_view label) {
+  for (size_t i = 0; i < kLevelLabels.size(); ++i) {
+    if (kLevelLabels[i] == label) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// A threshold name ("ge1".."ge4") -> 0..3, or -1.
+int ThresholdIndex(std::string_view name) {
+  if (name.size() == 3 && name.starts_with("ge") && name[2] >= '1' && name[2] <= '4') {
+    return name[2] - '1';
+  }
+  return -1;
+}
+
+Status ReadThresholds(const std::string& path, std::array<float, 4>* thresholds) {
+  std::ifstream in(path);
+  if (!in) return NotFound("risk thresholds not found: " + path);
+  std::array<bool, 4> seen{};
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = path + ":" + std::to_string(line_no) + ": ";
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos) return InvalidArgument(where + "expected label<TAB>value");
+    int index = ThresholdIndex(std::string_view(line).substr(0, tab));
+    if (index < 0 || seen[static_cast<size_t>(index)]) {
+      return InvalidArgument(where + "unknown or repeated label");
+    }
+    float value = 0.0f;
+    try {
+      size_t used = 0;
+      std::string number = line.substr(tab + 1);
+      value = std::stof(number, &used);
+      if (used != number.size()) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      return InvalidArgument(where + "bad threshold");
+    }
+    if (!(value > 0.0f && value <= 1.0f)) return InvalidArgument(where + "outside (0, 1]");
+    seen[static_cast<size_t>(index)] = true;
+    (*thresholds)[static_cast<size_t>(index)] = value;
+  }
+  if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
+    return InvalidArgument(path + ": needs thresholds for ge1, ge2, ge3 and ge4");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
+  const std::string model_path = data_dir + "/models/risk.ftz";
+  auto model = std::make_shared<Model>();
+  {
+    std::ifstream probe(model_path, std::ios::binary);
+    if (!probe) return NotFound("risk model not found: " + model_path);
+  }
+  try {
+    model->fasttext.loadModel(model_path);
+  } catch (const std::exception&) {
+    return InvalidArgument("risk model is not a readable fastText model: " + model_path);
+  }
+  if (model->fasttext.getArgs().model != fasttext::model_name::sup) {
+    return InvalidArgument("risk model is not a supervised fastText model: " + model_path);
+  }
+  std::shared_ptr<const fasttext::Dictionary> dict = model->fasttext.getDictionary();
+  const std::string prefix = model->fasttext.getArgs().label;
+  std::array<bool, 5> seen{};
+  for (int32_t id = 0; id < dict->nlabels(); ++id) {
+    std::string label = dict->getLabel(id);
+    int level = label.starts_with(prefix) ? LevelOfLabel(label.substr(prefix.size())) : -1;
+    if (level < 0 || seen[static_cast<size_t>(level)]) {
+      return InvalidArgument("risk model has an unknown or repeated label: " + model_path);
+    }
+    seen[static_cast<size_t>(level)] = true;
+    model->label_to_level.push_back(level);
+  }
+  if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
+    return InvalidArgument("risk model needs the five level labels none..imminent: " + model_path);
+  }
+  if (Status s = ReadThresholds(data_dir + "/models/risk.thresholds", &model->thresholds);
+      !s.ok()) {
+    return s;
+  }
+  RiskModel out;
+  out.model_ = std::move(model);
+  return out;
+}
+
+// fastText 0.9.2's getLine and predict are const and keep their state on the caller's stack
+// (see emotions.cc), so concurrent calls are safe.
+RiskProbabilities RiskModel::Score(const NormalizedText& text) const {
+  RiskProbabilities p{};
+  if (text.tokens.empty()) return p;
+  std::istringstream in(EmotionFeatures(text) + "\n");
+  std::vector<int32_t> words, labels;
+  std::vector<std::pair<fasttext::real, int32_t>> predictions;
+  try {
+    model_->fasttext.getDictionary()->getLine(in, words, labels);
+    model_->fasttext.predict(/*k=*/-1, words, predictions, /*threshold=*/0.0);
+  } catch (const std::exception&) {
+    return p;
+  }
+  // Softmax over the five levels; P(level >= k) is the sum of the levels from k up.
+  std::array<float, 5> by_level{};
+  for (const auto& [log_prob, id] : predictions) {
+    if (id < 0 || static_cast<size_t>(id) >= model_->label_to_level.size()) continue;
+    by_level[static_cast<size_t>(model_->label_to_level[static_cast<size_t>(id)])] =
+        static_cast<float>(std::exp(log_prob));
+  }
+  float above = 0.0f;
+  for (int k = 4; k >= 1; --k) {
+    above += by_level[static_cast<size_t>(k)];
+    p[static_cast<size_t>(k - 1)] = std::clamp(above, 0.0f, 1.0f);
+  }
+  return p;
+}
+
+RiskLevel RiskModel::Level(const RiskProbabilities& p) const {
+  int level = 0;
+  for (int k = 0; k < 4; ++k) {
+    if (p[static_cast<size_t>(k)] >= model_->thresholds[static_cast<size_t>(k)]) level = k + 1;
+  }
+  return static_cast<RiskLevel>(level);
+}
+
+Risk CombineRisk(Risk rules, RiskLevel model_level, uint32_t text_bytes) {
+  if (model_level <= rules.level) return rules;
+  // Every risk phrase the rules found is someone else's, denied, figurative or topic talk: the
+  // writer's own risk is not in this message, whatever its words resemble.
+  bool suppressed = !rules.evidence.empty();
+  for (const RiskEvidence& e : rules.evidence) {
+    if (e.signal != "third_party" && e.signal != "denial" && e.signal != "figurative" &&
+        e.signal != "topic") {
+      suppressed = false;
+    }
+  }
+  if (suppressed) return rules;
+  static constexpr std::array<double, 5> kBase = {0.0, 0.3, 0.55, 0.8, 0.95};
+  rules.level = model_level;
+  rules.score = std::max(rules.score, kBase[static_cast<size_t>(model_level)]);
+  bool own = std::find(rules.categories.begin(), rules.categories.end(), RiskCategory::kSuicide) !=
+                 rules.categories.end() ||
+             std::find(rules.categories.begin(), rules.categories.end(), RiskCategory::kSelfHarm) !=
+                 rules.categories.end();
+  if (!own) {
+    rules.categories.push_back(RiskCategory::kSuicide);
+    std::sort(rules.categories.begin(), rules.categories.end());
+  }
+  rules.evidence.push_back({Span{0, text_bytes}, "learned_reading"});
+  return rules;
+}
+
+}  // namespace haven::nlp

@@ -1,0 +1,158 @@
+#include "nlp/risk_model.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace haven::nlp {
+namespace {
+
+class RiskModelTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto n = Normalizer::Load(HAVEN_SOURCE_DATA_DIR);
+    ASSERT_TRUE(n.ok()) << n.status().message();
+    normalizer_ = new Normalizer(std::move(n).value());
+    auto m = RiskModel::Load(HAVEN_SOURCE_DATA_DIR);
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    model_ = new RiskModel(std::move(m).value());
+  }
+  static void TearDownTestSuite() {
+    delete model_;
+    delete normalizer_;
+  }
+  static RiskProbabilities Score(std::string_view text) {
+    return model_->Score(normalizer_->Normalize(text));
+  }
+  static RiskLevel Level(std::string_view text) { return model_->Level(Score(text)); }
+
+  static Normalizer* normalizer_;
+  static RiskModel* model_;
+};
+Normalizer* RiskModelTest::normalizer_ = nullptr;
+RiskModel* RiskModelTest::model_ = nullptr;
+
+TEST_F(RiskModelTest, ProbabilitiesAreCumulative) {
+  for (const char* text : {"hi there", "i want to die", "took all my pills an hour ago", "",
+                           "\xF0\x9F\x98\xAD\xF0\x9F\x98\xAD"}) {
+    RiskProbabilities p = Score(text);
+    for (size_t k = 0; k < p.size(); ++k) {
+      EXPECT_GE(p[k], 0.0f) << text;
+      EXPECT_LE(p[k], 1.0f) << text;
+      if (k > 0) {
+        EXPECT_LE(p[k], p[k - 1] + 1e-6f) << text;
+      }
+    }
+  }
+  RiskProbabilities empty = Score("");
+  EXPECT_EQ(empty[0], 0.0f);
+}
+
+TEST_F(RiskModelTest, ReadsOrdinaryAndUrgentMessages) {
+  EXPECT_EQ(Level("thanks, that really helped"), RiskLevel::kNone);
+  EXPECT_EQ(Level("can you delete everything you have about me"), RiskLevel::kNone);
+  EXPECT_GE(Level("i bought the rope and i'm doing it tonight, i've said my goodbyes"),
+            RiskLevel::kHigh);
+}
+
+Risk RuleReading(RiskLevel level, std::initializer_list<const char*> signals) {
+  Risk r;
+  r.level = level;
+  for (const char* s : signals) r.evidence.push_back({Span{0, 4}, s});
+  return r;
+}
+
+TEST(CombineRiskTest, RaisesOnlyAndMarksTheRaise) {
+  Risk none = CombineRisk(RuleReading(RiskLevel::kNone, {}), RiskLevel::kHigh, 20);
+  EXPECT_EQ(none.level, RiskLevel::kHigh);
+  EXPECT_DOUBLE_EQ(none.score, 0.8);
+  ASSERT_EQ(none.categories.size(), 1u);
+  EXPECT_EQ(none.categories[0], RiskCategory::kSuicide);
+  ASSERT_EQ(none.evidence.size(), 1u);
+  EXPECT_EQ(none.evidence[0].signal, "learned_reading");
+  EXPECT_EQ(none.evidence[0].span, (Span{0, 20}));
+
+  Risk high = RuleReading(RiskLevel::kHigh, {"plan"});
+  high.score = 0.82;
+  Risk kept = CombineRisk(high, RiskLevel::kModerate, 20);
+  EXPECT_EQ(kept.level, RiskLevel::kHigh);
+  EXPECT_DOUBLE_EQ(kept.score, 0.82);
+  EXPECT_EQ(kept.evidence.size(), 1u);
+}
+
+TEST(CombineRiskTest, SelfHarmKeepsItsCategory) {
+  Risk sh = RuleReading(RiskLevel::kModerate, {"self_harm_act"});
+  sh.categories = {RiskCategory::kSelfHarm};
+  Risk raised = CombineRisk(sh, RiskLevel::kHigh, 10);
+  EXPECT_EQ(raised.level, RiskLevel::kHigh);
+  ASSERT_EQ(raised.categories.size(), 1u);
+  EXPECT_EQ(raised.categories[0], RiskCategory::kSelfHarm);
+}
+
+TEST(CombineRiskTest, NoRaiseWhenEveryPhraseIsSomeoneElsesOrNotMeant) {
+  for (const char* s : {"third_party", "denial", "figurative", "topic"}) {
+    Risk r = CombineRisk(RuleReading(RiskLevel::kNone, {s}), RiskLevel::kHigh, 10);
+    EXPECT_EQ(r.level, RiskLevel::kNone) << s;
+  }
+  // One live signal among them: the raise stands.
+  Risk mixed = CombineRisk(RuleReading(RiskLevel::kLow, {"third_party", "passive_wish"}),
+                           RiskLevel::kHigh, 10);
+  EXPECT_EQ(mixed.level, RiskLevel::kHigh);
+}
+
+class RiskModelLoadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        std::filesystem::temp_directory_path() / ("haven_risk_model_" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_ / "models");
+    std::filesystem::copy_file(std::string(HAVEN_SOURCE_DATA_DIR) + "/models/risk.ftz",
+                               dir_ / "models" / "risk.ftz");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void WriteThresholds(const std::string& body) {
+    std::ofstream(dir_ / "models" / "risk.thresholds") << body;
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(RiskModelLoadTest, MissingFilesAreNotFound) {
+  auto missing = RiskModel::Load((dir_ / "nowhere").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  auto no_thresholds = RiskModel::Load(dir_.string());
+  ASSERT_FALSE(no_thresholds.ok());
+  EXPECT_EQ(no_thresholds.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(RiskModelLoadTest, MalformedThresholdsAreRejected) {
+  for (const char* body : {"ge1\t0.5\nge2\t0.5\nge3\t0.5\n",            // one missing
+                           "ge1\t0.5\nge2\t0.5\nge3\t0.5\nge4\t1.5\n",  // out of range
+                           "ge1\t0.5\nge2\t0.5\nge3\t0.5\nge5\t0.5\n",  // unknown
+                           "ge1\t0.5\nge2\tabc\nge3\t0.5\nge4\t0.5\n",  // not a number
+                           "ge1 0.5\n"}) {
+    WriteThresholds(body);
+    auto m = RiskModel::Load(dir_.string());
+    ASSERT_FALSE(m.ok()) << body;
+    EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument) << body;
+  }
+  WriteThresholds("# comment\nge1\t0.5\nge2\t0.5\nge3\t0.5\nge4\t0.5\n");
+  EXPECT_TRUE(RiskModel::Load(dir_.string()).ok());
+}
+
+TEST_F(RiskModelLoadTest, AModelWithOtherLabelsIsRejected) {
+  std::filesystem::copy_file(std::string(HAVEN_SOURCE_DATA_DIR) + "/models/emotions.ftz",
+                             dir_ / "models" / "risk.ftz",
+                             std::filesystem::copy_options::overwrite_existing);
+  WriteThresholds("ge1\t0.5\nge2\t0.5\nge3\t0.5\nge4\t0.5\n");
+  auto m = RiskModel::Load(dir_.string());
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace haven::nlp
