@@ -9,6 +9,7 @@
 
 #include "cli/analyze_report.h"
 #include "cli/chat_preview.h"
+#include "cli/empathy_cmd.h"
 #include "cli/jsonl.h"
 #include "core/paths.h"
 #include "nlp/analysis_json.h"
@@ -83,6 +84,23 @@ int RunPrepEmotions(const std::string& data_dir) {
   return 0;
 }
 
+int RunEmpathy(const std::string& data_dir, bool jsonl, const std::string& seeker,
+               const std::string& response) {
+  if (data_dir.empty()) {
+    std::fprintf(stderr,
+                 "haven: cannot find the data directory (set HAVEN_DATA_DIR or --data-dir)\n");
+    return 2;
+  }
+  auto scorer = haven::reply::EmpathyScorer::Load(data_dir);
+  if (!scorer.ok()) {
+    std::fprintf(stderr, "haven: %s\n", scorer.status().message().c_str());
+    return 2;
+  }
+  if (jsonl) return haven::cli::RunEmpathyJsonl(*scorer, stdin, stdout, kMaxLine);
+  std::cout << haven::cli::FormatEmpathyReport(scorer->Score(seeker, response), response);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,6 +139,20 @@ int main(int argc, char** argv) {
       "preview: it shows how Haven reads each message and always shows crisis help when risk "
       "appears.");
 
+  auto* empathy = app.add_subcommand(
+      "empathy",
+      "How a reply to a support-seeker shows empathy: emotional reactions, interpretations and "
+      "explorations, each none / weak / strong (EPITOME's mechanisms).\n"
+      "  haven empathy --seeker \"post\" --response \"reply\"   a readable report\n"
+      "  haven empathy --jsonl         JSON Lines on stdin -> one answer per line on stdout "
+      "(shared/eval/CONTRACT.md)");
+  bool empathy_jsonl = false;
+  std::string seeker, response;
+  empathy->add_flag("--jsonl", empathy_jsonl,
+                    "Read {\"id\",\"seeker\",\"response\"} lines on stdin");
+  empathy->add_option("--seeker", seeker, "The support-seeker's post");
+  empathy->add_option("--response", response, "The reply to score");
+
   CLI11_PARSE(app, argc, argv);
 
   if (analyze->parsed()) {
@@ -131,6 +163,14 @@ int main(int argc, char** argv) {
     return RunAnalyze(ResolveDataDir(data_dir), jsonl, json, redacted, text);
   }
   if (prep_emotions->parsed()) return RunPrepEmotions(ResolveDataDir(data_dir));
+  if (empathy->parsed()) {
+    if (!empathy_jsonl && empathy->count("--response") == 0) {
+      std::fprintf(stderr,
+                   "haven empathy: give --response (and --seeker) or --jsonl (see --help)\n");
+      return 2;
+    }
+    return RunEmpathy(ResolveDataDir(data_dir), empathy_jsonl, seeker, response);
+  }
   if (chat->parsed()) {
     auto analyzer = LoadAnalyzerOrDie(ResolveDataDir(data_dir));
     return haven::cli::RunChatPreview(*analyzer, std::cin, std::cout);

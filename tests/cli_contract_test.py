@@ -82,7 +82,7 @@ class JsonlContract(unittest.TestCase):
 
     def test_help_explains_each_subcommand(self):
         proc = subprocess.run([HAVEN, "--help"], stdout=subprocess.PIPE, timeout=30)
-        for sub in (b"analyze", b"chat", b"prep"):
+        for sub in (b"analyze", b"chat", b"prep", b"empathy"):
             self.assertIn(sub, proc.stdout)
 
     def test_chat_preview_discloses_ai_and_shows_crisis_help_on_risk(self):
@@ -98,6 +98,44 @@ class JsonlContract(unittest.TestCase):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         self.assertEqual(proc.returncode, 2)
         self.assertIn(b"/nonexistent", proc.stderr)
+
+
+class EmpathyContract(unittest.TestCase):
+    def run_empathy(self, payload: bytes):
+        return subprocess.run([HAVEN, "empathy", "--jsonl"], input=payload,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+
+    def test_levels_for_each_line_and_errors_for_bad_ones(self):
+        lines = [
+            json.dumps({"id": "e1", "seeker": "I feel so alone", "response":
+                        "I'm so sorry. It sounds like you feel abandoned. What happened?"}).encode(),
+            b'{"id":"e2","seeker":"x"}',                           # no response
+            b'{"id":"e3","seeker":"hi","response":"broken',        # malformed JSON
+            b'',                                                  # empty line
+            b'{"id":"e4","seeker":"\xff","response":"\xfe hugs"}',
+            json.dumps({"id": "e5", "seeker": "", "response": ("so sorry " * 120000)}).encode(),
+            b'{"id":"e6","seeker":"","response":""}',
+        ]
+        out = self.run_empathy(b"\n".join(lines) + b"\n")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        answers = [json.loads(l) for l in out.stdout.decode().splitlines()]
+        self.assertEqual(len(answers), len(lines))
+        for i in (0, 5, 6):
+            for key in ("emotional_reactions", "interpretations", "explorations"):
+                self.assertIn(answers[i][key], (0, 1, 2), i)
+        self.assertEqual(answers[0]["emotional_reactions"], 2)
+        for i in (1, 2, 3, 4):
+            self.assertIn("error", answers[i], i)
+        self.assertEqual(answers[6]["id"], "e6")
+        self.assertNotIn(b"broken", out.stdout, "errors never quote the input")
+
+    def test_readable_pair(self):
+        proc = subprocess.run([HAVEN, "empathy", "--seeker", "I failed my exam",
+                               "--response", "That must be so disappointing. How are you feeling?"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(b"Interpretations", proc.stdout)
+        self.assertIn(b"strong", proc.stdout)
 
 
 if __name__ == "__main__":
