@@ -103,8 +103,14 @@ bool IsKin(std::string_view w) {
           "grandad"});
 }
 
+// "wife's", "mum's": a kin noun with a possessive or "is"/"has" clitic.
+bool IsKinClitic(std::string_view w) {
+  return w.size() > 2 && w.ends_with("'s") && IsKin(w.substr(0, w.size() - 2));
+}
+
 bool IsThirdPerson(std::string_view w) {
-  return In(w,
+  return IsKinClitic(w) ||
+         In(w,
             {"he",       "she",    "they",      "he's",     "she's",      "they're",  "him",
              "her",      "them",   "his",       "hers",     "their",      "someone",  "somebody",
              "people",   "person", "guy",       "girl",     "man",        "woman",    "boy",
@@ -261,6 +267,7 @@ class Assessor {
   bool AboutATopic(const Hit& h) const;
   bool DeniedAfter(const Hit& h) const;
   bool SlangInterjection(const Hit& h) const;
+  bool Distressed(const Hit& h, bool volition_counts) const;
   bool MatchHasFirstPerson(const Hit& h) const;
   bool HasVolition(const Hit& h) const;
   bool AboutTo(const Hit& h) const;
@@ -281,7 +288,9 @@ class Assessor {
   std::vector<int> sent_words_;  // word tokens per sentence
   int num_sentences_ = 0;
   bool lyrics_ = false;
-  bool benign_farewell_ = false;  // "see you in june", "going offline": goodbyes are ordinary
+  bool benign_farewell_ = false;
+  bool mishap_ = false;  // "wrong group chat", "called my teacher mum"  // "see you in june",
+                         // "going offline": goodbyes are ordinary
   std::vector<Hit> hits_;
 };
 
@@ -370,7 +379,7 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
     }
     if (In(w, {"he", "she", "they", "he's", "she's", "they're", "he'll", "she'll", "they'll", "guy",
                "girl", "man", "woman", "someone", "somebody", "homie", "bf", "gf"}) ||
-        IsKin(w)) {
+        IsKin(w) || IsKinClitic(w)) {
       third = true;
     }
     if (third && (said || steps <= 2)) return true;
@@ -400,6 +409,8 @@ bool Assessor::DeniedAfter(const Hit& h) const {
   for (uint32_t i = h.last + 1; i + 1 < NumTokens() && i <= h.last + 12; ++i) {
     if (sent_of_[i] != h.sentence && i > h.last + 3) break;
     std::string_view w = Norm(i);
+    // "... asks about self harm but no, never"
+    if (w == "but" && In(Norm(i + 1), {"no", "never", "nope", "nah"})) return true;
     if ((w == "i'm" || w == "im") && Norm(i + 1) == "not" &&
         (i + 2 >= NumTokens() || !text_.tokens[i + 2].Has(kWord) ||
          In(Norm(i + 2), {"suicidal", "though", "tho", "really", "at", "like", "okay"}))) {
@@ -422,20 +433,34 @@ bool Assessor::SlangInterjection(const Hit& h) const {
   for (uint32_t i = h.first >= 3 ? h.first - 3 : 0; i < h.first; ++i) {
     if (IsVolition(Norm(i)) || In(Norm(i), {"to", "2", "gonna", "finna", "bout"})) return false;
   }
+  if (Distressed(h, /*volition_counts=*/true)) return false;
   int words = 0;
   for (size_t i = 0; i < NumTokens(); ++i) {
     if (i >= h.first && i <= h.last) continue;
-    std::string_view w = Norm(i);
     if (text_.tokens[i].Has(kWord)) ++words;
-    if (In(w, {"can't", "cant",      "anymore",    "tired",    "hate",      "alone",  "lonely",
-               "sad",   "depressed", "depression", "hopeless", "worthless", "life",   "die",
-               "dead",  "suicidal",  "pain",       "nobody",   "useless",   "burden", "rn",
-               "now",   "seriously", "srsly",      "fr",       "honestly",  "really", "want",
-               "wanna", "need",      "everyone",   "done",     "over",      "give",   "end"})) {
-      return false;
-    }
   }
   return words >= 3;
+}
+
+bool Assessor::Distressed(const Hit& h, bool volition_counts) const {
+  // Words of real distress or sincerity anywhere outside the hit: with them, hyperbole is not
+  // assumed ("kms. i can't do this anymore", "i want to die fr").
+  for (size_t i = 0; i < NumTokens(); ++i) {
+    if (i >= h.first && i <= h.last) continue;
+    if (In(Norm(i), {"can't",   "cant",   "anymore",   "tired",      "hate",     "alone",
+                     "lonely",  "sad",    "depressed", "depression", "hopeless", "worthless",
+                     "life",    "die",    "dead",      "suicidal",   "pain",     "nobody",
+                     "useless", "burden", "seriously", "srsly",      "fr",       "everyone",
+                     "done",    "over",   "give",      "end",        "failed",   "fail",
+                     "failing", "mean",   "cry",       "crying",     "hurts",    "empty"})) {
+      return true;
+    }
+    if (volition_counts &&
+        In(Norm(i), {"want", "wanna", "need", "rn", "now", "really", "honestly"})) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool Assessor::Negated(const Hit& h) const {
@@ -519,6 +544,8 @@ void Assessor::Collect(const std::vector<RawMatch>& raw) {
       int s = sent_of_[last];
       if (def.kind == Kind::kMarkBenignFarewell) {
         benign_farewell_ = true;
+      } else if (def.kind == Kind::kMarkMishap) {
+        mishap_ = true;
       } else if (uint16_t bit = MarkOf(def.kind); bit != 0) {
         marks_[s] |= bit;
         if (bit == kLyrics) lyrics_ = true;
@@ -554,8 +581,12 @@ void Assessor::Collect(const std::vector<RawMatch>& raw) {
 void Assessor::Judge(Hit& h) {
   const Kind k = h.kind;
   if (k == Kind::kVeto || k == Kind::kProtective) return;
-  // Fixed figurative phrases.
+  // Fixed figurative phrases (they never cancel a category: "cut myself shaving" is still an
+  // accident, and the accident still matters).
+  const bool category_only =
+      k == Kind::kAccident || k == Kind::kMedical || k == Kind::kSubstance || k == Kind::kAbuse;
   for (const Hit& v : hits_) {
+    if (category_only) break;
     if (v.kind == Kind::kVeto && Overlaps(v, h)) {
       h.fate = Fate::kFigurative;
       return;
@@ -621,6 +652,10 @@ void Assessor::Judge(Hit& h) {
   }
   if (IsRiskKind(k) && DeniedAfter(h)) {
     h.fate = Fate::kDenied;
+    return;
+  }
+  if (IsRiskKind(k) && !IsImminentKind(k) && mishap_ && !Distressed(h, /*volition_counts=*/false)) {
+    h.fate = Fate::kFigurative;
     return;
   }
   if (IsRiskKind(k) && SlangInterjection(h)) {

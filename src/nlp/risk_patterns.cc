@@ -613,7 +613,7 @@ constexpr PatternDef kPatterns[] = {
      "do it|not wake))"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:put|putting|getting|got|have|get) (?:all )?my affairs in order\\b"},
-    {Kind::kPrepStrong, 0, "preparation",
+    {Kind::kPrepWeak, 0, "preparation",
      "\\b(?:wrote|written|writing|made|making|updated|updating) (?:a|my) will\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:bought|got|have|buy|buying|ordered|getting) (?:the|everything|what i need|all i "
@@ -729,7 +729,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:swallowed|downed|necked|snorted|injected) (?:half|most|the rest|all|everything|"
      "the lot|them|it all)\\b"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
-     "\\b(?:took|taken|swallowed|downed|injected) (?:\\d+|twenty|thirty|forty|fifty|sixty) of "
+     "\\b(?:took|taken|swallowed|downed|injected) "
+     "(?:[5-9]|\\d\\d+|twenty|thirty|forty|fifty|sixty) "
+     "of "
      "(?:my |the |his |her )?(?:\\w+'s )?(?:\\w+ )?{PILLS}"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\bfinished (?:the|a|my) (?:bottle|pack|packet|box) of (?:\\w+ )?{PILLS}"},
@@ -878,8 +880,9 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMarkHypothetical, 0, "",
      "\\b(?:asked|asks|asking|ask) (?:me )?(?:if|whether)\\b|\\bthe answer is no\\b"},
     {Kind::kAccident, 0, "medical",
-     "\\b(?:chopping|cooking|shaving|slipped|onions?|kitchen|tripped|fell off|sports|football|"
-     "rugby|climbing accident)\\b"},
+     "\\b(?:chopping|cooking|shaving|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
+     "sports|football|rugby|climbing accident|gashed|grazed|on a fence|on the farm|bike|"
+     "instead of one|instead of 1|forgot i (?:already )?took|double dose|twice by mistake)\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:nobody|no one|no-one|noone) (?:will|would|is going to|gonna) find me\\b|"
      "\\bpractic\\w* (?:with )?(?:the|a|my) (?:belt|rope|noose|knot|cord|ligature)\\b|"
@@ -942,7 +945,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:jump|jumping|jumped) ship\\b|\\b(?:burn(?:ed|t)?|cut|scratched|scraped|sliced) my "
      "\\w+ (?:on|with|while|in|chopping|cooking|shaving) (?:the |a |my |some )?(?:oven|stove|pan|"
      "iron|kettle|tray|oven tray|hob|grill|toaster|bbq|barbecue|fence|nail|glass|door|car door|"
-     "paper|can|knife|onions?|veg|vegetables|bread|mandoline)\\b|\\bthe game i mean\\b"},
+     "paper|can|knife|onions?|veg|vegetables|bread|mandoline)\\b|\\bthe game i mean\\b|"
+     "\\bsuicide(?:-| )(?:barriers?|prevention|hotline|helpline|rates?|inducing|awareness|"
+     "statistics|fences?|nets?)\\b"},
     // ---- Attempt in progress (imminent) --------------------------------------------------
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|chugged|have taken|i've taken|just took|"
@@ -1135,7 +1140,7 @@ constexpr PatternDef kPatterns[] = {
      "\\blast (?:message|post|text|words) (?:for|before|of the)\\b"},
     // ---- Sentence markers ----------------------------------------------------------------
     {Kind::kMarkLaugh, 0, "",
-     "\\b(?:lol|lols|lolol|lmao|lmfao|rofl|haha\\w*|hehe\\w*|ahah\\w*|jk|just kidding|"
+     "\\b(?:lol|lols|lolol|lmao+|lmfao|rofl|haha\\w*|hehe\\w*|ahah\\w*|jk|just kidding|"
      "only kidding|i'm kidding|xd|lel|kek|joking|jokingly|as a "
      "joke|respectfully|i'm deceased|i am deceased|im "
      "deceased)\\b|🎉|🥳|😁|😄|😂|🤣|💀|😆|🙃"},
@@ -1149,13 +1154,22 @@ constexpr PatternDef kPatterns[] = {
      "group project|presentation|deadline|spreadsheet|zoom call|lecturer|professor|"
      "customer|customers|noise|neighbors|neighbours|printer|laptop|phone|wifi|netflix|"
      "tiktok|spider|pizza|coffee|crocs|party|dentist|alarm|8am|flight|diet|gym|overtime|church|"
-     "chores|in-laws|inlaws|family dinner|karaoke|group chat)\\b"},
+     "chores|in-laws|inlaws|family dinner|karaoke|group chat|voice note|ex's photo|"
+     "accidentally|the ref|referee|penalty|pineapple|favourite show|fav show|form|forms|permit|"
+     "parking|spoilers?|charger|lunch|toast|duvet)\\b"},
+    {Kind::kMarkMishap, 0, "",
+     "\\b(?:wrong group chat|wrong chat|accidentally (?:liked|sent|replied|called|texted|"
+     "posted|unmuted|waved)|called my (?:teacher|professor|boss|lecturer|manager) (?:\" )?"
+     "(?:mum|mom|dad|mommy|mummy|babe)|in front of (?:everyone|the whole class)|pineapple on|"
+     "on my pizza|liked my ex's|left my mic on|unmuted|reply all)\\b"},
     {Kind::kMarkTopic, 0, "",
      "\\b(?:essay|paper|research|prevention|awareness|statistics|stats|rates?|"
      "documentary|article|articles|film|book|novel|character|characters|lyrics|squad|"
      "hotline|lifeline|helpline|lecture|podcast|episode|news|"
      "presentation|counselor|counsellor|volunteer|contagion|"
-     "werther|warning signs|leading cause|risk factors|is it true|detect|programmed|"
+     "werther|warning signs|training|course|intervention|first aid|asist|safetalk|module|"
+     "webinar|jokes?|memes?|discord|asks about|asked about|asking about|the form|leading cause|"
+     "risk factors|is it true|detect|programmed|what does|what do \\w+ mean|meaning of|"
      "psych class|nursing|nurse|plot|fiction|movie|show|musical|poem|"
      "documentaries|thesis|dissertation|seminar|workshop|campaign|fundraiser|scene|western|"
      "how do you help|how to help|how do i help|how can i help|someone who|people who|"
@@ -1167,7 +1181,8 @@ constexpr PatternDef kPatterns[] = {
      "loss survivor|died by suicide|died of suicide|lost (?:\\w+ ){1,3}to suicide|"
      "committed suicide|talked to us about|told us about|taught us about|"
      "lesson on|lesson about|if i (?:say|said|tell|told|mention|mentioned|talk about)|"
-     "something about|just asking|asking for later|teacher|health class|assembly|is that true|i "
+     "something about|just asking|asking for later|teacher|health class|assembly|is that "
+     "true|i "
      "read that|read that|i "
      "heard that)\\b"},
     {Kind::kMarkPast, 0, "",
@@ -1207,7 +1222,9 @@ constexpr PatternDef kPatterns[] = {
      "bouldering|abseiling|sailing|boat|tent|crossfit|tow|towing|tree swing|garden|hammock|"
      "so hyped|the move|moving (?:abroad|house|out|away|to)|relocat\\w+|emigrat\\w+)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
-     "\\b(?:retire|retiring|retired|retirement|staff room|staffroom|leaving do|last day at (?:work|"
+     "\\b(?:exams?|revision|revising|(?:disappear|offline|away|gone) for (?:a|the) (?:week|weekend|"
+     "month|few days|bit|while)|retire|retiring|retired|retirement|staff room|staffroom|leaving "
+     "do|last day at (?:work|"
      "the office|school|uni)|years of (?:teaching|service|working)|anniversary|surprise|"
      "valentine's|treasure hunt|i'm deceased|i am deceased|im deceased|salad era|"
      "(?:goodbye|bye)(?: \\S+){1,5} hello)\\b"},
