@@ -863,7 +863,7 @@ constexpr PatternDef kPatterns[] = {
      "(?:is getting|again|every)\\b"},
     {Kind::kShAct, kSelfHarmCat | kUnlessSubstance, "self_harm_act",
      "(?:^|(?:\\.|!|\\?|;|:) )(?:i |i've |ive |i just |just |so i |and i )?relapsed(?: "
-     "(?:again|last night|today|yesterday|this morning|tonight))?(?: \\.| !|$)"},
+     "(?:again|last night|today|yesterday|this morning|tonight)){0,2}(?: \\.| !|$)"},
     {Kind::kActive, 0, "active_ideation",
      "\\b{THINK} (?:\\w+ ){0,6}(?:making|make) (?:it|that) happen\\b|\\b{THINK} (?:dying|death|"
      "killing|not existing|ending it|suicide)(?: \\S+){0,8} (?:actually|really) (?:doing|do) "

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -225,18 +224,54 @@ TEST_F(RiskTest, ThreadSafe) {
   for (int b : bad) EXPECT_EQ(b, 0);
 }
 
-TEST_F(RiskTest, IsFast) {
-  NormalizedText text = normalizer_->Normalize("honestly i just want to sleep and not wake up");
-  const int n = 2000;
-  auto start = std::chrono::steady_clock::now();
-  int sum = 0;
-  for (int i = 0; i < n; ++i) sum += static_cast<int>(detector_->Assess(text).level);
-  auto us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      n;
-  EXPECT_EQ(sum, n);  // low
-  std::cout << "risk assess: " << us << " us per short message\n";
-  EXPECT_LT(us, 500.0);  // generous: shared CI machines; the target is well under 20 us
+// Speed is measured by bench/analyze_bench.cc (BM_Risk), never by a timed test.
+
+TEST_F(RiskTest, WarningSignsInEverydayWords) {
+  // Ingestion and places: an attempt under way.
+  EXPECT_EQ(L("just took the whole pack. i'm scared now"), RiskLevel::kImminent);
+  EXPECT_EQ(L("swallowed my entire prescription just now"), RiskLevel::kImminent);
+  EXPECT_GE(L("on the ledge. counting to ten"), RiskLevel::kHigh);
+  EXPECT_GE(L("climbing over the railing now"), RiskLevel::kHigh);
+  // Strong preparation alone.
+  EXPECT_GE(L("wrote down who gets my guitar"), RiskLevel::kHigh);
+  EXPECT_GE(L("left a letter for my mum to find"), RiskLevel::kHigh);
+  EXPECT_GE(L("i've been researching methods all night"), RiskLevel::kHigh);
+  // Two weak signs together; one alone is ordinary.
+  EXPECT_GE(L("cancelled my phone contract and deleted my socials. tying up loose ends"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("bought a rope today. not sure when yet"), RiskLevel::kHigh);
+  EXPECT_EQ(L("cancelled my phone contract, switching to a cheaper one"), RiskLevel::kNone);
+  // Farewells.
+  EXPECT_GE(L("this is my last message. goodbye x"), RiskLevel::kHigh);
+  EXPECT_EQ(L("kms rn. bye"), RiskLevel::kImminent);
+  // The rubric's convention: "don't want to be here anymore" is moderate.
+  EXPECT_EQ(L("i dont want to be here anymore"), RiskLevel::kModerate);
+  // Self-harm slang.
+  EXPECT_EQ(L("ive been sh-ing every day this week"), RiskLevel::kModerate);
+  EXPECT_TRUE(HasCategory(R("relapsed again last night"), RiskCategory::kSelfHarm));
+  EXPECT_FALSE(HasCategory(R("relapsed with alcohol last night"), RiskCategory::kSelfHarm));
+}
+
+TEST_F(RiskTest, OrdinaryLookAlikes) {
+  EXPECT_EQ(L("burnt the toast AND the eggs kms. cereal it is"), RiskLevel::kNone);
+  EXPECT_LT(L("i want to die, i called my professor mum on zoom"), RiskLevel::kModerate);
+  EXPECT_EQ(L("the last time you'll hear from me before the exams, see you in june!"),
+            RiskLevel::kNone);
+  EXPECT_EQ(L("after 34 years of teaching this is my final goodbye to the staff room"),
+            RiskLevel::kNone);
+  EXPECT_EQ(L("made a will today now that the baby's here"), RiskLevel::kNone);
+  EXPECT_EQ(L("burnt my arm on the oven tray, running it under cold water"), RiskLevel::kNone);
+  EXPECT_EQ(L("did a suicide intervention training course today"), RiskLevel::kNone);
+  EXPECT_EQ(L("i'm not saying i want to die. i'm saying i want a different job"), RiskLevel::kNone);
+  EXPECT_EQ(L("standing on the bridge taking photos of the sunset"), RiskLevel::kNone);
+  EXPECT_EQ(L("bought a rope for the climbing wall session tomorrow, so hyped"), RiskLevel::kNone);
+  Risk r = R("my bf keeps saying he's gonna kms when we argue");
+  EXPECT_EQ(r.level, RiskLevel::kNone);
+  EXPECT_TRUE(HasCategory(r, RiskCategory::kThirdParty));
+  EXPECT_EQ(L("my wife's been self harming again and she doesn't know i know"), RiskLevel::kNone);
+  // An accident stays medical, not self-harm.
+  Risk cut = R("cut myself shaving and it wont stop bleeding lol");
+  EXPECT_LT(cut.level, RiskLevel::kModerate);
 }
 
 // The labelled development set: recall on people at risk first, false alarms second.
