@@ -20,9 +20,10 @@ peer=()
 run() { echo "\$ $*"; "$@"; }
 run python3 "$shared/eval/sentiment_eval.py" --haven "$haven" "${peer[@]}"
 run python3 "$shared/eval/emotion_eval.py" --haven "$haven" | tail -1
-run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_cases.jsonl
+run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_holdout.jsonl
 if ((smoke == 0)); then
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_dev.jsonl | tail -1
+  run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_cases.jsonl | tail -1
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --sdcnl
   run python3 "$shared/eval/emotion_eval.py" --haven "$haven" --split dev | tail -1
 fi
