@@ -1089,7 +1089,16 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
   int live_signals = 0;
   for (const Hit& h : hits_) {
     std::string signal;
-    if (h.kind == Kind::kVeto || h.kind == Kind::kContextCue) continue;
+    if (h.kind == Kind::kContextCue) continue;
+    if (h.kind == Kind::kVeto) {
+      // An idiom that only looks like risk ("hang out tonight", "jump ship") is evidence that the
+      // words are not meant that way, so the learned reader will not raise it (CombineRisk).
+      bool covers_signal = false;
+      for (const Hit& r : hits_) covers_signal |= &r != &h && IsRiskKind(r.kind) && Overlaps(r, h);
+      if (covers_signal || level > 0) continue;
+      risk.evidence.push_back({text_.OriginalSpan(h.from, h.to), "figurative"});
+      continue;
+    }
     switch (h.fate) {
       case Fate::kLive:
         if (IsRiskKind(h.kind) && h.level == 0) continue;

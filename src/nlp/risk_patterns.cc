@@ -837,7 +837,8 @@ constexpr PatternDef kPatterns[] = {
      "getting) my hands on\\b|\\b(?:supposed to be|meant to be|should be) painless\\b|"
      "\\b(?:i )?(?:finally |now |already )(?:have|got) a plan\\b|\\bmy plan is to\\b"},
     {Kind::kIntent, 0, "intent",
-     "(?:^|(?:\\.|!|\\?|;) )(?:\\w+ )?(?:ending|end) it (?:all )?(?:this|tonight|tomorrow|on|"
+     "(?:^|(?:\\.|!|\\?|;) )(?:\\w+ )?(?:ending|end) (?:it|this|things|my life) (?:all "
+     ")?(?:this|tonight|tomorrow|on|"
      "next|soon|after|before|at|in)\\b|\\b(?:tomorrow|tonight|friday|saturday|sunday|monday|"
      "this weekend|next week) i'll do it\\b|\\b(?:when|then) i'll do it\\b|\\bthe \\w+'s when "
      "i'm (?:going to|gonna) do it\\b|\\b(?:going to|gonna) do it in \\d+ (?:mins?|minutes|"
@@ -929,6 +930,10 @@ constexpr PatternDef kPatterns[] = {
      "end it|commit suicide|take my life)\\b|\\btaking (?:them|the pills|my pills|the tablets) "
      "(?:now|one by one)\\b|\\b(?:i )?(?:did|have done|done) it \\. the (?:pills|tablets|meds|"
      "rope)\\b"},
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:tonight|today|tomorrow|this weekend|on (?:friday|saturday|sunday)) (?:i'm|im|i am|"
+     "i'll|i will) (?:ending|end|doing|do) (?:it|this|things|everything)\\b|\\b(?:i'm|im|i am) "
+     "ending (?:this|everything)(?: tonight| today| tomorrow| now|{END})"},
     {Kind::kMethod, kFirst, "method", "\\b(?:plastic )?bag over my head\\b"},
     {Kind::kActive, 0, "active_ideation",
      "\\b(?:don't|do not|dont|doesn't|didn't|no longer) (?:really |even |think i )?(?:want|wanna) "
@@ -1110,7 +1115,9 @@ constexpr PatternDef kPatterns[] = {
      "(?:squad|mission|doors?|run|runs|drill|drills|"
      "sprint|sprints|burpees|king|boys|silence|note by|girls|forest|season)|"
      "\\b(?:social|career|political|commercial|financial|electoral|brand) suicide|"
-     "\\bend (?:it|things) with\\b|\\bended (?:it|things) with\\b|"
+     "\\bend(?:ing|ed|s)? (?:it|things|stuff) (?:off )?with\\b|\\bhang(?:ing|in)? (?:out|on|up|in "
+     "there|with|around)\\b|"
+     "\\bhung (?:out|up|around)\\b|"
      "\\boverdos(?:e|ed|ing) (?:of|on) (?:netflix|cuteness|sugar|caffeine|coffee|candy|"
      "chocolate|tiktok|anime|memes|love|cute|kdramas|k-dramas|vitamins|tv|gaming)|"
      "\\bhurt myself (?:at|playing|doing|lifting|while|during|skiing|skating|running|in the "
