@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "nlp/analysis.h"
@@ -28,6 +29,10 @@ class EmotionClassifier {
   // Labels: every label whose score reaches its threshold, in kEmotionNames order; when none
   // does, the single label with the highest score / threshold. Never empty, never fails.
   Emotions Classify(const NormalizedText& text) const;
+
+  // The same, given `features` == EmotionFeatures(text) already computed (the analyzer computes
+  // them once for this stage and the risk model).
+  Emotions Classify(const NormalizedText& text, std::string_view features) const;
 
  private:
   struct Model;

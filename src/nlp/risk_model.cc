@@ -6,17 +6,19 @@
 #include <cmath>
 #include <exception>
 #include <fstream>
-#include <sstream>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "nlp/emotions.h"
+#include "nlp/fasttext_predictor.h"
 
 namespace haven::nlp {
 
 struct RiskModel::Model {
   fasttext::FastText fasttext;
-  std::vector<int> label_to_level;  // fastText label id -> level 0..4
+  std::optional<FastTextPredictor> predictor;  // fastText's predict, faster (same values)
+  std::vector<int> label_to_level;             // fastText label id -> level 0..4
   std::array<float, 4> thresholds{};
 };
 
@@ -112,31 +114,33 @@ StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
       !s.ok()) {
     return s;
   }
+  auto predictor = FastTextPredictor::Create(model->fasttext);
+  if (!predictor.ok()) {
+    return InvalidArgument("risk model: " + predictor.status().message() + ": " + model_path);
+  }
+  model->predictor.emplace(std::move(predictor).value());
   RiskModel out;
   out.model_ = std::move(model);
   return out;
 }
 
-// fastText 0.9.2's getLine and predict are const and keep their state on the caller's stack
-// (see emotions.cc), so concurrent calls are safe.
 RiskProbabilities RiskModel::Score(const NormalizedText& text) const {
+  if (text.tokens.empty()) return RiskProbabilities{};
+  return Score(text, EmotionFeatures(text));
+}
+
+// FastTextPredictor gives fastText's predict(k = -1, threshold = 0) values and keeps its state on
+// the caller's stack (see emotions.cc), so concurrent calls are safe.
+RiskProbabilities RiskModel::Score(const NormalizedText& text, std::string_view features) const {
   RiskProbabilities p{};
   if (text.tokens.empty()) return p;
-  std::istringstream in(EmotionFeatures(text) + "\n");
-  std::vector<int32_t> words, labels;
-  std::vector<std::pair<fasttext::real, int32_t>> predictions;
-  try {
-    model_->fasttext.getDictionary()->getLine(in, words, labels);
-    model_->fasttext.predict(/*k=*/-1, words, predictions, /*threshold=*/0.0);
-  } catch (const std::exception&) {
-    return p;
-  }
+  std::vector<float> log_probs;
+  if (!model_->predictor->Predict(features, &log_probs)) return p;
   // Softmax over the five levels; P(level >= k) is the sum of the levels from k up.
   std::array<float, 5> by_level{};
-  for (const auto& [log_prob, id] : predictions) {
-    if (id < 0 || static_cast<size_t>(id) >= model_->label_to_level.size()) continue;
-    by_level[static_cast<size_t>(model_->label_to_level[static_cast<size_t>(id)])] =
-        static_cast<float>(std::exp(log_prob));
+  for (size_t id = 0; id < log_probs.size() && id < model_->label_to_level.size(); ++id) {
+    by_level[static_cast<size_t>(model_->label_to_level[id])] =
+        static_cast<float>(std::exp(log_probs[id]));
   }
   float above = 0.0f;
   for (int k = 4; k >= 1; --k) {

@@ -18,6 +18,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "nlp/analysis.h"
@@ -38,6 +39,10 @@ class RiskModel {
   // The model's probabilities for `text` (its input is EmotionFeatures(text)). All zero when the
   // text has no tokens. Never fails.
   RiskProbabilities Score(const NormalizedText& text) const;
+
+  // The same, given `features` == EmotionFeatures(text) already computed (the analyzer computes
+  // them once for this model and the emotion classifier).
+  RiskProbabilities Score(const NormalizedText& text, std::string_view features) const;
 
   // The highest level whose probability reaches its threshold (kNone if none does).
   RiskLevel Level(const RiskProbabilities& p) const;

@@ -1,0 +1,53 @@
+// A faster reader of a loaded fastText model: the same answer as fastText 0.9.2's
+// FastText::predict(k = -1, threshold = 0) on one line of text, bit for bit, without its
+// per-call costs (an istream read byte by byte, a std::string per word and per character n-gram,
+// a std::unordered_map lookup per hashed n-gram, a call per product-quantiser sub-vector).
+//
+// It walks the same arithmetic in the same order: the input rows (each word's id or subwords,
+// then the word n-grams) are summed into the hidden vector one after the other, scaled by
+// 1 / rows, multiplied by the output matrix row by row, then softmax or the sigmoid table. Only
+// the lookups are rebuilt: the pruned n-gram index as a flat open-addressing table, character
+// n-gram hashes computed incrementally (FNV-1a extends byte by byte). The file is compiled with
+// -ffp-contract=off so that no multiply-add is fused where fastText's build does not fuse it.
+// tests: fasttext_predictor_test.cc compares every label's value with fastText's own predict.
+//
+// Immutable after Create; Predict is thread-safe (its scratch lives on the caller's stack).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace fasttext {
+class FastText;
+}
+
+namespace haven::nlp {
+
+class FastTextPredictor {
+ public:
+  // Reads what prediction needs from `model` (a loaded supervised model with a softmax or
+  // one-vs-all loss, dense or quantised matrices). The predictor shares ownership of the
+  // model's dictionary and matrices, so `model` may be destroyed afterwards. Error for any other
+  // kind of model.
+  static StatusOr<FastTextPredictor> Create(const fasttext::FastText& model);
+
+  // For `line` (words separated by fastText's separator bytes, read up to the first '\n' as
+  // fastText's getLine reads `line + "\n"`): sets (*log_probs)[label id] to the value fastText's
+  // predict reports for that label, log(p + 1e-5) in float, for every label. Returns false, with
+  // `log_probs` empty, where fastText predicts nothing (no known word and no n-gram in the line).
+  bool Predict(std::string_view line, std::vector<float>* log_probs) const;
+
+  // The number of labels, the size of Predict's output.
+  int32_t labels() const;
+
+ private:
+  struct Impl;
+  FastTextPredictor() = default;
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace haven::nlp
