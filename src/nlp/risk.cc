@@ -45,6 +45,8 @@ enum Mark : uint16_t {
   kBenign = 1 << 8,
   kLyrics = 1 << 9,
   kCausal = 1 << 10,
+  kCryLaugh =
+      1 << 11,  // 😭 😩 🥲 😅: laughter or tears; read as laughter only beside a trifle
 };
 
 uint16_t MarkOf(Kind k) {
@@ -71,6 +73,8 @@ uint16_t MarkOf(Kind k) {
       return kLyrics;
     case Kind::kMarkCausal:
       return kCausal;
+    case Kind::kMarkCryLaugh:
+      return kCryLaugh;
     default:
       return 0;
   }
@@ -145,8 +149,8 @@ bool IsNegationGlue(std::string_view w) {
        "definitely", "and",         "or",       "wish",      "need",    "ready",     "at",
        "all",        "considering", "consider", "go",        "through", "with",      "it",
        "myself",     "self",        "anymore",  "suicidal",  "kill",    "hurt",      "harm",
-       "cut",        "wanting",     "saying",   "say",       "said",    "had",       "having",
-       "mean",       "meant",       "thought"});
+       "cut",        "wanting",     "wanted",   "saying",    "say",     "said",      "had",
+       "having",     "mean",        "meant",    "thought"});
 }
 
 bool IsVolition(std::string_view w) {
@@ -368,8 +372,9 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
   for (int64_t i = static_cast<int64_t>(start) - 1; i >= 0 && steps < 10; --i, ++steps) {
     if (sent_of_[i] != sent_of_[start] && !quoted_[h.first]) break;
     std::string_view w = Norm(static_cast<size_t>(i));
-    if (IsFirstPerson(w) && !(w == "my" && static_cast<size_t>(i + 1) < NumTokens() &&
-                              IsKin(Norm(static_cast<size_t>(i + 1))))) {
+    if (IsFirstPerson(w) && w != "me" &&
+        !(w == "my" && static_cast<size_t>(i + 1) < NumTokens() &&
+          IsKin(Norm(static_cast<size_t>(i + 1))))) {
       break;
     }
     if (In(w, {"said", "says", "say", "saying", "told", "texted", "wrote", "posted", "tweeted",
@@ -377,8 +382,9 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
                "talks", "talked"})) {
       said = true;
     }
-    if (In(w, {"he", "she", "they", "he's", "she's", "they're", "he'll", "she'll", "they'll", "guy",
-               "girl", "man", "woman", "someone", "somebody", "homie", "bf", "gf"}) ||
+    if (In(w, {"hes",   "shes",    "theyre",  "he",       "she",     "they", "he's",
+               "she's", "they're", "he'll",   "she'll",   "they'll", "guy",  "girl",
+               "man",   "woman",   "someone", "somebody", "homie",   "bf",   "gf"}) ||
         IsKin(w) || IsKinClitic(w)) {
       third = true;
     }
@@ -670,8 +676,11 @@ void Assessor::Judge(Hit& h) {
     return;
   }
   if (!imminent_kind) {
-    const bool laugh = LaughNear(h.sentence);
-    if (laugh && (m & kTrivial)) {
+    const bool laugh = LaughNear(h.sentence) || (marks_[h.sentence] & kCryLaugh) ||
+                       (h.sentence + 1 < num_sentences_ && (marks_[h.sentence + 1] & kCryLaugh));
+    bool trivial = (m & kTrivial) != 0 ||
+                   (h.sentence + 1 < num_sentences_ && (marks_[h.sentence + 1] & kTrivial));
+    if (laugh && trivial && !Distressed(h, /*volition_counts=*/false)) {
       h.fate = Fate::kFigurative;
       return;
     }
@@ -854,8 +863,8 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
           if (Overlaps(*w, h)) distinct = false;
         }
         if (distinct) weak.push_back(&h);
-        if (h.kind == Kind::kMeans || h.kind == Kind::kPlan || h.kind == Kind::kPrepWeak ||
-            h.kind == Kind::kIntentBare) {
+        // ("going to do it tomorrow" alone is asking someone out as often as anything else.)
+        if (h.kind == Kind::kMeans || h.kind == Kind::kPlan || h.kind == Kind::kPrepWeak) {
           weak_partner_for_time = true;
         }
       }

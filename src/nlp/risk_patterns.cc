@@ -879,7 +879,10 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kPassive, kHyper, "passive_wish",
      "\\b(?:happier|better|more peaceful|at peace) (?:if i was |if i were |being )?dead\\b"},
     {Kind::kMarkHypothetical, 0, "",
-     "\\b(?:asked|asks|asking|ask) (?:me )?(?:if|whether)\\b|\\bthe answer is no\\b"},
+     "\\b(?:asked|asks|asking|ask) (?:me )?(?:if|whether)\\b|\\bthe answer is no\\b|"
+     "\\b(?:everyone|everybody|people|they|he|she|my (?:mum|mom|dad|parents|teacher|friends?|"
+     "family)) (?:think|thinks|thought|assume|assumes|assumed|worry|worries|worried) (?:that )?"
+     "(?:i'm|im|i am|i'll|i)\\b"},
     {Kind::kAccident, 0, "medical",
      "\\b(?:chopping|cooking|shaving|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
      "sports|football|rugby|climbing accident|gashed|grazed|on a fence|on the farm|bike|"
@@ -951,6 +954,9 @@ constexpr PatternDef kPatterns[] = {
      "\\w+ (?:on|with|while|in|chopping|cooking|shaving) (?:the |a |my |some )?(?:oven|stove|pan|"
      "iron|kettle|tray|oven tray|hob|grill|toaster|bbq|barbecue|fence|nail|glass|door|car door|"
      "paper|can|knife|onions?|veg|vegetables|bread|mandoline)\\b|\\bthe game i mean\\b|"
+     "\\bpill (?:organi[sz]er|box|reminder)|\\bdosette\\b|\\b(?:eczema|psoriasis|rash|itchy|"
+     "itching|mosquito bites?|hives|chickenpox)\\b(?: \\S+){0,8}|\\boverdos(?:e|ing) it\\b|"
+     "\\bkill myself my (?:tweets|posts|account|accounts|photos|pics|comments|messages|history)\\b|"
      "\\bsuicide(?:-| )(?:barriers?|prevention|hotline|helpline|rates?|inducing|awareness|"
      "statistics|fences?|nets?)\\b"},
     // ---- Attempt in progress (imminent) --------------------------------------------------
@@ -1168,7 +1174,11 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:wrong group chat|wrong chat|accidentally (?:liked|sent|replied|called|texted|"
      "posted|unmuted|waved)|called my (?:teacher|professor|boss|lecturer|manager) (?:\" )?"
      "(?:mum|mom|dad|mommy|mummy|babe)|in front of (?:everyone|the whole class)|pineapple on|"
-     "on my pizza|liked my ex's|left my mic on|unmuted|reply all)\\b"},
+     "on my pizza|liked my ex's|left my mic on|unmuted|reply all|in front of my "
+     "(?:crush|class|boss)|"
+     "glass door|same (?:dress|outfit|shirt) as|salt in my (?:tea|coffee)|instead of sugar|"
+     "duolingo|streak|my tweets|the cringe)\\b"},
+    {Kind::kMarkCryLaugh, 0, "", "😭|😩|🥲|😅|🫠"},
     {Kind::kMarkTopic, 0, "",
      "\\b(?:essay|paper|research|prevention|awareness|statistics|stats|rates?|"
      "documentary|article|articles|film|book|novel|character|characters|lyrics|squad|"
@@ -1229,7 +1239,9 @@ constexpr PatternDef kPatterns[] = {
      "bouldering|abseiling|sailing|boat|tent|crossfit|tow|towing|tree swing|garden|hammock|"
      "so hyped|the move|moving (?:abroad|house|out|away|to)|relocat\\w+|emigrat\\w+)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
-     "\\b(?:exams?|revision|revising|(?:disappear|offline|away|gone) for (?:a|the) (?:week|weekend|"
+     "\\b(?:speak tomorrow|talk tomorrow|off to bed|night night|goodnight|good night|speak soon|"
+     "talk soon|ttyl|new owners|old house|moving out|moved "
+     "out|exams?|revision|revising|(?:disappear|offline|away|gone) for (?:a|the) (?:week|weekend|"
      "month|few days|bit|while)|retire|retiring|retired|retirement|staff room|staffroom|leaving "
      "do|last day at (?:work|"
      "the office|school|uni)|years of (?:teaching|service|working)|anniversary|surprise|"

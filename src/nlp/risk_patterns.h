@@ -73,6 +73,7 @@ enum class Kind : uint8_t {
   kMarkLyrics,
   kMarkHypothetical,
   kMarkCausal,          // "makes me want to", "if i have to" (hyperbole constructions)
+  kMarkCryLaugh,        // 😭 😩 🥲: laughter or tears
   kMarkMishap,          // "wrong group chat", "called my teacher mum": an embarrassing trifle
   kMarkBenignFarewell,  // "see you in june", "going offline": the message's goodbyes are ordinary
 };
