@@ -9,6 +9,7 @@
 #include <fasttext/quantmatrix.h>
 
 #include <algorithm>
+#include <cstring>
 #include <bit>
 #include <cmath>
 #include <string>
@@ -301,9 +302,12 @@ struct FastTextPredictor::Impl {
   // Dictionary::computeSubwords on "<" + `token` + ">", hashes extended byte by byte.
   void PushSubwords(std::string_view token, std::string* scratch,
                     std::vector<int32_t>* rows) const {
-    scratch->assign("<");
-    scratch->append(token);
-    scratch->push_back('>');
+    // Written by hand rather than assign/append: GCC 12 reports a false -Wrestrict on the
+    // inlined char_traits copy of the latter (GCC bug 105329), and warnings are errors in dev.
+    scratch->resize(token.size() + 2);
+    (*scratch)[0] = '<';
+    if (!token.empty()) std::memcpy(scratch->data() + 1, token.data(), token.size());
+    (*scratch)[token.size() + 1] = '>';
     const std::string& word = *scratch;
     for (size_t i = 0; i < word.size(); ++i) {
       if (IsContinuationByte(word[i])) continue;
