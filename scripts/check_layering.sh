@@ -19,5 +19,13 @@ for ((i = 0; i < ${#layers[@]}; i++)); do
     status=1
   fi
 done
+# src/safety reads nlp's Analysis (nlp/analysis.h, core types) and nothing else of nlp: its
+# output guard keeps its own patterns, never the risk detector's, and it runs no analyser.
+if [[ -d src/safety ]]; then
+  if grep -rnE '#include "nlp/' src/safety 2>/dev/null | grep -vE '#include "nlp/(analysis|text)\.h"'; then
+    echo "layering: src/safety may include only nlp/analysis.h (and nlp/text.h) from nlp/" >&2
+    status=1
+  fi
+fi
 [[ $status -eq 0 ]] && echo "layering: ok"
 exit $status
