@@ -52,7 +52,8 @@ TEST(JsonlTest, InvalidUtf8InJsonIsAnErrorLine) {
 
 TEST(JsonlTest, CrlfAndNulBytes) {
   std::string in = "{\"id\":\"a\",\"text\":\"x\"}\r\n";
-  in += std::string("{\"id\":\"b\",\"text\":\"a\0b\"}\n", 26);
+  static constexpr char kWithNul[] = "{\"id\":\"b\",\"text\":\"a\0b\"}\n";
+  in += std::string(kWithNul, sizeof(kWithNul) - 1);  // the NUL inside, not the terminator
   std::string out = RunLines(in);
   EXPECT_EQ(out.substr(0, out.find('\n')), "{\"id\":\"a\",\"len\":1}");
   EXPECT_NE(out.find("\"id\":null,\"error\""), std::string::npos);  // raw NUL is not valid JSON
