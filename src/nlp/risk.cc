@@ -453,14 +453,15 @@ bool Assessor::Distressed(const Hit& h, bool volition_counts) const {
   // assumed ("kms. i can't do this anymore", "i want to die fr").
   for (size_t i = 0; i < NumTokens(); ++i) {
     if (i >= h.first && i <= h.last) continue;
-    if (In(Norm(i), {"can't",   "cant",   "anymore",   "tired",      "hate",     "alone",
-                     "lonely",  "sad",    "depressed", "depression", "hopeless", "worthless",
-                     "life",    "die",    "dead",      "suicidal",   "pain",     "nobody",
-                     "useless", "burden", "seriously", "srsly",      "fr",       "everyone",
-                     "done",    "over",   "give",      "end",        "failed",   "fail",
-                     "failing", "mean",   "cry",       "crying",     "hurts",    "empty"})) {
+    if (In(Norm(i),
+           {"can't",  "cant",      "anymore",    "tired",    "hate",      "alone",  "lonely",
+            "sad",    "depressed", "depression", "hopeless", "worthless", "life",   "die",
+            "dead",   "suicidal",  "pain",       "nobody",   "useless",   "burden", "seriously",
+            "srsly",  "fr",        "everyone",   "done",     "over",      "give",   "end",
+            "failed", "fail",      "failing",    "cry",      "crying",    "hurts",  "empty"})) {
       return true;
     }
+    if (Norm(i) == "mean" && i + 1 < NumTokens() && Norm(i + 1) == "it") return true;
     if (volition_counts &&
         In(Norm(i), {"want", "wanna", "need", "rn", "now", "really", "honestly"})) {
       return true;

@@ -717,9 +717,9 @@ constexpr PatternDef kPatterns[] = {
     // kIntentBare, kMeans, kLocationWeak) count when two of them meet (see risk.cc).
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished|"
-     "emptied|ate) (?:the|my|a|an|his|her|mum's|mom's|dad's|\\w+'s) (?:whole|entire|full) "
+     "emptied) (?:the|my|a|an|his|her|mum's|mom's|dad's|\\w+'s) (?:whole|entire|full) "
      "(?:\\w+ ){0,3}(?:{PILLS}|pack|packet|box|bottle|prescription|supply|stash|month|strip|"
-     "blister|tub|jar)"},
+     "blister)"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished) "
      "(?:all|all of|everything|the rest|half|the lot)(?: of)?(?: my| the| it| them| i had| i've "
@@ -952,10 +952,14 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kVeto, 0, "figurative",
      "\\b(?:jump|jumping|jumped) ship\\b|\\b(?:burn(?:ed|t)?|cut|scratched|scraped|sliced) my "
      "\\w+ (?:on|with|while|in|chopping|cooking|shaving) (?:the |a |my |some )?(?:oven|stove|pan|"
-     "iron|kettle|tray|oven tray|hob|grill|toaster|bbq|barbecue|fence|nail|glass|door|car door|"
+     "iron|kettle|tray|oven tray|hob|grill|griddle|salamander|fryer|chip "
+     "pan|steam|toaster|bbq|barbecue|fence|nail|glass|door|car door|"
      "paper|can|knife|onions?|veg|vegetables|bread|mandoline)\\b|\\bthe game i mean\\b|"
-     "\\bpill (?:organi[sz]er|box|reminder)|\\bdosette\\b|\\b(?:eczema|psoriasis|rash|itchy|"
-     "itching|mosquito bites?|hives|chickenpox)\\b(?: \\S+){0,8}|\\boverdos(?:e|ing) it\\b|"
+     "\\b(?:killed|killing|kills|kill) it (?:last night|tonight|today|on|at|in|out there|with)\\b|"
+     "\\b(?:absolutely|totally|really|literally) (?:killed|killing|slayed|slaying|smashed) it\\b|"
+     "\\b(?:died|dying|dead) (?:laughing|of laughter)\\b|\\bpill "
+     "(?:organi[sz]er|box|reminder)|\\bdosette\\b|\\b(?:eczema|psoriasis|rash|itchy|"
+     "itching|mosquito bites?|hives|chickenpox)\\b(?: \\S+){0,14}|\\boverdos(?:e|ing) it\\b|"
      "\\bkill myself my (?:tweets|posts|account|accounts|photos|pics|comments|messages|history)\\b|"
      "\\bsuicide(?:-| )(?:barriers?|prevention|hotline|helpline|rates?|inducing|awareness|"
      "statistics|fences?|nets?)\\b"},
@@ -1171,6 +1175,8 @@ constexpr PatternDef kPatterns[] = {
      "accidentally|the ref|referee|penalty|pineapple|favourite show|fav show|form|forms|permit|"
      "parking|spoilers?|charger|lunch|toast|duvet)\\b"},
     {Kind::kMarkMishap, 0, "",
+     "\\b(?:the|my|this) (?:\\w+ ){0,2}i mean\\b|\\bkaraoke\\b|\\bbanger\\b"},
+    {Kind::kMarkMishap, 0, "",
      "\\b(?:wrong group chat|wrong chat|accidentally (?:liked|sent|replied|called|texted|"
      "posted|unmuted|waved)|called my (?:teacher|professor|boss|lecturer|manager) (?:\" )?"
      "(?:mum|mom|dad|mommy|mummy|babe)|in front of (?:everyone|the whole class)|pineapple on|"
@@ -1243,7 +1249,8 @@ constexpr PatternDef kPatterns[] = {
      "talk soon|ttyl|new owners|old house|moving out|moved "
      "out|exams?|revision|revising|(?:disappear|offline|away|gone) for (?:a|the) (?:week|weekend|"
      "month|few days|bit|while)|retire|retiring|retired|retirement|staff room|staffroom|leaving "
-     "do|last day at (?:work|"
+     "do|handed in my (?:badge|notice|keys)|onwards and upwards|new job|last day at (?:the "
+     "\\w+|work|"
      "the office|school|uni)|years of (?:teaching|service|working)|anniversary|surprise|"
      "valentine's|treasure hunt|i'm deceased|i am deceased|im deceased|salad era|"
      "(?:goodbye|bye)(?: \\S+){1,5} hello)\\b"},
@@ -1253,7 +1260,8 @@ constexpr PatternDef kPatterns[] = {
      "\\blogging off\\b|\\btaking a break from\\b|\\b(?:to|gotta|have to|need to) revise\\b|"
      "\\bback (?:in|on|next|after) \\w+|\\bfor the (?:summer|holidays|semester|week|weekend)\\b"},
     {Kind::kMarkLyrics, 0, "",
-     "\\b(?:lyrics?|song|songs|sings|sang|singing|quote|quoting|line from|lines from|"
+     "\\b(?:banger|karaoke|chorus|lyrics?|song|songs|sings|sang|singing|quote|quoting|line "
+     "from|lines from|"
      "comments?|youtube|tiktok|movie|film|book|character|episode|show|says in|album|"
      "rapper|band|poem|meme|memes|twitter|reddit post|post said)\\b"},
     {Kind::kMarkHypothetical, 0, "",
