@@ -31,7 +31,7 @@ import tempfile
 
 LEVELS = ["none", "low", "moderate", "high", "imminent"]
 TRAIN_FILES = ["risk_dev.jsonl", "risk_train.jsonl", "risk_train2.jsonl", "risk_train3.jsonl",
-               "risk_train4.jsonl", "risk_cases.jsonl"]
+               "risk_train4.jsonl", "risk_train5.jsonl", "risk_cases.jsonl"]
 TRAIN_ARGS = ["-loss", "softmax", "-epoch", "50", "-lr", "0.5", "-wordNgrams", "2", "-dim", "50",
               "-minn", "3", "-maxn", "5", "-bucket", "200000", "-minCount", "1",
               "-thread", "1", "-seed", "1", "-verbose", "0"]

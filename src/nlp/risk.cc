@@ -672,6 +672,7 @@ void Assessor::Judge(Hit& h) {
   if ((k == Kind::kLocation || k == Kind::kFarewellStrong || k == Kind::kLocationWeak ||
        k == Kind::kPrepWeak || k == Kind::kFarewellWeak || k == Kind::kMeans) &&
       ((m & kBenign) || LaughNear(h.sentence) ||
+       (!IsRiskKind(k) && (m & kCryLaugh) && (m & kTrivial)) ||
        (benign_farewell_ && k != Kind::kMeans && k != Kind::kLocation))) {
     h.fate = Fate::kBenign;
     return;

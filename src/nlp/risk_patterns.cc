@@ -494,7 +494,7 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMethod, kAct, "method",
      "\\b(?:tie|tied|tying|make|made|making) (?:a|the|my) (?:noose|rope)"},
     {Kind::kMethod, 0, "method", "\\b(?:pull|pulling) the trigger\\b"},
-    {Kind::kMethod, 0, "method", "\\blethal dose\\b"},
+    {Kind::kMethod, kTopicSensitive, "method", "\\blethal dose\\b"},
     {Kind::kIntent, kHyper, "intent", "\\b{INTENT} {ADV}{KILL}(?:ing|in)? {MYSELF}\\b"},
     {Kind::kIntent, kHyper, "intent",
      "\\b{INTENT} {ADV}(?:end(?:ing)? (?:my (?:own )?life|it all|it|things|everything|"
@@ -623,8 +623,9 @@ constexpr PatternDef kPatterns[] = {
      "\\beverything (?:i need|ready|in place|set up|prepared) (?:to |for )?(?:end it|do it|"
      "kill myself|die|end my life|it)"},
     {Kind::kPrepStrong, 0, "preparation",
-     "\\b(?:said|saying|say) (?:my )?(?:goodbyes|goodbye to everyone|goodbye to my)\\b|"
-     "\\b(?:i've|ive|i have) said my goodbye\\b"},
+     "\\b(?:said|saying|say) my goodbyes\\b|\\b(?:i've|ive|i have) said my goodbye\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:said|saying|say) (?:my )?(?:goodbye to everyone|goodbye to my|goodbyes to)\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:pills|rope|gun|razor|blades?|knife|noose|belt|poison|bleach|pistol|rifle|"
      "tablets|meds) to (?:kill myself|end (?:it|my life|things)|die|commit suicide|"
@@ -885,7 +886,8 @@ constexpr PatternDef kPatterns[] = {
      "(?:i'm|im|i am|i'll|i)\\b"},
     {Kind::kAccident, 0, "medical",
      "\\b(?:chopping|cooking|shaving|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
-     "sports|football|rugby|climbing accident|gashed|grazed|on a fence|on the farm|bike|"
+     "washing up|broken glass|sports|football|rugby|climbing accident|gashed|grazed|on a fence|on "
+     "the farm|bike|"
      "instead of one|instead of 1|forgot i (?:already )?took|double dose|twice by mistake)\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:nobody|no one|no-one|noone) (?:will|would|is going to|gonna) find me\\b|"
@@ -955,6 +957,7 @@ constexpr PatternDef kPatterns[] = {
      "iron|kettle|tray|oven tray|hob|grill|griddle|salamander|fryer|chip "
      "pan|steam|toaster|bbq|barbecue|fence|nail|glass|door|car door|"
      "paper|can|knife|onions?|veg|vegetables|bread|mandoline)\\b|\\bthe game i mean\\b|"
+     "\\b(?:if you|even if you|you could) put a gun to my head\\b|\\brun(?:ning|s)? suicides\\b|"
      "\\b(?:killed|killing|kills|kill) it (?:last night|tonight|today|on|at|in|out there|with)\\b|"
      "\\b(?:absolutely|totally|really|literally) (?:killed|killing|slayed|slaying|smashed) it\\b|"
      "\\b(?:died|dying|dead) (?:laughing|of laughter)\\b|\\bpill "
@@ -1122,7 +1125,7 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:kill(?:ing)?|kms|killed) myself (?:laughing|in (?:minecraft|the game|fortnite|"
      "roblox|game|sims|gta)|(?:at|in) (?:the gym|work|training|practice|the office|school)|"
      "(?:working|studying|training|working out|at work))|\\bsuicide "
-     "(?:squad|mission|doors?|run|runs|drill|drills|"
+     "(?:squad|mission|doors?|run|runs|drill|drills|lane|wings|knob|seat|hot wings|"
      "sprint|sprints|burpees|king|boys|silence|note by|girls|forest|season)|"
      "\\b(?:social|career|political|commercial|financial|electoral|brand) suicide|"
      "\\bend(?:ing|ed|s)? (?:it|things|stuff) (?:off )?with\\b|\\bhang(?:ing|in)? (?:out|on|up|in "
@@ -1173,7 +1176,7 @@ constexpr PatternDef kPatterns[] = {
      "tiktok|spider|pizza|coffee|crocs|party|dentist|alarm|8am|flight|diet|gym|overtime|church|"
      "chores|in-laws|inlaws|family dinner|karaoke|group chat|voice note|ex's photo|"
      "accidentally|the ref|referee|penalty|pineapple|favourite show|fav show|form|forms|permit|"
-     "parking|spoilers?|charger|lunch|toast|duvet)\\b"},
+     "parking|spoilers?|charger|lunch|toast|duvet|leg day|pt|personal trainer)\\b"},
     {Kind::kMarkMishap, 0, "",
      "\\b(?:the|my|this) (?:\\w+ ){0,2}i mean\\b|\\bkaraoke\\b|\\bbanger\\b"},
     {Kind::kMarkMishap, 0, "",
@@ -1192,7 +1195,8 @@ constexpr PatternDef kPatterns[] = {
      "presentation|counselor|counsellor|volunteer|contagion|"
      "werther|warning signs|training|course|intervention|first aid|asist|safetalk|module|"
      "webinar|jokes?|memes?|discord|asks about|asked about|asking about|the form|leading cause|"
-     "risk factors|is it true|detect|programmed|what does|what do \\w+ mean|meaning of|"
+     "risk factors|is it true|detect|programmed|researching|recruiting|study|studies|we learned|"
+     "in chem|in class|in biology|in science|what does|what do \\w+ mean|meaning of|"
      "psych class|nursing|nurse|plot|fiction|movie|show|musical|poem|"
      "documentaries|thesis|dissertation|seminar|workshop|campaign|fundraiser|scene|western|"
      "how do you help|how to help|how do i help|how can i help|someone who|people who|"
@@ -1240,13 +1244,16 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting for|"
      "with my friends|with friends|walk|walking|hike|hiking|running|tourist|enjoying|"
      "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|picnic|fixing|"
-     "cleaning the gutters|repair|shingles|antenna|drone|trip|vacation|holiday|"
+     "cleaning the gutters|clearing the "
+     "gutters|gutters|ladder|roofer|tiles|aerial|repair|shingles|antenna|drone|trip|vacation|"
+     "holiday|"
      "visiting|travelling|traveling|dentist|flight|conference|camping|business trip|climbing|"
      "bouldering|abseiling|sailing|boat|tent|crossfit|tow|towing|tree swing|garden|hammock|"
      "so hyped|the move|moving (?:abroad|house|out|away|to)|relocat\\w+|emigrat\\w+)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
      "\\b(?:speak tomorrow|talk tomorrow|off to bed|night night|goodnight|good night|speak soon|"
-     "talk soon|ttyl|new owners|old house|moving out|moved "
+     "talk soon|ttyl|new owners|old house|at the funeral|lovely service|memorial|work family|"
+     "old car|moving out|moved "
      "out|exams?|revision|revising|(?:disappear|offline|away|gone) for (?:a|the) (?:week|weekend|"
      "month|few days|bit|while)|retire|retiring|retired|retirement|staff room|staffroom|leaving "
      "do|handed in my (?:badge|notice|keys)|onwards and upwards|new job|last day at (?:the "
