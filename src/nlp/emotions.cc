@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <fstream>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "nlp/fasttext_predictor.h"
+#include "nlp/model_files.h"
 
 namespace haven::nlp {
 namespace {
@@ -60,63 +59,10 @@ struct EmotionClassifier::Model {
   std::array<float, kNumEmotions> thresholds{};
 };
 
-namespace {
-
-Status ReadThresholds(const std::string& path, std::array<float, kNumEmotions>* thresholds) {
-  std::ifstream in(path);
-  if (!in) return NotFound("emotion thresholds not found: " + path);
-  std::array<bool, kNumEmotions> seen{};
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    size_t tab = line.find('\t');
-    if (tab == std::string::npos) {
-      return InvalidArgument(path + ":" + std::to_string(line_no) + ": expected label<TAB>value");
-    }
-    int index = EmotionIndex(std::string_view(line).substr(0, tab));
-    if (index < 0 || seen[static_cast<size_t>(index)]) {
-      return InvalidArgument(path + ":" + std::to_string(line_no) + ": unknown or repeated label");
-    }
-    float value = 0.0f;
-    try {
-      size_t used = 0;
-      std::string number = line.substr(tab + 1);
-      value = std::stof(number, &used);
-      if (used != number.size()) throw std::invalid_argument("trailing characters");
-    } catch (const std::exception&) {
-      return InvalidArgument(path + ":" + std::to_string(line_no) + ": bad threshold");
-    }
-    if (!(value > 0.0f && value <= 1.0f)) {
-      return InvalidArgument(path + ":" + std::to_string(line_no) + ": threshold outside (0, 1]");
-    }
-    seen[static_cast<size_t>(index)] = true;
-    (*thresholds)[static_cast<size_t>(index)] = value;
-  }
-  if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
-    return InvalidArgument(path + ": needs a threshold for each of the 28 labels");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir) {
   const std::string model_path = data_dir + "/models/emotions.ftz";
   auto model = std::make_shared<Model>();
-  {
-    std::ifstream probe(model_path, std::ios::binary);
-    if (!probe) return NotFound("emotion model not found: " + model_path);
-  }
-  try {
-    model->fasttext.loadModel(model_path);
-  } catch (const std::exception&) {
-    return InvalidArgument("emotion model is not a readable fastText model: " + model_path);
-  }
-  if (model->fasttext.getArgs().model != fasttext::model_name::sup) {
-    return InvalidArgument("emotion model is not a supervised fastText model: " + model_path);
-  }
+  if (Status s = LoadSupervisedModel(model_path, "emotion", &model->fasttext); !s.ok()) return s;
   std::shared_ptr<const fasttext::Dictionary> dict = model->fasttext.getDictionary();
   if (dict->nlabels() != kNumEmotions) {
     return InvalidArgument("emotion model must have the 28 GoEmotions labels: " + model_path);
@@ -132,7 +78,8 @@ StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir)
     seen[static_cast<size_t>(index)] = true;
     model->label_to_emotion.push_back(index);
   }
-  if (Status s = ReadThresholds(data_dir + "/models/emotions.thresholds", &model->thresholds);
+  if (Status s = ReadThresholds(data_dir + "/models/emotions.thresholds", "emotion", EmotionIndex,
+                                model->thresholds);
       !s.ok()) {
     return s;
   }

@@ -4,14 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <fstream>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "nlp/emotions.h"
 #include "nlp/fasttext_predictor.h"
+#include "nlp/model_files.h"
 
 namespace haven::nlp {
 
@@ -43,58 +42,12 @@ int ThresholdIndex(std::string_view name) {
   return -1;
 }
 
-Status ReadThresholds(const std::string& path, std::array<float, 4>* thresholds) {
-  std::ifstream in(path);
-  if (!in) return NotFound("risk thresholds not found: " + path);
-  std::array<bool, 4> seen{};
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    const std::string where = path + ":" + std::to_string(line_no) + ": ";
-    size_t tab = line.find('\t');
-    if (tab == std::string::npos) return InvalidArgument(where + "expected label<TAB>value");
-    int index = ThresholdIndex(std::string_view(line).substr(0, tab));
-    if (index < 0 || seen[static_cast<size_t>(index)]) {
-      return InvalidArgument(where + "unknown or repeated label");
-    }
-    float value = 0.0f;
-    try {
-      size_t used = 0;
-      std::string number = line.substr(tab + 1);
-      value = std::stof(number, &used);
-      if (used != number.size()) throw std::invalid_argument("trailing characters");
-    } catch (const std::exception&) {
-      return InvalidArgument(where + "bad threshold");
-    }
-    if (!(value > 0.0f && value <= 1.0f)) return InvalidArgument(where + "outside (0, 1]");
-    seen[static_cast<size_t>(index)] = true;
-    (*thresholds)[static_cast<size_t>(index)] = value;
-  }
-  if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
-    return InvalidArgument(path + ": needs thresholds for ge1, ge2, ge3 and ge4");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
   const std::string model_path = data_dir + "/models/risk.ftz";
   auto model = std::make_shared<Model>();
-  {
-    std::ifstream probe(model_path, std::ios::binary);
-    if (!probe) return NotFound("risk model not found: " + model_path);
-  }
-  try {
-    model->fasttext.loadModel(model_path);
-  } catch (const std::exception&) {
-    return InvalidArgument("risk model is not a readable fastText model: " + model_path);
-  }
-  if (model->fasttext.getArgs().model != fasttext::model_name::sup) {
-    return InvalidArgument("risk model is not a supervised fastText model: " + model_path);
-  }
+  if (Status s = LoadSupervisedModel(model_path, "risk", &model->fasttext); !s.ok()) return s;
   std::shared_ptr<const fasttext::Dictionary> dict = model->fasttext.getDictionary();
   const std::string prefix = model->fasttext.getArgs().label;
   std::array<bool, 5> seen{};
@@ -110,7 +63,8 @@ StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
   if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
     return InvalidArgument("risk model needs the five level labels none..imminent: " + model_path);
   }
-  if (Status s = ReadThresholds(data_dir + "/models/risk.thresholds", &model->thresholds);
+  if (Status s = ReadThresholds(data_dir + "/models/risk.thresholds", "risk", ThresholdIndex,
+                                model->thresholds);
       !s.ok()) {
     return s;
   }

@@ -1,0 +1,70 @@
+#include "nlp/model_files.h"
+
+#include <exception>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+namespace haven::nlp {
+
+Status LoadSupervisedModel(const std::string& path, std::string_view what,
+                           fasttext::FastText* out) {
+  const std::string name(what);
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) return NotFound(name + " model not found: " + path);
+  }
+  try {
+    out->loadModel(path);
+  } catch (const std::exception&) {
+    return InvalidArgument(name + " model is not a readable fastText model: " + path);
+  }
+  if (out->getArgs().model != fasttext::model_name::sup) {
+    return InvalidArgument(name + " model is not a supervised fastText model: " + path);
+  }
+  return Status::Ok();
+}
+
+Status ReadThresholds(const std::string& path, std::string_view what,
+                      const std::function<int(std::string_view)>& index_of,
+                      std::span<float> thresholds) {
+  std::ifstream in(path);
+  if (!in) return NotFound(std::string(what) + " thresholds not found: " + path);
+  std::vector<bool> seen(thresholds.size(), false);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = path + ":" + std::to_string(line_no) + ": ";
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos) return InvalidArgument(where + "expected label<TAB>value");
+    int index = index_of(std::string_view(line).substr(0, tab));
+    if (index < 0 || static_cast<size_t>(index) >= thresholds.size() ||
+        seen[static_cast<size_t>(index)]) {
+      return InvalidArgument(where + "unknown or repeated label");
+    }
+    float value = 0.0f;
+    try {
+      size_t used = 0;
+      std::string number = line.substr(tab + 1);
+      value = std::stof(number, &used);
+      if (used != number.size()) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      return InvalidArgument(where + "bad threshold");
+    }
+    if (!(value > 0.0f && value <= 1.0f))
+      return InvalidArgument(where + "threshold outside (0, 1]");
+    seen[static_cast<size_t>(index)] = true;
+    thresholds[static_cast<size_t>(index)] = value;
+  }
+  for (bool b : seen) {
+    if (!b) {
+      return InvalidArgument(path + ": needs a threshold for each of the " +
+                             std::to_string(thresholds.size()) + " labels");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace haven::nlp

@@ -1,0 +1,30 @@
+// Reading the files of Haven's shipped fastText models (data/models/): the model itself and its
+// per-label decision thresholds. Shared by the emotion classifier and the learned risk reader so
+// that both reject a missing or malformed file the same way. Pure functions; thread-safe.
+#pragma once
+
+#include <fasttext/fasttext.h>
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace haven::nlp {
+
+// Loads the supervised fastText model at `path` into `out`. NotFound when the file is missing;
+// InvalidArgument when it is not a readable fastText model or not a supervised one. `what` names
+// the model in the message ("emotion model ...").
+Status LoadSupervisedModel(const std::string& path, std::string_view what, fasttext::FastText* out);
+
+// Reads a thresholds file of "label<TAB>value" lines (blank lines and lines starting with '#'
+// are skipped) into `thresholds`: `index_of` maps a label to its slot (or -1 if unknown), and
+// every slot must be filled exactly once with a value in (0, 1]. NotFound when the file is
+// missing; InvalidArgument naming the file and line otherwise.
+Status ReadThresholds(const std::string& path, std::string_view what,
+                      const std::function<int(std::string_view)>& index_of,
+                      std::span<float> thresholds);
+
+}  // namespace haven::nlp
