@@ -33,8 +33,9 @@ TEST(JsonlTest, OneAnswerPerLineInOrder) {
 }
 
 TEST(JsonlTest, MalformedLinesGetErrorsAndProcessingContinues) {
-  std::string out = RunLines("{\"id\":\"a\",\"text\":\"secret words\"\n[1,2]\n\n{\"id\":\"b\"}\n"
-                        "{\"id\":\"c\",\"text\":5}\n{\"id\":\"d\",\"text\":\"ok\"}");
+  std::string out = RunLines(
+      "{\"id\":\"a\",\"text\":\"secret words\"\n[1,2]\n\n{\"id\":\"b\"}\n"
+      "{\"id\":\"c\",\"text\":5}\n{\"id\":\"d\",\"text\":\"ok\"}");
   EXPECT_EQ(out,
             "{\"id\":null,\"error\":\"malformed JSON at byte 32\"}\n"
             "{\"id\":null,\"error\":\"each line must be a JSON object\"}\n"

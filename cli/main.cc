@@ -1,7 +1,6 @@
 // haven: the one binary. main only parses the command line and wires concrete pieces together;
 // every subcommand's logic lives in a library with its own tests.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -28,7 +27,8 @@ std::string ResolveDataDir(const std::string& flag) {
 
 std::unique_ptr<haven::nlp::Analyzer> LoadAnalyzerOrDie(const std::string& data_dir) {
   if (data_dir.empty()) {
-    std::fprintf(stderr, "haven: cannot find the data directory (set HAVEN_DATA_DIR or --data-dir)\n");
+    std::fprintf(stderr,
+                 "haven: cannot find the data directory (set HAVEN_DATA_DIR or --data-dir)\n");
     std::exit(2);
   }
   auto analyzer = haven::nlp::Analyzer::Load(data_dir);
@@ -43,15 +43,15 @@ int RunAnalyze(const std::string& data_dir, bool jsonl, bool json, bool redacted
                const std::string& text) {
   auto analyzer = LoadAnalyzerOrDie(data_dir);
   if (jsonl) {
-    haven::cli::RunJsonl(stdin, stdout, kMaxLine,
-                         [&](const nlohmann::json& req) -> haven::StatusOr<std::string> {
-                           auto t = haven::cli::RequireString(req, "text");
-                           if (!t.ok()) return t.status();
-                           std::string members;
-                           members.reserve(1024);
-                           haven::nlp::AppendAnalysisMembers(members, analyzer->Analyze(*t), redacted);
-                           return members;
-                         });
+    haven::cli::RunJsonl(
+        stdin, stdout, kMaxLine, [&](const nlohmann::json& req) -> haven::StatusOr<std::string> {
+          auto t = haven::cli::RequireString(req, "text");
+          if (!t.ok()) return t.status();
+          std::string members;
+          members.reserve(1024);
+          haven::nlp::AppendAnalysisMembers(members, analyzer->Analyze(*t), redacted);
+          return members;
+        });
     // Every answer is written: flush and leave without running destructors. Freeing the
     // analyzer's models and tables only costs time (~7 ms) at the end of a batch process.
     std::fflush(stdout);

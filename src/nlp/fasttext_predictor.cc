@@ -9,9 +9,9 @@
 #include <fasttext/quantmatrix.h>
 
 #include <algorithm>
-#include <cstring>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <utility>
 
