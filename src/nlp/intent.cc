@@ -1248,6 +1248,18 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
       result.score = std::min(0.99, kBaseScore[l] + extra);
       return result;
     };
+    // The risk stage read every risk phrase here as figurative, denied or talk about the topic
+    // ("my exam went so badly i'm gonna jump off a cliff lol"): its crisis phrases are not a
+    // crisis. (Someone else's danger still is: third_party does not dismiss.)
+    bool dismissed = risk.level == RiskLevel::kNone && !risk.evidence.empty();
+    for (const RiskEvidence& e : risk.evidence) {
+      if (e.signal != "figurative" && e.signal != "denial" && e.signal != "topic")
+        dismissed = false;
+    }
+    if (dismissed) {
+      count[kCrisis] = 0;
+      means_hits = 0;
+    }
     if (count[kCrisis] > 0) return pick(kCrisis, 0.05);
     // "HELP" or "help me!!!" on its own is an urgent cry, not a request for tips.
     if (content_words <= 4 && (text.caps_words > 0 || exclaim)) {
@@ -1258,7 +1270,7 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
       for (std::string_view w : words) cry = cry && kCry.count(w) > 0;
       if (cry) return pick(kCrisis, -0.1);
     }
-    if (CountedOverdose(words)) return pick(kCrisis, 0.0);
+    if (!dismissed && CountedOverdose(words)) return pick(kCrisis, 0.0);
     if (means_hits > 0 && (venting || count[kVenting] > 0 || risk.level >= RiskLevel::kModerate)) {
       return pick(kCrisis, 0.0);
     }

@@ -124,6 +124,22 @@ TEST_F(IntentTest, RiskMakesCrisis) {
   EXPECT_GE(i.score, 0.9);
 }
 
+TEST_F(IntentTest, RiskReadAsFigurativeIsNoCrisis) {
+  const std::string text = "i'm going to kill myself";
+  EXPECT_EQ(Label(text), "crisis");  // no risk reading given: the phrase alone decides
+  NormalizedText t = normalizer_->Normalize(text);
+  Sentiment s;
+  for (const char* signal : {"figurative", "denial", "topic"}) {
+    Risk dismissed;
+    dismissed.evidence.push_back({Span{0, 5}, signal});
+    EXPECT_NE(classifier_->Classify(t, dismissed, s).label, "crisis") << signal;
+  }
+  // Someone else's danger is still a crisis to act on.
+  Risk other;
+  other.evidence.push_back({Span{0, 5}, "third_party"});
+  EXPECT_EQ(classifier_->Classify(t, other, s).label, "crisis");
+}
+
 TEST_F(IntentTest, ChatSpellings) {
   EXPECT_EQ(Label("r u a bot"), "question_about_bot");
   EXPECT_EQ(Label("ty"), "gratitude");
