@@ -415,8 +415,11 @@ bool Assessor::DeniedAfter(const Hit& h) const {
   for (uint32_t i = h.last + 1; i + 1 < NumTokens() && i <= h.last + 12; ++i) {
     if (sent_of_[i] != h.sentence && i > h.last + 3) break;
     std::string_view w = Norm(i);
-    // "... asks about self harm but no, never"
-    if (w == "but" && In(Norm(i + 1), {"no", "never", "nope", "nah"})) return true;
+    // "... asks about self harm but no, never"; "i self harmed? no never."
+    if ((w == "but" || (w == "?" && i == h.last + 1)) &&
+        In(Norm(i + 1), {"no", "never", "nope", "nah"})) {
+      return true;
+    }
     if ((w == "i'm" || w == "im") && Norm(i + 1) == "not" &&
         (i + 2 >= NumTokens() || !text_.tokens[i + 2].Has(kWord) ||
          In(Norm(i + 2), {"suicidal", "though", "tho", "really", "at", "like", "okay"}))) {

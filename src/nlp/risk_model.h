@@ -1,10 +1,10 @@
 // The learned reader of suicide and self-harm risk, a second opinion beside the rules of
 // nlp/risk.h. Hand-written patterns only know the phrasings their author imagined; people at
 // risk describe preparation, means and farewells in endless other words. This quantised fastText
-// model (data/models/risk.ftz, rebuilt by scripts/train_risk_model.sh) is trained only on the
-// project's own labelled messages (tests/data: risk_dev, risk_train, risk_cases; never the
-// held-out risk_holdout.jsonl), with word and character n-grams so that typos and unseen
-// spellings still count. It is a softmax over the five levels; summed from the top they give
+// model (data/models/risk.ftz, rebuilt by scripts/train_risk_model.py) is trained only on the
+// project's own labelled messages (tests/data: risk_dev, risk_train*, risk_cases and everyday
+// intent cases; never the held-out risk_holdout.jsonl), over words and word pairs of the
+// normalised text. It is a softmax over the five levels; summed from the top they give
 // P(level >= low), P(>= moderate), P(>= high), P(>= imminent), and data/models/risk.thresholds
 // holds one decision threshold for each.
 //
