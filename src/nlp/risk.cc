@@ -851,7 +851,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
   // Weak warning signs, each ordinary alone ("cancelled my phone contract", "bought a rope",
   // "not sure when yet"): two different ones in one message make it high. A timeframe counts
   // only beside means, a plan, a preparation or a bare intent ("i'll do it" + "friday").
-  std::vector<const Hit*> weak;
+  std::vector<Hit*> weak;
   bool weak_timeframe = false, weak_partner_for_time = false;
   for (Hit& h : hits_) {
     if (!live(h) || !IsEscalator(h.kind) || h.past) continue;
@@ -936,7 +936,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
   if (std::popcount(escalator_kinds) >= 2) escalated = std::max(escalated, 3);
   if (weak.size() + (weak_timeframe && weak_partner_for_time ? 1 : 0) >= 2) {
     escalated = std::max(escalated, 3);
-    for (const Hit* w : weak) const_cast<Hit*>(w)->level = std::max(w->level, 3);
+    for (Hit* w : weak) w->level = std::max(w->level, 3);
   }
   // A place of danger named without "i'm" ("on the ledge.", "end of the platform"): imminent
   // beside any other sign, a goodbye or a "now"; nothing alone.
