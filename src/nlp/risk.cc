@@ -1162,10 +1162,10 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
                                   }),
                       risk.evidence.end());
 
-  static constexpr std::array<double, 5> kBase = {0.0, 0.3, 0.55, 0.8, 0.95};
   risk.level = static_cast<RiskLevel>(level);
   double bump = std::min(0.04, 0.01 * std::max(0, live_signals - 1));
-  risk.score = kBase[level] + (level > 0 ? bump : (risk.evidence.empty() ? 0.0 : 0.05));
+  risk.score =
+      RiskBaseScore(risk.level) + (level > 0 ? bump : (risk.evidence.empty() ? 0.0 : 0.05));
   return risk;
 }
 

@@ -27,6 +27,13 @@
 
 namespace haven::nlp {
 
+// The score a reading at `level` starts from (Risk::score is this plus a small bump for each
+// further live signal, so it stays monotone with the level): 0, 0.3, 0.55, 0.8, 0.95.
+constexpr double RiskBaseScore(RiskLevel level) {
+  constexpr double kBase[] = {0.0, 0.3, 0.55, 0.8, 0.95};
+  return kBase[static_cast<int>(level)];
+}
+
 class RiskDetector {
  public:
   // Compiles the pattern set. Error only if Hyperscan rejects it (a programming error).

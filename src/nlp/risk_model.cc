@@ -11,6 +11,7 @@
 #include "nlp/emotions.h"
 #include "nlp/fasttext_predictor.h"
 #include "nlp/model_files.h"
+#include "nlp/risk.h"
 
 namespace haven::nlp {
 
@@ -124,9 +125,8 @@ Risk CombineRisk(Risk rules, RiskLevel model_level, uint32_t text_bytes) {
     }
   }
   if (suppressed) return rules;
-  static constexpr std::array<double, 5> kBase = {0.0, 0.3, 0.55, 0.8, 0.95};
   rules.level = model_level;
-  rules.score = std::max(rules.score, kBase[static_cast<size_t>(model_level)]);
+  rules.score = std::max(rules.score, RiskBaseScore(model_level));
   bool own = std::find(rules.categories.begin(), rules.categories.end(), RiskCategory::kSuicide) !=
                  rules.categories.end() ||
              std::find(rules.categories.begin(), rules.categories.end(), RiskCategory::kSelfHarm) !=
