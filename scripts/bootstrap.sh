@@ -8,7 +8,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git
   libicu-dev libhyperscan-dev libfasttext-dev fasttext
-  libcli11-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev
+  libcli11-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libyaml-cpp-dev
+  libboost1.81-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
