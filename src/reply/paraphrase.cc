@@ -1,0 +1,434 @@
+#include "reply/paraphrase.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace haven::reply {
+namespace {
+
+// One piece of a clause: a word (letters, digits, inner apostrophes and hyphens) or one other
+// character run (punctuation, emoji bytes).
+struct Piece {
+  std::string text;
+  bool word = false;
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsWordByte(unsigned char c) { return std::isalnum(c) != 0; }
+
+// Straightens curly apostrophes (U+2019, U+2018) to "'".
+std::string Straighten(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (i + 2 < in.size() && static_cast<unsigned char>(in[i]) == 0xE2 &&
+        static_cast<unsigned char>(in[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(in[i + 2]) == 0x99 ||
+         static_cast<unsigned char>(in[i + 2]) == 0x98)) {
+      out.push_back('\'');
+      i += 2;
+      continue;
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
+std::vector<Piece> Split(std::string_view text) {
+  std::vector<Piece> pieces;
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (std::isspace(c)) {
+      ++i;
+      continue;
+    }
+    if (IsWordByte(c)) {
+      size_t j = i;
+      while (j < text.size()) {
+        unsigned char d = static_cast<unsigned char>(text[j]);
+        if (IsWordByte(d)) {
+          ++j;
+        } else if ((d == '\'' || d == '-') && j + 1 < text.size() &&
+                   IsWordByte(static_cast<unsigned char>(text[j + 1]))) {
+          ++j;
+        } else {
+          break;
+        }
+      }
+      pieces.push_back({std::string(text.substr(i, j - i)), true});
+      i = j;
+      continue;
+    }
+    // A run of non-space, non-word bytes (punctuation, emoji) is one piece.
+    size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j])) &&
+           !IsWordByte(static_cast<unsigned char>(text[j]))) {
+      ++j;
+    }
+    pieces.push_back({std::string(text.substr(i, j - i)), false});
+    i = j;
+  }
+  return pieces;
+}
+
+bool In(std::string_view w, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), w) != set.end();
+}
+
+// Words that make a clause about "you" (the listener, or "you" in general).
+bool IsSecondPerson(std::string_view w) {
+  return In(w, {"you", "your", "yours", "yourself", "yourselves", "u", "ur", "you're", "youre",
+                "you've", "youve", "you'll", "you'd", "ya", "y'all", "thou", "urself"});
+}
+
+// Words a reflection should never echo back (risk talk goes to the safety path instead;
+// profanity and violence said back read as mockery).
+bool IsBlocked(std::string_view w) {
+  return In(w, {"kill",     "killing",  "killed",  "die",      "dying",    "dead",  "death",
+                "suicide",  "suicidal", "cut",     "cutting",  "overdose", "pills", "hang",
+                "fuck",     "fucking",  "fucked",  "shit",     "shitty",   "cunt",  "bitch",
+                "bastard",  "asshole",  "dick",    "name",     "murder",   "rape",  "raped",
+                "gun",      "knife",    "bridge",  "jump",     "slut",     "whore", "retard",
+                "retarded", "damn",     "goddamn", "bullshit", "wtf",      "stfu",  "piss"});
+}
+
+bool IsLeadingFiller(std::string_view w) {
+  return In(w, {"so",     "and",     "but",      "well", "honestly", "basically", "like", "um",
+                "umm",    "uh",      "ok",       "okay", "yeah",     "yes",       "no",   "also",
+                "anyway", "anyways", "tbh",      "hi",   "hey",      "hello",     "oh",   "ugh",
+                "sigh",   "well",    "actually", "just", "then",     "hmm"});
+}
+
+bool IsTrailingFiller(std::string_view w) {
+  return In(w, {"lol", "lmao", "haha", "hahaha", "tbh", "honestly", "though", "idk", "ugh", "and",
+                "but", "so", "or"});
+}
+
+// The clause switched to second person, word by word.
+std::optional<std::string> SwitchPieces(std::vector<Piece> pieces) {
+  std::vector<std::string> out;
+  bool after_i = false;  // the last subject was "I" (within two words)
+  int since_i = 99;
+  for (size_t k = 0; k < pieces.size(); ++k) {
+    const Piece& p = pieces[k];
+    if (!p.word) {
+      if (p.text.find_first_of("\"") != std::string::npos) return std::nullopt;
+      out.push_back(p.text);
+      continue;
+    }
+    std::string w = Lower(p.text);
+    if (IsSecondPerson(w)) return std::nullopt;
+    ++since_i;
+    after_i = since_i <= 2;
+    std::string r;
+    if (w == "i") {
+      r = "you";
+      since_i = 0;
+    } else if (w == "i'm" || w == "im") {
+      r = "you're";
+      since_i = 0;
+    } else if (w == "i've" || w == "ive") {
+      r = "you've";
+      since_i = 0;
+    } else if (w == "i'd") {
+      r = "you'd";
+      since_i = 0;
+    } else if (w == "i'll") {
+      r = "you'll";
+      since_i = 0;
+    } else if (w == "idk") {
+      r = "you don't know";
+    } else if (w == "my") {
+      r = "your";
+    } else if (w == "me") {
+      r = "you";
+    } else if (w == "myself") {
+      r = "yourself";
+    } else if (w == "mine") {
+      r = "yours";
+    } else if (w == "we") {
+      r = "you";
+      since_i = 0;
+    } else if (w == "we're") {
+      r = "you're";
+    } else if (w == "we've") {
+      r = "you've";
+    } else if (w == "we'd") {
+      r = "you'd";
+    } else if (w == "we'll") {
+      r = "you'll";
+    } else if (w == "our") {
+      r = "your";
+    } else if (w == "ours") {
+      r = "yours";
+    } else if (w == "us") {
+      r = "you";
+    } else if (w == "ourselves") {
+      r = "yourselves";
+    } else if (w == "am" || w == "m") {
+      r = "are";
+    } else if (w == "was" && after_i) {
+      r = "were";
+    } else if ((w == "wasn't" || w == "wasnt") && after_i) {
+      r = "weren't";
+    } else {
+      r = p.text;
+      // An all-caps shouted word reads as shouting back: lower it (but keep "OK", "TV").
+      if (r.size() > 2 && std::all_of(r.begin(), r.end(), [](char c) {
+            return !std::isalpha(static_cast<unsigned char>(c)) ||
+                   std::isupper(static_cast<unsigned char>(c));
+          })) {
+        r = Lower(r);
+      }
+    }
+    out.push_back(r);
+  }
+  // Join: punctuation attaches to the word before it.
+  std::string joined;
+  for (const std::string& s : out) {
+    bool attach = !s.empty() && (s[0] == ',' || s[0] == ';' || s[0] == ':' || s[0] == '.' ||
+                                 s[0] == '!' || s[0] == ')');
+    if (!joined.empty() && !attach) joined.push_back(' ');
+    joined += s;
+  }
+  return joined;
+}
+
+bool StartsFirstPerson(std::string_view w) {
+  return In(w, {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "my", "we", "we're", "we've", "our",
+                "idk"});
+}
+
+// Words after "I feel like" that begin a clause ("I feel like nobody listens"), not a noun
+// phrase ("I feel like a failure") or a gerund ("I feel like crying").
+bool StartsClause(std::string_view w) {
+  return In(w,
+            {"i",      "i'm",      "im",        "i've",   "ive",      "i'd",       "i'll",
+             "my",     "we",       "our",       "he",     "she",      "they",      "it",
+             "it's",   "everyone", "everybody", "nobody", "no",       "nothing",   "everything",
+             "people", "things",   "life",      "this",   "that",     "there",     "there's",
+             "all",    "someone",  "something", "maybe",  "whatever", "nothing's", "everything's"});
+}
+
+struct Candidate {
+  std::vector<Piece> pieces;
+  double score = 0;
+};
+
+double Salience(const std::vector<Piece>& pieces) {
+  static constexpr std::array<std::string_view, 40> kFeelingWords = {
+      "feel",     "feeling",   "felt",    "stressed",  "anxious",     "sad",     "lonely",
+      "scared",   "angry",     "tired",   "exhausted", "overwhelmed", "hurt",    "hate",
+      "worried",  "lost",      "stuck",   "alone",     "upset",       "crying",  "cry",
+      "can't",    "cannot",    "afraid",  "nervous",   "frustrated",  "ignored", "left",
+      "miss",     "missing",   "broke",   "fired",     "failing",     "failed",  "pressure",
+      "hopeless", "worthless", "useless", "guilty",    "ashamed"};
+  double score = 0;
+  int words = 0;
+  for (const Piece& p : pieces) {
+    if (!p.word) continue;
+    ++words;
+    std::string w = Lower(p.text);
+    if (std::find(kFeelingWords.begin(), kFeelingWords.end(), w) != kFeelingWords.end()) {
+      score += 1.5;
+    }
+  }
+  score -= 0.12 * std::abs(words - 9);
+  return score;
+}
+
+}  // namespace
+
+std::optional<std::string> SwitchPerson(std::string_view clause) {
+  return SwitchPieces(Split(Straighten(clause)));
+}
+
+std::optional<std::string> Situation(std::string_view message, PronounResolver resolver,
+                                     const void* resolver_context) {
+  std::string text = Straighten(message);
+  std::vector<Piece> pieces = Split(text);
+
+  // Sentences, ended by . ! ? ; or a line break (the split drops line breaks, so mark them).
+  std::vector<std::vector<Piece>> sentences(1);
+  std::vector<bool> question(1, false);
+  {
+    // Re-split on line breaks: scan the text for '\n' positions by re-splitting each line.
+    sentences.clear();
+    question.clear();
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t nl = text.find('\n', start);
+      std::string_view line = std::string_view(text).substr(
+          start, nl == std::string::npos ? std::string::npos : nl - start);
+      std::vector<Piece> cur;
+      for (Piece& p : Split(line)) {
+        bool end = !p.word && p.text.find_first_of(".!?;") != std::string::npos;
+        if (end) {
+          bool q = p.text.find('?') != std::string::npos;
+          if (!cur.empty()) {
+            sentences.push_back(std::move(cur));
+            question.push_back(q);
+          }
+          cur.clear();
+          continue;
+        }
+        cur.push_back(std::move(p));
+      }
+      if (!cur.empty()) {
+        sentences.push_back(std::move(cur));
+        question.push_back(false);
+      }
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+  }
+
+  std::vector<Candidate> candidates;
+  for (size_t s = 0; s < sentences.size(); ++s) {
+    if (question[s]) continue;
+    // The whole sentence, and each comma clause of it.
+    std::vector<std::vector<Piece>> clauses = {sentences[s]};
+    std::vector<Piece> cur;
+    bool has_comma = false;
+    for (const Piece& p : sentences[s]) {
+      if (!p.word && p.text == ",") {
+        has_comma = true;
+        if (!cur.empty()) clauses.push_back(cur);
+        cur.clear();
+      } else {
+        cur.push_back(p);
+      }
+    }
+    if (has_comma && !cur.empty()) clauses.push_back(cur);
+
+    for (std::vector<Piece> c : clauses) {
+      // Drop leading fillers and non-words.
+      while (!c.empty() && (!c.front().word || IsLeadingFiller(Lower(c.front().text)))) {
+        c.erase(c.begin());
+      }
+      // Drop trailing fillers and non-words (emoji, emoticons, "...").
+      while (!c.empty() && (!c.back().word || IsTrailingFiller(Lower(c.back().text)))) {
+        c.pop_back();
+      }
+      if (c.empty()) continue;
+      bool bad = false;
+      int words = 0;
+      for (const Piece& p : c) {
+        if (!p.word) {
+          if (p.text.find_first_of("\"@/#*()[]{}<>=+|\\~^") != std::string::npos) bad = true;
+          // Any byte outside ASCII in a non-word piece (emoji) inside the clause: skip it.
+          for (char ch : p.text) {
+            if (static_cast<unsigned char>(ch) >= 0x80) bad = true;
+          }
+          continue;
+        }
+        ++words;
+        std::string w = Lower(p.text);
+        for (char ch : w) {
+          if (std::isdigit(static_cast<unsigned char>(ch))) bad = true;
+          if (static_cast<unsigned char>(ch) >= 0x80) bad = true;
+        }
+        if (IsBlocked(w) || IsSecondPerson(w) || w == "http" || w == "https" || w == "www") {
+          bad = true;
+        }
+      }
+      std::string first = Lower(c.front().text);
+      // "I'm exhausted" says enough in two words; other clauses need three.
+      const int min_words = (first == "i'm" || first == "im") ? 2 : 3;
+      if (bad || words < min_words || words > 22) continue;
+
+      bool resolved = false;
+      if (!StartsFirstPerson(first)) {
+        if ((first == "he" || first == "she") && resolver != nullptr) {
+          std::string who = resolver(first, resolver_context);
+          if (who.empty()) continue;
+          c.front().text = who;
+          resolved = true;
+        } else {
+          continue;
+        }
+      }
+
+      // Whole clauses that say nothing to reflect.
+      std::string all;
+      for (const Piece& p : c) {
+        if (!p.word) continue;
+        if (!all.empty()) all.push_back(' ');
+        all += Lower(p.text);
+      }
+      if (In(all, {"i don't know", "i dont know", "i'm not sure", "im not sure",      "i guess so",
+                   "i think so",   "i'm fine",    "im fine",      "i'm ok",           "im ok",
+                   "i'm okay",     "im okay",     "i'm good",     "im good",          "i am fine",
+                   "i am ok",      "i am okay",   "i am good",    "i don't think so", "i'm not",
+                   "i am not",     "i'm here",    "i am here"})) {
+        continue;
+      }
+
+      // "I feel like <clause>" -> "it feels like <clause>".
+      if (!resolved && c.size() >= 4 && Lower(c[0].text) == "i") {
+        size_t k = 1;
+        bool just = false;
+        if (Lower(c[k].text) == "just" || Lower(c[k].text) == "really" ||
+            Lower(c[k].text) == "honestly") {
+          just = true;
+          ++k;
+        }
+        if (k + 2 < c.size() + 0 && Lower(c[k].text) == "feel") {
+          std::string lk = Lower(c[k + 1].text);
+          size_t next = k + 2;
+          bool as = false;
+          if (lk == "as" && next < c.size() &&
+              (Lower(c[next].text) == "if" || Lower(c[next].text) == "though")) {
+            as = true;
+            ++next;
+          }
+          if ((lk == "like" || lk == "that" || as) && next < c.size() &&
+              StartsClause(Lower(c[next].text))) {
+            std::vector<Piece> rest(c.begin() + static_cast<std::ptrdiff_t>(next), c.end());
+            std::vector<Piece> head = {{"it", true}};
+            if (just) head.push_back({Lower(c[1].text), true});
+            head.push_back({"feels", true});
+            if (as) {
+              head.push_back({"as", true});
+              head.push_back({Lower(c[k + 2].text), true});
+            } else {
+              head.push_back({"like", true});
+            }
+            head.insert(head.end(), rest.begin(), rest.end());
+            c = std::move(head);
+          }
+        }
+      }
+      Candidate cand;
+      cand.score = Salience(c) + (resolved ? 1.0 : 0.0);
+      cand.pieces = std::move(c);
+      candidates.push_back(std::move(cand));
+    }
+  }
+  if (candidates.empty()) return std::nullopt;
+  auto best = std::max_element(candidates.begin(), candidates.end(),
+                               [](const Candidate& a, const Candidate& b) {
+                                 return a.score < b.score;  // first of equals wins
+                               });
+  auto switched = SwitchPieces(best->pieces);
+  if (!switched || switched->empty()) return std::nullopt;
+  std::string out = std::move(*switched);
+  // Lower-case start ("You" never starts the slot; a resolved "Your sister" neither).
+  if (!out.empty() && std::isupper(static_cast<unsigned char>(out[0])) &&
+      (out.size() < 2 || !std::isupper(static_cast<unsigned char>(out[1])))) {
+    out[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[0])));
+  }
+  return out;
+}
+
+}  // namespace haven::reply

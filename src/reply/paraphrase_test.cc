@@ -1,0 +1,129 @@
+#include "reply/paraphrase.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace haven::reply {
+namespace {
+
+std::string Sw(std::string_view s) { return SwitchPerson(s).value_or("<none>"); }
+std::string Sit(std::string_view s) { return Situation(s).value_or("<none>"); }
+
+TEST(SwitchPerson, Pronouns) {
+  EXPECT_EQ(Sw("my boss hates me"), "your boss hates you");
+  EXPECT_EQ(Sw("I am tired of myself"), "you are tired of yourself");
+  EXPECT_EQ(Sw("I'm scared"), "you're scared");
+  EXPECT_EQ(Sw("I’m scared"), "you're scared");  // curly apostrophe
+  EXPECT_EQ(Sw("I've lost my job"), "you've lost your job");
+  EXPECT_EQ(Sw("I'd rather stay home"), "you'd rather stay home");
+  EXPECT_EQ(Sw("I'll never finish"), "you'll never finish");
+  EXPECT_EQ(Sw("the choice was mine"), "the choice was yours");
+  EXPECT_EQ(Sw("we argue and our kids hear us"), "you argue and your kids hear you");
+  EXPECT_EQ(Sw("im so done"), "you're so done");
+  EXPECT_EQ(Sw("ive tried everything"), "you've tried everything");
+  EXPECT_EQ(Sw("idk what to do"), "you don't know what to do");
+}
+
+TEST(SwitchPerson, VerbAgreement) {
+  EXPECT_EQ(Sw("I was fired"), "you were fired");
+  EXPECT_EQ(Sw("I really was trying"), "you really were trying");
+  EXPECT_EQ(Sw("I wasn't ready"), "you weren't ready");
+  EXPECT_EQ(Sw("it was my fault and I was wrong"), "it was your fault and you were wrong");
+  EXPECT_EQ(Sw("the party was awful"), "the party was awful");  // "was" of another subject
+}
+
+TEST(SwitchPerson, KeepsOtherWordsAndPunctuation) {
+  EXPECT_EQ(Sw("my sister, Anna, ignores me"), "your sister, Anna, ignores you");
+  EXPECT_EQ(Sw("I  hate   Mondays"), "you hate Mondays");
+  EXPECT_EQ(Sw("I HATE this"), "you hate this");
+  EXPECT_EQ(Sw("my TV broke"), "your TV broke");
+}
+
+TEST(SwitchPerson, RefusesSecondPerson) {
+  EXPECT_FALSE(SwitchPerson("you never listen to me").has_value());
+  EXPECT_FALSE(SwitchPerson("I think your advice is bad").has_value());
+  EXPECT_FALSE(SwitchPerson("u wouldn't get it").has_value());
+  EXPECT_FALSE(SwitchPerson("she said \"I hate you\"").has_value());
+}
+
+TEST(Situation, FeelLikeBecomesItFeelsLike) {
+  EXPECT_EQ(Sit("I feel like my boss hates me"), "it feels like your boss hates you");
+  EXPECT_EQ(Sit("I just feel like nobody cares about me."),
+            "it just feels like nobody cares about you");
+  EXPECT_EQ(Sit("I feel as if I'm failing everyone"), "it feels as if you're failing everyone");
+  EXPECT_EQ(Sit("I feel that my friends don't care"), "it feels like your friends don't care");
+}
+
+TEST(Situation, FeelLikeNounPhraseStaysPersonal) {
+  EXPECT_EQ(Sit("I feel like a failure"), "you feel like a failure");
+  EXPECT_EQ(Sit("I feel like crying all the time"), "you feel like crying all the time");
+}
+
+TEST(Situation, PicksTheFirstPersonSentence) {
+  EXPECT_EQ(Sit("Hi. My manager keeps giving me more work. It's Monday."),
+            "your manager keeps giving you more work");
+  EXPECT_EQ(Sit("so honestly I can't sleep before exams lol"), "you can't sleep before exams");
+  EXPECT_EQ(Sit("ugh. i'm so stressed about money :("), "you're so stressed about money");
+  EXPECT_EQ(Sit("We broke up last week"), "you broke up last week");
+}
+
+TEST(Situation, PrefersFeelingsOverSmallTalk) {
+  EXPECT_EQ(Sit("I went to the shop today. I feel so alone since she left."),
+            "you feel so alone since she left");
+}
+
+TEST(Situation, LongSentencesUseAClause) {
+  auto s = Situation(
+      "I have been working every single weekend for months now because the team is short "
+      "staffed and nobody seems to notice, and I'm exhausted");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(*s, "you're exhausted");
+}
+
+TEST(Situation, RefusesWhatItCannotSayBack) {
+  EXPECT_FALSE(Situation("Are you a real person?").has_value());
+  EXPECT_FALSE(Situation("Why do I always mess up?").has_value());
+  EXPECT_FALSE(Situation("you don't understand me").has_value());
+  EXPECT_FALSE(Situation("It's raining.").has_value());
+  EXPECT_FALSE(Situation("I don't know").has_value());
+  EXPECT_FALSE(Situation("i'm fine").has_value());
+  EXPECT_FALSE(Situation("I owe 3000 to the bank").has_value());
+  EXPECT_FALSE(Situation("email me at a@b.com my friend").has_value());
+  EXPECT_FALSE(Situation("I want to kill myself").has_value());
+  EXPECT_FALSE(Situation("my boss is a fucking idiot").has_value());
+  EXPECT_FALSE(Situation("my name is Sam").has_value());
+  EXPECT_FALSE(Situation("").has_value());
+  EXPECT_FALSE(Situation("😢😢😢").has_value());
+}
+
+std::string SisterResolver(std::string_view pronoun, const void*) {
+  return pronoun == "she" ? "your sister" : "";
+}
+
+TEST(Situation, ResolvesAPronounToSomeoneNamedEarlier) {
+  EXPECT_EQ(Situation("she did it again.", SisterResolver).value_or("<none>"),
+            "your sister did it again");
+  EXPECT_FALSE(Situation("he did it again.", SisterResolver).has_value());
+  EXPECT_FALSE(Situation("she did it again.").has_value());
+}
+
+TEST(Situation, NeverLeavesCapitalsOrFinalPunctuation) {
+  for (const char* m : {"My mum never listens!!!", "I'M SO TIRED...", "I lost my job today."}) {
+    auto s = Situation(m);
+    ASSERT_TRUE(s.has_value()) << m;
+    EXPECT_FALSE(std::isupper(static_cast<unsigned char>((*s)[0]))) << *s;
+    EXPECT_EQ(s->find_first_of(".!?"), std::string::npos) << *s;
+  }
+}
+
+TEST(Situation, AnyBytesAreSafe) {
+  std::string junk;
+  for (int i = 0; i < 512; ++i) junk.push_back(static_cast<char>((i * 37) & 0xFF));
+  (void)Situation(junk);
+  (void)SwitchPerson(junk);
+  (void)Situation(std::string(100000, 'a'));
+}
+
+}  // namespace
+}  // namespace haven::reply
