@@ -1,0 +1,685 @@
+#include "reply/state.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <utility>
+
+#include "reply/paraphrase.h"
+
+namespace haven::reply {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    // Curly apostrophes read as straight ones.
+    if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xE2 &&
+        static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0x99 ||
+         static_cast<unsigned char>(s[i + 2]) == 0x98)) {
+      out.push_back('\'');
+      i += 2;
+      continue;
+    }
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(s[i]))));
+  }
+  return out;
+}
+
+// Lower-case words (letters, digits and inner apostrophes); everything else separates.
+std::vector<std::string> Words(std::string_view text) {
+  std::string lower = Lower(text);
+  std::vector<std::string> words;
+  std::string cur;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    char c = lower[i];
+    bool inner_apostrophe = c == '\'' && !cur.empty() && i + 1 < lower.size() &&
+                            std::isalpha(static_cast<unsigned char>(lower[i + 1]));
+    if (std::isalnum(static_cast<unsigned char>(c)) || inner_apostrophe) {
+      cur.push_back(c);
+    } else if (!cur.empty()) {
+      words.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) words.push_back(std::move(cur));
+  return words;
+}
+
+bool Contains(const std::vector<std::string>& words, std::string_view w) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+struct Relation {
+  std::string_view word;
+  char gender;
+};
+
+constexpr Relation kRelations[] = {
+    {"mum", 'f'},
+    {"mom", 'f'},
+    {"mother", 'f'},
+    {"mam", 'f'},
+    {"dad", 'm'},
+    {"father", 'm'},
+    {"sister", 'f'},
+    {"brother", 'm'},
+    {"boss", 'n'},
+    {"manager", 'n'},
+    {"supervisor", 'n'},
+    {"partner", 'n'},
+    {"boyfriend", 'm'},
+    {"girlfriend", 'f'},
+    {"husband", 'm'},
+    {"wife", 'f'},
+    {"son", 'm'},
+    {"daughter", 'f'},
+    {"friend", 'n'},
+    {"teacher", 'n'},
+    {"coworker", 'n'},
+    {"co-worker", 'n'},
+    {"colleague", 'n'},
+    {"grandma", 'f'},
+    {"grandmother", 'f'},
+    {"nan", 'f'},
+    {"nana", 'f'},
+    {"granny", 'f'},
+    {"grandpa", 'm'},
+    {"grandfather", 'm'},
+    {"grandad", 'm'},
+    {"granddad", 'm'},
+    {"aunt", 'f'},
+    {"auntie", 'f'},
+    {"uncle", 'm'},
+    {"cousin", 'n'},
+    {"ex", 'n'},
+    {"roommate", 'n'},
+    {"flatmate", 'n'},
+    {"housemate", 'n'},
+    {"landlord", 'n'},
+    {"landlady", 'f'},
+    {"therapist", 'n'},
+    {"doctor", 'n'},
+    {"parents", 'n'},
+    {"kids", 'n'},
+    {"children", 'n'},
+    {"family", 'n'},
+    {"stepdad", 'm'},
+    {"stepmom", 'f'},
+    {"stepmum", 'f'},
+    {"fiance", 'm'},
+    {"fiancee", 'f'},
+    {"fiancé", 'm'},
+    {"fiancée", 'f'},
+    {"neighbour", 'n'},
+    {"neighbor", 'n'},
+    {"teammate", 'n'},
+    {"classmate", 'n'},
+    {"baby", 'n'},
+    {"child", 'n'},
+    {"friends", 'n'},
+    {"siblings", 'n'},
+    {"coach", 'n'},
+    {"lecturer", 'n'},
+    {"professor", 'n'},
+    {"tutor", 'n'},
+    {"bf", 'm'},
+    {"gf", 'f'},
+    {"sis", 'f'},
+    {"bro", 'm'},
+    {"mate", 'n'},
+    {"dog", 'n'},
+    {"cat", 'n'},
+    {"grandparents", 'n'},
+    {"in-laws", 'n'},
+    {"mother-in-law", 'f'},
+    {"father-in-law", 'm'},
+    {"team", 'n'},
+    {"students", 'n'},
+};
+
+constexpr std::string_view kPersonAdjectives[] = {
+    "little", "big",  "older",  "younger",  "baby",   "twin", "best", "new", "old",
+    "step",   "late", "eldest", "youngest", "oldest", "ex",   "only", "own", "elder"};
+
+const Relation* FindRelation(std::string_view w) {
+  for (const Relation& r : kRelations) {
+    if (r.word == w) return &r;
+  }
+  return nullptr;
+}
+
+// Expands chat words in a person's reference ("bf" -> "boyfriend").
+std::string_view Expand(std::string_view w) {
+  if (w == "bf") return "boyfriend";
+  if (w == "gf") return "girlfriend";
+  if (w == "sis") return "sister";
+  if (w == "bro") return "brother";
+  return w;
+}
+
+struct FeelingWord {
+  std::string_view word;
+  std::string_view family;
+  bool mirror;  // may be said back as written ("stressed"); else the family's own phrase
+};
+
+constexpr FeelingWord kFeelingWords[] = {
+    {"stressed", "stressed", true},
+    {"overwhelmed", "stressed", true},
+    {"swamped", "stressed", true},
+    {"pressured", "stressed", true},
+    {"anxious", "anxious", true},
+    {"worried", "anxious", true},
+    {"nervous", "anxious", true},
+    {"panicky", "anxious", true},
+    {"scared", "anxious", true},
+    {"afraid", "anxious", true},
+    {"terrified", "anxious", true},
+    {"frightened", "anxious", true},
+    {"uneasy", "anxious", true},
+    {"sad", "sad", true},
+    {"down", "sad", false},
+    {"low", "sad", false},
+    {"upset", "sad", true},
+    {"miserable", "sad", true},
+    {"depressed", "sad", false},
+    {"unhappy", "sad", true},
+    {"empty", "sad", true},
+    {"numb", "sad", true},
+    {"heartbroken", "hurt", true},
+    {"devastated", "sad", true},
+    {"lonely", "lonely", true},
+    {"alone", "lonely", true},
+    {"isolated", "lonely", true},
+    {"left out", "lonely", true},
+    {"angry", "angry", true},
+    {"furious", "angry", true},
+    {"mad", "angry", false},
+    {"pissed", "angry", false},
+    {"frustrated", "angry", true},
+    {"annoyed", "angry", true},
+    {"irritated", "angry", true},
+    {"resentful", "angry", true},
+    {"hurt", "hurt", true},
+    {"betrayed", "hurt", true},
+    {"rejected", "hurt", true},
+    {"ignored", "hurt", true},
+    {"ashamed", "shame", true},
+    {"embarrassed", "shame", true},
+    {"humiliated", "shame", true},
+    {"worthless", "shame", false},
+    {"useless", "shame", false},
+    {"guilty", "guilt", true},
+    {"confused", "confused", true},
+    {"lost", "confused", true},
+    {"stuck", "confused", true},
+    {"unsure", "confused", true},
+    {"disappointed", "disappointed", true},
+    {"let down", "disappointed", true},
+    {"tired", "tired", true},
+    {"exhausted", "tired", true},
+    {"drained", "tired", true},
+    {"burnt out", "tired", true},
+    {"burned out", "tired", true},
+    {"worn out", "tired", true},
+    {"hopeless", "sad", false},
+    {"grieving", "grief", true},
+    {"happy", "positive", true},
+    {"glad", "positive", true},
+    {"excited", "positive", true},
+    {"proud", "positive", true},
+    {"hopeful", "positive", true},
+    {"relieved", "relieved", true},
+    {"better", "positive", false},
+    {"calmer", "relieved", true},
+    {"jealous", "hurt", true},
+    {"insecure", "shame", true},
+};
+
+constexpr std::string_view kIntensifiers[] = {
+    "so",         "really",     "very",    "extremely", "completely", "totally",  "super",
+    "incredibly", "absolutely", "utterly", "too",       "unbearably", "insanely", "seriously"};
+constexpr std::string_view kHedges[] = {"bit",      "little", "kinda", "slightly",
+                                        "somewhat", "mildly", "sorta"};
+constexpr std::string_view kStrongWords[] = {
+    "devastated", "terrified", "furious",   "heartbroken", "unbearable", "destroyed", "shattered",
+    "panicking",  "hopeless",  "worthless", "breaking",    "crushed",    "miserable"};
+
+template <size_t N>
+bool InList(const std::string_view (&list)[N], std::string_view w) {
+  return std::find(std::begin(list), std::end(list), w) != std::end(list);
+}
+
+std::string_view FamilyOfEmotion(std::string_view e) {
+  if (e == "sadness") return "sad";
+  if (e == "grief") return "grief";
+  if (e == "fear" || e == "nervousness") return "anxious";
+  if (e == "anger" || e == "annoyance" || e == "disapproval" || e == "disgust") return "angry";
+  if (e == "disappointment") return "disappointed";
+  if (e == "embarrassment") return "shame";
+  if (e == "remorse") return "guilt";
+  if (e == "confusion") return "confused";
+  if (e == "relief") return "relieved";
+  if (e == "joy" || e == "excitement" || e == "optimism" || e == "pride" || e == "love" ||
+      e == "amusement" || e == "gratitude" || e == "admiration") {
+    return "positive";
+  }
+  return "";
+}
+
+bool IsMinimal(const std::vector<std::string>& words, const nlp::Analysis& a) {
+  if (words.size() > 3 || !a.topics.empty()) return false;
+  static constexpr std::string_view kMinimal[] = {
+      "ok",    "okay",    "k",     "yeah",   "yes",   "yep",   "no",    "nope",     "idk",   "i",
+      "don't", "know",    "maybe", "sure",   "hmm",   "hm",    "fine",  "mhm",      "right", "ya",
+      "yea",   "nah",     "not",   "really", "guess", "so",    "well",  "true",     "lol",   "uh",
+      "um",    "alright", "cool",  "same",   "kinda", "sorta", "dunno", "whatever", "eh"};
+  for (const std::string& w : words) {
+    if (!InList(kMinimal, w)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view StageName(Stage s) {
+  switch (s) {
+    case Stage::kExploration:
+      return "exploration";
+    case Stage::kComforting:
+      return "comforting";
+    case Stage::kAction:
+      return "action";
+  }
+  return "exploration";
+}
+
+std::string_view TrendName(Trend t) {
+  switch (t) {
+    case Trend::kUnknown:
+      return "unknown";
+    case Trend::kImproving:
+      return "improving";
+    case Trend::kSteady:
+      return "steady";
+    case Trend::kWorsening:
+      return "worsening";
+  }
+  return "unknown";
+}
+
+std::string_view IntensityName(Intensity i) {
+  switch (i) {
+    case Intensity::kMild:
+      return "mild";
+    case Intensity::kModerate:
+      return "moderate";
+    case Intensity::kStrong:
+      return "strong";
+  }
+  return "moderate";
+}
+
+std::optional<Intensity> ParseIntensity(std::string_view name) {
+  for (int i = 0; i < 3; ++i) {
+    if (IntensityName(static_cast<Intensity>(i)) == name) return static_cast<Intensity>(i);
+  }
+  return std::nullopt;
+}
+
+Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
+  Feeling f;
+  std::vector<std::string> words = Words(text);
+  // Intensity from the words and the sentiment's strength.
+  bool intensified = false, hedged = false, strong_word = false;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (InList(kIntensifiers, words[i])) intensified = true;
+    if (InList(kHedges, words[i]) ||
+        (words[i] == "kind" && i + 1 < words.size() && words[i + 1] == "of")) {
+      hedged = true;
+    }
+    if (InList(kStrongWords, words[i])) strong_word = true;
+  }
+  // "a bit" / "a little" hedge; "little" alone ("my little brother") does not.
+  if (hedged) {
+    hedged = false;
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+      if ((words[i] == "a" && (words[i + 1] == "bit" || words[i + 1] == "little")) ||
+          words[i] == "kinda" || words[i] == "slightly" || words[i] == "somewhat" ||
+          words[i] == "sorta" || words[i] == "mildly" ||
+          (words[i] == "kind" && words[i + 1] == "of")) {
+        hedged = true;
+      }
+    }
+    if (!words.empty() && (words.back() == "kinda" || words.back() == "slightly")) hedged = true;
+  }
+  double strength = std::abs(analysis.sentiment.compound);
+  bool shouted = text.find("!!") != std::string_view::npos;
+  if (strong_word || (intensified && strength > 0.5) || strength > 0.85 || shouted) {
+    f.intensity = Intensity::kStrong;
+  } else if (hedged || strength < 0.3) {
+    f.intensity = Intensity::kMild;
+  }
+  if (hedged && f.intensity == Intensity::kStrong && !strong_word) {
+    f.intensity = Intensity::kModerate;
+  }
+
+  // The person's own word, the first one found (two-word phrases too). A denied feeling ("not
+  // sad") is not read back from the classifier either.
+  bool denied = false;
+  for (size_t i = 0; i < words.size() && f.family.empty(); ++i) {
+    for (const FeelingWord& fw : kFeelingWords) {
+      size_t space = fw.word.find(' ');
+      bool match = false;
+      if (space == std::string_view::npos) {
+        match = words[i] == fw.word;
+      } else if (i + 1 < words.size()) {
+        match = words[i] == fw.word.substr(0, space) && words[i + 1] == fw.word.substr(space + 1);
+      }
+      if (!match) continue;
+      // Negated ("not sad", "don't feel lonely"): skip it.
+      bool negated =
+          (i >= 1 && (words[i - 1] == "not" || words[i - 1] == "never" || words[i - 1] == "isn't" ||
+                      words[i - 1] == "no")) ||
+          (i >= 2 && (words[i - 2] == "not" || words[i - 2] == "don't" || words[i - 2] == "never"));
+      // "down" and "low" are feelings only after "feel"/"so"/"really"/"i'm".
+      if ((fw.word == "down" || fw.word == "low" || fw.word == "lost" || fw.word == "better" ||
+           fw.word == "mad" || fw.word == "alone" || fw.word == "empty") &&
+          !(i >= 1 && (words[i - 1] == "feel" || words[i - 1] == "feeling" ||
+                       words[i - 1] == "so" || words[i - 1] == "really" || words[i - 1] == "i'm" ||
+                       words[i - 1] == "im" || words[i - 1] == "very" || words[i - 1] == "felt" ||
+                       words[i - 1] == "am" || words[i - 1] == "bit" || words[i - 1] == "too"))) {
+        continue;
+      }
+      if (negated) {
+        denied = true;
+        continue;
+      }
+      f.family = std::string(fw.family);
+      if (fw.mirror) {
+        std::string word(fw.word);
+        bool intens =
+            i >= 1 && (words[i - 1] == "so" || words[i - 1] == "really" || words[i - 1] == "very" ||
+                       words[i - 1] == "extremely" || words[i - 1] == "incredibly");
+        f.own_word = intens ? "really " + word : word;
+        if (i >= 1 && (words[i - 1] == "bit" || words[i - 1] == "little")) {
+          f.own_word = "a bit " + word;
+        }
+      }
+      break;
+    }
+  }
+  if (f.family.empty() && !denied) {
+    // The classifier's strongest non-neutral label.
+    int best = -1;
+    float best_score = 0;
+    for (int idx : analysis.emotions.labels) {
+      if (nlp::kEmotionNames[idx] == "neutral") continue;
+      if (FamilyOfEmotion(nlp::kEmotionNames[idx]).empty()) continue;
+      if (analysis.emotions.scores[idx] > best_score) {
+        best = idx;
+        best_score = analysis.emotions.scores[idx];
+      }
+    }
+    if (best >= 0) {
+      std::string_view fam = FamilyOfEmotion(nlp::kEmotionNames[best]);
+      // A positive label on a clearly negative message is a misreading: skip it.
+      if (!(fam == "positive" && analysis.sentiment.compound < -0.2)) f.family = std::string(fam);
+    }
+  }
+  // Topics that carry their own feeling.
+  for (const nlp::Topic& t : analysis.topics) {
+    if (t.label == "grief" && (f.family.empty() || f.family == "sad")) {
+      f.family = "grief";
+      f.own_word.clear();
+    }
+    if (t.label == "loneliness" && f.family.empty()) f.family = "lonely";
+  }
+  return f;
+}
+
+std::vector<Person> ExtractPeople(std::string_view text) {
+  std::vector<std::string> words = Words(text);
+  std::vector<Person> people;
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] != "my" && words[i] != "our") continue;
+    size_t j = i + 1;
+    std::string phrase = words[i];
+    std::string reference = "your";
+    while (j < words.size() && InList(kPersonAdjectives, words[j]) && j - i <= 2) {
+      // "my ex" is a relation of its own when nothing follows it.
+      if (words[j] == "ex" && (j + 1 >= words.size() || !FindRelation(words[j + 1]))) break;
+      phrase += " " + words[j];
+      reference += " " + words[j];
+      ++j;
+    }
+    if (j >= words.size()) continue;
+    const Relation* r = FindRelation(words[j]);
+    if (r == nullptr) continue;
+    // "my friend's car" is still about the friend; "my team" only as people.
+    phrase += " " + words[j];
+    reference += " ";
+    reference += Expand(words[j]);
+    people.push_back({phrase, reference, r->gender, 0});
+    i = j;
+  }
+  return people;
+}
+
+std::optional<std::string> ExtractPreferredName(std::string_view text) {
+  std::vector<std::string> words = Words(text);
+  static constexpr std::string_view kNotNames[] = {
+      "not",   "a",     "the",    "just",      "so",      "really",   "very",      "an",
+      "sad",   "tired", "fine",   "ok",        "okay",    "here",     "going",     "feeling",
+      "being", "it",    "that",   "this",      "what",    "whatever", "anything",  "nobody",
+      "no",    "never", "always", "crazy",     "stupid",  "weak",     "lazy",      "dumb",
+      "names", "back",  "later",  "again",     "when",    "if",       "you",       "me",
+      "him",   "her",   "them",   "something", "someone", "useless",  "worthless", "selfish",
+      "mean",  "ugly",  "fat",    "too",       "and",     "but",      "or",        "to",
+      "by",    "out",   "on",     "up",        "over",    "whenever", "anytime",   "tomorrow",
+      "today", "every", "all",    "everyone",  "cos"};
+  for (size_t i = 0; i < words.size(); ++i) {
+    size_t at = std::string::npos;
+    if (i + 2 < words.size() && words[i] == "call" && words[i + 1] == "me") at = i + 2;
+    if (i + 3 < words.size() && words[i] == "my" && words[i + 1] == "name" &&
+        words[i + 2] == "is") {
+      at = i + 3;
+    }
+    if (i + 2 < words.size() && words[i] == "my" && words[i + 1] == "name's") at = i + 2;
+    if (i + 1 < words.size() && words[i] == "name's" && i == 0) at = i + 1;
+    if (i + 3 < words.size() && words[i] == "i" && words[i + 1] == "go" && words[i + 2] == "by") {
+      at = i + 3;
+    }
+    if (at == std::string::npos) continue;
+    const std::string& w = words[at];
+    if (w.size() < 2 || w.size() > 20 || InList(kNotNames, w)) continue;
+    if (!std::all_of(w.begin(), w.end(), [](char c) {
+          return std::isalpha(static_cast<unsigned char>(c)) || c == '-';
+        })) {
+      continue;
+    }
+    // "call me crazy, but ..." is not a name: kNotNames holds the usual words after "call me".
+    std::string name = w;
+    name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
+  }
+  return std::nullopt;
+}
+
+safety::ConversationContext ConversationState::SafetyContext() const {
+  safety::ConversationContext c;
+  c.previous_max_level = max_level_;
+  c.recent_low_turns = consecutive_low_;
+  c.human_connected = human_connected_;
+  return c;
+}
+
+void ConversationState::AddUserTurn(std::string_view text, const nlp::Analysis& analysis) {
+  const int turn = user_turns() + 1;
+  std::vector<std::string> words = Words(text);
+  UserTurnFacts facts;
+  facts.level = analysis.risk.level;
+  facts.compound = analysis.sentiment.compound;
+  facts.intent = analysis.intent.label;
+  facts.feeling = ReadFeeling(text, analysis);
+  for (const nlp::Topic& t : analysis.topics) facts.topics.push_back(t.label);
+  facts.minimal = IsMinimal(words, analysis);
+
+  // Risk trajectory (after the safety context for this turn was taken).
+  max_level_ = std::max(max_level_, analysis.risk.level);
+  consecutive_low_ = analysis.risk.level == RiskLevel::kLow ? consecutive_low_ + 1 : 0;
+
+  // People: named in this message, or meant by a pronoun.
+  current_people_.clear();
+  for (Person& p : ExtractPeople(text)) {
+    p.last_turn = turn;
+    auto it = std::find_if(people_.begin(), people_.end(),
+                           [&](const Person& q) { return q.phrase == p.phrase; });
+    if (it != people_.end()) {
+      it->last_turn = turn;
+    } else {
+      people_.push_back(p);
+    }
+    current_people_.push_back(p.phrase);
+  }
+  if (current_people_.empty()) {
+    for (std::string_view pronoun : {"she", "her", "he", "him"}) {
+      if (!Contains(words, pronoun)) continue;
+      std::string who = ResolvePronoun(pronoun);
+      if (who.empty()) continue;
+      for (Person& p : people_) {
+        if (p.reference == who) {
+          p.last_turn = turn;
+          current_people_.push_back(p.phrase);
+        }
+      }
+      break;
+    }
+  }
+
+  if (auto name = ExtractPreferredName(text)) preferred_name_ = name;
+
+  for (const std::string& t : facts.topics) {
+    auto it = std::find_if(topic_counts_.begin(), topic_counts_.end(),
+                           [&](const auto& tc) { return tc.first == t; });
+    if (it == topic_counts_.end()) {
+      topic_counts_.push_back({t, 1});
+      topic_last_turn_.push_back(turn);
+    } else {
+      ++it->second;
+      topic_last_turn_[static_cast<size_t>(it - topic_counts_.begin())] = turn;
+    }
+  }
+
+  // The situation clause; pronouns resolve against people named in earlier turns.
+  struct Ctx {
+    const ConversationState* state;
+  } ctx{this};
+  auto resolver = [](std::string_view pronoun, const void* c) -> std::string {
+    return static_cast<const Ctx*>(c)->state->ResolvePronoun(pronoun);
+  };
+  situation_ = Situation(text, resolver, &ctx).value_or("");
+
+  const std::string& intent = analysis.intent.label;
+  bool social = intent == "greeting" || intent == "gratitude" || intent == "goodbye" ||
+                intent == "question_about_bot" || intent == "privacy_request" ||
+                intent == "asking_for_human" || intent == "smalltalk";
+  if (!facts.minimal && (!social || !facts.topics.empty())) ++substantive_;
+  if (intent == "seeking_advice") asked_for_advice_ = true;
+  turns_.push_back(std::move(facts));
+}
+
+void ConversationState::AddAssistantTurn(std::string_view text, Strategy strategy,
+                                         std::string_view variant_id, std::string_view tag) {
+  assistant_texts_.emplace_back(text);
+  strategies_.push_back(strategy);
+  variant_ids_.emplace_back(variant_id);
+  tags_.emplace_back(tag);
+}
+
+const Person* ConversationState::current_person() const {
+  if (current_people_.empty()) return nullptr;
+  const std::string& phrase = current_people_.back();
+  for (const Person& p : people_) {
+    if (p.phrase == phrase) return &p;
+  }
+  return nullptr;
+}
+
+std::string ConversationState::ResolvePronoun(std::string_view pronoun) const {
+  char gender = (pronoun == "she" || pronoun == "her")  ? 'f'
+                : (pronoun == "he" || pronoun == "him") ? 'm'
+                                                        : '?';
+  if (gender == '?') return "";
+  const int now = user_turns();
+  const Person* best = nullptr;
+  for (const Person& p : people_) {
+    if (p.gender != gender || now - p.last_turn >= kResolveWindow) continue;
+    if (best == nullptr || p.last_turn >= best->last_turn) best = &p;
+  }
+  return best == nullptr ? "" : best->reference;
+}
+
+std::vector<std::pair<std::string, int>> ConversationState::Stressors() const {
+  std::vector<size_t> order(topic_counts_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (topic_counts_[a].second != topic_counts_[b].second) {
+      return topic_counts_[a].second > topic_counts_[b].second;
+    }
+    return topic_last_turn_[a] > topic_last_turn_[b];
+  });
+  std::vector<std::pair<std::string, int>> out;
+  for (size_t i : order) out.push_back(topic_counts_[i]);
+  return out;
+}
+
+std::string ConversationState::CurrentTopic() const {
+  if (!turns_.empty() && !turns_.back().topics.empty()) return turns_.back().topics.front();
+  auto s = Stressors();
+  return s.empty() ? "" : s.front().first;
+}
+
+Feeling ConversationState::CurrentFeeling() const {
+  for (int k = 0; k < 2 && k < user_turns(); ++k) {
+    const Feeling& f = turns_[turns_.size() - 1 - static_cast<size_t>(k)].feeling;
+    if (!f.family.empty()) return f;
+  }
+  return {};
+}
+
+Trend ConversationState::trend() const {
+  if (turns_.size() < 2) return Trend::kUnknown;
+  double last = turns_.back().compound;
+  double before = 0;
+  size_t n = 0;
+  for (size_t i = turns_.size() >= 4 ? turns_.size() - 4 : 0; i + 1 < turns_.size(); ++i) {
+    before += turns_[i].compound;
+    ++n;
+  }
+  before /= static_cast<double>(n);
+  if (last - before > 0.3) return Trend::kImproving;
+  if (before - last > 0.3) return Trend::kWorsening;
+  return Trend::kSteady;
+}
+
+Stage ConversationState::stage() const {
+  if (substantive_ >= 5 || (asked_for_advice_ && substantive_ >= 2)) return Stage::kAction;
+  if (substantive_ >= 3) return Stage::kComforting;
+  return Stage::kExploration;
+}
+
+bool ConversationState::VariantUsed(std::string_view id) const {
+  return !id.empty() &&
+         std::find(variant_ids_.begin(), variant_ids_.end(), id) != variant_ids_.end();
+}
+
+int ConversationState::StrategyCount(Strategy s) const {
+  return static_cast<int>(std::count(strategies_.begin(), strategies_.end(), s));
+}
+
+}  // namespace haven::reply

@@ -1,0 +1,157 @@
+// Conversation state: what Haven knows about one conversation, built turn by turn from each
+// message's analysis (nlp/analysis.h) and from what Haven itself said. It holds:
+//  - the people in the person's story as they named them ("my sister", "my manager"), and which
+//    one a later "she"/"he" most likely means (within the last kResolveWindow user turns);
+//  - the stressors (topics) and how often each came up;
+//  - the feeling of each message (a family such as "sad" or "anxious", its intensity, and the
+//    person's own word for it when they used one), and the trend of sentiment over turns;
+//  - the risk trajectory: the highest level so far and the low turns in a row, which feed
+//    safety::ConversationContext;
+//  - what Haven offered: strategies, content variant ids, tags ("offer" = asked permission to
+//    suggest something), and its reply texts;
+//  - the stage after Hill's helping skills as ESConv uses them: exploration, then comforting,
+//    then action;
+//  - a preferred name, when the person gave one ("call me Sam", "my name is Sam").
+//
+// A ConversationState is a plain value: copyable, no I/O, no clock. Not thread-safe for
+// concurrent mutation (one conversation is handled by one thread at a time). It keeps derived
+// facts, never whole messages, except the latest message's situation clause (reply/paraphrase.h)
+// which lives only as long as the state does.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/risk_level.h"
+#include "nlp/analysis.h"
+#include "reply/strategy.h"
+#include "safety/policy.h"
+
+namespace haven::reply {
+
+enum class Stage { kExploration, kComforting, kAction };
+std::string_view StageName(Stage s);
+
+enum class Trend { kUnknown, kImproving, kSteady, kWorsening };
+std::string_view TrendName(Trend t);
+
+enum class Intensity { kMild = 0, kModerate = 1, kStrong = 2 };
+std::string_view IntensityName(Intensity i);
+std::optional<Intensity> ParseIntensity(std::string_view name);
+
+// The feeling of one message.
+struct Feeling {
+  std::string family;  // "sad", "anxious", "angry", "lonely", "stressed", "grief", "hurt",
+                       // "shame", "guilt", "confused", "disappointed", "tired", "positive",
+                       // "relieved"; "" when no feeling is evident
+  Intensity intensity = Intensity::kModerate;
+  std::string own_word;  // the person's own adjective ("stressed", "really lonely"), or ""
+};
+
+// Reads the feeling of a message from its words first, then the emotion classifier and topics.
+Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis);
+
+struct Person {
+  std::string phrase;     // as named, lower case: "my little sister"
+  std::string reference;  // said back: "your little sister"
+  char gender = 'n';      // 'f', 'm', or 'n' (unknown or plural)
+  int last_turn = 0;      // user turn (1-based) that last mentioned them, by name or pronoun
+};
+
+// People named in a message, in order ("my mum and my boss" -> mum, boss).
+std::vector<Person> ExtractPeople(std::string_view text);
+
+// A preferred name given in the message ("call me Sam", "my name is sam", "I go by Sam",
+// "name's Sam"), capitalised; std::nullopt when none, or when the word is not name-like.
+std::optional<std::string> ExtractPreferredName(std::string_view text);
+
+struct UserTurnFacts {
+  RiskLevel level = RiskLevel::kNone;
+  double compound = 0;
+  std::string intent;
+  Feeling feeling;
+  std::vector<std::string> topics;
+  bool minimal = false;  // a short message with nothing to reflect ("ok", "yeah", "idk")
+};
+
+class ConversationState {
+ public:
+  static constexpr int kResolveWindow = 3;
+
+  // The safety context for the next user message: call it before AddUserTurn of that message.
+  safety::ConversationContext SafetyContext() const;
+
+  // Adds the person's message and its analysis. Updates people, name, topics, feeling, risk,
+  // stage and the situation clause.
+  void AddUserTurn(std::string_view text, const nlp::Analysis& analysis);
+  // Adds Haven's reply: its strategy, the content variant id ("" when none) and its tag.
+  void AddAssistantTurn(std::string_view text, Strategy strategy, std::string_view variant_id,
+                        std::string_view tag);
+
+  int user_turns() const { return static_cast<int>(turns_.size()); }
+  int assistant_turns() const { return static_cast<int>(assistant_texts_.size()); }
+  const std::vector<UserTurnFacts>& turns() const { return turns_; }
+  const UserTurnFacts* last_turn() const { return turns_.empty() ? nullptr : &turns_.back(); }
+
+  const std::vector<Person>& people() const { return people_; }
+  // The person the latest message is about: named in it, or meant by its "she"/"he". nullptr
+  // when none.
+  const Person* current_person() const;
+  // Who "she"/"he"/"her"/"him" most likely means: the latest person of that gender named within
+  // kResolveWindow user turns. "" when nobody fits.
+  std::string ResolvePronoun(std::string_view pronoun) const;
+
+  const std::optional<std::string>& preferred_name() const { return preferred_name_; }
+  // Topics by how often they came up (ties: the more recent first), with counts.
+  std::vector<std::pair<std::string, int>> Stressors() const;
+  // The latest message's top topic, else the most frequent so far; "" when none.
+  std::string CurrentTopic() const;
+  // The latest message's situation in second person (reply/paraphrase.h), or "".
+  const std::string& situation() const { return situation_; }
+  // The latest feeling that was evident within the last two user turns.
+  Feeling CurrentFeeling() const;
+
+  Trend trend() const;
+  RiskLevel max_level() const { return max_level_; }
+  int consecutive_low_turns() const { return consecutive_low_; }
+  bool human_connected() const { return human_connected_; }
+  void set_human_connected(bool v) { human_connected_ = v; }
+
+  // Message turns with something to work with (not greetings, thanks, or minimal replies).
+  int substantive_turns() const { return substantive_; }
+  Stage stage() const;
+
+  const std::vector<Strategy>& strategies() const { return strategies_; }
+  const std::vector<std::string>& tags() const { return tags_; }
+  bool VariantUsed(std::string_view id) const;
+  const std::vector<std::string>& assistant_texts() const { return assistant_texts_; }
+  // The tag of Haven's latest reply, "" when none.
+  std::string_view last_tag() const { return tags_.empty() ? std::string_view() : tags_.back(); }
+  // How many of Haven's replies used `s`.
+  int StrategyCount(Strategy s) const;
+  bool disclosed_ai() const { return disclosed_ai_; }
+  void set_disclosed_ai() { disclosed_ai_ = true; }
+
+ private:
+  std::vector<UserTurnFacts> turns_;
+  std::vector<Person> people_;
+  std::vector<std::string> current_people_;  // phrases of the people the latest message is about
+  std::optional<std::string> preferred_name_;
+  std::vector<std::pair<std::string, int>> topic_counts_;  // first mention order
+  std::vector<int> topic_last_turn_;
+  std::string situation_;
+  RiskLevel max_level_ = RiskLevel::kNone;
+  int consecutive_low_ = 0;
+  bool human_connected_ = false;
+  int substantive_ = 0;
+  bool asked_for_advice_ = false;
+  std::vector<Strategy> strategies_;
+  std::vector<std::string> variant_ids_;
+  std::vector<std::string> tags_;
+  std::vector<std::string> assistant_texts_;
+  bool disclosed_ai_ = false;
+};
+
+}  // namespace haven::reply

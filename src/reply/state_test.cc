@@ -1,0 +1,151 @@
+#include "reply/state.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "nlp/analyzer.h"
+
+namespace haven::reply {
+namespace {
+
+const nlp::Analyzer& Analyzer() {
+  static const nlp::Analyzer* a = [] {
+    auto loaded = nlp::Analyzer::Load(HAVEN_SOURCE_DATA_DIR);
+    if (!loaded.ok()) std::abort();
+    return std::move(loaded).value().release();
+  }();
+  return *a;
+}
+
+ConversationState Feed(std::initializer_list<const char*> messages) {
+  ConversationState s;
+  for (const char* m : messages) s.AddUserTurn(m, Analyzer().Analyze(m));
+  return s;
+}
+
+TEST(People, ExtractsTheirOwnPhrases) {
+  auto people = ExtractPeople("My mum and my little brother fight, and my manager hates me");
+  ASSERT_EQ(people.size(), 3u);
+  EXPECT_EQ(people[0].phrase, "my mum");
+  EXPECT_EQ(people[0].reference, "your mum");
+  EXPECT_EQ(people[0].gender, 'f');
+  EXPECT_EQ(people[1].reference, "your little brother");
+  EXPECT_EQ(people[1].gender, 'm');
+  EXPECT_EQ(people[2].reference, "your manager");
+  EXPECT_EQ(ExtractPeople("my bf left").at(0).reference, "your boyfriend");
+  EXPECT_EQ(ExtractPeople("my ex keeps texting").at(0).reference, "your ex");
+  EXPECT_TRUE(ExtractPeople("my car broke down").empty());
+  EXPECT_TRUE(ExtractPeople("").empty());
+}
+
+TEST(Name, PreferredName) {
+  EXPECT_EQ(ExtractPreferredName("you can call me sam").value_or(""), "Sam");
+  EXPECT_EQ(ExtractPreferredName("Hi, my name is Priya.").value_or(""), "Priya");
+  EXPECT_EQ(ExtractPreferredName("I go by Alex").value_or(""), "Alex");
+  EXPECT_FALSE(ExtractPreferredName("call me crazy but I miss her").has_value());
+  EXPECT_FALSE(ExtractPreferredName("my name is not important").has_value());
+  EXPECT_FALSE(ExtractPreferredName("they call me names at school").has_value());
+  EXPECT_FALSE(ExtractPreferredName("call me 555").has_value());
+}
+
+TEST(Feeling, OwnWordsAndIntensity) {
+  auto read = [](const char* m) { return ReadFeeling(m, Analyzer().Analyze(m)); };
+  Feeling f = read("I'm so stressed about my exams");
+  EXPECT_EQ(f.family, "stressed");
+  EXPECT_EQ(f.own_word, "really stressed");
+  f = read("I feel a bit lonely lately");
+  EXPECT_EQ(f.family, "lonely");
+  EXPECT_EQ(f.intensity, Intensity::kMild);
+  f = read("I am absolutely devastated, she's gone");
+  EXPECT_EQ(f.intensity, Intensity::kStrong);
+  f = read("I'm not sad, just bored");
+  EXPECT_NE(f.family, "sad");
+  f = read("I feel so depressed");
+  EXPECT_EQ(f.family, "sad");
+  EXPECT_EQ(f.own_word, "");  // never said back as a label
+}
+
+TEST(State, ResolvesSheToTheSisterNamedEarlier) {
+  ConversationState s =
+      Feed({"My sister keeps reading my diary and I hate it", "she did it again today"});
+  ASSERT_NE(s.current_person(), nullptr);
+  EXPECT_EQ(s.current_person()->reference, "your sister");
+  EXPECT_EQ(s.situation(), "your sister did it again today");
+  EXPECT_EQ(s.ResolvePronoun("he"), "");
+}
+
+TEST(State, ResolutionFadesAfterAFewTurns) {
+  ConversationState s = Feed({"my sister is mean to me", "anyway work is fine", "I slept badly",
+                              "I had toast", "she did it again"});
+  EXPECT_EQ(s.current_person(), nullptr);
+}
+
+TEST(State, LatestGenderMatchWins) {
+  ConversationState s = Feed({"my mum called", "my girlfriend was upset with me", "she left"});
+  ASSERT_NE(s.current_person(), nullptr);
+  EXPECT_EQ(s.current_person()->reference, "your girlfriend");
+}
+
+TEST(State, RiskTrajectoryFeedsTheSafetyContext) {
+  ConversationState s;
+  const char* low = "I wish I could just sleep and not wake up";
+  auto c0 = s.SafetyContext();
+  EXPECT_EQ(c0.recent_low_turns, 0);
+  s.AddUserTurn(low, Analyzer().Analyze(low));
+  s.AddUserTurn(low, Analyzer().Analyze(low));
+  auto c2 = s.SafetyContext();
+  EXPECT_EQ(c2.recent_low_turns, 2);
+  EXPECT_GE(c2.previous_max_level, RiskLevel::kLow);
+  const char* fine = "I watched a film tonight";
+  s.AddUserTurn(fine, Analyzer().Analyze(fine));
+  EXPECT_EQ(s.SafetyContext().recent_low_turns, 0);
+  EXPECT_GE(s.SafetyContext().previous_max_level, RiskLevel::kLow);  // never lowered
+}
+
+TEST(State, StagesMoveFromExplorationToAction) {
+  ConversationState s;
+  EXPECT_EQ(s.stage(), Stage::kExploration);
+  const char* msgs[] = {"work has been awful", "my boss shouts at me in meetings",
+                        "I dread going in every morning", "I can't sleep on sundays",
+                        "I feel stuck there"};
+  for (int i = 0; i < 5; ++i) {
+    s.AddUserTurn(msgs[i], Analyzer().Analyze(msgs[i]));
+    if (i == 1) {
+      EXPECT_EQ(s.stage(), Stage::kExploration);
+    }
+    if (i == 2) {
+      EXPECT_EQ(s.stage(), Stage::kComforting);
+    }
+  }
+  EXPECT_EQ(s.stage(), Stage::kAction);
+  EXPECT_EQ(s.CurrentTopic(), "work");
+  EXPECT_EQ(s.Stressors().front().first, "work");
+}
+
+TEST(State, MinimalRepliesAreNotSubstantive) {
+  ConversationState s = Feed({"ok", "yeah", "idk"});
+  EXPECT_EQ(s.substantive_turns(), 0);
+  EXPECT_TRUE(s.last_turn()->minimal);
+}
+
+TEST(State, RemembersWhatWasOffered) {
+  ConversationState s;
+  s.AddAssistantTurn("What has been hardest?", Strategy::kQuestion, "q-1", "");
+  s.AddAssistantTurn("Would it help to try something?", Strategy::kQuestion, "q-offer", "offer");
+  EXPECT_TRUE(s.VariantUsed("q-1"));
+  EXPECT_FALSE(s.VariantUsed("q-2"));
+  EXPECT_FALSE(s.VariantUsed(""));
+  EXPECT_EQ(s.last_tag(), "offer");
+  EXPECT_EQ(s.StrategyCount(Strategy::kQuestion), 2);
+}
+
+TEST(State, TrendFollowsSentiment) {
+  ConversationState s = Feed({"everything is awful and I hate it", "I'm miserable",
+                              "actually talking helped, I feel a lot better, thank you"});
+  EXPECT_EQ(s.trend(), Trend::kImproving);
+}
+
+}  // namespace
+}  // namespace haven::reply
