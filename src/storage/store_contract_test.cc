@@ -1,0 +1,767 @@
+// The contract every Store backend keeps. One typed suite; a new backend is one line in
+// `Backends` below (plus its small adapter struct).
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "storage/crypto/encrypted_store.h"
+#include "storage/memory/memory_key_store.h"
+#include "storage/memory/memory_store.h"
+#include "storage/sqlite/sqlite_key_store.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/store.h"
+#include "storage/test_util.h"
+
+namespace haven::storage {
+namespace {
+
+using testing::TempDir;
+
+// Each adapter opens its backend over a temp directory; Open may be called again to reopen.
+struct MemoryBackend {
+  static constexpr const char* kName = "Memory";
+  static constexpr bool kPersistent = false;
+  explicit MemoryBackend(const std::string&) {}
+  StatusOr<std::unique_ptr<Store>> Open() { return std::unique_ptr<Store>(new MemoryStore()); }
+};
+
+struct SqliteBackend {
+  static constexpr const char* kName = "Sqlite";
+  static constexpr bool kPersistent = true;
+  explicit SqliteBackend(const std::string& dir) : dir_(dir) {}
+  StatusOr<std::unique_ptr<Store>> Open() {
+    auto s = SqliteStore::Open(dir_ + "/haven.db");
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<Store>(std::move(s).value());
+  }
+  std::string dir_;
+};
+
+// The encryption decorator over another backend, with one KEK for the adapter's lifetime.
+template <typename Inner, typename Keys>
+struct EncryptedBackend {
+  static constexpr const char* kName =
+      std::is_same_v<Inner, MemoryBackend> ? "EncryptedMemory" : "EncryptedSqlite";
+  static constexpr bool kPersistent = Inner::kPersistent;
+  explicit EncryptedBackend(const std::string& dir)
+      : inner_(dir), dir_(dir), kek_bytes_(crypto::SecretKey::Random()) {}
+  StatusOr<std::unique_ptr<Store>> Open() {
+    auto inner = inner_.Open();
+    if (!inner.ok()) return inner.status();
+    std::unique_ptr<KeyStore> keys;
+    if constexpr (std::is_same_v<Keys, SqliteKeyStore>) {
+      auto k = SqliteKeyStore::Open(dir_ + "/keys.db");
+      if (!k.ok()) return k.status();
+      keys = std::move(k).value();
+    } else {
+      if (!memory_keys_) memory_keys_ = std::make_shared<MemoryKeyStore>();
+      keys = std::make_unique<SharedKeys>(memory_keys_);
+    }
+    auto copy = crypto::SecretKey::FromBytes(
+        std::string_view(reinterpret_cast<const char*>(kek_bytes_.data()), 32));
+    crypto::Keyring ring(crypto::Kek{1, std::move(copy).value()});
+    return std::unique_ptr<Store>(
+        new EncryptedStore(std::move(inner).value(), std::move(keys), std::move(ring)));
+  }
+  // Lets a reopened decorator see the same in-memory keys.
+  struct SharedKeys final : KeyStore {
+    explicit SharedKeys(std::shared_ptr<MemoryKeyStore> k) : k_(std::move(k)) {}
+    Status Put(const WrappedKey& key) override { return k_->Put(key); }
+    StatusOr<WrappedKey> Get(std::string_view id) override { return k_->Get(id); }
+    Status Destroy(std::string_view id) override { return k_->Destroy(id); }
+    StatusOr<std::vector<WrappedKey>> ListNotUnder(uint32_t v, int limit) override {
+      return k_->ListNotUnder(v, limit);
+    }
+    Status Rewrap(const WrappedKey& key, uint32_t v) override { return k_->Rewrap(key, v); }
+    StatusOr<std::vector<std::pair<uint32_t, int64_t>>> CountByKekVersion() override {
+      return k_->CountByKekVersion();
+    }
+    std::shared_ptr<MemoryKeyStore> k_;
+  };
+  Inner inner_;
+  std::string dir_;
+  crypto::SecretKey kek_bytes_;
+  std::shared_ptr<MemoryKeyStore> memory_keys_;
+};
+
+using EncryptedMemoryBackend = EncryptedBackend<MemoryBackend, MemoryKeyStore>;
+using EncryptedSqliteBackend = EncryptedBackend<SqliteBackend, SqliteKeyStore>;
+
+// Every backend, plain and under the encryption decorator. PostgreSQL joins here.
+using Backends =
+    ::testing::Types<MemoryBackend, SqliteBackend, EncryptedMemoryBackend, EncryptedSqliteBackend>;
+
+template <typename B>
+class StoreContractTest : public ::testing::Test {
+ protected:
+  StoreContractTest() : backend_(dir_.path()) {}
+  void SetUp() override { Reopen(); }
+  void Reopen() {
+    store_.reset();
+    auto s = backend_.Open();
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(s).value();
+  }
+  Status Run(const std::function<Status(Txn&)>& fn) { return store_->Transact(fn); }
+
+  Account Seeker(const std::string& id, UnixMillis t = 1000) {
+    Account a;
+    a.id = id;
+    a.created_at = t;
+    a.nickname = "nick-" + id;
+    a.recovery_hash = "$argon2id$recovery";
+    return a;
+  }
+  Account Staff(const std::string& id, const std::string& username, StaffRole role) {
+    Account a;
+    a.id = id;
+    a.kind = AccountKind::kStaff;
+    a.created_at = 2000;
+    a.username = username;
+    a.role = role;
+    a.password_hash = "$argon2id$v=19$...";
+    a.totp_secret = std::string("totp\0secret", 11);
+    return a;
+  }
+  Conversation Conv(const std::string& id, const std::string& owner, UnixMillis t = 3000) {
+    Conversation c;
+    c.id = id;
+    c.owner_id = owner;
+    c.created_at = t;
+    c.updated_at = t;
+    return c;
+  }
+  Message Msg(const std::string& id, const std::string& conv, const std::string& text,
+              const std::string& client_id = "", UnixMillis t = 4000) {
+    Message m;
+    m.id = id;
+    m.conversation_id = conv;
+    m.text = text;
+    m.client_message_id = client_id;
+    m.created_at = t;
+    return m;
+  }
+  // Creates seeker "s1" with conversation "c1".
+  void SeedConversation() {
+    ASSERT_TRUE(Run([&](Txn& t) {
+                  if (Status s = t.CreateAccount(Seeker("s1")); !s.ok()) return s;
+                  return t.CreateConversation(Conv("c1", "s1"));
+                }).ok());
+  }
+
+  TempDir dir_;
+  B backend_;
+  std::unique_ptr<Store> store_;
+};
+
+struct BackendName {
+  template <typename T>
+  static std::string GetName(int) {
+    return T::kName;
+  }
+};
+
+TYPED_TEST_SUITE(StoreContractTest, Backends, BackendName);
+
+TYPED_TEST(StoreContractTest, AccountsRoundTrip) {
+  ASSERT_TRUE(this->Run([&](Txn& t) { return t.CreateAccount(this->Seeker("s1")); }).ok());
+  Account staff = this->Staff("st1", "alice", StaffRole::kClinician);
+  ASSERT_TRUE(this->Run([&](Txn& t) { return t.CreateAccount(staff); }).ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto a = t.GetAccount("s1");
+                    EXPECT_TRUE(a.ok());
+                    if (!a.ok()) return a.status();
+                    EXPECT_EQ(a->kind, AccountKind::kSeeker);
+                    EXPECT_EQ(a->nickname, std::optional<std::string>("nick-s1"));
+                    EXPECT_EQ(a->recovery_hash, "$argon2id$recovery");
+                    EXPECT_EQ(a->created_at, 1000);
+                    auto b = t.FindStaffByUsername("alice");
+                    EXPECT_TRUE(b.ok());
+                    if (!b.ok()) return b.status();
+                    EXPECT_EQ(b->id, "st1");
+                    EXPECT_EQ(b->role, StaffRole::kClinician);
+                    EXPECT_EQ(b->totp_secret, staff.totp_secret);
+                    EXPECT_EQ(b->password_hash, staff.password_hash);
+                    EXPECT_FALSE(b->nickname.has_value());
+                    EXPECT_EQ(t.GetAccount("nobody").status().code(), StatusCode::kNotFound);
+                    EXPECT_EQ(t.FindStaffByUsername("bob").status().code(), StatusCode::kNotFound);
+                    auto ids = t.ListAccountIds();
+                    EXPECT_TRUE(ids.ok());
+                    if (ids.ok()) {
+                      EXPECT_EQ(*ids, (std::vector<std::string>{"s1", "st1"}));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, DuplicatesAndEmptyIdsAreRefused) {
+  ASSERT_TRUE(this->Run([&](Txn& t) {
+                    return t.CreateAccount(this->Staff("a", "alice", StaffRole::kAdmin));
+                  })
+                  .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.CreateAccount(this->Seeker("a")); }).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->Run([&](Txn& t) {
+                  return t.CreateAccount(this->Staff("b", "alice", StaffRole::kSupporter));
+                })
+                .code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.CreateAccount(this->Seeker("")); }).code(),
+            StatusCode::kInvalidArgument);
+}
+
+TYPED_TEST(StoreContractTest, UpdateAccountKeepsIdentity) {
+  ASSERT_TRUE(this->Run([&](Txn& t) {
+                    return t.CreateAccount(this->Staff("a", "alice", StaffRole::kSupporter));
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto a = t.GetAccount("a");
+                    if (!a.ok()) return a.status();
+                    a->role = StaffRole::kAdmin;
+                    a->failed_attempts = 3;
+                    a->locked_until = 99;
+                    a->totp_secret = "new-secret";
+                    a->created_at = 1;  // ignored
+                    return t.UpdateAccount(*a);
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto a = t.GetAccount("a");
+                    EXPECT_TRUE(a.ok());
+                    if (!a.ok()) return a.status();
+                    EXPECT_EQ(a->role, StaffRole::kAdmin);
+                    EXPECT_EQ(a->failed_attempts, 3);
+                    EXPECT_EQ(a->locked_until, 99);
+                    EXPECT_EQ(a->totp_secret, "new-secret");
+                    EXPECT_EQ(a->created_at, 2000);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.UpdateAccount(this->Seeker("zz")); }).code(),
+            StatusCode::kNotFound);
+}
+
+TYPED_TEST(StoreContractTest, Sessions) {
+  ASSERT_TRUE(this->Run([&](Txn& t) { return t.CreateAccount(this->Seeker("s1")); }).ok());
+  std::string h1(32, '\x01'), h2(32, '\0');
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    Session s{h1, "s1", 10, 10, 1000, false};
+                    if (Status st = t.CreateSession(s); !st.ok()) return st;
+                    s.token_hash = h2;
+                    return t.CreateSession(s);
+                  })
+                  .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) {
+                  return t.CreateSession(Session{h1, "s1", 1, 1, 2, false});
+                })
+                .code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->Run([&](Txn& t) {
+                  return t.CreateSession(Session{"x", "nobody", 1, 1, 2, false});
+                })
+                .code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.TouchSession(h1, 50); !s.ok()) return s;
+                    return t.RevokeSession(h2);
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto s = t.GetSession(h1);
+                    EXPECT_TRUE(s.ok());
+                    if (!s.ok()) return s.status();
+                    EXPECT_EQ(s->account_id, "s1");
+                    EXPECT_EQ(s->last_seen, 50);
+                    EXPECT_EQ(s->expires_at, 1000);
+                    EXPECT_FALSE(s->revoked);
+                    EXPECT_TRUE(t.GetSession(h2)->revoked);
+                    EXPECT_EQ(t.GetSession("missing").status().code(), StatusCode::kNotFound);
+                    EXPECT_EQ(t.TouchSession("missing", 1).code(), StatusCode::kNotFound);
+                    auto n = t.RevokeAccountSessions("s1");
+                    EXPECT_TRUE(n.ok());
+                    if (n.ok()) {
+                      EXPECT_EQ(*n, 1);
+                    }
+                    EXPECT_TRUE(t.GetSession(h1)->revoked);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, ConversationsQueryAndUpdate) {
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    for (const char* id : {"s1", "s2"}) {
+                      if (Status s = t.CreateAccount(this->Seeker(id)); !s.ok()) return s;
+                    }
+                    if (Status s = t.CreateAccount(this->Staff("st", "sam", StaffRole::kSupporter));
+                        !s.ok())
+                      return s;
+                    if (Status s = t.CreateConversation(this->Conv("c2", "s1", 20)); !s.ok())
+                      return s;
+                    if (Status s = t.CreateConversation(this->Conv("c1", "s1", 10)); !s.ok())
+                      return s;
+                    return t.CreateConversation(this->Conv("c3", "s2", 30));
+                  })
+                  .ok());
+  EXPECT_EQ(
+      this->Run([&](Txn& t) { return t.CreateConversation(this->Conv("c9", "nobody")); }).code(),
+      StatusCode::kNotFound);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto c = t.GetConversation("c3");
+                    if (!c.ok()) return c.status();
+                    c->state = ConversationState::kWithStaff;
+                    c->assigned_staff_id = "st";
+                    c->bot_paused = true;
+                    c->updated_at = 99;
+                    return t.UpdateConversation(*c);
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    ConversationQuery q;
+                    q.owner_id = "s1";
+                    auto mine = t.ListConversations(q);
+                    EXPECT_TRUE(mine.ok());
+                    if (!mine.ok()) return mine.status();
+                    EXPECT_EQ(mine->size(), 2u);
+                    if (mine->size() == 2) {
+                      EXPECT_EQ((*mine)[0].id, "c1");
+                      EXPECT_EQ((*mine)[1].id, "c2");
+                    }
+                    ConversationQuery staffq;
+                    staffq.state = ConversationState::kWithStaff;
+                    staffq.assigned_staff_id = "st";
+                    auto theirs = t.ListConversations(staffq);
+                    EXPECT_TRUE(theirs.ok());
+                    if (!theirs.ok()) return theirs.status();
+                    EXPECT_EQ(theirs->size(), 1u);
+                    if (theirs->size() == 1) {
+                      const Conversation& c = (*theirs)[0];
+                      EXPECT_EQ(c.id, "c3");
+                      EXPECT_TRUE(c.bot_paused);
+                      EXPECT_EQ(c.updated_at, 99);
+                      EXPECT_EQ(c.created_at, 30);
+                    }
+                    ConversationQuery all;
+                    all.limit = 2;
+                    EXPECT_EQ(t.ListConversations(all)->size(), 2u);
+                    EXPECT_EQ(t.GetConversation("zz").status().code(), StatusCode::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, MessagesGetSequenceAndAreIdempotent) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    for (int i = 1; i <= 5; ++i) {
+                      Message m =
+                          this->Msg("m" + std::to_string(i), "c1", "text " + std::to_string(i),
+                                    "client-" + std::to_string(i));
+                      m.seq = 77;  // ignored
+                      m.role = i % 2 ? MessageRole::kUser : MessageRole::kAssistant;
+                      if (i == 2) {
+                        m.risk_level = RiskLevel::kModerate;
+                        m.strategy = "reflect";
+                      }
+                      auto r = t.AppendMessage(m);
+                      if (!r.ok()) return r.status();
+                      EXPECT_EQ(r->message.seq, i);
+                      EXPECT_FALSE(r->duplicate);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto again = t.AppendMessage(this->Msg("m-new", "c1", "resent", "client-3"));
+                    EXPECT_TRUE(again.ok());
+                    if (!again.ok()) return again.status();
+                    EXPECT_TRUE(again->duplicate);
+                    EXPECT_EQ(again->message.seq, 3);
+                    EXPECT_EQ(again->message.id, "m3");
+                    EXPECT_EQ(again->message.text, "text 3");
+                    auto no_client_id = t.AppendMessage(this->Msg("m6", "c1", ""));
+                    EXPECT_TRUE(no_client_id.ok());
+                    auto no_client_id2 = t.AppendMessage(this->Msg("m7", "c1", ""));
+                    EXPECT_TRUE(no_client_id2.ok());
+                    if (no_client_id2.ok()) {
+                      EXPECT_EQ(no_client_id2->message.seq, 7);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto page = t.ListMessages("c1", 1, 2);
+                    EXPECT_TRUE(page.ok());
+                    if (!page.ok()) return page.status();
+                    EXPECT_EQ(page->size(), 2u);
+                    if (page->size() == 2) {
+                      const Message& m = (*page)[0];
+                      EXPECT_EQ(m.seq, 2);
+                      EXPECT_EQ(m.id, "m2");
+                      EXPECT_EQ(m.text, "text 2");
+                      EXPECT_EQ(m.role, MessageRole::kAssistant);
+                      EXPECT_EQ(m.risk_level, RiskLevel::kModerate);
+                      EXPECT_EQ(m.strategy, "reflect");
+                      EXPECT_EQ(m.client_message_id, "client-2");
+                      EXPECT_EQ(m.created_at, 4000);
+                      EXPECT_EQ((*page)[1].seq, 3);
+                      EXPECT_FALSE((*page)[1].risk_level.has_value());
+                    }
+                    EXPECT_EQ(t.ListMessages("c1", 0, 100)->size(), 7u);
+                    EXPECT_TRUE(t.ListMessages("c1", 7, 100)->empty());
+                    EXPECT_EQ(t.AppendMessage(this->Msg("m9", "nope", "x")).status().code(),
+                              StatusCode::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, PersonalBytesRoundTripExactly) {
+  this->SeedConversation();
+  std::string binary("\0\x01\xff text \xe2\x9c\x93 \0", 16);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto a = t.AppendMessage(this->Msg("m1", "c1", binary));
+                    if (!a.ok()) return a.status();
+                    return t.AppendMessage(this->Msg("m2", "c1", "")).status();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto list = t.ListMessages("c1", 0, 10);
+                    EXPECT_TRUE(list.ok());
+                    if (!list.ok() || list->size() != 2) return Internal("wrong size");
+                    EXPECT_EQ((*list)[0].text, binary);
+                    EXPECT_EQ((*list)[1].text, "");
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, NotesScreeningsConsentsFeedback) {
+  this->SeedConversation();
+  ASSERT_TRUE(
+      this->Run([&](Txn& t) -> Status {
+            if (Status s = t.AddNote(Note{"n2", "c1", "st", "second", 20}); !s.ok()) return s;
+            if (Status s = t.AddNote(Note{"n1", "c1", "st", "first", 10}); !s.ok()) return s;
+            if (Status s = t.AddScreening(ScreeningResult{"r1", "s1", "phq9", "{\"score\":12}", 5});
+                !s.ok())
+              return s;
+            if (Status s = t.SetConsent(Consent{"s1", "keep_history", true, 1}); !s.ok()) return s;
+            if (Status s = t.SetConsent(Consent{"s1", "analytics", true, 1}); !s.ok()) return s;
+            if (Status s = t.SetConsent(Consent{"s1", "analytics", false, 2}); !s.ok()) return s;
+            if (Status s = t.AddFeedback(Feedback{"f1", "s1", "c1", 2, 1, "more like this", 7});
+                !s.ok())
+              return s;
+            return t.AddFeedback(Feedback{"f2", "s1", "c1", 3, -1, "", 8});
+          })
+          .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) {
+                  return t.AddNote(Note{"n9", "zz", "st", "x", 1});
+                })
+                .code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(this->Run([&](Txn& t) {
+                  return t.AddNote(Note{"n1", "c1", "st", "dup", 1});
+                })
+                .code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->Run([&](Txn& t) {
+                  return t.AddScreening(ScreeningResult{"r9", "zz", "phq9", "{}", 1});
+                })
+                .code(),
+            StatusCode::kNotFound);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto notes = t.ListNotes("c1");
+                    EXPECT_TRUE(notes.ok());
+                    if (!notes.ok() || notes->size() != 2) return Internal("notes");
+                    EXPECT_EQ((*notes)[0].text, "first");
+                    EXPECT_EQ((*notes)[1].text, "second");
+                    EXPECT_EQ((*notes)[1].author_id, "st");
+                    auto screenings = t.ListScreenings("s1");
+                    if (!screenings.ok() || screenings->size() != 1) return Internal("screenings");
+                    EXPECT_EQ((*screenings)[0].payload, "{\"score\":12}");
+                    EXPECT_EQ((*screenings)[0].instrument, "phq9");
+                    auto consents = t.ListConsents("s1");
+                    if (!consents.ok() || consents->size() != 2) return Internal("consents");
+                    EXPECT_EQ((*consents)[0].kind, "analytics");
+                    EXPECT_FALSE((*consents)[0].granted);
+                    EXPECT_EQ((*consents)[0].updated_at, 2);
+                    EXPECT_TRUE((*consents)[1].granted);
+                    auto feedback = t.ListFeedback("c1");
+                    if (!feedback.ok() || feedback->size() != 2) return Internal("feedback");
+                    EXPECT_EQ((*feedback)[0].comment, "more like this");
+                    EXPECT_EQ((*feedback)[0].message_seq, 2);
+                    EXPECT_EQ((*feedback)[1].rating, -1);
+                    EXPECT_EQ((*feedback)[1].comment, "");
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, DeleteAccountRemovesEverythingItOwns) {
+  this->SeedConversation();
+  ASSERT_TRUE(
+      this->Run([&](Txn& t) -> Status {
+            if (Status s = t.CreateAccount(this->Seeker("s2")); !s.ok()) return s;
+            if (Status s = t.CreateAccount(this->Staff("st", "sam", StaffRole::kSupporter));
+                !s.ok())
+              return s;
+            if (Status s = t.CreateConversation(this->Conv("c2", "s2")); !s.ok()) return s;
+            auto c = t.GetConversation("c2");
+            if (!c.ok()) return c.status();
+            c->assigned_staff_id = "st";
+            if (Status s = t.UpdateConversation(*c); !s.ok()) return s;
+            if (Status s = t.AppendMessage(this->Msg("m1", "c1", "mine", "k")).status(); !s.ok())
+              return s;
+            if (Status s = t.AppendMessage(this->Msg("m2", "c2", "theirs", "k")).status(); !s.ok())
+              return s;
+            if (Status s = t.AddNote(Note{"n1", "c1", "st", "note", 1}); !s.ok()) return s;
+            if (Status s = t.AddScreening(ScreeningResult{"r1", "s1", "gad7", "{}", 1}); !s.ok())
+              return s;
+            if (Status s = t.SetConsent(Consent{"s1", "analytics", true, 1}); !s.ok()) return s;
+            if (Status s = t.AddFeedback(Feedback{"f1", "s1", "c1", 1, 1, "ok", 1}); !s.ok())
+              return s;
+            return t.CreateSession(Session{"tok", "s1", 1, 1, 9, false});
+          })
+          .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.DeleteAccount("s1"); !s.ok()) return s;
+                    return t.DeleteAccount("st");
+                  })
+                  .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.DeleteAccount("s1"); }).code(), StatusCode::kNotFound);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    EXPECT_EQ(t.GetAccount("s1").status().code(), StatusCode::kNotFound);
+                    EXPECT_EQ(t.GetConversation("c1").status().code(), StatusCode::kNotFound);
+                    EXPECT_EQ(t.GetSession("tok").status().code(), StatusCode::kNotFound);
+                    EXPECT_TRUE(t.ListMessages("c1", 0, 10)->empty());
+                    EXPECT_TRUE(t.ListNotes("c1")->empty());
+                    EXPECT_TRUE(t.ListScreenings("s1")->empty());
+                    EXPECT_TRUE(t.ListConsents("s1")->empty());
+                    EXPECT_TRUE(t.ListFeedback("c1")->empty());
+                    // Nobody else is touched; an assignment to an erased staff member is cleared.
+                    auto other = t.ListMessages("c2", 0, 10);
+                    EXPECT_TRUE(other.ok());
+                    if (!other.ok() || other->size() != 1) return Internal("other");
+                    EXPECT_EQ((*other)[0].text, "theirs");
+                    auto c2 = t.GetConversation("c2");
+                    EXPECT_TRUE(c2.ok());
+                    if (c2.ok()) {
+                      EXPECT_FALSE(c2->assigned_staff_id.has_value());
+                    }
+                    // The id can be reused for a new message elsewhere.
+                    return t.AppendMessage(this->Msg("m1", "c2", "again")).status();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, FailedUnitOfWorkLeavesNothing) {
+  this->SeedConversation();
+  Status s = this->Run([&](Txn& t) -> Status {
+    if (Status st = t.AppendMessage(this->Msg("m1", "c1", "hello", "k1")).status(); !st.ok())
+      return st;
+    if (Status st = t.InsertAuditRecord(AuditRecord{1, 1, "s1", "s1", "message.write", "ok", "",
+                                                    std::string(32, 'a'), std::string(32, 'b')});
+        !st.ok())
+      return st;
+    return Internal("the action failed after both writes");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    EXPECT_TRUE(t.ListMessages("c1", 0, 10)->empty());
+                    EXPECT_FALSE(t.LastAuditRecord()->has_value());
+                    // The sequence was not consumed either.
+                    auto r = t.AppendMessage(this->Msg("m1", "c1", "hello", "k1"));
+                    EXPECT_TRUE(r.ok());
+                    if (r.ok()) {
+                      EXPECT_EQ(r->message.seq, 1);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, AFailedStatementDoesNotEndTheUnitOfWork) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    EXPECT_EQ(t.CreateAccount(this->Seeker("s1")).code(),
+                              StatusCode::kFailedPrecondition);
+                    return t.AppendMessage(this->Msg("m1", "c1", "still here")).status();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    EXPECT_EQ(t.ListMessages("c1", 0, 10)->size(), 1u);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, AuditRowsAreAppendedInSequence) {
+  auto rec = [](int64_t seq) {
+    return AuditRecord{seq,
+                       seq * 10,
+                       "actor",
+                       "subj",
+                       "transcript.read",
+                       "ok",
+                       "d",
+                       std::string(32, static_cast<char>(seq)),
+                       std::string(32, 'c')};
+  };
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    EXPECT_FALSE(t.LastAuditRecord()->has_value());
+                    if (Status s = t.InsertAuditRecord(rec(1)); !s.ok()) return s;
+                    return t.InsertAuditRecord(rec(2));
+                  })
+                  .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.InsertAuditRecord(rec(4)); }).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.InsertAuditRecord(rec(2)); }).code(),
+            StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto last = t.LastAuditRecord();
+                    EXPECT_TRUE(last.ok() && last->has_value());
+                    if (last.ok() && last->has_value()) {
+                      EXPECT_EQ((*last)->seq, 2);
+                    }
+                    auto all = t.ListAuditRecords(0, 10);
+                    if (!all.ok() || all->size() != 2) return Internal("audit");
+                    EXPECT_EQ((*all)[1].leaf_hash, rec(2).leaf_hash);
+                    EXPECT_EQ((*all)[1].action, "transcript.read");
+                    EXPECT_EQ((*all)[1].time, 20);
+                    EXPECT_EQ(t.ListAuditRecords(1, 10)->size(), 1u);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, RetentionNeverReusesSequenceNumbers) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    for (int i = 1; i <= 3; ++i) {
+                      auto r = t.AppendMessage(
+                          this->Msg("m" + std::to_string(i), "c1", "x", "", i * 100));
+                      if (!r.ok()) return r.status();
+                    }
+                    auto n = t.DeleteMessagesBefore("c1", 1000);
+                    EXPECT_TRUE(n.ok());
+                    if (n.ok()) {
+                      EXPECT_EQ(*n, 3);
+                    }
+                    auto r = t.AppendMessage(this->Msg("m4", "c1", "y"));
+                    EXPECT_TRUE(r.ok());
+                    if (r.ok()) {
+                      EXPECT_EQ(r->message.seq, 4);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, ConcurrentAppendsGetDistinctSequenceNumbers) {
+  this->SeedConversation();
+  constexpr int kThreads = 4, kEach = 25;
+  std::vector<std::thread> threads;
+  for (int th = 0; th < kThreads; ++th) {
+    threads.emplace_back([&, th] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string id = "m" + std::to_string(th) + "-" + std::to_string(i);
+        Status s = this->Run(
+            [&](Txn& t) { return t.AppendMessage(this->Msg(id, "c1", id, id)).status(); });
+        EXPECT_TRUE(s.ok()) << s.message();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto all = t.ListMessages("c1", 0, 1000);
+                    EXPECT_TRUE(all.ok());
+                    if (!all.ok()) return all.status();
+                    EXPECT_EQ(all->size(), static_cast<size_t>(kThreads * kEach));
+                    for (size_t i = 0; i < all->size(); ++i) {
+                      EXPECT_EQ((*all)[i].seq, static_cast<int64_t>(i + 1));
+                      EXPECT_EQ((*all)[i].text, (*all)[i].id);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, DataSurvivesReopening) {
+  if (!TypeParam::kPersistent) GTEST_SKIP() << "not a persistent backend";
+  this->SeedConversation();
+  ASSERT_TRUE(
+      this->Run([&](Txn& t) { return t.AppendMessage(this->Msg("m1", "c1", "kept")).status(); })
+          .ok());
+  this->Reopen();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto all = t.ListMessages("c1", 0, 10);
+                    if (!all.ok() || all->size() != 1) return Internal("reopen");
+                    EXPECT_EQ((*all)[0].text, "kept");
+                    EXPECT_EQ(t.GetAccount("s1")->nickname, std::optional<std::string>("nick-s1"));
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+// The KeyStore contract, for each key store backend.
+template <typename K>
+class KeyStoreContractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if constexpr (std::is_same_v<K, SqliteKeyStore>) {
+      auto k = SqliteKeyStore::Open(dir_ / "keys.db");
+      ASSERT_TRUE(k.ok()) << k.status().message();
+      keys_ = std::move(k).value();
+    } else {
+      keys_ = std::make_unique<MemoryKeyStore>();
+    }
+  }
+  TempDir dir_;
+  std::unique_ptr<KeyStore> keys_;
+};
+
+using KeyStores = ::testing::Types<MemoryKeyStore, SqliteKeyStore>;
+struct KeyStoreName {
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, SqliteKeyStore> ? "Sqlite" : "Memory";
+  }
+};
+TYPED_TEST_SUITE(KeyStoreContractTest, KeyStores, KeyStoreName);
+
+TYPED_TEST(KeyStoreContractTest, PutGetRewrapDestroy) {
+  KeyStore& k = *this->keys_;
+  ASSERT_TRUE(k.Put(WrappedKey{"a", 1, 1, "wrapped-a"}).ok());
+  ASSERT_TRUE(k.Put(WrappedKey{"b", 1, 1, "wrapped-b"}).ok());
+  ASSERT_TRUE(k.Put(WrappedKey{"c", 1, 2, "wrapped-c"}).ok());
+  EXPECT_EQ(k.Put(WrappedKey{"a", 1, 1, "again"}).code(), StatusCode::kFailedPrecondition);
+  auto a = k.Get("a");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->wrapped, "wrapped-a");
+  EXPECT_EQ(a->kek_version, 1u);
+  EXPECT_EQ(k.Get("zz").status().code(), StatusCode::kNotFound);
+
+  auto todo = k.ListNotUnder(2, 10);
+  ASSERT_TRUE(todo.ok());
+  ASSERT_EQ(todo->size(), 2u);
+  EXPECT_EQ((*todo)[0].account_id, "a");
+  EXPECT_EQ(k.ListNotUnder(2, 1)->size(), 1u);
+
+  EXPECT_TRUE(k.Rewrap(WrappedKey{"a", 1, 2, "rewrapped-a"}, 1).ok());
+  EXPECT_EQ(k.Rewrap(WrappedKey{"a", 1, 3, "x"}, 1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(k.Rewrap(WrappedKey{"zz", 1, 3, "x"}, 1).code(), StatusCode::kNotFound);
+  EXPECT_EQ(k.Get("a")->wrapped, "rewrapped-a");
+  auto counts = k.CountByKekVersion();
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(*counts, (std::vector<std::pair<uint32_t, int64_t>>{{1, 1}, {2, 2}}));
+
+  EXPECT_TRUE(k.Destroy("a").ok());
+  EXPECT_TRUE(k.Destroy("a").ok());  // idempotent
+  EXPECT_EQ(k.Get("a").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(k.Get("b").ok());
+}
+
+}  // namespace
+}  // namespace haven::storage
