@@ -1,0 +1,30 @@
+#include "storage/open.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "storage/sqlite/sqlite_key_store.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace haven::storage {
+
+StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(const std::string& data_dir,
+                                                            const std::string& key_file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(data_dir, ec)) {
+    fs::create_directories(data_dir, ec);
+    if (ec) return Internal("cannot create data directory " + data_dir);
+    fs::permissions(data_dir, fs::perms::owner_all, ec);
+  }
+  auto kek = crypto::KeyFile::LoadOrCreate(key_file, data_dir);
+  if (!kek.ok()) return kek.status();
+  auto store = SqliteStore::Open(data_dir + "/" + kMainDbName);
+  if (!store.ok()) return store.status();
+  auto keys = SqliteKeyStore::Open(data_dir + "/" + kKeysDbName);
+  if (!keys.ok()) return keys.status();
+  return std::make_unique<EncryptedStore>(std::move(store).value(), std::move(keys).value(),
+                                          crypto::Keyring(std::move(kek).value()));
+}
+
+}  // namespace haven::storage
