@@ -139,6 +139,16 @@ constexpr ConsentPhrase kConsent[] = {
     {"not for me", Consent::kNo},
     {"not in the mood", Consent::kNo},
     {"i cant right now", Consent::kNo},
+    {"im fine", Consent::kNo},
+    {"im fine thanks", Consent::kNo},
+    {"i am fine", Consent::kNo},
+    {"im ok", Consent::kNo},
+    {"im okay", Consent::kNo},
+    {"im good", Consent::kNo},
+    {"im alright", Consent::kNo},
+    {"i am ok", Consent::kNo},
+    {"i am okay", Consent::kNo},
+    {"i am good", Consent::kNo},
     // unsure
     {"maybe", Consent::kUnsure},
     {"perhaps", Consent::kUnsure},
@@ -688,6 +698,18 @@ void Validate(const FlowDef& f, Where at) {
       at.Fail("default for '" + k + "', which is not an input");
     }
   }
+  // A chain of say/summary steps must reach a waiting step or an end.
+  for (const FlowStepDef& s : f.steps) {
+    std::set<std::string> chain;
+    const FlowStepDef* cur = &s;
+    while (cur->kind == StepKind::kSay || cur->kind == StepKind::kSummary) {
+      if (!chain.insert(cur->id).second) {
+        at.step = s.id;
+        at.Fail("say/summary steps loop without ever waiting for the person");
+      }
+      cur = f.Find(cur->next);
+    }
+  }
   // Reachability from the first step, and an end.
   std::set<std::string> seen;
   std::vector<std::string> todo = {f.steps.front().id};
@@ -709,18 +731,6 @@ void Validate(const FlowDef& f, Where at) {
     }
   }
   if (!has_end) at.Fail("no reachable 'end' step");
-  // A chain of say/summary steps must reach a waiting step or an end.
-  for (const FlowStepDef& s : f.steps) {
-    std::set<std::string> chain;
-    const FlowStepDef* cur = &s;
-    while (cur->kind == StepKind::kSay || cur->kind == StepKind::kSummary) {
-      if (!chain.insert(cur->id).second) {
-        at.step = s.id;
-        at.Fail("say/summary steps loop without ever waiting for the person");
-      }
-      cur = f.Find(cur->next);
-    }
-  }
 }
 
 FlowDef ParseFlow(const YAML::Node& n, int version, Where at) {
