@@ -213,8 +213,9 @@ int DaysToValue(int n) {
   return kAmbiguous;
 }
 
+// Every option value the answer names (kAmbiguous for an answer without a frequency).
 template <size_t N>
-std::optional<int> ReadScale(std::string_view text, const Phrase (&table)[N], bool days) {
+std::set<int> ScaleValues(std::string_view text, const Phrase (&table)[N], bool days) {
   const std::vector<std::string> w = AnswerWords(text);
   std::set<int> values;
   size_t i = 0;
@@ -253,6 +254,12 @@ std::optional<int> ReadScale(std::string_view text, const Phrase (&table)[N], bo
     }
     ++i;
   }
+  return values;
+}
+
+template <size_t N>
+std::optional<int> ReadScale(std::string_view text, const Phrase (&table)[N], bool days) {
+  const std::set<int> values = ScaleValues(text, table, days);
   if (values.size() != 1 || *values.begin() == kAmbiguous) return std::nullopt;
   return *values.begin();
 }
@@ -538,16 +545,19 @@ Band BandFor(Instrument instrument, int total) {
 
 ScreeningResult MakeResult(Instrument instrument, std::vector<int> answers,
                            std::optional<int> difficulty, std::int64_t started_at,
-                           std::int64_t finished_at) {
+                           std::int64_t finished_at, bool item9_endorsed) {
   assert(static_cast<int>(answers.size()) <= ItemCount(instrument));
+  assert(!item9_endorsed ||
+         (instrument == Instrument::kPhq9 && static_cast<int>(answers.size()) == kPhq9RiskItem));
   ScreeningResult r;
   r.instrument = instrument;
   for (int a : answers) {
     assert(a >= 0 && a <= 3);
     r.total += a;
   }
-  r.item9_positive = instrument == Instrument::kPhq9 &&
-                     static_cast<int>(answers.size()) > kPhq9RiskItem && answers[kPhq9RiskItem] > 0;
+  r.item9_positive = item9_endorsed || (instrument == Instrument::kPhq9 &&
+                                        static_cast<int>(answers.size()) > kPhq9RiskItem &&
+                                        answers[kPhq9RiskItem] > 0);
   r.completed = static_cast<int>(answers.size()) == ItemCount(instrument);
   r.band = BandFor(instrument, r.total);
   r.answers = std::move(answers);
@@ -611,9 +621,13 @@ StatusOr<ScreeningResult> ScreeningResultFromJson(std::string_view json) {
   if (!j.contains("band") || !j["band"].is_string() || !BandFromId(j["band"].get<std::string>())) {
     return bad("band", "missing or unknown");
   }
+  // Item 9 endorsed without a frequency: eight answers and the flag set (see MakeResult).
+  const bool endorsed = *instrument == Instrument::kPhq9 &&
+                        static_cast<int>(answers.size()) == kPhq9RiskItem &&
+                        j["item9_positive"].get<bool>();
   ScreeningResult r =
       MakeResult(*instrument, std::move(answers), difficulty, j["started_at"].get<std::int64_t>(),
-                 j["finished_at"].get<std::int64_t>());
+                 j["finished_at"].get<std::int64_t>(), endorsed);
   if (j["total"].get<int>() != r.total) return bad("total", "does not match the answers");
   if (*BandFromId(j["band"].get<std::string>()) != r.band) {
     return bad("band", "does not match the total");
@@ -657,6 +671,12 @@ ScreeningChange CompareResults(const ScreeningResult& earlier, const ScreeningRe
 
 std::optional<int> ReadFrequency(std::string_view text) {
   return ReadScale(text, kFrequency, /*days=*/true);
+}
+
+bool EndorsesWithoutFrequency(std::string_view text) {
+  const std::set<int> values = ScaleValues(text, kFrequency, /*days=*/true);
+  if (values.size() == 1 && *values.begin() != kAmbiguous) return false;  // a clear answer
+  return std::any_of(values.begin(), values.end(), [](int v) { return v != 0; });
 }
 
 std::optional<int> ReadDifficulty(std::string_view text) {
@@ -758,10 +778,11 @@ ScreeningStep Screener::Step(const ScreeningState& state, std::string_view text,
     return step;
   }
   const InstrumentContent& c = content(s.instrument);
-  auto finish = [&](ScreeningOutcome outcome) {
+  auto finish = [&](ScreeningOutcome outcome, bool item9_endorsed = false) {
     s.finished = true;
     step.outcome = outcome;
-    step.result = MakeResult(s.instrument, s.answers, s.difficulty, s.started_at, now);
+    step.result =
+        MakeResult(s.instrument, s.answers, s.difficulty, s.started_at, now, item9_endorsed);
   };
 
   if (IsExitRequest(text)) {
@@ -791,6 +812,15 @@ ScreeningStep Screener::Step(const ScreeningState& state, std::string_view text,
   }
 
   const std::optional<int> v = ReadFrequency(text);
+  const bool risk_item = s.instrument == Instrument::kPhq9 && s.item == kPhq9RiskItem;
+  if (!v && risk_item && EndorsesWithoutFrequency(text)) {
+    // "yes", "sometimes", "0 or 1" on item 9: the thoughts are there. When unsure, escalate:
+    // the risk path now, with the item left unscored rather than guessed.
+    finish(ScreeningOutcome::kRiskPath, /*item9_endorsed=*/true);
+    step.risk = true;
+    step.messages.push_back(c.risk_pause);
+    return step;
+  }
   if (!v) {
     ++s.unclear;
     step.outcome = ScreeningOutcome::kReasked;
@@ -799,7 +829,7 @@ ScreeningStep Screener::Step(const ScreeningState& state, std::string_view text,
   }
   s.answers.push_back(*v);
   s.unclear = 0;
-  if (s.instrument == Instrument::kPhq9 && s.item == kPhq9RiskItem && *v > 0) {
+  if (risk_item && *v > 0) {
     ++s.item;
     finish(ScreeningOutcome::kRiskPath);
     step.risk = true;

@@ -14,8 +14,10 @@
 // re-asks, listing the options, and the person can always stop.
 //
 // PHQ-9 item 9 ("Thoughts that you would be better off dead or of hurting yourself in some way"):
-// any answer above 0 ends the questions at once with outcome kRiskPath and `risk` set. The
-// engine must then take the safety path (docs/clinical-safety.md); the score is not shown then.
+// any answer above 0 ends the questions at once with outcome kRiskPath and `risk` set, and so
+// does an answer that endorses the item without a frequency ("yes", "sometimes": item 9 is then
+// left unscored, item9_positive set, never re-asked). The engine must then take the safety path
+// (docs/clinical-safety.md); the score is not shown then.
 // Independently, the engine analyses every message before it reaches the screener and may
 // interrupt screening for the safety path at any answer ("nearly every day, I want to die").
 //
@@ -62,7 +64,8 @@ struct ScreeningResult {
   std::optional<int> difficulty;  // the functional-difficulty answer 0-3, when given
   int total = 0;                  // sum of `answers` (of the answered items when incomplete)
   Band band = Band::kMinimal;     // BandFor(total); meaningful only when `completed`
-  bool item9_positive = false;    // PHQ-9 item 9 answered above 0 (always false for GAD-7)
+  bool item9_positive = false;    // PHQ-9 item 9 answered above 0, or endorsed without a
+                                  // frequency (then unscored); always false for GAD-7
   bool completed = false;         // every scored item was answered
   std::int64_t started_at = 0;    // caller-supplied times (e.g. Unix seconds); never read here
   std::int64_t finished_at = 0;
@@ -70,12 +73,14 @@ struct ScreeningResult {
   friend bool operator==(const ScreeningResult&, const ScreeningResult&) = default;
 };
 
-// A result built from answers: total, band, item9_positive and completed computed. Answers
-// outside 0-3 or more than ItemCount of them are a programmer error (assert); use
-// ScreeningResultFromJson for untrusted input.
+// A result built from answers: total, band, item9_positive and completed computed.
+// `item9_endorsed`: PHQ-9 item 9 was endorsed without a frequency ("yes", "sometimes"); only with
+// exactly 8 answers; item9_positive is then true and the result incomplete (item 9 unscored).
+// Answers outside 0-3, more than ItemCount of them, or item9_endorsed elsewhere are a programmer
+// error (assert); use ScreeningResultFromJson for untrusted input.
 ScreeningResult MakeResult(Instrument instrument, std::vector<int> answers,
                            std::optional<int> difficulty, std::int64_t started_at,
-                           std::int64_t finished_at);
+                           std::int64_t finished_at, bool item9_endorsed = false);
 
 // {"instrument":"phq9","answers":[..],"difficulty":2|null,"total":..,"band":"moderate",
 //  "item9_positive":false,"completed":true,"started_at":..,"finished_at":..}
@@ -106,6 +111,9 @@ ScreeningChange CompareResults(const ScreeningResult& earlier, const ScreeningRe
 // Reads a frequency answer: 0 "not at all", 1 "several days", 2 "more than half the days",
 // 3 "nearly every day", or nullopt when unclear or mixed (see the file comment). Pure.
 std::optional<int> ReadFrequency(std::string_view text);
+// True when the answer says a problem was there without saying how often ("yes", "sometimes",
+// "often", "0 or 1", "4"): not a score, but for PHQ-9 item 9 it is enough for the risk path.
+bool EndorsesWithoutFrequency(std::string_view text);
 // Reads a functional-difficulty answer: 0 "not difficult at all" ... 3 "extremely difficult",
 // or nullopt when unclear.
 std::optional<int> ReadDifficulty(std::string_view text);

@@ -304,6 +304,30 @@ TEST(ScreeningFlowTest, Item9AboveZeroTakesTheRiskPathAtOnce) {
   }
 }
 
+TEST(ScreeningFlowTest, Item9EndorsedWithoutAFrequencyIsNotReaskedButEscalated) {
+  for (const std::string answer : {"yes", "sometimes", "0 or 1", "yeah kind of", "a lot"}) {
+    const ScreeningStep s =
+        Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", answer});
+    EXPECT_EQ(s.outcome, ScreeningOutcome::kRiskPath) << answer;
+    EXPECT_TRUE(s.risk);
+    ASSERT_TRUE(s.result.has_value());
+    EXPECT_TRUE(s.result->item9_positive);
+    EXPECT_EQ(s.result->answers.size(), 8u);  // unscored, never guessed
+    EXPECT_FALSE(s.result->completed);
+    auto back = ScreeningResultFromJson(ScreeningResultToJson(*s.result));
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(*back, *s.result);
+  }
+  // A wholly unclear answer is re-asked, as on every item.
+  const ScreeningStep s =
+      Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", "what do you mean?"});
+  EXPECT_EQ(s.outcome, ScreeningOutcome::kReasked);
+  EXPECT_FALSE(s.risk);
+  // Elsewhere "yes" is only unclear.
+  EXPECT_EQ(Converse(Instrument::kPhq9, {"yes"}).outcome, ScreeningOutcome::kReasked);
+  EXPECT_EQ(Converse(Instrument::kGad7, {"yes"}).outcome, ScreeningOutcome::kReasked);
+}
+
 TEST(ScreeningFlowTest, Item9ZeroContinuesToDifficulty) {
   const ScreeningStep s =
       Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", "0"});
