@@ -1,0 +1,198 @@
+#include "reply/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace haven::reply {
+namespace {
+
+const Engine& Shared() {
+  static const Engine* e = [] {
+    auto loaded = Engine::Load(HAVEN_SOURCE_DATA_DIR);
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.status().message();
+      std::abort();
+    }
+    return std::move(loaded).value().release();
+  }();
+  return *e;
+}
+
+Reply One(const std::string& text, const char* locale = "en-US") {
+  auto r = Shared().Respond({{"user", text}}, locale);
+  EXPECT_TRUE(r.ok());
+  return r.ok() ? *r : Reply();
+}
+
+bool Contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+TEST(Engine, FirstReplySaysItIsAnAi) {
+  Reply r = One("hi");
+  EXPECT_TRUE(Contains(r.text, "AI")) << r.text;
+  Conversation c(Shared(), "en-US");
+  c.Send("hello");
+  Reply second = c.Send("work has been really stressful");
+  EXPECT_FALSE(Contains(second.text, "I'm Haven")) << second.text;
+}
+
+TEST(Engine, AskedIfItIsABotItTellsTheTruth) {
+  Conversation c(Shared(), "en-US");
+  c.Send("hi");
+  c.Send("my exams are stressing me out");
+  Reply r = c.Send("wait, am I talking to a real person?");
+  EXPECT_EQ(r.strategy, Strategy::kInformation);
+  EXPECT_TRUE(Contains(r.text, "AI")) << r.text;
+}
+
+TEST(Engine, LowRiskAsksDirectlyAndKeepsHelpVisible) {
+  Reply r = One("honestly everyone would be better off without me");
+  EXPECT_EQ(r.strategy, Strategy::kCrisis);
+  EXPECT_EQ(r.risk_level, RiskLevel::kLow);
+  EXPECT_FALSE(r.escalate);
+  EXPECT_TRUE(Contains(r.text, "thoughts of killing yourself")) << r.text;
+  EXPECT_TRUE(Contains(r.text, "988")) << r.text;
+  EXPECT_TRUE(Contains(r.text, "person from our team")) << r.text;
+}
+
+TEST(Engine, ModerateRiskGivesTheLocaleLinesAndAPerson) {
+  struct Case {
+    const char* locale;
+    const char* number;
+  } cases[] = {{"en-US", "988"},
+               {"en-CA", "988"},
+               {"en-GB", "116 123"},
+               {"en-IE", "116 123"},
+               {"en-AU", "13 11 14"},
+               {"en-IN", "14416"},
+               {"fr-FR", "findahelpline.com"}};
+  for (const Case& c : cases) {
+    auto r = Shared().Respond({{"user", "I keep thinking about killing myself"}}, c.locale);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->strategy, Strategy::kCrisis);
+    EXPECT_TRUE(r->escalate);
+    EXPECT_GE(r->risk_level, RiskLevel::kModerate);
+    EXPECT_TRUE(Contains(r->text, c.number)) << c.locale << ": " << r->text;
+    EXPECT_TRUE(Contains(r->text, "Are you safe right now?")) << r->text;
+  }
+}
+
+TEST(Engine, ImminentRiskPutsTheEmergencyNumberFirst) {
+  Reply r = One("I just swallowed all my pills", "en-GB");
+  EXPECT_EQ(r.strategy, Strategy::kCrisis);
+  EXPECT_EQ(r.risk_level, RiskLevel::kImminent);
+  EXPECT_TRUE(r.urgent);
+  EXPECT_EQ(r.text.rfind("Please call 999 now", 0), 0u) << r.text;
+}
+
+TEST(Engine, AskingForAHumanHandsOffAtOnce) {
+  Reply r = One("I want to talk to a human");
+  EXPECT_EQ(r.strategy, Strategy::kHandoff);
+  EXPECT_TRUE(r.escalate);
+}
+
+TEST(Engine, TheyNamedSomeoneAndLaterSaidShe) {
+  Conversation c(Shared(), "en-US");
+  c.Send("My sister keeps reading my diary and it makes me so angry");
+  c.Send("she read it again this morning");
+  ASSERT_NE(c.state().current_person(), nullptr);
+  EXPECT_EQ(c.state().current_person()->reference, "your sister");
+  EXPECT_EQ(c.state().situation(), "your sister read it again this morning");
+}
+
+TEST(Engine, FiftyTurnsWithoutRepeatingAVariant) {
+  const char* msgs[] = {
+      "work has been a nightmare lately",
+      "my manager keeps piling more on me",
+      "my manager criticises everything I hand in",
+      "I stay late every night and still fall behind",
+      "my partner says I never switch off",
+      "my sister thinks I should look for another job",
+      "I miss having evenings to myself",
+      "I used to paint on sundays but there is no time now",
+      "my mum keeps asking when I'll visit",
+      "I feel guilty that I never have time for her",
+  };
+  Conversation c(Shared(), "en-US");
+  std::set<std::string> texts, ids;
+  int with_id = 0;
+  for (int i = 0; i < 50; ++i) {
+    Reply r = c.Send(msgs[i % 10]);
+    texts.insert(r.text);
+    if (!r.variant_id.empty()) {
+      ++with_id;
+      EXPECT_TRUE(ids.insert(r.variant_id).second) << "variant repeated: " << r.variant_id;
+    }
+  }
+  EXPECT_GE(texts.size(), 48u);
+  EXPECT_GE(with_id, 45);
+}
+
+TEST(Engine, HistoryIsTheContext) {
+  // Haven's earlier reply (a known variant) is not said again.
+  Reply first = One("I feel so lonely since I moved here");
+  auto r = Shared().Respond({{"user", "I feel so lonely since I moved here"},
+                             {"assistant", first.text},
+                             {"user", "I feel so lonely since I moved here"}},
+                            "en-US");
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->text, first.text);
+  EXPECT_NE(r->variant_id, first.variant_id);
+  // Hopelessness repeated across turns raises the level (3rd low turn in a row).
+  const std::string low = "I wish I could just disappear and not wake up";
+  auto three = Shared().Respond(
+      {{"user", low}, {"assistant", "ok"}, {"user", low}, {"assistant", "ok"}, {"user", low}},
+      "en-US");
+  ASSERT_TRUE(three.ok());
+  EXPECT_GE(three->risk_level, RiskLevel::kModerate);
+  EXPECT_TRUE(three->escalate);
+}
+
+TEST(Engine, BadHistoryIsAnError) {
+  EXPECT_FALSE(Shared().Respond({}, "en-US").ok());
+  EXPECT_FALSE(Shared().Respond({{"user", "hi"}, {"assistant", "hello"}}, "en-US").ok());
+  EXPECT_FALSE(Shared().Respond({{"system", "x"}, {"user", "hi"}}, "en-US").ok());
+}
+
+TEST(Engine, AnyBytesGetASafeReply) {
+  std::string junk;
+  for (int i = 0; i < 300; ++i) junk.push_back(static_cast<char>((i * 91) & 0xFF));
+  for (const std::string& m : {junk, std::string(), std::string(20000, 'a'), std::string("???")}) {
+    Reply r = One(m);
+    EXPECT_FALSE(r.text.empty());
+    safety::OutputGuard guard;
+    EXPECT_TRUE(guard.Check(r.text).pass);
+  }
+}
+
+TEST(Engine, ThreadSafe) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> out(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([t, &out] {
+      for (int i = 0; i < 5; ++i) {
+        auto r = Shared().Respond({{"user", "my boss yelled at me today"}}, "en-US");
+        if (r.ok()) out[t] = r->text;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 1; t < 4; ++t) EXPECT_EQ(out[t], out[0]);  // deterministic
+}
+
+TEST(Engine, ReasonsNeverHoldTheMessage) {
+  Reply r = One("my boss Gerald yelled at me about the Henderson account");
+  for (const std::string& w : r.why) {
+    EXPECT_EQ(w.find("Gerald"), std::string::npos);
+    EXPECT_EQ(w.find("Henderson"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace haven::reply

@@ -1,0 +1,277 @@
+#include "reply/planner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace haven::reply {
+namespace {
+
+bool HasCategory(const nlp::Analysis& a, nlp::RiskCategory c) {
+  return std::find(a.risk.categories.begin(), a.risk.categories.end(), c) !=
+         a.risk.categories.end();
+}
+
+std::string LowerWords(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '\'') {
+      out.push_back(static_cast<char>(std::tolower(u)));
+    } else if (!out.empty() && out.back() != ' ') {
+      out.push_back(' ');
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+bool StartsWithAny(const std::string& s, std::initializer_list<std::string_view> prefixes) {
+  for (std::string_view p : prefixes) {
+    if (s.size() >= p.size() && s.compare(0, p.size(), p) == 0 &&
+        (s.size() == p.size() || s[p.size()] == ' ')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string ReadConsent(std::string_view text) {
+  std::string s = LowerWords(text);
+  if (s.empty()) return "";
+  if (StartsWithAny(s,
+                    {"no", "nah", "nope", "not now", "not really", "not yet", "no thanks",
+                     "i'd rather not", "id rather not", "rather not", "i don't want", "i dont want",
+                     "just listen", "i just want to talk", "maybe later", "not right now"})) {
+    return "no";
+  }
+  if (StartsWithAny(
+          s, {"yes",         "yeah",     "yea",     "yep",        "sure",      "ok",
+              "okay",        "alright",  "please",  "go on",      "go ahead",  "why not",
+              "i guess",     "let's",    "lets",    "i'd like",   "id like",   "that would help",
+              "sounds good", "i'll try", "ill try", "definitely", "of course", "maybe",
+              "i suppose",   "y"})) {
+    return "yes";
+  }
+  return "";
+}
+
+Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
+              const safety::ConversationContext& context, const ConversationState& state,
+              const safety::PolicyConfig& config) {
+  Plan plan;
+  plan.decision = safety::Decide(analysis, context, config);
+  const safety::Decision& d = plan.decision;
+  plan.why.push_back("safety:" + std::string(safety::ActionName(d.action)));
+  for (const std::string& r : d.reasons) plan.why.push_back("safety_reason:" + r);
+  plan.why.push_back("risk:" + std::string(RiskLevelName(d.effective_level)));
+  const std::string& intent = analysis.intent.label;
+  plan.why.push_back("intent:" + intent);
+
+  // 1. Safety first; nothing below can override it.
+  switch (d.action) {
+    case safety::Action::kEmergency:
+      plan.strategy = Strategy::kCrisis;
+      plan.tag = HasCategory(analysis, nlp::RiskCategory::kMedical) &&
+                         analysis.risk.level < RiskLevel::kImminent
+                     ? "medical"
+                     : "emergency";
+      return plan;
+    case safety::Action::kCrisisReply:
+      plan.strategy = Strategy::kCrisis;
+      plan.tag = HasCategory(analysis, nlp::RiskCategory::kMedical) &&
+                         analysis.risk.level < RiskLevel::kModerate
+                     ? "medical"
+                     : "crisis";
+      return plan;
+    case safety::Action::kHandoff:
+      plan.strategy = Strategy::kHandoff;
+      if (HasCategory(analysis, nlp::RiskCategory::kHarmToOthers)) {
+        plan.tag = "harm_to_others";
+      } else if (HasCategory(analysis, nlp::RiskCategory::kAbuse)) {
+        plan.tag = "abuse";
+      } else {
+        plan.tag = "handoff";
+      }
+      return plan;
+    case safety::Action::kCheckIn:
+      plan.strategy = Strategy::kCrisis;
+      plan.tag = "check_in";
+      return plan;
+    case safety::Action::kContinue:
+      break;
+  }
+
+  // 2. Intents answered directly.
+  if (intent == "question_about_bot") {
+    plan.strategy = Strategy::kInformation;
+    plan.tag = "about_ai";
+    return plan;
+  }
+  if (intent == "privacy_request") {
+    plan.strategy = Strategy::kInformation;
+    plan.tag = "privacy";
+    return plan;
+  }
+  if (HasCategory(analysis, nlp::RiskCategory::kThirdParty)) {
+    plan.strategy = Strategy::kInformation;
+    plan.tag = "third_party";
+    plan.why.push_back("worry_about_someone_else");
+    return plan;
+  }
+  // 3. A reply to Haven's offer (before thanks: "no thanks" answers the offer).
+  if (state.last_tag() == "offer") {
+    std::string consent = ReadConsent(text);
+    if (consent == "yes") {
+      plan.strategy = Strategy::kSuggestion;
+      plan.why.push_back("offer:accepted");
+      plan.fallbacks = {Strategy::kInformation, Strategy::kQuestion};
+      return plan;
+    }
+    if (consent == "no") {
+      plan.strategy = Strategy::kQuestion;
+      plan.tag = "declined";
+      plan.why.push_back("offer:declined");
+      plan.fallbacks = {Strategy::kReflection, Strategy::kQuestion};
+      return plan;
+    }
+  }
+
+  const UserTurnFacts* turn = state.last_turn();
+  const bool substantive_now = turn != nullptr && !turn->minimal && !turn->topics.empty();
+  if (intent == "goodbye") {
+    plan.strategy = Strategy::kOther;
+    plan.tag = "goodbye";
+    return plan;
+  }
+  if (intent == "gratitude" && !substantive_now) {
+    plan.strategy = Strategy::kAffirmation;
+    plan.tag = "gratitude";
+    plan.fallbacks = {Strategy::kQuestion};
+    return plan;
+  }
+  if ((intent == "greeting" || intent == "smalltalk") && !substantive_now &&
+      state.situation().empty()) {
+    plan.strategy = Strategy::kQuestion;
+    plan.tag = "greeting";
+    plan.fallbacks = {Strategy::kQuestion};
+    return plan;
+  }
+
+  // 4. Nothing to reflect yet.
+  if (turn != nullptr && turn->minimal) {
+    plan.strategy = Strategy::kQuestion;
+    plan.tag = "minimal";
+    plan.fallbacks = {Strategy::kQuestion};
+    plan.why.push_back("minimal_reply");
+    return plan;
+  }
+
+  const Stage stage = state.stage();
+  plan.why.push_back("stage:" + std::string(StageName(stage)));
+  const Feeling feeling = state.CurrentFeeling();
+  if (!feeling.family.empty()) {
+    plan.why.push_back("feeling:" + feeling.family + "/" +
+                       std::string(IntensityName(feeling.intensity)));
+  }
+  const bool has_situation = !state.situation().empty();
+  if (has_situation) plan.why.push_back("has_situation");
+  const Strategy last = state.strategies().empty() ? Strategy::kOther : state.strategies().back();
+
+  // 5. Advice asked for: understand first.
+  if (intent == "seeking_advice") {
+    if (state.substantive_turns() < 2) {
+      plan.strategy = Strategy::kQuestion;
+      plan.tag = "before_advice";
+      plan.why.push_back("explore_before_advising");
+      plan.fallbacks = {Strategy::kQuestion};
+      return plan;
+    }
+    plan.strategy = Strategy::kSuggestion;
+    plan.why.push_back("advice_requested");
+    plan.fallbacks = {Strategy::kInformation, Strategy::kQuestion};
+    return plan;
+  }
+
+  // 6. Good news.
+  if ((feeling.family == "positive" || feeling.family == "relieved") &&
+      analysis.sentiment.compound >= 0.2) {
+    plan.strategy = Strategy::kAffirmation;
+    plan.tag = "positive";
+    plan.fallbacks = {Strategy::kQuestion};
+    return plan;
+  }
+
+  // 7. By stage.
+  auto reflect_or_restate = [&]() {
+    // Strong feelings are named first; otherwise their words, then the feeling.
+    if (!feeling.family.empty() && (feeling.intensity == Intensity::kStrong || !has_situation ||
+                                    last == Strategy::kRestatement)) {
+      return Strategy::kReflection;
+    }
+    if (has_situation) return Strategy::kRestatement;
+    return Strategy::kReflection;
+  };
+  switch (stage) {
+    case Stage::kExploration:
+      if (last == Strategy::kReflection || last == Strategy::kRestatement) {
+        plan.strategy = Strategy::kQuestion;
+        plan.fallbacks = {Strategy::kReflection, Strategy::kRestatement};
+      } else {
+        plan.strategy = reflect_or_restate();
+        plan.fallbacks = {
+            plan.strategy == Strategy::kReflection ? Strategy::kRestatement : Strategy::kReflection,
+            Strategy::kQuestion};
+      }
+      break;
+    case Stage::kComforting: {
+      // A cycle that never repeats the last strategy.
+      const Strategy cycle[] = {Strategy::kAffirmation, reflect_or_restate(),
+                                Strategy::kSelfDisclosure, Strategy::kQuestion};
+      int n = state.assistant_turns();
+      Strategy pick = cycle[n % 4];
+      if (pick == last) pick = cycle[(n + 1) % 4];
+      if (pick == Strategy::kSelfDisclosure &&
+          state.StrategyCount(Strategy::kSelfDisclosure) >= 2) {
+        pick = Strategy::kAffirmation == last ? Strategy::kQuestion : Strategy::kAffirmation;
+      }
+      plan.strategy = pick;
+      plan.fallbacks = {Strategy::kReflection, Strategy::kAffirmation, Strategy::kQuestion};
+      break;
+    }
+    case Stage::kAction: {
+      bool offered =
+          std::find(state.tags().begin(), state.tags().end(), "offer") != state.tags().end();
+      if (!offered) {
+        plan.strategy = Strategy::kQuestion;
+        plan.tag = "offer";
+        plan.why.push_back("ask_before_suggesting");
+        plan.fallbacks = {Strategy::kQuestion};
+      } else {
+        const Strategy cycle[] = {reflect_or_restate(), Strategy::kSuggestion, Strategy::kQuestion,
+                                  Strategy::kAffirmation, Strategy::kInformation};
+        int n = state.assistant_turns();
+        Strategy pick = cycle[n % 5];
+        if (pick == last) pick = cycle[(n + 1) % 5];
+        // Suggestions only once the person has said yes to one (ask before suggesting).
+        bool consented = false;
+        for (size_t i = 0; i + 1 < state.tags().size(); ++i) {
+          if (state.tags()[i] == "offer" && state.strategies()[i + 1] == Strategy::kSuggestion) {
+            consented = true;
+          }
+        }
+        if (pick == Strategy::kSuggestion && !consented) pick = Strategy::kQuestion;
+        plan.strategy = pick;
+        plan.fallbacks = {Strategy::kReflection, Strategy::kQuestion, Strategy::kAffirmation};
+      }
+      break;
+    }
+  }
+  if (plan.strategy == last)
+    plan.why.push_back("repeat_allowed:" + std::string(StrategyName(last)));
+  return plan;
+}
+
+}  // namespace haven::reply

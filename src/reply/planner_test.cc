@@ -1,0 +1,129 @@
+#include "reply/planner.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+
+#include "nlp/analyzer.h"
+
+namespace haven::reply {
+namespace {
+
+const nlp::Analyzer& Analyzer() {
+  static const nlp::Analyzer* a = [] {
+    auto loaded = nlp::Analyzer::Load(HAVEN_SOURCE_DATA_DIR);
+    if (!loaded.ok()) std::abort();
+    return std::move(loaded).value().release();
+  }();
+  return *a;
+}
+
+// Feeds `text` to `state` and plans it, as the engine does.
+Plan Turn(ConversationState& state, const std::string& text, Strategy said = Strategy::kOther,
+          const std::string& tag = "") {
+  nlp::Analysis a = Analyzer().Analyze(text);
+  safety::ConversationContext ctx = state.SafetyContext();
+  state.AddUserTurn(text, a);
+  Plan p = PlanTurn(text, a, ctx, state);
+  state.AddAssistantTurn("reply", said == Strategy::kOther ? p.strategy : said, "",
+                         tag.empty() ? p.tag : tag);
+  return p;
+}
+
+Plan First(const std::string& text) {
+  ConversationState s;
+  return Turn(s, text);
+}
+
+bool Has(const Plan& p, const std::string& why) {
+  return std::find(p.why.begin(), p.why.end(), why) != p.why.end();
+}
+
+TEST(Planner, SafetyComesFirstAndCannotBeOverridden) {
+  Plan p = First("I keep thinking about killing myself, can you give me advice?");
+  EXPECT_EQ(p.strategy, Strategy::kCrisis);
+  EXPECT_TRUE(p.decision.escalate_to_human);
+  EXPECT_TRUE(Has(p, "safety:crisis_reply"));
+  p = First("I just took all my pills");
+  EXPECT_EQ(p.strategy, Strategy::kCrisis);
+  EXPECT_EQ(p.decision.action, safety::Action::kEmergency);
+  p = First("I wish I could go to sleep and never wake up");
+  EXPECT_EQ(p.strategy, Strategy::kCrisis);
+  EXPECT_EQ(p.tag, "check_in");
+}
+
+TEST(Planner, AnswersIntentsDirectly) {
+  EXPECT_EQ(First("can I talk to a real person please").strategy, Strategy::kHandoff);
+  Plan bot = First("are you a bot?");
+  EXPECT_EQ(bot.strategy, Strategy::kInformation);
+  EXPECT_EQ(bot.tag, "about_ai");
+  EXPECT_EQ(First("bye, talk later").tag, "goodbye");
+  EXPECT_EQ(First("hello").tag, "greeting");
+  EXPECT_EQ(First("my friend told me she wants to die").tag, "third_party");
+}
+
+TEST(Planner, ExploresBeforeAdvising) {
+  Plan p = First("what should I do about my boss?");
+  EXPECT_EQ(p.strategy, Strategy::kQuestion);
+  EXPECT_EQ(p.tag, "before_advice");
+  EXPECT_TRUE(Has(p, "explore_before_advising"));
+}
+
+TEST(Planner, AsksBeforeSuggesting) {
+  ConversationState s;
+  const char* msgs[] = {"work has been awful lately", "my manager shouts at me in meetings",
+                        "I dread going in every morning", "I can't sleep on sundays",
+                        "I feel stuck there"};
+  Plan p;
+  for (const char* m : msgs) p = Turn(s, m);
+  EXPECT_EQ(s.stage(), Stage::kAction);
+  EXPECT_EQ(p.strategy, Strategy::kQuestion);
+  EXPECT_EQ(p.tag, "offer");
+  Plan yes = Turn(s, "yes, that would help");
+  EXPECT_EQ(yes.strategy, Strategy::kSuggestion);
+  EXPECT_TRUE(Has(yes, "offer:accepted"));
+}
+
+TEST(Planner, DeclinedOfferIsRespected) {
+  ConversationState s;
+  s.AddAssistantTurn("Would you like an idea?", Strategy::kQuestion, "of-01", "offer");
+  Plan no = Turn(s, "no thanks, I just want to talk");
+  EXPECT_EQ(no.tag, "declined");
+  EXPECT_NE(no.strategy, Strategy::kSuggestion);
+}
+
+TEST(Planner, NeverTheSameExplorationStrategyTwiceInARow) {
+  ConversationState s;
+  Plan a = Turn(s, "I feel so lonely since I moved to a new city");
+  Plan b = Turn(s, "I don't really know anyone here and weekends are the worst");
+  EXPECT_NE(a.strategy, b.strategy);
+  EXPECT_TRUE(a.strategy == Strategy::kReflection || a.strategy == Strategy::kRestatement);
+  EXPECT_EQ(b.strategy, Strategy::kQuestion);
+}
+
+TEST(Planner, MinimalRepliesGetAGentleQuestion) {
+  Plan p = First("idk");
+  EXPECT_EQ(p.strategy, Strategy::kQuestion);
+  EXPECT_EQ(p.tag, "minimal");
+}
+
+TEST(Planner, Consent) {
+  EXPECT_EQ(ReadConsent("Yes please"), "yes");
+  EXPECT_EQ(ReadConsent("sure, go on"), "yes");
+  EXPECT_EQ(ReadConsent("no thanks"), "no");
+  EXPECT_EQ(ReadConsent("not right now"), "no");
+  EXPECT_EQ(ReadConsent("my boss is awful"), "");
+}
+
+TEST(Planner, IsDeterministic) {
+  ConversationState a, b;
+  Plan pa = Turn(a, "my girlfriend left me and I can't stop crying");
+  Plan pb = Turn(b, "my girlfriend left me and I can't stop crying");
+  EXPECT_EQ(pa.strategy, pb.strategy);
+  EXPECT_EQ(pa.why, pb.why);
+}
+
+}  // namespace
+}  // namespace haven::reply
