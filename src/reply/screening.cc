@@ -43,6 +43,9 @@ constexpr Phrase kFrequency[] = {
     {"none of the time", 0},
     {"not at all really", 0},
     {"never really", 0},
+    {"probably not", 0},
+    {"i dont think so", 0},
+    {"dont think so", 0},
     // 1: several days
     {"several days", 1},
     {"a few days", 1},
@@ -166,6 +169,25 @@ constexpr Phrase kDifficulty[] = {
     {"sort of", kAmbiguous},
     {"maybe", kAmbiguous},
 };
+
+// Words that soften a "no" ("not really", "no, but...", "probably not").
+constexpr std::string_view kHedges[] = {
+    "really",  "think", "probably", "much",   "suppose", "guess",  "maybe",    "mostly",
+    "usually", "sort",  "kind",     "kinda",  "sorta",   "hardly", "barely",   "sometimes",
+    "except",  "but",   "although", "though", "unless",  "well",   "honestly", "often"};
+
+// An answer withheld ("I'd rather not say"): on PHQ-9 item 9 a reason to ask, not to move on.
+constexpr std::string_view kWithheld[] = {"rather not",
+                                          "prefer not",
+                                          "skip",
+                                          "pass",
+                                          "not saying",
+                                          "not answering",
+                                          "dont want to say",
+                                          "dont want to answer",
+                                          "wont say",
+                                          "not going to say",
+                                          "next question"};
 
 constexpr std::string_view kNegators[] = {"not",  "isnt",  "wasnt",  "arent", "werent",
                                           "dont", "didnt", "doesnt", "hasnt", "havent"};
@@ -679,6 +701,26 @@ bool EndorsesWithoutFrequency(std::string_view text) {
   return std::any_of(values.begin(), values.end(), [](int v) { return v != 0; });
 }
 
+bool DeclinesToAnswer(std::string_view text) {
+  std::string joined = " ";
+  for (const std::string& w : AnswerWords(text)) joined += w + " ";
+  for (std::string_view p : kWithheld) {
+    std::string needle = " ";
+    needle += p;
+    needle += ' ';
+    if (joined.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsHedgedNo(std::string_view text) {
+  if (ReadFrequency(text) != 0) return false;
+  for (const std::string& w : AnswerWords(text)) {
+    if (In(w, kHedges)) return true;
+  }
+  return false;
+}
+
 std::optional<int> ReadDifficulty(std::string_view text) {
   return ReadScale(text, kDifficulty, /*days=*/false);
 }
@@ -813,9 +855,10 @@ ScreeningStep Screener::Step(const ScreeningState& state, std::string_view text,
 
   const std::optional<int> v = ReadFrequency(text);
   const bool risk_item = s.instrument == Instrument::kPhq9 && s.item == kPhq9RiskItem;
-  if (!v && risk_item && EndorsesWithoutFrequency(text)) {
-    // "yes", "sometimes", "0 or 1" on item 9: the thoughts are there. When unsure, escalate:
-    // the risk path now, with the item left unscored rather than guessed.
+  if (risk_item &&
+      ((!v && (EndorsesWithoutFrequency(text) || DeclinesToAnswer(text))) || IsHedgedNo(text))) {
+    // "yes", "sometimes", "0 or 1", "not really", "no, but..." on item 9: the thoughts may be
+    // there. When unsure, escalate: the risk path now, the item unscored rather than guessed.
     finish(ScreeningOutcome::kRiskPath, /*item9_endorsed=*/true);
     step.risk = true;
     step.messages.push_back(c.risk_pause);

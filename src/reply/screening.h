@@ -15,8 +15,9 @@
 //
 // PHQ-9 item 9 ("Thoughts that you would be better off dead or of hurting yourself in some way"):
 // any answer above 0 ends the questions at once with outcome kRiskPath and `risk` set, and so
-// does an answer that endorses the item without a frequency ("yes", "sometimes": item 9 is then
-// left unscored, item9_positive set, never re-asked). The engine must then take the safety path
+// does an answer that endorses the item without a frequency ("yes", "sometimes"), a softened no
+// ("not really", "no, but..."), or a withheld one ("I'd rather not say"): item 9 is then left
+// unscored, item9_positive set, and it is never re-asked. The engine must then take the safety path
 // (docs/clinical-safety.md); the score is not shown then.
 // Independently, the engine analyses every message before it reaches the screener and may
 // interrupt screening for the safety path at any answer ("nearly every day, I want to die").
@@ -114,6 +115,12 @@ std::optional<int> ReadFrequency(std::string_view text);
 // True when the answer says a problem was there without saying how often ("yes", "sometimes",
 // "often", "0 or 1", "4"): not a score, but for PHQ-9 item 9 it is enough for the risk path.
 bool EndorsesWithoutFrequency(std::string_view text);
+// True when the person withholds the answer ("I'd rather not say", "skip", "pass"). On PHQ-9
+// item 9 this takes the risk path (unscored); elsewhere the question is asked again.
+bool DeclinesToAnswer(std::string_view text);
+// True when the answer reads as "not at all" but softened ("not really", "no, but sometimes",
+// "probably not"): a clear 0 elsewhere, but on PHQ-9 item 9 it takes the risk path.
+bool IsHedgedNo(std::string_view text);
 // Reads a functional-difficulty answer: 0 "not difficult at all" ... 3 "extremely difficult",
 // or nullopt when unclear.
 std::optional<int> ReadDifficulty(std::string_view text);

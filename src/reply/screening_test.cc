@@ -183,6 +183,8 @@ TEST(ScreeningAnswerTest, Frequency) {
       {"more often than not", 2},
       {"not really", 0},
       {"once or twice", 1},
+      {"probably not", 0},
+      {"I don't think so", 0},
       {"it\u2019s been every day", 3},
   };
   for (const auto& [text, value] : clear) {
@@ -305,7 +307,9 @@ TEST(ScreeningFlowTest, Item9AboveZeroTakesTheRiskPathAtOnce) {
 }
 
 TEST(ScreeningFlowTest, Item9EndorsedWithoutAFrequencyIsNotReaskedButEscalated) {
-  for (const std::string answer : {"yes", "sometimes", "0 or 1", "yeah kind of", "a lot"}) {
+  for (const std::string answer : {"yes", "sometimes", "0 or 1", "yeah kind of", "a lot",
+                                   "not really", "no, but it crossed my mind once", "probably not",
+                                   "never really", "I'd rather not say", "skip"}) {
     const ScreeningStep s =
         Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", answer});
     EXPECT_EQ(s.outcome, ScreeningOutcome::kRiskPath) << answer;
@@ -318,6 +322,15 @@ TEST(ScreeningFlowTest, Item9EndorsedWithoutAFrequencyIsNotReaskedButEscalated) 
     ASSERT_TRUE(back.ok()) << back.status().message();
     EXPECT_EQ(*back, *s.result);
   }
+  // A clear no continues.
+  for (const std::string answer : {"no", "not at all", "never", "0", "Nope."}) {
+    const ScreeningStep s =
+        Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", answer});
+    EXPECT_EQ(s.outcome, ScreeningOutcome::kAsking) << answer;
+    EXPECT_EQ(s.state.answers.size(), 9u);
+  }
+  // "Not really" is 0 on the other items.
+  EXPECT_EQ(Converse(Instrument::kPhq9, {"not really"}).state.answers, std::vector<int>{0});
   // A wholly unclear answer is re-asked, as on every item.
   const ScreeningStep s =
       Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", "what do you mean?"});
