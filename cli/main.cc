@@ -8,9 +8,11 @@
 #include <string>
 
 #include "cli/analyze_report.h"
+#include "cli/audit_cmd.h"
 #include "cli/chat_preview.h"
 #include "cli/empathy_cmd.h"
 #include "cli/jsonl.h"
+#include "cli/keys_cmd.h"
 #include "core/paths.h"
 #include "nlp/analysis_json.h"
 #include "nlp/analyzer.h"
@@ -157,7 +159,13 @@ int main(int argc, char** argv) {
   empathy->add_option("--seeker", seeker, "The support-seeker's post");
   empathy->add_option("--response", response, "The reply to score");
 
+  auto keys_cmd = haven::cli::KeysCommand::Add(app);
+  auto audit_cmd = haven::cli::AuditCommand::Add(app);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (keys_cmd->parsed()) return keys_cmd->Run();
+  if (audit_cmd->parsed()) return audit_cmd->Run();
 
   if (analyze->parsed()) {
     if (!jsonl && text.empty() && analyze->count("text") == 0) {

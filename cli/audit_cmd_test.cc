@@ -1,0 +1,90 @@
+#include "cli/audit_cmd.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "storage/audit.h"
+#include "storage/open.h"
+#include "storage/test_util.h"
+
+namespace haven::cli {
+namespace {
+
+using storage::testing::TempDir;
+
+std::string Slurp(std::FILE* f) {
+  std::rewind(f);
+  std::string s;
+  char buf[512];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+  return s;
+}
+
+struct Verified {
+  explicit Verified(const AuditVerifyArgs& args) : out(std::tmpfile()), err(std::tmpfile()) {
+    rc = RunAuditVerify(args, out, err);
+    out_text = Slurp(out);
+    err_text = Slurp(err);
+  }
+  ~Verified() {
+    std::fclose(out);
+    std::fclose(err);
+  }
+  std::FILE* out;
+  std::FILE* err;
+  int rc = -1;
+  std::string out_text, err_text;
+};
+
+TEST(AuditVerifyCommandTest, IntactThenCheckpointedThenTampered) {
+  TempDir tmp;
+  std::string data = tmp / "data", key = tmp / "haven.key";
+  {
+    auto store = storage::OpenSqliteStorage(data, key);
+    ASSERT_TRUE(store.ok());
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE((*store)
+                      ->Transact([&](storage::Txn& t) {
+                        return storage::AppendAudit(
+                                   t, {i, "admin", "p" + std::to_string(i), "export", "ok", ""})
+                            .status();
+                      })
+                      .ok());
+    }
+  }
+  Verified first({data, key, "", false});
+  EXPECT_EQ(first.rc, 0) << first.err_text;
+  EXPECT_NE(first.out_text.find("intact: 3 entries"), std::string::npos);
+  EXPECT_NE(first.out_text.find("no checkpoint"), std::string::npos);
+
+  Verified update({data, key, "", true});
+  EXPECT_EQ(update.rc, 0);
+  EXPECT_NE(update.out_text.find("checkpoint updated"), std::string::npos);
+
+  Verified checked({data, key, "", false});
+  EXPECT_EQ(checked.rc, 0);
+  EXPECT_NE(checked.out_text.find("3 entries, matches"), std::string::npos);
+
+  // Remove the last entry behind Haven's back: only the checkpoint can tell.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data + "/haven.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 3",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  Verified tampered({data, key, "", false});
+  EXPECT_EQ(tampered.rc, 1);
+  EXPECT_NE(tampered.out_text.find("TAMPERED"), std::string::npos);
+}
+
+TEST(AuditVerifyCommandTest, AMissingDatabaseIsAnError) {
+  TempDir tmp;
+  Verified r({tmp / "nothing", tmp / "k", "", false});
+  EXPECT_EQ(r.rc, 2);
+  EXPECT_NE(r.err_text.find("no database"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace haven::cli

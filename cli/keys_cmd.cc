@@ -1,0 +1,79 @@
+#include "cli/keys_cmd.h"
+
+#include <filesystem>
+
+#include "storage/crypto/key_file.h"
+#include "storage/crypto/rotation.h"
+#include "storage/open.h"
+#include "storage/sqlite/sqlite_key_store.h"
+
+namespace haven::cli {
+
+int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err) {
+  using storage::crypto::KeyFile;
+  std::string old_path = args.key_file.empty() ? KeyFile::DefaultPath() : args.key_file;
+  if (args.data_dir.empty() || old_path.empty() || args.new_key_file.empty()) {
+    std::fprintf(err, "haven keys rotate: give --data-dir, --key-file and --new-key-file\n");
+    return 2;
+  }
+  std::string keys_db = args.data_dir + "/" + storage::kKeysDbName;
+  std::error_code ec;
+  if (!std::filesystem::exists(keys_db, ec)) {
+    std::fprintf(err, "haven keys rotate: no key store at %s\n", keys_db.c_str());
+    return 2;
+  }
+  auto old_kek = KeyFile::Load(old_path, args.data_dir);
+  if (!old_kek.ok()) {
+    std::fprintf(err, "haven keys rotate: %s\n", old_kek.status().message().c_str());
+    return 2;
+  }
+  auto new_kek = KeyFile::LoadOrCreate(args.new_key_file, args.data_dir, old_kek->version + 1);
+  if (!new_kek.ok()) {
+    std::fprintf(err, "haven keys rotate: %s\n", new_kek.status().message().c_str());
+    return 2;
+  }
+  auto keys = storage::SqliteKeyStore::Open(keys_db);
+  if (!keys.ok()) {
+    std::fprintf(err, "haven keys rotate: %s\n", keys.status().message().c_str());
+    return 2;
+  }
+  auto result = storage::crypto::RotateKek(**keys, *old_kek, *new_kek);
+  if (!result.ok()) {
+    std::fprintf(err, "haven keys rotate: %s (run the same command again to resume)\n",
+                 result.status().message().c_str());
+    return 2;
+  }
+  std::fprintf(out,
+               "rewrapped %lld data keys; all %lld are now under key version %u.\n"
+               "Restart Haven with --key-file %s; then %s may be destroyed.\n",
+               static_cast<long long>(result->rewrapped), static_cast<long long>(result->total),
+               new_kek->version, args.new_key_file.c_str(), old_path.c_str());
+  return 0;
+}
+
+std::unique_ptr<KeysCommand> KeysCommand::Add(CLI::App& app) {
+  auto cmd = std::make_unique<KeysCommand>();
+  auto* keys = app.add_subcommand("keys", "Manage the keys that encrypt each person's data");
+  keys->require_subcommand(1);
+  cmd->rotate_ = keys->add_subcommand(
+      "rotate",
+      "Re-wrap every person's data key under a new key-encryption key. Resumable: after an "
+      "interruption run the same command again.\n"
+      "  haven keys rotate --data-dir DIR --key-file OLD --new-key-file NEW");
+  KeysRotateArgs& a = cmd->rotate_args_;
+  cmd->rotate_->add_option("--data-dir", a.data_dir, "Haven's data directory (haven.db, keys.db)")
+      ->required();
+  cmd->rotate_->add_option("--key-file", a.key_file,
+                           "The current key file (default: $HAVEN_KEY_FILE)");
+  cmd->rotate_
+      ->add_option("--new-key-file", a.new_key_file,
+                   "The new key file; created (mode 0600) when absent")
+      ->required();
+  return cmd;
+}
+
+bool KeysCommand::parsed() const { return rotate_->parsed(); }
+
+int KeysCommand::Run() const { return RunKeysRotate(rotate_args_, stdout, stderr); }
+
+}  // namespace haven::cli

@@ -1,0 +1,37 @@
+// `haven keys`: key management for the encrypted store (storage/crypto/).
+//   haven keys rotate --data-dir DIR --key-file OLD --new-key-file NEW
+// re-wraps every person's data key from the KEK in OLD to the one in NEW (created, version
+// OLD+1, when absent). Resumable: after an interruption (even kill -9) run the same command
+// again. Haven should be stopped meanwhile and restarted with --key-file NEW afterwards.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+namespace haven::cli {
+
+struct KeysRotateArgs {
+  std::string data_dir;
+  std::string key_file;  // the current (old) key file; default $HAVEN_KEY_FILE
+  std::string new_key_file;
+};
+
+// Runs the rotation; a summary goes to `out`, errors (paths and counts only) to `err`.
+// Returns 0 when every key is under the new KEK, 2 on an error.
+int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err);
+
+// The `keys` subcommand registered on an app. main keeps it and asks parsed() after parsing.
+class KeysCommand {
+ public:
+  static std::unique_ptr<KeysCommand> Add(CLI::App& app);
+  bool parsed() const;
+  int Run() const;
+
+ private:
+  CLI::App* rotate_ = nullptr;
+  KeysRotateArgs rotate_args_;
+};
+
+}  // namespace haven::cli
