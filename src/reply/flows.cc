@@ -742,7 +742,7 @@ FlowDef ParseFlow(const YAML::Node& n, int version, Where at) {
   if (!IsSnakeId(f.id)) at.Fail("id must be lower_snake_case");
   CheckKeys(n, at, "a flow",
             {"id", "title", "kind", "offer", "offer_more", "declined", "exit", "resume",
-             "check_back", "inputs", "defaults", "steps"});
+             "check_back", "suits", "inputs", "defaults", "steps"});
   f.file = at.file;
   f.version = version;
   f.title = ReqStr(n, "title", at);
@@ -759,6 +759,15 @@ FlowDef ParseFlow(const YAML::Node& n, int version, Where at) {
   f.resume = ReqStr(n, "resume", at);
   if (f.resume.find('?') == std::string::npos) at.Fail("resume must ask for consent (a question)");
   f.check_back = OptStr(n, "check_back", at);
+  if (const YAML::Node suits = n["suits"]) {
+    if (!suits.IsSequence()) at.Fail("'suits' must be a list");
+    for (const auto& i : suits) {
+      if (!i.IsScalar() || !IsSnakeId(i.as<std::string>())) {
+        at.Fail("suits must list snake_case emotion or topic names");
+      }
+      f.suits.push_back(i.as<std::string>());
+    }
+  }
   if (const YAML::Node in = n["inputs"]) {
     if (!in.IsSequence()) at.Fail("'inputs' must be a list");
     for (const auto& i : in) {
@@ -1150,6 +1159,15 @@ std::vector<std::string> FlowLibrary::Ids() const {
   std::vector<std::string> out;
   if (flows_) {
     for (const FlowDef& f : *flows_) out.push_back(f.id);
+  }
+  return out;
+}
+
+std::vector<std::string> FlowLibrary::Suiting(std::string_view name) const {
+  std::vector<std::string> out;
+  if (!flows_) return out;
+  for (const FlowDef& f : *flows_) {
+    if (std::find(f.suits.begin(), f.suits.end(), name) != f.suits.end()) out.push_back(f.id);
   }
   return out;
 }

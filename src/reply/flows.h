@@ -17,7 +17,8 @@
 //            `min_items` 0 lets "none" / "I don't know" move on with an empty list
 //   summary  send `text` with {capture} and {input} placeholders filled, go on to `next`
 //   end      send `text` (optional); the flow is completed
-// A flow may declare `inputs` (values the engine supplies at Start, such as the locale's crisis
+// A flow may list what it `suits` (nlp emotion and topic names, a hint for the planner), declare
+// `inputs` (values the engine supplies at Start, such as the locale's crisis
 // line) with `defaults`, and a `check_back` template (behavioural activation) returned when the
 // flow completes, for the engine to use in a later conversation.
 //
@@ -109,7 +110,8 @@ struct FlowDef {
   std::string file;   // where it was loaded from (for errors and the console)
   int version = 0;    // the file's version
   std::string offer, offer_more, declined, exit, resume;
-  std::string check_back;  // template, or "" when the flow has none
+  std::string check_back;          // template, or "" when the flow has none
+  std::vector<std::string> suits;  // nlp emotion and topic names it suits ("nervousness", "sleep")
   std::vector<std::string> inputs;
   std::map<std::string, std::string> defaults;  // input -> value used when Start lacks it
   std::vector<FlowStepDef> steps;               // steps[0] is the first
@@ -205,8 +207,12 @@ class FlowLibrary {
   // As Load over in-memory files: (name, contents) pairs.
   static StatusOr<FlowLibrary> Parse(const std::vector<std::pair<std::string, std::string>>& files);
 
+  // The flow, or nullptr. The pointer lives as long as this library or any copy of it.
   const FlowDef* Find(std::string_view flow_id) const;
   std::vector<std::string> Ids() const;  // sorted
+  // Ids of the flows whose `suits` lists `name` (an nlp emotion or topic), sorted: a hint for the
+  // planner choosing what to offer.
+  std::vector<std::string> Suiting(std::string_view name) const;
 
   // Sends the flow's offer and waits for consent. `inputs` fill the flow's declared inputs
   // (missing ones take the flow's defaults). InvalidArgument for an unknown flow id.

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "nlp/analysis.h"
 #include "safety/output_guard.h"
 
 namespace haven::reply {
@@ -96,6 +99,27 @@ TEST(FlowLibraryTest, ShippedFlows) {
     EXPECT_EQ(f->version, 1);
     EXPECT_EQ(f->offer.rfind("Would you like", 0), 0u) << id << ": " << f->offer;
   }
+}
+
+// `suits` names only what the analysis produces: GoEmotions labels and nlp/topics.cc topics.
+TEST(FlowLibraryTest, SuitsNamesEmotionsAndTopics) {
+  const std::set<std::string> topics = {"work",          "school",     "relationships", "family",
+                                        "friends",       "health",     "mental_health", "sleep",
+                                        "money",         "loneliness", "grief",         "identity",
+                                        "substance_use", "self_image", "bullying",      "housing",
+                                        "legal",         "pregnancy",  "abuse"};
+  for (const std::string& id : Shipped().Ids()) {
+    for (const std::string& name : Shipped().Find(id)->suits) {
+      const bool emotion = std::find(nlp::kEmotionNames.begin(), nlp::kEmotionNames.end(), name) !=
+                           nlp::kEmotionNames.end();
+      EXPECT_TRUE(emotion || topics.count(name)) << id << ": " << name;
+    }
+  }
+  EXPECT_EQ(Shipped().Suiting("sleep"), std::vector<std::string>{"sleep_hygiene"});
+  EXPECT_EQ(Shipped().Suiting("grief"), std::vector<std::string>{"about_grief"});
+  const auto nervous = Shipped().Suiting("nervousness");
+  EXPECT_NE(std::find(nervous.begin(), nervous.end(), "box_breathing"), nervous.end());
+  EXPECT_TRUE(Shipped().Suiting("juggling").empty());
 }
 
 // Answers a waiting step plausibly: yes to yes/no (or no when `say_no`), a number in range, a
