@@ -17,6 +17,7 @@
 #include "nlp/analysis_json.h"
 #include "nlp/analyzer.h"
 #include "nlp/emotions.h"
+#include "nlp/risk_model.h"
 
 namespace {
 
@@ -69,7 +70,8 @@ int RunAnalyze(const std::string& data_dir, bool jsonl, bool json, bool redacted
   return 0;
 }
 
-int RunPrepEmotions(const std::string& data_dir) {
+// The model input of each line of stdin: EmotionFeatures, or RiskFeatures when `risk`.
+int RunPrep(const std::string& data_dir, bool risk) {
   haven::nlp::Normalizer normalizer;
   if (!data_dir.empty()) {
     auto loaded = haven::nlp::Normalizer::Load(data_dir);
@@ -83,7 +85,9 @@ int RunPrepEmotions(const std::string& data_dir) {
   std::string line;
   bool too_long;
   while (reader.Next(&line, &too_long)) {
-    std::string features = haven::nlp::EmotionFeatures(normalizer.Normalize(line));
+    haven::nlp::NormalizedText norm = normalizer.Normalize(line);
+    std::string features =
+        risk ? haven::nlp::RiskFeatures(norm) : haven::nlp::EmotionFeatures(norm);
     std::fwrite(features.data(), 1, features.size(), stdout);
     std::fputc('\n', stdout);
   }
@@ -137,6 +141,7 @@ int main(int argc, char** argv) {
   auto* prep = app.add_subcommand(
       "prep", "Print the exact model input for each line of stdin (used by the training scripts)");
   auto* prep_emotions = prep->add_subcommand("emotions", "fastText input for the emotion model");
+  auto* prep_risk = prep->add_subcommand("risk", "fastText input for the learned risk reader");
   prep->require_subcommand(1);
 
   auto* chat = app.add_subcommand(
@@ -174,7 +179,8 @@ int main(int argc, char** argv) {
     }
     return RunAnalyze(ResolveDataDir(data_dir), jsonl, json, redacted, text);
   }
-  if (prep_emotions->parsed()) return RunPrepEmotions(ResolveDataDir(data_dir));
+  if (prep_emotions->parsed()) return RunPrep(ResolveDataDir(data_dir), false);
+  if (prep_risk->parsed()) return RunPrep(ResolveDataDir(data_dir), true);
   if (empathy->parsed()) {
     if (!empathy_jsonl && empathy->count("--response") == 0) {
       std::fprintf(stderr,

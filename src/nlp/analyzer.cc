@@ -44,10 +44,8 @@ Analysis Analyzer::Analyze(std::string_view text) const {
   Analysis a;
   a.repaired_utf8 = norm.repaired;
   a.sentiment = sentiment_.Score(norm);
-  // Both fastText models read the same features: built once.
-  const std::string features = EmotionFeatures(norm);
-  a.emotions = emotions_.Classify(norm, features);
-  a.risk = CombineRisk(risk_.Assess(norm), risk_model_.Level(risk_model_.Score(norm, features)),
+  a.emotions = emotions_.Classify(norm);
+  a.risk = CombineRisk(risk_.Assess(norm), risk_model_.Level(risk_model_.Score(norm)),
                        static_cast<uint32_t>(norm.text.size()));
   a.intent = intent_.Classify(norm, a.risk, a.sentiment);
   a.topics = topics_.Detect(norm);

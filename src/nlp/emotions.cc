@@ -15,21 +15,6 @@
 namespace haven::nlp {
 namespace {
 
-// The bytes fastText's Dictionary::readWord splits words on.
-bool IsFastTextSeparator(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\0';
-}
-
-// A token as one fastText word: separators inside become '_' and a word never starts with the
-// label prefix, so a user's text can never inject a label into the training file.
-void AppendWord(std::string_view word, std::string* out) {
-  if (word.empty()) return;
-  if (!out->empty()) out->push_back(' ');
-  size_t begin = out->size();
-  for (char c : word) out->push_back(IsFastTextSeparator(c) ? '_' : c);
-  if (std::string_view(*out).substr(begin).starts_with("__label__")) (*out)[begin] = '-';
-}
-
 int EmotionIndex(std::string_view name) {
   for (int i = 0; i < kNumEmotions; ++i) {
     if (kEmotionNames[static_cast<size_t>(i)] == name) return i;
@@ -44,10 +29,10 @@ std::string EmotionFeatures(const NormalizedText& text) {
   for (const Token& t : text.tokens) {
     if (t.Has(kPunct) && t.repeat > 1) {
       // "!!!" and "..." read differently from "!" and "."; one token marks the run.
-      AppendWord(t.norm + t.norm, &out);
+      AppendFastTextWord(t.norm + t.norm, &out);
       continue;
     }
-    AppendWord(t.norm, &out);
+    AppendFastTextWord(t.norm, &out);
   }
   return out;
 }

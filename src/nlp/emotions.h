@@ -30,8 +30,7 @@ class EmotionClassifier {
   // does, the single label with the highest score / threshold. Never empty, never fails.
   Emotions Classify(const NormalizedText& text) const;
 
-  // The same, given `features` == EmotionFeatures(text) already computed (the analyzer computes
-  // them once for this stage and the risk model).
+  // The same, given `features` == EmotionFeatures(text) already computed.
   Emotions Classify(const NormalizedText& text, std::string_view features) const;
 
  private:

@@ -67,4 +67,21 @@ Status ReadThresholds(const std::string& path, std::string_view what,
   return Status::Ok();
 }
 
+namespace {
+
+// The bytes fastText's Dictionary::readWord splits words on.
+bool IsFastTextSeparator(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\0';
+}
+
+}  // namespace
+
+void AppendFastTextWord(std::string_view word, std::string* out) {
+  if (word.empty()) return;
+  if (!out->empty()) out->push_back(' ');
+  size_t begin = out->size();
+  for (char c : word) out->push_back(IsFastTextSeparator(c) ? '_' : c);
+  if (std::string_view(*out).substr(begin).starts_with("__label__")) (*out)[begin] = '-';
+}
+
 }  // namespace haven::nlp

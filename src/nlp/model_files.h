@@ -27,4 +27,9 @@ Status ReadThresholds(const std::string& path, std::string_view what,
                       const std::function<int(std::string_view)>& index_of,
                       std::span<float> thresholds);
 
+// Appends `word` to `out` as one fastText word (a space first unless `out` is empty): separators
+// inside become '_', and a word never starts with the label prefix, so a user's text can never
+// inject a label into a training file. An empty word appends nothing.
+void AppendFastTextWord(std::string_view word, std::string* out);
+
 }  // namespace haven::nlp

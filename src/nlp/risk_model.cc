@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "nlp/emotions.h"
 #include "nlp/fasttext_predictor.h"
 #include "nlp/model_files.h"
 #include "nlp/risk.h"
@@ -79,18 +78,20 @@ StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
   return out;
 }
 
-RiskProbabilities RiskModel::Score(const NormalizedText& text) const {
-  if (text.tokens.empty()) return RiskProbabilities{};
-  return Score(text, EmotionFeatures(text));
+std::string RiskFeatures(const NormalizedText& text) {
+  std::string out;
+  for (const Token& t : text.tokens) {
+    if (t.Has(kPunct)) continue;
+    AppendFastTextWord(t.norm, &out);
+  }
+  return out;
 }
 
-// FastTextPredictor gives fastText's predict(k = -1, threshold = 0) values and keeps its state on
-// the caller's stack (see emotions.cc), so concurrent calls are safe.
-RiskProbabilities RiskModel::Score(const NormalizedText& text, std::string_view features) const {
+RiskProbabilities RiskModel::Score(const NormalizedText& text) const {
   RiskProbabilities p{};
   if (text.tokens.empty()) return p;
   std::vector<float> log_probs;
-  if (!model_->predictor->Predict(features, &log_probs)) return p;
+  if (!model_->predictor->Predict(RiskFeatures(text), &log_probs)) return p;
   // Softmax over the five levels; P(level >= k) is the sum of the levels from k up.
   std::array<float, 5> by_level{};
   for (size_t id = 0; id < log_probs.size() && id < model_->label_to_level.size(); ++id) {

@@ -4,9 +4,9 @@
 // model (data/models/risk.ftz, rebuilt by scripts/train_risk_model.py) is trained only on the
 // project's own labelled messages (tests/data: risk_dev, risk_train*, risk_cases and everyday
 // intent cases; never the held-out risk_holdout.jsonl), over words and word pairs of the
-// normalised text. It is a softmax over the five levels; summed from the top they give
-// P(level >= low), P(>= moderate), P(>= high), P(>= imminent), and data/models/risk.thresholds
-// holds one decision threshold for each.
+// normalised text (RiskFeatures: no punctuation, see there). It is a softmax over the five levels;
+// summed from the top they give P(level >= low), P(>= moderate), P(>= high), P(>= imminent), and
+// data/models/risk.thresholds holds one decision threshold for each.
 //
 // CombineRisk applies the safety policy: the model may only raise the rules' level, never lower
 // it ("when unsure, escalate"); it may not raise a message whose every risk phrase the rules read
@@ -26,6 +26,13 @@
 
 namespace haven::nlp {
 
+// The model's input: the normalised words, emoji and emoticons of `text`, without punctuation.
+// Punctuation is left out on purpose: the project's own training messages are written chat-style
+// (a closing full stop is rare in every level), so a model that saw "." learnt the writing style
+// of the few formal messages, not risk, and read ordinary punctuated sentences ("That looks even
+// smaller.") as imminent.
+std::string RiskFeatures(const NormalizedText& text);
+
 // P(level >= low), P(>= moderate), P(>= high), P(>= imminent), each in [0, 1].
 using RiskProbabilities = std::array<float, 4>;
 
@@ -36,13 +43,9 @@ class RiskModel {
   // (0, 1]).
   static StatusOr<RiskModel> Load(const std::string& data_dir);
 
-  // The model's probabilities for `text` (its input is EmotionFeatures(text)). All zero when the
+  // The model's probabilities for `text` (its input is RiskFeatures(text)). All zero when the
   // text has no tokens. Never fails.
   RiskProbabilities Score(const NormalizedText& text) const;
-
-  // The same, given `features` == EmotionFeatures(text) already computed (the analyzer computes
-  // them once for this model and the emotion classifier).
-  RiskProbabilities Score(const NormalizedText& text, std::string_view features) const;
 
   // The highest level whose probability reaches its threshold (kNone if none does).
   RiskLevel Level(const RiskProbabilities& p) const;

@@ -52,6 +52,26 @@ TEST_F(RiskModelTest, ProbabilitiesAreCumulative) {
   EXPECT_EQ(empty[0], 0.0f);
 }
 
+TEST_F(RiskModelTest, FeaturesLeaveOutPunctuation) {
+  EXPECT_EQ(RiskFeatures(normalizer_->Normalize("That looks even smaller.")),
+            "that looks even smaller");
+  EXPECT_EQ(RiskFeatures(normalizer_->Normalize("i can't do this anymore...!!")),
+            "i can't do this anymore");
+  EXPECT_EQ(RiskFeatures(normalizer_->Normalize("")), "");
+}
+
+// Written, punctuated everyday sentences (the style of real comments, unlike the chat-style
+// training messages) are not read as risk. Before RiskFeatures left punctuation out and ordinary
+// Reddit comments joined the training data, the model read each of these as imminent.
+TEST_F(RiskModelTest, OrdinaryPunctuatedSentencesAreNotRaised) {
+  for (const char* text : {"That looks even smaller.", "Lips are the key to crumb containment.",
+                           "The whole country is an incompetent scam.",
+                           "Thank you. This is something I really needed to hear. Hugs, mama.",
+                           "You can see flairs and select them on the desktop version."}) {
+    EXPECT_LT(Level(text), RiskLevel::kModerate) << text;
+  }
+}
+
 TEST_F(RiskModelTest, ReadsOrdinaryAndUrgentMessages) {
   EXPECT_EQ(Level("thanks, that really helped"), RiskLevel::kNone);
   EXPECT_EQ(Level("can you delete everything you have about me"), RiskLevel::kNone);
