@@ -1,6 +1,9 @@
 #include "storage/crypto/rotation.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "storage/crypto/encrypted_store.h"
 #include "storage/memory/memory_store.h"
@@ -122,6 +125,37 @@ TEST_F(RotationTest, ResumesAfterBeingInterrupted) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->rewrapped, kPeople - 13);
   EXPECT_EQ(r->total, kPeople);
+  ExpectAllOpenWith(new_path_);
+}
+
+TEST_F(RotationTest, ResumesAfterKillNine) {
+  auto old_kek = KeyFile::Load(old_path_, data_);
+  auto new_kek = KeyFile::LoadOrCreate(new_path_, data_, 2);
+  ASSERT_TRUE(old_kek.ok() && new_kek.ok());
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The child rotates and is killed outright after 17 keys: no destructors, no cleanup.
+    auto keys = SqliteKeyStore::Open(data_ + "/keys.db");
+    if (!keys.ok()) ::_exit(3);
+    RotationOptions o;
+    o.batch = 5;
+    o.after_each = [](int64_t done) {
+      if (done == 17) ::kill(::getpid(), SIGKILL);
+      return Status::Ok();
+    };
+    (void)RotateKek(**keys, *old_kek, *new_kek, o);
+    ::_exit(4);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  auto keys = Keys();
+  EXPECT_EQ(*keys->CountByKekVersion(),
+            (std::vector<std::pair<uint32_t, int64_t>>{{1, kPeople - 17}, {2, 17}}));
+  auto r = RotateKek(*keys, *old_kek, *new_kek);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->rewrapped, kPeople - 17);
   ExpectAllOpenWith(new_path_);
 }
 

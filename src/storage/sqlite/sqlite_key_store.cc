@@ -65,7 +65,16 @@ Status SqliteKeyStore::Destroy(std::string_view account_id) {
   if (Status s = (*q)->Text(1, account_id).Run(); !s.ok()) return s;
   // secure_delete zeroed the row in the new page image; the checkpoint writes that image into
   // the database file and truncates the WAL, which held the only other copy.
-  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint keys");
+  auto cp = db_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!cp.ok()) return cp.status();
+  auto row = (*cp)->Step();
+  if (!row.ok()) return row.status();
+  bool busy = *row && (*cp)->ColInt(0) != 0;
+  sqlite3_reset((*cp)->raw());
+  // Another connection still reads an older snapshot: the key is deleted, but its old page may
+  // remain in the log until that reader is done. Report it; erasing again finishes the job.
+  if (busy) return Internal("the key store's log could not be truncated yet; erase again");
+  return Status::Ok();
 }
 
 StatusOr<std::vector<WrappedKey>> SqliteKeyStore::ListNotUnder(uint32_t kek_version, int limit) {
