@@ -333,6 +333,9 @@ TEST(SafetyPlanTest, BuildsThePlanFromThePersonsWords) {
   r = Shipped().Step(r.state, "done");
   r = Shipped().Step(r.state, "the library");
   r = Shipped().Step(r.state, "done");
+  r = Shipped().Step(r.state, "no one really");  // not an entry: one gentle prompt
+  EXPECT_EQ(r.outcome, FlowOutcome::kReasked);
+  EXPECT_EQ(r.state.step, "people_to_ask");
   r = Shipped().Step(r.state, "my sister Jo 07700 900123");
   r = Shipped().Step(r.state, "no");
   EXPECT_EQ(r.state.step, "professionals");

@@ -428,8 +428,8 @@ InstrumentContent ParseOrThrow(std::string_view yaml, std::string_view source) {
 
   const YAML::Node p = root["prompts"];
   CheckKeys(p, source, "prompts",
-            {"offer", "intro", "first_item", "next_item", "reask", "stopped", "risk_pause",
-             "result", "not_diagnosis", "advice"});
+            {"offer", "intro", "first_item", "next_item", "reask", "stopped", "risk_item_intro",
+             "risk_pause", "result", "not_diagnosis", "advice"});
   c.offer = Str(p, "offer", source, "prompts");
   c.intro = Str(p, "intro", source, "prompts");
   c.first_item = Str(p, "first_item", source, "prompts");
@@ -438,8 +438,11 @@ InstrumentContent ParseOrThrow(std::string_view yaml, std::string_view source) {
   c.stopped = Str(p, "stopped", source, "prompts");
   if (c.instrument == Instrument::kPhq9) {
     c.risk_pause = Str(p, "risk_pause", source, "prompts");
-  } else if (p["risk_pause"]) {
-    Fail(source, "prompts.risk_pause", "only PHQ-9 has a risk item");
+    if (p["risk_item_intro"]) c.risk_item_intro = Str(p, "risk_item_intro", source, "prompts");
+  } else {
+    for (const char* key : {"risk_pause", "risk_item_intro"}) {
+      if (p[key]) Fail(source, std::string("prompts.") + key, "only PHQ-9 has a risk item");
+    }
   }
   c.result = Str(p, "result", source, "prompts");
   c.not_diagnosis = Str(p, "not_diagnosis", source, "prompts");
@@ -468,6 +471,7 @@ InstrumentContent ParseOrThrow(std::string_view yaml, std::string_view source) {
            {"prompts.reask", &c.reask},
            {"prompts.stopped", &c.stopped},
            {"prompts.risk_pause", &c.risk_pause},
+           {"prompts.risk_item_intro", &c.risk_item_intro},
            {"prompts.result", &c.result},
            {"prompts.not_diagnosis", &c.not_diagnosis},
            {"difficulty.prompt", &c.difficulty_prompt},
@@ -795,7 +799,12 @@ std::vector<std::string> Screener::AskCurrent(const ScreeningState& state, bool 
       {"count", std::to_string(count)},
       {"options", OptionsLine(c.options)}};
   if (state.unclear > 0) return {Fill(c.reask, vars)};
-  return {Fill(first ? c.first_item : c.next_item, vars)};
+  std::string ask = Fill(first ? c.first_item : c.next_item, vars);
+  if (state.instrument == Instrument::kPhq9 && state.item == kPhq9RiskItem &&
+      !c.risk_item_intro.empty()) {
+    return {c.risk_item_intro, std::move(ask)};
+  }
+  return {std::move(ask)};
 }
 
 ScreeningStep Screener::Start(Instrument instrument, std::int64_t now) const {

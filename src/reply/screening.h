@@ -175,6 +175,7 @@ struct InstrumentContent {
   std::vector<std::string> band_words;          // by Band (index = static_cast<int>(Band))
   std::string offer, intro, first_item, next_item, reask, stopped, risk_pause, result,
       not_diagnosis;
+  std::string risk_item_intro;      // PHQ-9 only, optional: said before item 9 is first asked
   std::vector<std::string> advice;  // by Band
 };
 

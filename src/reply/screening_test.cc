@@ -341,6 +341,15 @@ TEST(ScreeningFlowTest, Item9EndorsedWithoutAFrequencyIsNotReaskedButEscalated) 
   EXPECT_EQ(Converse(Instrument::kGad7, {"yes"}).outcome, ScreeningOutcome::kReasked);
 }
 
+TEST(ScreeningFlowTest, Item9IsIntroducedGently) {
+  const ScreeningStep s = Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0"});
+  ASSERT_EQ(s.messages.size(), 2u);
+  EXPECT_EQ(s.messages[0], Shipped().content(Instrument::kPhq9).risk_item_intro);
+  EXPECT_TRUE(s.messages[1].find("better off dead") != std::string::npos);
+  // A re-ask of item 9 does not repeat the introduction.
+  EXPECT_EQ(Shipped().Step(s.state, "hmm", 1).messages.size(), 1u);
+}
+
 TEST(ScreeningFlowTest, Item9ZeroContinuesToDifficulty) {
   const ScreeningStep s =
       Converse(Instrument::kPhq9, {"0", "1", "1", "0", "0", "1", "0", "0", "0"});
@@ -506,6 +515,7 @@ TEST(ScreeningWordingTest, EveryLinePassesTheOutputGuardAndNeverDiagnoses) {
     }
     lines.push_back(c.stopped);
     lines.push_back(c.reask);
+    if (!c.risk_item_intro.empty()) lines.push_back(c.risk_item_intro);
     if (!c.risk_pause.empty()) lines.push_back(c.risk_pause);
   }
   for (const std::string& line : lines) {
