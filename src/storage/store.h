@@ -16,7 +16,7 @@
 // Error codes, the same in every backend (store_contract_test.cc holds them):
 //   kNotFound            the record asked for, or one it refers to, does not exist
 //   kFailedPrecondition  a record with that key (id, username, token hash) already exists
-//   kInvalidArgument     a record is malformed (empty id, ...)
+//   kInvalidArgument     a record is malformed (empty id, ...) or a list limit is not positive
 //   kInternal            the backend failed (I/O, corruption); the message names no person's data
 //
 // Personal fields (records.h) are opaque bytes here; see crypto/encrypted_store.h.

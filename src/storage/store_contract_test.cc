@@ -391,31 +391,38 @@ TYPED_TEST(StoreContractTest, MessagesGetSequenceAndAreIdempotent) {
                     return Status::Ok();
                   })
                   .ok());
-  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
-                    auto page = t.ListMessages("c1", 1, 2);
-                    EXPECT_TRUE(page.ok());
-                    if (!page.ok()) return page.status();
-                    EXPECT_EQ(page->size(), 2u);
-                    if (page->size() == 2) {
-                      const Message& m = (*page)[0];
-                      EXPECT_EQ(m.seq, 2);
-                      EXPECT_EQ(m.id, "m2");
-                      EXPECT_EQ(m.text, "text 2");
-                      EXPECT_EQ(m.role, MessageRole::kAssistant);
-                      EXPECT_EQ(m.risk_level, RiskLevel::kModerate);
-                      EXPECT_EQ(m.strategy, "reflect");
-                      EXPECT_EQ(m.client_message_id, "client-2");
-                      EXPECT_EQ(m.created_at, 4000);
-                      EXPECT_EQ((*page)[1].seq, 3);
-                      EXPECT_FALSE((*page)[1].risk_level.has_value());
-                    }
-                    EXPECT_EQ(t.ListMessages("c1", 0, 100)->size(), 7u);
-                    EXPECT_TRUE(t.ListMessages("c1", 7, 100)->empty());
-                    EXPECT_EQ(t.AppendMessage(this->Msg("m9", "nope", "x")).status().code(),
-                              StatusCode::kNotFound);
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      this->Run([&](Txn& t) -> Status {
+            auto page = t.ListMessages("c1", 1, 2);
+            EXPECT_TRUE(page.ok());
+            if (!page.ok()) return page.status();
+            EXPECT_EQ(page->size(), 2u);
+            if (page->size() == 2) {
+              const Message& m = (*page)[0];
+              EXPECT_EQ(m.seq, 2);
+              EXPECT_EQ(m.id, "m2");
+              EXPECT_EQ(m.text, "text 2");
+              EXPECT_EQ(m.role, MessageRole::kAssistant);
+              EXPECT_EQ(m.risk_level, RiskLevel::kModerate);
+              EXPECT_EQ(m.strategy, "reflect");
+              EXPECT_EQ(m.client_message_id, "client-2");
+              EXPECT_EQ(m.created_at, 4000);
+              EXPECT_EQ((*page)[1].seq, 3);
+              EXPECT_FALSE((*page)[1].risk_level.has_value());
+            }
+            EXPECT_EQ(t.ListMessages("c1", 0, 100)->size(), 7u);
+            EXPECT_TRUE(t.ListMessages("c1", 7, 100)->empty());
+            EXPECT_EQ(t.AppendMessage(this->Msg("m9", "nope", "x")).status().code(),
+                      StatusCode::kNotFound);
+            EXPECT_EQ(t.ListMessages("c1", 0, 0).status().code(), StatusCode::kInvalidArgument);
+            EXPECT_EQ(t.ListMessages("c1", 0, -1).status().code(), StatusCode::kInvalidArgument);
+            EXPECT_EQ(t.ListAuditRecords(0, -1).status().code(), StatusCode::kInvalidArgument);
+            ConversationQuery none;
+            none.limit = 0;
+            EXPECT_EQ(t.ListConversations(none).status().code(), StatusCode::kInvalidArgument);
+            return Status::Ok();
+          })
+          .ok());
 }
 
 TYPED_TEST(StoreContractTest, PersonalBytesRoundTripExactly) {

@@ -31,6 +31,8 @@ Status EmptyId(std::string_view what) {
   return InvalidArgument(std::string(what) + " id is empty");
 }
 
+Status BadLimit() { return InvalidArgument("a list limit must be positive"); }
+
 template <typename T>
 void SortByCreated(std::vector<T>& v) {
   std::sort(v.begin(), v.end(), [](const T& a, const T& b) {
@@ -151,6 +153,7 @@ class MemoryTxn final : public Txn {
     return Status::Ok();
   }
   StatusOr<std::vector<Conversation>> ListConversations(const ConversationQuery& q) override {
+    if (q.limit <= 0) return BadLimit();
     std::vector<Conversation> out;
     for (const auto& [id, c] : R().conversations) {
       if (q.owner_id && c.owner_id != *q.owner_id) continue;
@@ -159,7 +162,7 @@ class MemoryTxn final : public Txn {
       out.push_back(c);
     }
     SortByCreated(out);
-    if (static_cast<int>(out.size()) > q.limit) out.resize(std::max(q.limit, 0));
+    if (static_cast<int>(out.size()) > q.limit) out.resize(q.limit);
     return out;
   }
 
@@ -182,6 +185,7 @@ class MemoryTxn final : public Txn {
   }
   StatusOr<std::vector<Message>> ListMessages(std::string_view conversation_id, int64_t after_seq,
                                               int limit) override {
+    if (limit <= 0) return BadLimit();
     std::vector<Message> out;
     auto it = R().messages.find(conversation_id);
     if (it == R().messages.end()) return out;
@@ -277,6 +281,7 @@ class MemoryTxn final : public Txn {
     return Status::Ok();
   }
   StatusOr<std::vector<AuditRecord>> ListAuditRecords(int64_t after_seq, int limit) override {
+    if (limit <= 0) return BadLimit();
     std::vector<AuditRecord> out;
     for (const auto& r : R().audit) {
       if (static_cast<int>(out.size()) >= limit) break;

@@ -117,9 +117,7 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   if (!var##_or.ok()) return var##_or.status(); \
   Stmt& var = **var##_or
 
-constexpr const char* kAccountCols =
-    "id, kind, created_at, nickname, recovery_hash, username, role, password_hash, totp_secret, "
-    "failed_attempts, locked_until";
+Status BadLimit() { return InvalidArgument("a list limit must be positive"); }
 
 Account ReadAccount(const Stmt& q) {
   Account a;
@@ -326,6 +324,7 @@ class SqliteTxn final : public Txn {
     return ChangedOne(db_, q.Run(), "conversation");
   }
   StatusOr<std::vector<Conversation>> ListConversations(const ConversationQuery& cq) override {
+    if (cq.limit <= 0) return BadLimit();
     TRY_PREPARE(q,
                 "SELECT id, owner_id, state, assigned_staff_id, bot_paused, created_at, "
                 "updated_at FROM conversations WHERE (?1 IS NULL OR owner_id = ?1) AND "
@@ -373,6 +372,7 @@ class SqliteTxn final : public Txn {
   }
   StatusOr<std::vector<Message>> ListMessages(std::string_view conversation_id, int64_t after_seq,
                                               int limit) override {
+    if (limit <= 0) return BadLimit();
     TRY_PREPARE(q,
                 "SELECT id, conversation_id, seq, role, client_message_id, text, risk_level, "
                 "strategy, author_id, created_at FROM messages "
@@ -485,6 +485,7 @@ class SqliteTxn final : public Txn {
     return q.Run();
   }
   StatusOr<std::vector<AuditRecord>> ListAuditRecords(int64_t after_seq, int limit) override {
+    if (limit <= 0) return BadLimit();
     TRY_PREPARE(q,
                 "SELECT seq, time, actor, subject, action, outcome, detail, leaf_hash, "
                 "chain_hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?");
