@@ -606,7 +606,8 @@ FlowStepDef ParseStep(const YAML::Node& n, Where at) {
       allowed.insert(allowed.end(), {"prompt", "capture", "help", "next"});
       break;
     case StepKind::kNumber:
-      allowed.insert(allowed.end(), {"prompt", "capture", "min", "max", "reask", "next"});
+      allowed.insert(allowed.end(), {"prompt", "capture", "min", "max", "reask", "if_below",
+                                     "below_next", "next"});
       break;
     case StepKind::kYesNo:
       allowed.insert(allowed.end(), {"prompt", "reask", "yes", "no"});
@@ -622,12 +623,22 @@ FlowStepDef ParseStep(const YAML::Node& n, Where at) {
   if (IsWaiting(s.kind)) s.prompt = ReqStr(n, "prompt", at);
   s.reask = OptStr(n, "reask", at);
   s.help = OptStr(n, "help", at);
-  s.more = OptStr(n, "more", at);
   if (s.kind == StepKind::kAsk || s.kind == StepKind::kNumber || s.kind == StepKind::kList) {
     s.capture = ReqStr(n, "capture", at);
     if (!IsSnakeId(s.capture)) at.Fail("capture must be lower_snake_case");
   }
-  if (s.kind == StepKind::kList) s.more = ReqStr(n, "more", at);
+  if (s.kind == StepKind::kList) {
+    const YAML::Node more = n["more"];
+    if (more && more.IsSequence()) {
+      for (const auto& m : more) {
+        if (!m.IsScalar() || m.as<std::string>().empty()) at.Fail("'more' lines must be strings");
+        s.more.push_back(m.as<std::string>());
+      }
+    } else {
+      s.more.push_back(ReqStr(n, "more", at));
+    }
+    if (s.more.empty()) at.Fail("missing 'more'");
+  }
   if (s.kind == StepKind::kYesNo) {
     s.yes = ReqStr(n, "yes", at);
     s.no = ReqStr(n, "no", at);
@@ -639,6 +650,11 @@ FlowStepDef ParseStep(const YAML::Node& n, Where at) {
     s.min = OptInt(n, "min", 0, at);
     s.max = OptInt(n, "max", 0, at);
     if (s.min < 0 || s.max <= s.min) at.Fail("needs 0 <= min < max");
+    if (n["if_below"] || n["below_next"]) {
+      s.if_below = OptInt(n, "if_below", -1, at);
+      s.below_next = ReqStr(n, "below_next", at);
+      if (s.if_below <= s.min || s.if_below > s.max) at.Fail("if_below must be in (min, max]");
+    }
   }
   if (s.kind == StepKind::kList) {
     s.min_items = OptInt(n, "min_items", 1, at);
@@ -659,7 +675,7 @@ void Validate(const FlowDef& f, Where at) {
   }
   for (const FlowStepDef& s : f.steps) {
     at.step = s.id;
-    for (const std::string* ref : {&s.next, &s.yes, &s.no}) {
+    for (const std::string* ref : {&s.next, &s.yes, &s.no, &s.below_next}) {
       if (!ref->empty() && !ids.count(*ref)) at.Fail("'" + *ref + "' is not a step of this flow");
     }
   }
@@ -692,13 +708,10 @@ void Validate(const FlowDef& f, Where at) {
   for (const FlowStepDef& s : f.steps) {
     for (const auto& [field, text] :
          std::initializer_list<std::pair<std::string_view, const std::string*>>{
-             {"text", &s.text},
-             {"prompt", &s.prompt},
-             {"reask", &s.reask},
-             {"help", &s.help},
-             {"more", &s.more}}) {
+             {"text", &s.text}, {"prompt", &s.prompt}, {"reask", &s.reask}, {"help", &s.help}}) {
       check(*text, field, s.id);
     }
+    for (const std::string& more : s.more) check(more, "more", s.id);
   }
   for (const std::string& in : f.inputs) {
     if (!f.defaults.count(in)) at.Fail("input '" + in + "' has no default");
@@ -730,7 +743,7 @@ void Validate(const FlowDef& f, Where at) {
     if (!seen.insert(id).second) continue;
     const FlowStepDef* s = f.Find(id);
     if (s->kind == StepKind::kEnd) has_end = true;
-    for (const std::string* ref : {&s->next, &s->yes, &s->no}) {
+    for (const std::string* ref : {&s->next, &s->yes, &s->no, &s->below_next}) {
       if (!ref->empty()) todo.push_back(*ref);
     }
   }
@@ -1431,7 +1444,8 @@ FlowStepResult FlowLibrary::Step(const FlowState& state, std::string_view user_t
                              : step->reask);
           }
           s.captures[step->capture] = {std::to_string(*n)};
-          return RunFrom(*f, s, step->next, {}, FlowOutcome::kContinuing);
+          const bool low = step->if_below >= 0 && *n < step->if_below;
+          return RunFrom(*f, s, low ? step->below_next : step->next, {}, FlowOutcome::kContinuing);
         }
         case StepKind::kYesNo: {
           const Consent c = ReadConsent(user_text);
@@ -1442,7 +1456,7 @@ FlowStepResult FlowLibrary::Step(const FlowState& state, std::string_view user_t
         }
         case StepKind::kList: {
           const std::string answer = Clean(user_text);
-          if (answer.empty()) return reask(step->more);
+          if (answer.empty()) return reask(step->more.front());
           std::vector<std::string>& items = s.captures[step->capture];
           items.push_back(answer);
           if (static_cast<int>(items.size()) >= step->max_items) {
@@ -1450,7 +1464,8 @@ FlowStepResult FlowLibrary::Step(const FlowState& state, std::string_view user_t
           }
           s.unclear = 0;
           r.outcome = FlowOutcome::kContinuing;
-          r.messages.push_back(Fill(step->more, s.captures, s.inputs, lists));
+          const std::string& more = step->more[(items.size() - 1) % step->more.size()];
+          r.messages.push_back(Fill(more, s.captures, s.inputs, lists));
           return r;
         }
         default:

@@ -10,10 +10,12 @@
 //   ask      send `prompt`, keep the reply as written under `capture`; `help` (optional) is sent
 //            once when the reply is "I don't know" before it is kept
 //   number   send `prompt`, read a whole number in [min, max] ("70", "70%", "7/10" on 0-100)
-//            under `capture`; re-ask with `reask` otherwise
+//            under `capture`; re-ask with `reask` otherwise; `if_below` N with `below_next`
+//            branches on a low number (a confidence rating)
 //   yes_no   send `prompt`, go to `yes` or `no`; re-ask with `reask` when unclear
 //   list     send `prompt`, keep each reply as one entry under `capture` until the person says
-//            they are done ("done", "that's all", "no"); `more` is sent after each entry;
+//            they are done ("done", "that's all", "no"); `more` (a line, or a list of lines used
+//            in turn) is sent after each entry; `help` is sent once on "done" before min_items;
 //            `min_items` 0 lets "none" / "I don't know" move on with an empty list
 //   summary  send `text` with {capture} and {input} placeholders filled, go on to `next`
 //   end      send `text` (optional); the flow is completed
@@ -94,13 +96,15 @@ struct FlowStepDef {
   std::string prompt;  // wait, ask, number, yes_no, list: what is asked
   std::string reask;   // number, yes_no: sent when the reply is unclear (defaults to a generic one)
   std::string help;    // ask: sent once on "I don't know"
-  std::string more;    // list: sent after each entry
-  std::string capture;   // ask, number, list: the key the reply is kept under
-  std::string next;      // every kind but yes_no and end
-  std::string yes, no;   // yes_no
-  int min = 0, max = 0;  // number
-  int min_items = 1;     // list
-  int max_items = 10;    // list: after this many, it moves on
+  std::vector<std::string> more;  // list: sent after each entry, the variants in turn
+  std::string capture;            // ask, number, list: the key the reply is kept under
+  std::string next;               // every kind but yes_no and end
+  std::string yes, no;            // yes_no
+  int min = 0, max = 0;           // number
+  int if_below = -1;              // number: a reply below this goes to `below_next` (-1: never)
+  std::string below_next;
+  int min_items = 1;   // list
+  int max_items = 10;  // list: after this many, it moves on
 };
 
 struct FlowDef {

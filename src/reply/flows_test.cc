@@ -303,7 +303,7 @@ TEST(BehaviouralActivationTest, CompletesWithACheckBack) {
   r = Shipped().Step(r.state, "take my dog to the park");
   r = Shipped().Step(r.state, "Saturday morning");
   r = Shipped().Step(r.state, "if it rains I'll walk round the block");
-  r = Shipped().Step(r.state, "6");
+  r = Shipped().Step(r.state, "8");
   EXPECT_EQ(r.outcome, FlowOutcome::kCompleted);
   EXPECT_TRUE(Has(Joined(r.messages), "What: \"take my dog to the park\""));
   ASSERT_TRUE(r.check_back.has_value());
@@ -311,6 +311,32 @@ TEST(BehaviouralActivationTest, CompletesWithACheckBack) {
   EXPECT_TRUE(Has(r.check_back->text, "\"take my dog to the park\", \"Saturday morning\""))
       << r.check_back->text;
   EXPECT_EQ(r.check_back->captures.at("when"), std::vector<std::string>{"Saturday morning"});
+}
+
+TEST(BehaviouralActivationTest, LowConfidenceMakesTheStepSmaller) {
+  FlowStepResult r = *Shipped().Start("behavioural_activation");
+  r = Shipped().Step(r.state, "go for a run");
+  r = Shipped().Step(r.state, "tomorrow before work");
+  r = Shipped().Step(r.state, "too tired, then I'd walk instead");
+  r = Shipped().Step(r.state, "about 4");
+  EXPECT_EQ(r.outcome, FlowOutcome::kContinuing);
+  EXPECT_EQ(r.state.step, "smaller");
+  r = Shipped().Step(r.state, "put my trainers on and walk to the corner");
+  EXPECT_EQ(r.outcome, FlowOutcome::kCompleted);
+  ASSERT_TRUE(r.check_back.has_value());
+  EXPECT_TRUE(Has(r.check_back->text, "\"put my trainers on and walk to the corner\""));
+}
+
+TEST(FlowListTest, FollowUpLinesTakeTurns) {
+  FlowStepResult r = *Shipped().Start("worry_time");
+  r = Shipped().Step(r.state, "6pm");
+  ASSERT_EQ(r.state.step, "list");
+  const std::vector<std::string>& more = Shipped().Find("worry_time")->Find("list")->more;
+  ASSERT_GE(more.size(), 2u);
+  r = Shipped().Step(r.state, "money");
+  EXPECT_EQ(r.messages, std::vector<std::string>{more[0]});
+  r = Shipped().Step(r.state, "my exam");
+  EXPECT_EQ(r.messages, std::vector<std::string>{more[1]});
 }
 
 // ---- Safety plan: the person's plan as data
@@ -469,9 +495,10 @@ TEST(FlowWordingTest, EveryLinePassesTheOutputGuard) {
     std::vector<std::string> lines = {f.offer, f.offer_more, f.declined,
                                       f.exit,  f.resume,     f.check_back};
     for (const FlowStepDef& s : f.steps) {
-      for (const std::string* t : {&s.text, &s.prompt, &s.reask, &s.help, &s.more}) {
+      for (const std::string* t : {&s.text, &s.prompt, &s.reask, &s.help}) {
         lines.push_back(*t);
       }
+      for (const std::string& m : s.more) lines.push_back(m);
     }
     for (const std::string& line : lines) {
       if (line.empty()) continue;
@@ -557,6 +584,14 @@ TEST(FlowValidationTest, ClearErrors) {
                       "      - id: b\n        kind: say\n        text: \"y\"\n        next: a\n"
                       "      - id: bye\n"),
               "say/summary steps loop");
+  ExpectError(Replace(m, "kind: ask\n        capture: name\n",
+                      "kind: number\n        capture: name\n        min: 0\n        max: 10\n"
+                      "        if_below: 5\n        below_next: nowhere\n"),
+              "'nowhere' is not a step of this flow");
+  ExpectError(Replace(m, "kind: ask\n        capture: name\n",
+                      "kind: number\n        capture: name\n        min: 0\n        max: 10\n"
+                      "        if_below: 50\n        below_next: bye\n"),
+              "if_below must be in (min, max]");
   ExpectError("flows: [", "not valid YAML");
   // Duplicate flow ids across files name both files.
   auto dup = FlowLibrary::Parse({{"a.yaml", m}, {"b.yaml", m}});
