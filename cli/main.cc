@@ -9,15 +9,17 @@
 
 #include "cli/analyze_report.h"
 #include "cli/audit_cmd.h"
-#include "cli/chat_preview.h"
+#include "cli/chat_cmd.h"
 #include "cli/empathy_cmd.h"
 #include "cli/jsonl.h"
 #include "cli/keys_cmd.h"
+#include "cli/respond_cmd.h"
 #include "core/paths.h"
 #include "nlp/analysis_json.h"
 #include "nlp/analyzer.h"
 #include "nlp/emotions.h"
 #include "nlp/risk_model.h"
+#include "reply/engine.h"
 
 namespace {
 
@@ -94,6 +96,20 @@ int RunPrep(const std::string& data_dir, bool risk) {
   return 0;
 }
 
+std::unique_ptr<haven::reply::Engine> LoadEngineOrDie(const std::string& data_dir) {
+  if (data_dir.empty()) {
+    std::fprintf(stderr,
+                 "haven: cannot find the data directory (set HAVEN_DATA_DIR or --data-dir)\n");
+    std::exit(2);
+  }
+  auto engine = haven::reply::Engine::Load(data_dir);
+  if (!engine.ok()) {
+    std::fprintf(stderr, "haven: %s\n", engine.status().message().c_str());
+    std::exit(2);
+  }
+  return std::move(engine).value();
+}
+
 int RunEmpathy(const std::string& data_dir, bool jsonl, const std::string& seeker,
                const std::string& response) {
   if (data_dir.empty()) {
@@ -146,9 +162,21 @@ int main(int argc, char** argv) {
 
   auto* chat = app.add_subcommand(
       "chat",
-      "Talk to Haven in the terminal. Until the reply engine lands (issue 3) this is a listening "
-      "preview: it shows how Haven reads each message and always shows crisis help when risk "
-      "appears.");
+      "Talk to Haven in the terminal: the whole reply engine, offline, nothing stored. Type "
+      "'help' for crisis lines, 'why' for the reasons behind the last reply, 'quit' to leave.");
+  std::string chat_locale = "en-US";
+  chat->add_option("--locale", chat_locale,
+                   "BCP-47 locale whose crisis lines and emergency number Haven gives (en-GB, "
+                   "en-AU, ...); default en-US");
+
+  auto* respond = app.add_subcommand(
+      "respond",
+      "Haven's reply to a conversation.\n"
+      "  haven respond --jsonl   {\"id\",\"locale\",\"history\":[{\"role\",\"text\"}...]} lines "
+      "on stdin -> {\"id\",\"reply\",\"strategy\",\"risk_level\",\"escalate\"} lines on stdout "
+      "(shared/eval/CONTRACT.md)");
+  bool respond_jsonl = false;
+  respond->add_flag("--jsonl", respond_jsonl, "Read one conversation per line on stdin");
 
   auto* empathy = app.add_subcommand(
       "empathy",
@@ -190,8 +218,19 @@ int main(int argc, char** argv) {
     return RunEmpathy(ResolveDataDir(data_dir), empathy_jsonl, seeker, response);
   }
   if (chat->parsed()) {
-    auto analyzer = LoadAnalyzerOrDie(ResolveDataDir(data_dir));
-    return haven::cli::RunChatPreview(*analyzer, std::cin, std::cout);
+    auto engine = LoadEngineOrDie(ResolveDataDir(data_dir));
+    return haven::cli::RunChat(*engine, chat_locale, std::cin, std::cout);
+  }
+  if (respond->parsed()) {
+    if (!respond_jsonl) {
+      std::fprintf(stderr, "haven respond: give --jsonl (see --help)\n");
+      return 2;
+    }
+    auto engine = LoadEngineOrDie(ResolveDataDir(data_dir));
+    haven::cli::RunRespondJsonl(*engine, stdin, stdout, kMaxLine);
+    // Every answer is written: leave without freeing the models (as analyze --jsonl does).
+    std::fflush(stdout);
+    std::_Exit(0);
   }
   return 0;
 }

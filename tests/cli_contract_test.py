@@ -82,22 +82,72 @@ class JsonlContract(unittest.TestCase):
 
     def test_help_explains_each_subcommand(self):
         proc = subprocess.run([HAVEN, "--help"], stdout=subprocess.PIPE, timeout=30)
-        for sub in (b"analyze", b"chat", b"prep", b"empathy"):
+        for sub in (b"analyze", b"chat", b"prep", b"empathy", b"respond"):
             self.assertIn(sub, proc.stdout)
 
-    def test_chat_preview_discloses_ai_and_shows_crisis_help_on_risk(self):
+    def test_chat_discloses_ai_and_gives_crisis_help_on_risk(self):
         proc = subprocess.run([HAVEN, "chat"], input=b"hello\ni want to kill myself\nquit\n",
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        out = proc.stdout.decode()
-        self.assertIn("I am an AI", out)
-        self.assertEqual(out.count("988"), 1, "crisis help once: for the risky message only")
+        replies = [l for l in proc.stdout.decode().splitlines() if "haven> " in l]
+        self.assertEqual(len(replies), 2)
+        self.assertIn("AI", replies[0])
+        self.assertNotIn("988", replies[0], "no crisis lines for a greeting")
+        self.assertIn("988", replies[1], "crisis lines for the risky message")
+
+    def test_chat_locale_chooses_the_crisis_lines(self):
+        proc = subprocess.run([HAVEN, "chat", "--locale", "en-GB"],
+                              input=b"i want to kill myself\n", stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("116 123", proc.stdout.decode())
 
     def test_missing_data_dir_is_a_clear_error(self):
         proc = subprocess.run([HAVEN, "--data-dir", "/nonexistent", "analyze", "hi"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         self.assertEqual(proc.returncode, 2)
         self.assertIn(b"/nonexistent", proc.stderr)
+
+
+class RespondContract(unittest.TestCase):
+    def test_one_reply_per_line_and_errors_for_bad_lines(self):
+        def req(i, history, locale="en-US"):
+            return json.dumps({"id": i, "locale": locale, "history": history}).encode()
+        lines = [
+            req("r1", [{"role": "user", "text": "I feel like my boss hates me"}]),
+            b'{"id":"r2","history":[{"role":"user","text":"broken',   # malformed JSON
+            b'',                                                      # empty line
+            req("r3", []),                                            # empty history
+            req("r4", [{"role": "user", "text": "hi"}, {"role": "assistant", "text": "hello"}]),
+            req("r5", [{"role": "user", "text": "hi"}, {"role": "assistant", "text": "hello"},
+                       {"role": "user", "text": "I just took all my pills"}], "en-GB"),
+            b'{"id":"r6","history":[{"role":"user","text":"\xff\xfe"}]}',
+            req("r7", [{"role": "user", "text": "can I talk to a real person?"}]),
+        ]
+        proc = subprocess.run([HAVEN, "respond", "--jsonl"], input=b"\n".join(lines) + b"\n",
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        answers = [json.loads(l) for l in proc.stdout.decode().splitlines()]
+        self.assertEqual(len(answers), len(lines))
+        by_id = {a.get("id"): a for a in answers}
+        strategies = {"question", "restatement", "reflection", "self_disclosure", "affirmation",
+                      "suggestion", "information", "crisis", "handoff", "other"}
+        self.assertTrue("reply" in answers[6] or "error" in answers[6])  # invalid UTF-8
+        for i in ("r1", "r5", "r7"):
+            a = by_id[i]
+            self.assertEqual(set(a), {"id", "reply", "strategy", "risk_level", "escalate"}, a)
+            self.assertIn(a["strategy"], strategies)
+            self.assertIn(a["risk_level"], {"none", "low", "moderate", "high", "imminent"})
+            self.assertIsInstance(a["escalate"], bool)
+            self.assertTrue(a["reply"])
+        self.assertIn("error", answers[1])
+        self.assertIn("error", answers[2])
+        self.assertIn("error", by_id["r3"])
+        self.assertIn("error", by_id["r4"])
+        self.assertTrue(by_id["r5"]["reply"].startswith("Please call 999"), by_id["r5"])
+        self.assertTrue(by_id["r5"]["escalate"])
+        self.assertEqual(by_id["r7"]["strategy"], "handoff")
+        self.assertNotIn("boss", proc.stderr.decode(), "no message text in logs")
 
 
 class EmpathyContract(unittest.TestCase):

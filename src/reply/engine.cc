@@ -170,6 +170,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     }
     if (!recent) slots.name = *state.preferred_name();
   }
+  const bool name_fresh = ExtractPreferredName(text).has_value();
   slots.emergency = region.EmergencyNumber();
   if (!region.lines.empty()) slots.line = LinePhrase(region.lines.front());
 
@@ -218,7 +219,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         if (s == "situation" || s == "person") fit += 1.5;
         if (s == "feeling") fit += 1.0;
         if (s == "topic") fit += 0.75;
-        if (s == "name") fit += 0.25;
+        if (s == "name") fit += name_fresh ? 2.0 : 0.25;
       }
       cands.push_back({&v, std::move(*filled), fit + 0.6 * Jitter(seed, v.id)});
     }

@@ -152,8 +152,10 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     plan.fallbacks = {Strategy::kQuestion};
     return plan;
   }
-  if ((intent == "greeting" || intent == "smalltalk") && !substantive_now &&
+  const bool gave_name = ExtractPreferredName(text).has_value();
+  if ((intent == "greeting" || intent == "smalltalk" || gave_name) && !substantive_now &&
       state.situation().empty()) {
+    if (gave_name) plan.why.push_back("name_given");
     plan.strategy = Strategy::kQuestion;
     plan.tag = "greeting";
     plan.fallbacks = {Strategy::kQuestion};
