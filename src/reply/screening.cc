@@ -666,6 +666,55 @@ StatusOr<ScreeningResult> ScreeningResultFromJson(std::string_view json) {
   return r;
 }
 
+std::string ScreeningStateToJson(const ScreeningState& st) {
+  nlohmann::json j;
+  j["instrument"] = InstrumentId(st.instrument);
+  j["item"] = st.item;
+  j["answers"] = st.answers;
+  j["difficulty"] = st.difficulty ? nlohmann::json(*st.difficulty) : nlohmann::json(nullptr);
+  j["unclear"] = st.unclear;
+  j["finished"] = st.finished;
+  j["started_at"] = st.started_at;
+  return j.dump();
+}
+
+StatusOr<ScreeningState> ScreeningStateFromJson(std::string_view json) {
+  const nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  auto bad = [](std::string_view field) {
+    return InvalidArgument("screening state: " + std::string(field) + ": missing or mistyped");
+  };
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgument("screening state: not a JSON object");
+  ScreeningState st;
+  if (!j.contains("instrument") || !j["instrument"].is_string()) return bad("instrument");
+  const auto instrument = InstrumentFromId(j["instrument"].get<std::string>());
+  if (!instrument) return bad("instrument");
+  st.instrument = *instrument;
+  for (const char* f : {"item", "unclear", "started_at"}) {
+    if (!j.contains(f) || !j[f].is_number_integer()) return bad(f);
+  }
+  st.item = j["item"].get<int>();
+  st.unclear = j["unclear"].get<int>();
+  st.started_at = j["started_at"].get<std::int64_t>();
+  if (!j.contains("finished") || !j["finished"].is_boolean()) return bad("finished");
+  st.finished = j["finished"].get<bool>();
+  if (!j.contains("answers") || !j["answers"].is_array()) return bad("answers");
+  for (const auto& a : j["answers"]) {
+    if (!a.is_number_integer() || a.get<int>() < 0 || a.get<int>() > 3) return bad("answers");
+    st.answers.push_back(a.get<int>());
+  }
+  if (static_cast<int>(st.answers.size()) > ItemCount(st.instrument)) return bad("answers");
+  if (!j.contains("difficulty")) return bad("difficulty");
+  if (!j["difficulty"].is_null()) {
+    if (!j["difficulty"].is_number_integer() || j["difficulty"].get<int>() < 0 ||
+        j["difficulty"].get<int>() > 3) {
+      return bad("difficulty");
+    }
+    st.difficulty = j["difficulty"].get<int>();
+  }
+  return st;
+}
+
 std::string_view ChangeDirectionId(ChangeDirection direction) {
   switch (direction) {
     case ChangeDirection::kImproved:

@@ -138,6 +138,11 @@ struct ScreeningState {
   friend bool operator==(const ScreeningState&, const ScreeningState&) = default;
 };
 
+// A ScreeningState as JSON, and back: InvalidArgument (naming the field) on bad input. A state
+// that parses but does not fit together ends quietly at the next Step (kFinished).
+std::string ScreeningStateToJson(const ScreeningState& state);
+StatusOr<ScreeningState> ScreeningStateFromJson(std::string_view json);
+
 enum class ScreeningOutcome {
   kAsking,     // the next question was asked
   kReasked,    // the answer was unclear; the same question was asked again with the options

@@ -434,6 +434,21 @@ TEST(ScreeningResultTest, JsonRoundTrip) {
   EXPECT_EQ(*p, partial);
 }
 
+TEST(ScreeningStateTest, JsonRoundTripMidway) {
+  ScreeningStep s = Converse(Instrument::kGad7, {"2", "hmm"});
+  auto back = ScreeningStateFromJson(ScreeningStateToJson(s.state));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, s.state);
+  // The restored state carries on exactly as the original would.
+  EXPECT_EQ(Shipped().Step(*back, "most days", 5).state,
+            Shipped().Step(s.state, "most days", 5).state);
+  EXPECT_FALSE(ScreeningStateFromJson("{}").ok());
+  EXPECT_FALSE(ScreeningStateFromJson(R"({"instrument":"gad7","item":1,"answers":[7],)"
+                                      R"("difficulty":null,"unclear":0,"finished":false,)"
+                                      R"("started_at":0})")
+                   .ok());
+}
+
 TEST(ScreeningResultTest, JsonRejectsInconsistentResults) {
   const std::string ok =
       R"({"instrument":"gad7","answers":[1,1,1,1,1,1,1],"difficulty":null,"total":7,)"
