@@ -38,6 +38,25 @@ struct AuditEvent {
   std::string detail;   // optional, non-identifying (a conversation id, a role name)
 };
 
+// The actions Haven records (issue 4), so that every writer spells them the same way.
+namespace audit_action {
+inline constexpr char kTranscriptRead[] = "transcript.read";
+inline constexpr char kExport[] = "export";
+inline constexpr char kErase[] = "account.erase";
+inline constexpr char kTakeover[] = "conversation.takeover";
+inline constexpr char kRoleChange[] = "role.change";
+inline constexpr char kAccessDenied[] = "access.denied";
+inline constexpr char kBreakGlass[] = "break_glass";
+inline constexpr char kLogin[] = "login";
+inline constexpr char kKeyRotation[] = "keys.rotate";
+}  // namespace audit_action
+
+namespace audit_outcome {
+inline constexpr char kOk[] = "ok";
+inline constexpr char kDenied[] = "denied";
+inline constexpr char kError[] = "error";
+}  // namespace audit_outcome
+
 // Limits AppendAudit enforces (InvalidArgument beyond them): 128 bytes for actor, subject,
 // action and outcome; 256 for detail; action and outcome must not be empty.
 inline constexpr size_t kAuditFieldMax = 128;

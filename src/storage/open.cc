@@ -8,8 +8,9 @@
 
 namespace haven::storage {
 
-StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(const std::string& data_dir,
-                                                            const std::string& key_file) {
+StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(
+    const std::string& data_dir, const std::string& key_file,
+    const std::vector<std::string>& older_key_files) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(data_dir, ec)) {
@@ -19,12 +20,18 @@ StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(const std::string& d
   }
   auto kek = crypto::KeyFile::LoadOrCreate(key_file, data_dir);
   if (!kek.ok()) return kek.status();
+  crypto::Keyring keyring(std::move(kek).value());
+  for (const std::string& path : older_key_files) {
+    auto older = crypto::KeyFile::Load(path, data_dir);
+    if (!older.ok()) return older.status();
+    keyring.AddOlder(std::move(older).value());
+  }
   auto store = SqliteStore::Open(data_dir + "/" + kMainDbName);
   if (!store.ok()) return store.status();
   auto keys = SqliteKeyStore::Open(data_dir + "/" + kKeysDbName);
   if (!keys.ok()) return keys.status();
   return std::make_unique<EncryptedStore>(std::move(store).value(), std::move(keys).value(),
-                                          crypto::Keyring(std::move(kek).value()));
+                                          std::move(keyring));
 }
 
 }  // namespace haven::storage

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "storage/crypto/encrypted_store.h"
@@ -17,9 +18,12 @@ inline constexpr char kMainDbName[] = "haven.db";
 inline constexpr char kKeysDbName[] = "keys.db";
 
 // Creates data_dir (mode 0700) when missing, loads or creates the KEK at key_file, opens both
-// databases and returns the encrypted store over them. Errors: those of KeyFile::LoadOrCreate,
-// SqliteStore::Open and SqliteKeyStore::Open; messages name paths only.
-StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(const std::string& data_dir,
-                                                            const std::string& key_file);
+// databases and returns the encrypted store over them. `older_key_files` (each must exist) let
+// it read data keys a rotation (`haven keys rotate`) has not reached yet; new keys are always
+// wrapped under key_file's KEK. Errors: those of KeyFile::LoadOrCreate / Load, SqliteStore::Open
+// and SqliteKeyStore::Open; messages name paths only.
+StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(
+    const std::string& data_dir, const std::string& key_file,
+    const std::vector<std::string>& older_key_files = {});
 
 }  // namespace haven::storage

@@ -150,6 +150,19 @@ TEST_F(RotationTest, ResumesAfterKillNine) {
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
+  {
+    // Haven started with the new key file and the old one beside it reads everyone meanwhile.
+    auto store = OpenSqliteStorage(data_, new_path_, {old_path_});
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    Status read_all = (*store)->Transact([](Txn& t) -> Status {
+      for (int i = 0; i < kPeople; ++i) {
+        if (Status s = t.GetAccount(Id(i)).status(); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
+    EXPECT_TRUE(read_all.ok()) << read_all.message();
+    EXPECT_FALSE(OpenSqliteStorage(data_, new_path_, {tmp_ / "missing.key"}).ok());
+  }
   auto keys = Keys();
   EXPECT_EQ(*keys->CountByKekVersion(),
             (std::vector<std::pair<uint32_t, int64_t>>{{1, kPeople - 17}, {2, 17}}));
