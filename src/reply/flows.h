@@ -20,9 +20,9 @@
 //   summary  send `text` with {capture} and {input} placeholders filled, go on to `next`
 //   end      send `text` (optional); the flow is completed
 // A flow may list what it `suits` (nlp emotion and topic names, a hint for the planner), declare
-// `inputs` (values the engine supplies at Start, such as the locale's crisis
-// line) with `defaults`, and a `check_back` template (behavioural activation) returned when the
-// flow completes, for the engine to use in a later conversation.
+// `inputs` (values the engine supplies at Offer/Start, such as the locale's crisis line) with
+// `defaults`, and a `check_back` template (behavioural activation) returned when the flow
+// completes, for the engine to use in a later conversation.
 //
 // Loading validates everything and fails with "<file>: flow '<id>': step '<id>': <problem>":
 // unknown keys or step kinds, a missing prompt or text, a dangling `next`/`yes`/`no`, duplicate
@@ -36,12 +36,15 @@
 // Consent and leaving: a flow starts only after kYes to its offer (or by Start, when the person
 // asked for it). Declining starts nothing. At every waiting step an exit request ("stop",
 // "let's stop", "can we stop", "I don't want to do this", "exit") ends the flow with its `exit`
-// line; the answers so far stay in the state.
+// line; the answers so far stay in the state. (In a list step, "done", "enough" or "no more"
+// end the list, not the flow.)
 //
 // Risk: the runner reads no risk. The engine analyses every message (nlp::Analyzer, then
 // safety::Policy) BEFORE calling Step; when the decision is anything but continue, it calls
 // Interrupt(state), takes the safety path, and later may call Resume(state), which asks whether
-// to carry on. A flow never delays or replaces the safety path.
+// to carry on. A flow never delays or replaces the safety path. This holds in the safety plan
+// too: a warning sign such as "when I start thinking about ending it" is read as risk and
+// answered on the safety path first; the plan can be resumed afterwards with its answers kept.
 //
 // Pure: no I/O after Load, no clock, no globals. A FlowLibrary is immutable after Load; all its
 // methods are const and thread-safe. States are values the engine stores with the conversation.
@@ -243,6 +246,7 @@ class FlowLibrary {
                           const std::set<std::string>& list_keys = {});
 
  private:
+  FlowLibrary() = default;  // only Load and Parse make one
   FlowStepResult RunFrom(const FlowDef& flow, FlowState state, const std::string& step_id,
                          std::vector<std::string> messages, FlowOutcome outcome) const;
   std::shared_ptr<const std::vector<FlowDef>> flows_;  // sorted by id

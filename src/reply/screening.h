@@ -210,6 +210,7 @@ class Screener {
   const InstrumentContent& content(Instrument instrument) const;
 
  private:
+  Screener() = default;  // only Load makes one: a Screener always holds both instruments
   std::vector<std::string> AskCurrent(const ScreeningState& state, bool first) const;
   InstrumentContent phq9_;
   InstrumentContent gad7_;
