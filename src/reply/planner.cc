@@ -146,7 +146,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     plan.tag = "goodbye";
     return plan;
   }
-  if (intent == "gratitude" && !substantive_now) {
+  if (intent == "gratitude" && !substantive_now && ReadConsent(text) != "no") {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "gratitude";
     plan.fallbacks = {Strategy::kQuestion};
