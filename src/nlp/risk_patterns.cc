@@ -968,6 +968,26 @@ constexpr PatternDef kPatterns[] = {
      "\\bkill myself my (?:tweets|posts|account|accounts|photos|pics|comments|messages|history)\\b|"
      "\\bsuicide(?:-| )(?:barriers?|prevention|hotline|helpline|rates?|inducing|awareness|"
      "statistics|fences?|nets?)\\b"},
+    // Ordinary phrases of written comments that share words with risk (found on GoEmotions'
+    // comments, real text the project does not label): an attempt at a picture, a simile of
+    // wounds, a thing or an excuse that "needs to die", a character's death, pulling the
+    // trigger on a trade, someone else with a gun, going over to another forum.
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:here's|heres|here is|this is) my (?:\\w+ )?attempt\\b|\\bmy (?:\\w+ )?attempt at "
+     "(?:a|an|the|this|that|making|drawing|painting|cooking|baking|writing|humou?r|being|"
+     "explaining|fixing|photo\\w*|art)\\b|\\blike (?:an? )?open wounds?\\b|\\buntil it breaks\\b|"
+     "\\b(?:thing|things|excuse|trend|meme|show|series|team|teams|franchise|idea|narrative|joke|"
+     "format|rule|era|song|movie|storyline|argument|take|system|feed|app|server) (?:needs|need|"
+     "should|must|has|have) (?:to )?(?:just )?die\\b|\\b(?:\\w+'s|\\w+\u2019s|his|her|their|name "
+     "?\\]?) "
+     "death is\\b|\\bpull(?:ed|ing|s)? the trigger on (?:a|an|the|this|that|it|buying|getting|"
+     "selling|signing|trading)\\b|\\b(?:fo|gm|they|he|she|we|you|management|front office) "
+     "(?:need|needs|should|has|have) to pull the trigger\\b|\\b(?:guy|man|woman|person|toddler|"
+     "kid|kids|toddlers|guys|people|someone|somebody|cop|cops|police|officer|criminal) with a "
+     "gun\\b|\\bgoing over to (?:that sub|the sub|this sub|r/|reddit|his place|her place|their "
+     "place|my (?:mum|mom|dad|friend|parents|nan|gran|grandma)\\w*)|\\bcome check (?:it|us|them) "
+     "out\\b|\\b(?:will|should|gonna|going to|have to|got to|must|definitely|gotta|might) "
+     "check (?:it|them|this|that) out\\b"},
     // ---- Attempt in progress (imminent) --------------------------------------------------
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|chugged|have taken|i've taken|just took|"

@@ -274,6 +274,27 @@ TEST_F(RiskTest, OrdinaryLookAlikes) {
   EXPECT_LT(cut.level, RiskLevel::kModerate);
 }
 
+// Written comments (GoEmotions) that the rules once read as risk; the real risk beside them stays.
+TEST_F(RiskTest, OrdinaryLookAlikesInWrittenComments) {
+  for (const char* text : {
+           "I'm not sure how to post a picture lol. Here's my attempt.",
+           "Give it time. Pain like that needs to heal just like open wounds.",
+           "And how long until it breaks and they decide it's not worth repairing?",
+           "The entire generations thing needs to die.",
+           "That's why imo [NAME] death is better.",
+           "FO need to pull the trigger ASAP.",
+           "The only thing that stops a bad toddler with a gun is a good toddler with a gun.",
+           "Aww, try mindfulness. I think I am going over to that sub now.",
+           "Oil Kings game tomorrow is to promote organ donation!!! Come check it out!",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+  EXPECT_GE(L("i'm going to pull the trigger tonight"), RiskLevel::kHigh);
+  EXPECT_GE(L("my last attempt was two years ago"), RiskLevel::kLow);
+  EXPECT_GE(L("death is better than this"), RiskLevel::kModerate);
+  EXPECT_GE(L("i cut until it bleeds"), RiskLevel::kModerate);
+}
+
 // The labelled development set: recall on people at risk first, false alarms second.
 TEST_F(RiskTest, DevelopmentSet) {
   std::ifstream in(std::string(HAVEN_TESTS_DIR) + "/data/risk_dev.jsonl");
