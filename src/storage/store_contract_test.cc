@@ -427,7 +427,8 @@ TYPED_TEST(StoreContractTest, MessagesGetSequenceAndAreIdempotent) {
 
 TYPED_TEST(StoreContractTest, PersonalBytesRoundTripExactly) {
   this->SeedConversation();
-  std::string binary("\0\x01\xff text \xe2\x9c\x93 \0", 16);
+  static constexpr char kBinary[] = "\0\x01\xff text \xe2\x9c\x93 \0";
+  const std::string binary(kBinary, sizeof kBinary - 1);  // NULs and non-UTF-8 included
   ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
                     auto a = t.AppendMessage(this->Msg("m1", "c1", binary));
                     if (!a.ok()) return a.status();
