@@ -63,6 +63,7 @@ inline constexpr std::string_view kTags[] = {
     "harm_to_others",  // thoughts of hurting someone else
     "medical",         // a medical emergency (overdose, injury)
     "disclosure",      // the AI disclosure at the start of a conversation
+    "reaction",        // a short emotional reaction before a question or an idea
 };
 
 bool IsKnownTag(std::string_view tag);

@@ -1,6 +1,7 @@
 #include "reply/engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -57,6 +58,20 @@ std::string Signature(std::string_view text) {
   while (!best.empty() && best.front() == ' ') best.erase(best.begin());
   while (!best.empty() && best.back() == ' ') best.pop_back();
   return best;
+}
+
+// What a reply not written by Haven did, roughly: a suggestion, a question, or other.
+Strategy GuessStrategy(std::string_view text) {
+  std::string lower;
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (std::string_view cue : {"you could", "you should", "have you tried", "maybe try", "try to",
+                               "i would suggest", "i suggest", "i would recommend", "reach out",
+                               "it might help", "how about", "why not", "consider"}) {
+    if (lower.find(cue) != std::string::npos) return Strategy::kSuggestion;
+  }
+  if (lower.find('?') != std::string::npos) return Strategy::kQuestion;
+  return Strategy::kOther;
 }
 
 // "You can reach A any time, or B." for the region's first two lines.
@@ -133,7 +148,9 @@ void Engine::ObserveAssistant(ConversationState& state, std::string_view text) c
   if (best != nullptr) {
     state.AddAssistantTurn(text, best->strategy, best->id, best->tag);
   } else {
-    state.AddAssistantTurn(text, Strategy::kOther, "", "");
+    // Someone else's reply (a human supporter in the history): a rough reading of what it did,
+    // so the planner knows whether ideas were already offered.
+    state.AddAssistantTurn(text, GuessStrategy(text), "", "");
   }
   if (text.find("an AI") != std::string_view::npos) state.set_disclosed_ai();
 }
@@ -221,7 +238,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         if (s == "topic") fit += 0.75;
         if (s == "name") fit += name_fresh ? 2.0 : 0.25;
       }
-      cands.push_back({&v, std::move(*filled), fit + 0.6 * Jitter(seed, v.id)});
+      cands.push_back({&v, std::move(*filled), fit + 1.2 * Jitter(seed, v.id)});
     }
     if (cands.empty()) return {nullptr, ""};
     std::sort(cands.begin(), cands.end(),
@@ -363,6 +380,28 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     }
     used = v;
     body = std::move(filled);
+    // A short emotional reaction before a question or an idea, when the person is hurting and
+    // the reply has none of its own (every other turn, or whenever the feeling is strong).
+    const bool hurting =
+        (!feeling.family.empty() && feeling.family != "positive" && feeling.family != "relieved") ||
+        analysis.sentiment.compound < -0.3;
+    const bool reacts = (reply.strategy == Strategy::kQuestion && plan.tag.empty()) ||
+                        reply.strategy == Strategy::kSuggestion ||
+                        (reply.strategy == Strategy::kInformation && plan.tag.empty());
+    if (v != nullptr && hurting && reacts &&
+        (state.assistant_turns() % 2 == 0 || feeling.intensity == Intensity::kStrong)) {
+      std::string lower;
+      for (char c : body)
+        lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      if (lower.find("sorry") == std::string::npos && lower.find("sounds") == std::string::npos) {
+        auto [rv, rtext] = pick(Strategy::kOther, "reaction");
+        if (rv != nullptr) {
+          body = rtext + " " + body;
+          state.MarkVariantUsed(rv->id);
+          plan.why.push_back("reaction:" + rv->id);
+        }
+      }
+    }
     // The AI disclosure opens every conversation (about_ai says it already).
     if (first_reply && !state.disclosed_ai() && plan.tag != "about_ai") {
       auto [dv, dtext] = pick(Strategy::kOther, "disclosure");

@@ -146,7 +146,8 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     plan.tag = "goodbye";
     return plan;
   }
-  if (intent == "gratitude" && !substantive_now && ReadConsent(text) != "no") {
+  if (intent == "gratitude" && (!substantive_now || analysis.sentiment.compound > 0.3) &&
+      ReadConsent(text) != "no") {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "gratitude";
     plan.fallbacks = {Strategy::kQuestion};
@@ -197,9 +198,11 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     return plan;
   }
 
-  // 6. Good news.
-  if ((feeling.family == "positive" || feeling.family == "relieved") &&
-      analysis.sentiment.compound >= 0.2) {
+  // 6. Good news, only when they said so in their own words ("relieved", "happy") or the message
+  // is clearly positive; a negative word in it makes it mixed, not good news.
+  const bool mixed = analysis.sentiment.neg > 0.1;
+  if ((feeling.family == "positive" || feeling.family == "relieved") && !mixed &&
+      (!feeling.own_word.empty() || analysis.sentiment.compound >= 0.5)) {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "positive";
     plan.fallbacks = {Strategy::kQuestion};
@@ -230,8 +233,8 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
       break;
     case Stage::kComforting: {
       // A cycle that never repeats the last strategy.
-      const Strategy cycle[] = {Strategy::kAffirmation, reflect_or_restate(),
-                                Strategy::kSelfDisclosure, Strategy::kQuestion};
+      const Strategy cycle[] = {reflect_or_restate(), Strategy::kAffirmation, Strategy::kQuestion,
+                                Strategy::kSelfDisclosure};
       int n = state.assistant_turns();
       Strategy pick = cycle[n % 4];
       if (pick == last) pick = cycle[(n + 1) % 4];
@@ -244,8 +247,10 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
       break;
     }
     case Stage::kAction: {
+      // Ideas already on the table: Haven offered, or an earlier supporter suggested something.
       bool offered =
-          std::find(state.tags().begin(), state.tags().end(), "offer") != state.tags().end();
+          std::find(state.tags().begin(), state.tags().end(), "offer") != state.tags().end() ||
+          state.StrategyCount(Strategy::kSuggestion) > 0;
       if (!offered) {
         plan.strategy = Strategy::kQuestion;
         plan.tag = "offer";
@@ -253,12 +258,12 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
         plan.fallbacks = {Strategy::kQuestion};
       } else {
         const Strategy cycle[] = {reflect_or_restate(), Strategy::kSuggestion, Strategy::kQuestion,
-                                  Strategy::kAffirmation, Strategy::kInformation};
+                                  Strategy::kAffirmation};
         int n = state.assistant_turns();
-        Strategy pick = cycle[n % 5];
-        if (pick == last) pick = cycle[(n + 1) % 5];
+        Strategy pick = cycle[n % 4];
+        if (pick == last) pick = cycle[(n + 1) % 4];
         // Suggestions only once the person has said yes to one (ask before suggesting).
-        bool consented = false;
+        bool consented = state.StrategyCount(Strategy::kSuggestion) > 0;
         for (size_t i = 0; i + 1 < state.tags().size(); ++i) {
           if (state.tags()[i] == "offer" && state.strategies()[i + 1] == Strategy::kSuggestion) {
             consented = true;

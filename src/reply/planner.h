@@ -16,7 +16,8 @@
 //  7. By stage (exploration -> comforting -> action, after Hill as used by ESConv), never the
 //     same strategy twice in a row: exploration alternates reflection / restatement with
 //     questions; comforting adds affirmation and honest self-disclosure; action asks before
-//     suggesting (question, tag offer), then suggestion and information.
+//     suggesting (question, tag offer), then suggestions (only after a yes, or when ideas
+//     were already on the table), reflections, questions and affirmations.
 // Each plan lists fallbacks in order, for when the content has no fillable variant left for the
 // chosen strategy (reflection needs a feeling, restatement the person's words).
 #pragma once

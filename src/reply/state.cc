@@ -674,8 +674,9 @@ Stage ConversationState::stage() const {
 }
 
 bool ConversationState::VariantUsed(std::string_view id) const {
-  return !id.empty() &&
-         std::find(variant_ids_.begin(), variant_ids_.end(), id) != variant_ids_.end();
+  if (id.empty()) return false;
+  return std::find(variant_ids_.begin(), variant_ids_.end(), id) != variant_ids_.end() ||
+         std::find(extra_used_.begin(), extra_used_.end(), id) != extra_used_.end();
 }
 
 int ConversationState::StrategyCount(Strategy s) const {

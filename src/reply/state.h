@@ -126,6 +126,8 @@ class ConversationState {
   const std::vector<Strategy>& strategies() const { return strategies_; }
   const std::vector<std::string>& tags() const { return tags_; }
   bool VariantUsed(std::string_view id) const;
+  // Marks a variant used that was part of a reply (an opening reaction, for instance).
+  void MarkVariantUsed(std::string_view id) { extra_used_.emplace_back(id); }
   const std::vector<std::string>& assistant_texts() const { return assistant_texts_; }
   // The tag of Haven's latest reply, "" when none.
   std::string_view last_tag() const { return tags_.empty() ? std::string_view() : tags_.back(); }
@@ -149,6 +151,7 @@ class ConversationState {
   bool asked_for_advice_ = false;
   std::vector<Strategy> strategies_;
   std::vector<std::string> variant_ids_;
+  std::vector<std::string> extra_used_;
   std::vector<std::string> tags_;
   std::vector<std::string> assistant_texts_;
   bool disclosed_ai_ = false;
