@@ -1,11 +1,14 @@
 #include "cli/keys_cmd.h"
 
+#include <chrono>
 #include <filesystem>
 
+#include "storage/audit.h"
 #include "storage/crypto/key_file.h"
 #include "storage/crypto/rotation.h"
 #include "storage/open.h"
 #include "storage/sqlite/sqlite_key_store.h"
+#include "storage/sqlite/sqlite_store.h"
 
 namespace haven::cli {
 
@@ -42,6 +45,24 @@ int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "haven keys rotate: %s (run the same command again to resume)\n",
                  result.status().message().c_str());
     return 2;
+  }
+  // Recorded in the audit log (actor "system": the operator's shell is not an account).
+  if (auto store = storage::SqliteStore::Open(args.data_dir + "/" + storage::kMainDbName);
+      store.ok()) {
+    storage::AuditEvent event;
+    event.time = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+    event.actor = "system";
+    event.action = storage::audit_action::kKeyRotation;
+    event.outcome = storage::audit_outcome::kOk;
+    event.detail = "kek v" + std::to_string(old_kek->version) + " -> v" +
+                   std::to_string(new_kek->version) + ", " + std::to_string(result->rewrapped) +
+                   " keys";
+    Status s = (*store)->Transact(
+        [&](storage::Txn& t) { return storage::AppendAudit(t, event).status(); });
+    if (!s.ok())
+      std::fprintf(err, "haven keys rotate: audit entry not written: %s\n", s.message().c_str());
   }
   std::fprintf(out,
                "rewrapped %lld data keys; all %lld are now under key version %u.\n"

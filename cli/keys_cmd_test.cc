@@ -59,6 +59,18 @@ TEST(KeysRotateCommandTest, RotatesAndTheNewKeyFileOpensEverything) {
                     return Status::Ok();
                   })
                   .ok());
+  // The rotation is in the audit log.
+  EXPECT_TRUE((*store)
+                  ->Transact([](storage::Txn& t) -> Status {
+                    auto last = t.LastAuditRecord();
+                    EXPECT_TRUE(last.ok() && last->has_value());
+                    if (last.ok() && last->has_value()) {
+                      EXPECT_EQ((*last)->action, "keys.rotate");
+                      EXPECT_EQ((*last)->detail, "kek v1 -> v2, 1 keys");
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
   // Again: nothing left to do.
   Captured again;
   EXPECT_EQ(RunKeysRotate({data, old_key, new_key}, again.out, again.err), 0);
