@@ -765,7 +765,7 @@ FlowDef ParseFlow(const YAML::Node& n, int version, Where at) {
   if (!IsSnakeId(f.id)) at.Fail("id must be lower_snake_case");
   CheckKeys(n, at, "a flow",
             {"id", "title", "kind", "offer", "offer_more", "declined", "exit", "resume",
-             "check_back", "suits", "inputs", "defaults", "steps"});
+             "check_back", "then_offer", "suits", "inputs", "defaults", "steps"});
   f.file = at.file;
   f.version = version;
   f.title = ReqStr(n, "title", at);
@@ -782,6 +782,8 @@ FlowDef ParseFlow(const YAML::Node& n, int version, Where at) {
   f.resume = ReqStr(n, "resume", at);
   if (f.resume.find('?') == std::string::npos) at.Fail("resume must ask for consent (a question)");
   f.check_back = OptStr(n, "check_back", at);
+  f.then_offer = OptStr(n, "then_offer", at);
+  if (f.then_offer == f.id) at.Fail("then_offer names the flow itself");
   if (const YAML::Node suits = n["suits"]) {
     if (!suits.IsSequence()) at.Fail("'suits' must be a list");
     for (const auto& i : suits) {
@@ -1140,6 +1142,15 @@ StatusOr<FlowLibrary> FlowLibrary::Parse(
     return InvalidArgument(std::string("flows: ") + e.what());
   }
   if (flows->empty()) return NotFound("flows: no flow files");
+  for (const FlowDef& f : *flows) {
+    if (f.then_offer.empty()) continue;
+    const bool known = std::any_of(flows->begin(), flows->end(),
+                                   [&](const FlowDef& g) { return g.id == f.then_offer; });
+    if (!known) {
+      return InvalidArgument(f.file + ": flow '" + f.id + "': then_offer: no flow '" +
+                             f.then_offer + "'");
+    }
+  }
   std::sort(flows->begin(), flows->end(),
             [](const FlowDef& a, const FlowDef& b) { return a.id < b.id; });
   FlowLibrary lib;
@@ -1267,6 +1278,7 @@ FlowStepResult FlowLibrary::RunFrom(const FlowDef& flow, FlowState state,
       state.end = FlowEnd::kCompleted;
       state.step.clear();
       r.outcome = FlowOutcome::kCompleted;
+      r.then_offer = flow.then_offer;
       if (!flow.check_back.empty()) {
         r.check_back = CheckBack{
             flow.id, Fill(flow.check_back, state.captures, state.inputs, lists), state.captures};

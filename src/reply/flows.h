@@ -22,7 +22,8 @@
 // A flow may list what it `suits` (nlp emotion and topic names, a hint for the planner), declare
 // `inputs` (values the engine supplies at Offer/Start, such as the locale's crisis line) with
 // `defaults`, and a `check_back` template (behavioural activation) returned when the flow
-// completes, for the engine to use in a later conversation.
+// completes, for the engine to use in a later conversation; `then_offer` names a flow the engine
+// may offer next (its id must exist).
 //
 // Loading validates everything and fails with "<file>: flow '<id>': step '<id>': <problem>":
 // unknown keys or step kinds, a missing prompt or text, a dangling `next`/`yes`/`no`, duplicate
@@ -118,6 +119,7 @@ struct FlowDef {
   int version = 0;    // the file's version
   std::string offer, offer_more, declined, exit, resume;
   std::string check_back;          // template, or "" when the flow has none
+  std::string then_offer;          // a flow id to offer when this one completes, or ""
   std::vector<std::string> suits;  // nlp emotion and topic names it suits ("nervousness", "sleep")
   std::vector<std::string> inputs;
   std::map<std::string, std::string> defaults;  // input -> value used when Start lacks it
@@ -181,6 +183,8 @@ struct FlowStepResult {
   std::vector<std::string> messages;  // to send, in order
   FlowOutcome outcome = FlowOutcome::kNotActive;
   std::optional<CheckBack> check_back;  // on kCompleted of a flow with `check_back`
+  std::string then_offer;  // on kCompleted: a flow the engine may Offer next (psychoeducation on
+                           // panic -> box breathing), or ""
 };
 
 // The person's safety plan after Stanley & Brown (2012), from the safety_plan flow's captures.

@@ -183,6 +183,26 @@ TEST(FlowLibraryTest, EveryFlowCanBeLeftAtEveryStep) {
   }
 }
 
+TEST(FlowLibraryTest, PsychoeducationLeadsToAnExercise) {
+  FlowStepResult r = *Shipped().Start("about_panic");
+  EXPECT_EQ(r.state.step, "more_1");
+  r = Shipped().Step(r.state, "yes please");
+  EXPECT_EQ(r.outcome, FlowOutcome::kCompleted);
+  EXPECT_EQ(r.then_offer, "box_breathing");
+  EXPECT_TRUE(Has(Joined(r.messages), "this is panic, it will pass"));
+  // The end line asks nothing the runner would have to answer: the offer comes from Offer().
+  EXPECT_FALSE(Has(r.messages.back(), "?"));
+  auto next = Shipped().Offer(r.then_offer);
+  ASSERT_TRUE(next.ok());
+  // Every then_offer names a flow that exists (Load checks it; so does this).
+  for (const std::string& id : Shipped().Ids()) {
+    const std::string& then = Shipped().Find(id)->then_offer;
+    if (!then.empty()) {
+      EXPECT_NE(Shipped().Find(then), nullptr) << id;
+    }
+  }
+}
+
 TEST(FlowLibraryTest, ConsentDeclinedStartsNothing) {
   auto offer = Shipped().Offer("box_breathing");
   ASSERT_TRUE(offer.ok());
@@ -592,6 +612,9 @@ TEST(FlowValidationTest, ClearErrors) {
                       "kind: number\n        capture: name\n        min: 0\n        max: 10\n"
                       "        if_below: 50\n        below_next: bye\n"),
               "if_below must be in (min, max]");
+  ExpectError(Replace(m, "    resume: \"Carry on?\"\n",
+                      "    resume: \"Carry on?\"\n    then_offer: nope\n"),
+              "flow 'tiny': then_offer: no flow 'nope'");
   ExpectError("flows: [", "not valid YAML");
   // Duplicate flow ids across files name both files.
   auto dup = FlowLibrary::Parse({{"a.yaml", m}, {"b.yaml", m}});
