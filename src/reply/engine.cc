@@ -74,6 +74,19 @@ Strategy GuessStrategy(std::string_view text) {
   return Strategy::kOther;
 }
 
+// A question that offers help ("would you like...", "do you want to try...").
+bool IsOfferLike(std::string_view text) {
+  std::string lower;
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (std::string_view cue :
+       {"would you like", "do you want", "would it help", "would you be open", "would that help",
+        "can i suggest", "could i suggest"}) {
+    if (lower.find(cue) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // "You can reach A any time, or B." for the region's first two lines.
 std::string LinesSentence(const safety::RegionResources& region) {
   std::string out;
@@ -150,7 +163,9 @@ void Engine::ObserveAssistant(ConversationState& state, std::string_view text) c
   } else {
     // Someone else's reply (a human supporter in the history): a rough reading of what it did,
     // so the planner knows whether ideas were already offered.
-    state.AddAssistantTurn(text, GuessStrategy(text), "", "");
+    Strategy guess = GuessStrategy(text);
+    state.AddAssistantTurn(text, guess, "",
+                           guess == Strategy::kQuestion && IsOfferLike(text) ? "offer" : "");
   }
   if (text.find("an AI") != std::string_view::npos) state.set_disclosed_ai();
 }
@@ -235,7 +250,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       for (const std::string& s : SlotsIn(v.text)) {
         if (s == "situation" || s == "person") fit += 1.5;
         if (s == "feeling") fit += 1.0;
-        if (s == "topic") fit += 0.75;
+        if (s == "topic") fit += 0.3;
         if (s == "name") fit += name_fresh ? 2.0 : 0.25;
       }
       cands.push_back({&v, std::move(*filled), fit + 1.2 * Jitter(seed, v.id)});

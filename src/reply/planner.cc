@@ -198,11 +198,10 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     return plan;
   }
 
-  // 6. Good news, only when they said so in their own words ("relieved", "happy") or the message
-  // is clearly positive; a negative word in it makes it mixed, not good news.
+  // 6. Good news, only when they said so in their own words ("relieved", "happy", "better"); a
+  // negative word in the message makes it mixed, not good news.
   const bool mixed = analysis.sentiment.neg > 0.1;
-  if ((feeling.family == "positive" || feeling.family == "relieved") && !mixed &&
-      (!feeling.own_word.empty() || analysis.sentiment.compound >= 0.5)) {
+  if ((feeling.family == "positive" || feeling.family == "relieved") && !mixed && feeling.stated) {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "positive";
     plan.fallbacks = {Strategy::kQuestion};
@@ -233,11 +232,12 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
       break;
     case Stage::kComforting: {
       // A cycle that never repeats the last strategy.
-      const Strategy cycle[] = {reflect_or_restate(), Strategy::kAffirmation, Strategy::kQuestion,
-                                Strategy::kSelfDisclosure};
+      // Their own words and feelings come back most often: that is what makes a reply specific.
+      const Strategy cycle[] = {reflect_or_restate(), Strategy::kAffirmation, reflect_or_restate(),
+                                Strategy::kQuestion, Strategy::kSelfDisclosure};
       int n = state.assistant_turns();
-      Strategy pick = cycle[n % 4];
-      if (pick == last) pick = cycle[(n + 1) % 4];
+      Strategy pick = cycle[n % 5];
+      if (pick == last) pick = cycle[(n + 1) % 5];
       if (pick == Strategy::kSelfDisclosure &&
           state.StrategyCount(Strategy::kSelfDisclosure) >= 2) {
         pick = Strategy::kAffirmation == last ? Strategy::kQuestion : Strategy::kAffirmation;
@@ -258,10 +258,10 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
         plan.fallbacks = {Strategy::kQuestion};
       } else {
         const Strategy cycle[] = {reflect_or_restate(), Strategy::kSuggestion, Strategy::kQuestion,
-                                  Strategy::kAffirmation};
+                                  reflect_or_restate(), Strategy::kAffirmation};
         int n = state.assistant_turns();
-        Strategy pick = cycle[n % 4];
-        if (pick == last) pick = cycle[(n + 1) % 4];
+        Strategy pick = cycle[n % 5];
+        if (pick == last) pick = cycle[(n + 1) % 5];
         // Suggestions only once the person has said yes to one (ask before suggesting).
         bool consented = state.StrategyCount(Strategy::kSuggestion) > 0;
         for (size_t i = 0; i + 1 < state.tags().size(); ++i) {

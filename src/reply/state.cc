@@ -400,6 +400,7 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
         continue;
       }
       f.family = std::string(fw.family);
+      f.stated = true;
       if (fw.mirror) {
         std::string word(fw.word);
         bool intens =

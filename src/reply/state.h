@@ -48,6 +48,7 @@ struct Feeling {
                        // "relieved"; "" when no feeling is evident
   Intensity intensity = Intensity::kModerate;
   std::string own_word;  // the person's own adjective ("stressed", "really lonely"), or ""
+  bool stated = false;   // the family came from the person's own words, not the classifier
 };
 
 // Reads the feeling of a message from its words first, then the emotion classifier and topics.
