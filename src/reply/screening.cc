@@ -331,8 +331,8 @@ int Int(const YAML::Node& parent, std::string_view key, std::string_view source,
   }
 }
 
-constexpr std::string_view kPlaceholders[] = {"stem",    "item",  "number", "count",
-                                              "options", "total", "max",    "band"};
+constexpr std::string_view kPlaceholders[] = {"stem",  "item", "number", "count",  "options",
+                                              "total", "max",  "band",   "points", "previous"};
 
 void CheckPlaceholders(const std::string& text, std::string_view source, std::string_view field) {
   size_t pos = 0;
@@ -429,7 +429,7 @@ InstrumentContent ParseOrThrow(std::string_view yaml, std::string_view source) {
   const YAML::Node p = root["prompts"];
   CheckKeys(p, source, "prompts",
             {"offer", "intro", "first_item", "next_item", "reask", "stopped", "risk_item_intro",
-             "risk_pause", "result", "not_diagnosis", "advice"});
+             "risk_pause", "result", "not_diagnosis", "advice", "change"});
   c.offer = Str(p, "offer", source, "prompts");
   c.intro = Str(p, "intro", source, "prompts");
   c.first_item = Str(p, "first_item", source, "prompts");
@@ -446,6 +446,14 @@ InstrumentContent ParseOrThrow(std::string_view yaml, std::string_view source) {
   }
   c.result = Str(p, "result", source, "prompts");
   c.not_diagnosis = Str(p, "not_diagnosis", source, "prompts");
+  const YAML::Node change = p["change"];
+  CheckKeys(change, source, "prompts.change", {"improved", "worsened", "no_reliable_change"});
+  c.change_improved = Str(change, "improved", source, "prompts.change");
+  c.change_worsened = Str(change, "worsened", source, "prompts.change");
+  c.change_same = Str(change, "no_reliable_change", source, "prompts.change");
+  for (const std::string* t : {&c.change_improved, &c.change_worsened, &c.change_same}) {
+    CheckPlaceholders(*t, source, "prompts.change");
+  }
   c.advice.assign(5, "");
   const YAML::Node advice = p["advice"];
   if (!advice || !advice.IsMap()) Fail(source, "prompts.advice", "must be a mapping");
@@ -950,6 +958,27 @@ ScreeningStep Screener::Step(const ScreeningState& state, std::string_view text,
   step.outcome = ScreeningOutcome::kAsking;
   step.messages = AskCurrent(s, false);
   return step;
+}
+
+std::string Screener::DescribeChange(const ScreeningResult& earlier,
+                                     const ScreeningResult& later) const {
+  const ScreeningChange change = CompareResults(earlier, later);
+  if (!change.comparable) return "";
+  const InstrumentContent& c = content(later.instrument);
+  const std::map<std::string, std::string> vars = {
+      {"points", std::to_string(std::abs(change.delta))},
+      {"previous", std::to_string(earlier.total)},
+      {"total", std::to_string(later.total)},
+      {"max", std::to_string(MaxTotal(later.instrument))}};
+  switch (change.direction) {
+    case ChangeDirection::kImproved:
+      return Fill(c.change_improved, vars);
+    case ChangeDirection::kWorsened:
+      return Fill(c.change_worsened, vars);
+    case ChangeDirection::kNoReliableChange:
+      break;
+  }
+  return Fill(c.change_same, vars);
 }
 
 std::vector<std::string> Screener::Describe(const ScreeningResult& result) const {

@@ -182,6 +182,7 @@ struct InstrumentContent {
       not_diagnosis;
   std::string risk_item_intro;      // PHQ-9 only, optional: said before item 9 is first asked
   std::vector<std::string> advice;  // by Band
+  std::string change_improved, change_worsened, change_same;  // DescribeChange
 };
 
 class Screener {
@@ -206,6 +207,11 @@ class Screener {
   // ...", the not-a-diagnosis line, and the band's advice (a professional from moderate up).
   // Only for completed results; an incomplete one gives the `stopped` line.
   std::vector<std::string> Describe(const ScreeningResult& result) const;
+
+  // One line on the change since an earlier result ("That's 7 points lower than last time (15),
+  // a change big enough to be more than ordinary ups and downs."), or "" when the two cannot be
+  // compared (CompareResults). Reliable change decides the wording, never the raw difference.
+  std::string DescribeChange(const ScreeningResult& earlier, const ScreeningResult& later) const;
 
   const InstrumentContent& content(Instrument instrument) const;
 

@@ -507,6 +507,25 @@ TEST(ScreeningResultTest, Change) {
   EXPECT_FALSE(CompareResults(before, phq({3, 3})).comparable);
 }
 
+TEST(ScreeningResultTest, ChangeWording) {
+  const auto phq = [](std::vector<int> a) {
+    return MakeResult(Instrument::kPhq9, std::move(a), std::nullopt, 0, 0);
+  };
+  const ScreeningResult high = phq({2, 2, 2, 2, 2, 2, 2, 1, 0});  // 15
+  const ScreeningResult low = phq({1, 1, 1, 1, 1, 1, 1, 1, 0});   // 8
+  const ScreeningResult near = phq({2, 2, 2, 2, 2, 1, 1, 1, 0});  // 13
+  const std::string down = Shipped().DescribeChange(high, low);
+  EXPECT_EQ(down.rfind("That's 7 points lower than last time (15)", 0), 0u) << down;
+  EXPECT_NE(Shipped().DescribeChange(low, high).find("7 points higher"), std::string::npos);
+  EXPECT_NE(Shipped().DescribeChange(high, near).find("about the same"), std::string::npos);
+  EXPECT_EQ(Shipped().DescribeChange(high, phq({1})), "");
+  const safety::OutputGuard guard;
+  for (const std::string& line :
+       {down, Shipped().DescribeChange(low, high), Shipped().DescribeChange(high, near)}) {
+    EXPECT_TRUE(guard.Check(line).pass) << line;
+  }
+}
+
 // ---- Wording
 // ------------------------------------------------------------------------------------------------
 
