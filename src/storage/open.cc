@@ -8,9 +8,9 @@
 
 namespace haven::storage {
 
-StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(
-    const std::string& data_dir, const std::string& key_file,
-    const std::vector<std::string>& older_key_files) {
+StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(const std::string& data_dir,
+                                                            const std::string& key_file,
+                                                            const SqliteStorageOptions& options) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(data_dir, ec)) {
@@ -21,12 +21,12 @@ StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(
   auto kek = crypto::KeyFile::LoadOrCreate(key_file, data_dir);
   if (!kek.ok()) return kek.status();
   crypto::Keyring keyring(std::move(kek).value());
-  for (const std::string& path : older_key_files) {
+  for (const std::string& path : options.older_key_files) {
     auto older = crypto::KeyFile::Load(path, data_dir);
     if (!older.ok()) return older.status();
     keyring.AddOlder(std::move(older).value());
   }
-  auto store = SqliteStore::Open(data_dir + "/" + kMainDbName);
+  auto store = SqliteStore::Open(data_dir + "/" + kMainDbName, options.sync_every_commit);
   if (!store.ok()) return store.status();
   auto keys = SqliteKeyStore::Open(data_dir + "/" + kKeysDbName);
   if (!keys.ok()) return keys.status();

@@ -152,7 +152,7 @@ TEST_F(RotationTest, ResumesAfterKillNine) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
   {
     // Haven started with the new key file and the old one beside it reads everyone meanwhile.
-    auto store = OpenSqliteStorage(data_, new_path_, {old_path_});
+    auto store = OpenSqliteStorage(data_, new_path_, {.older_key_files = {old_path_}});
     ASSERT_TRUE(store.ok()) << store.status().message();
     Status read_all = (*store)->Transact([](Txn& t) -> Status {
       for (int i = 0; i < kPeople; ++i) {
@@ -161,7 +161,8 @@ TEST_F(RotationTest, ResumesAfterKillNine) {
       return Status::Ok();
     });
     EXPECT_TRUE(read_all.ok()) << read_all.message();
-    EXPECT_FALSE(OpenSqliteStorage(data_, new_path_, {tmp_ / "missing.key"}).ok());
+    EXPECT_FALSE(
+        OpenSqliteStorage(data_, new_path_, {.older_key_files = {tmp_ / "missing.key"}}).ok());
   }
   auto keys = Keys();
   EXPECT_EQ(*keys->CountByKekVersion(),

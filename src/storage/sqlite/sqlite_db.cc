@@ -70,7 +70,7 @@ std::optional<std::string> Stmt::ColOptText(int i) const {
   return ColText(i);
 }
 
-StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool sync_every_commit) {
   // Create the file ourselves so that it (and the -wal and -shm files SQLite derives from it)
   // is readable by the owner only, whatever the umask.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -87,8 +87,14 @@ StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   // journal_mode returns a row; the others return none.
   if (Status s = db->Exec("PRAGMA journal_mode=WAL", "set WAL mode"); !s.ok()) return s;
   if (Status s = db->Exec("PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; "
-                          "PRAGMA synchronous=FULL; PRAGMA trusted_schema=OFF",
+                          "PRAGMA trusted_schema=OFF",
                           "set pragmas");
+      !s.ok()) {
+    return s;
+  }
+  if (Status s =
+          db->Exec(sync_every_commit ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL",
+                   "set synchronous");
       !s.ok()) {
     return s;
   }

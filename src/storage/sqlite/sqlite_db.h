@@ -61,8 +61,9 @@ class Stmt {
 class Db {
  public:
   // Opens (creating) the file, then sets: journal_mode=WAL, secure_delete=ON, foreign_keys=ON,
-  // synchronous=FULL, busy_timeout, trusted_schema=OFF. The file is created with mode 0600.
-  static StatusOr<std::unique_ptr<Db>> Open(const std::string& path);
+  // synchronous=FULL (or NORMAL when !sync_every_commit), busy_timeout, trusted_schema=OFF.
+  // The file is created with mode 0600.
+  static StatusOr<std::unique_ptr<Db>> Open(const std::string& path, bool sync_every_commit = true);
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;

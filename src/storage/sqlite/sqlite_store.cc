@@ -512,8 +512,9 @@ class SqliteTxn final : public Txn {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
-  auto db = Db::Open(path);
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                         bool sync_every_commit) {
+  auto db = Db::Open(path, sync_every_commit);
   if (!db.ok()) return db.status();
   if (Status s = (*db)->Migrate(kMigrations, std::time(nullptr)); !s.ok()) return s;
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value()));

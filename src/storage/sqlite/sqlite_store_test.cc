@@ -75,3 +75,27 @@ TEST(SqliteStoreTest, RefusesAFileThatIsNotADatabase) {
 
 }  // namespace
 }  // namespace haven::storage
+
+namespace haven::storage {
+namespace {
+
+TEST(SqliteStoreTest, CommitsSurviveWithoutAnFsyncPerCommit) {
+  TempDir tmp;
+  std::string path = tmp / "haven.db";
+  {
+    auto store = SqliteStore::Open(path, /*sync_every_commit=*/false);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->Transact([](Txn& t) {
+                          Account a;
+                          a.id = "a";
+                          return t.CreateAccount(a);
+                        })
+                    .ok());
+  }
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE((*store)->Transact([](Txn& t) { return t.GetAccount("a").status(); }).ok());
+}
+
+}  // namespace
+}  // namespace haven::storage
