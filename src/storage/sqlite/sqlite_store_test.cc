@@ -85,11 +85,12 @@ TEST(SqliteStoreTest, CommitsSurviveWithoutAnFsyncPerCommit) {
   {
     auto store = SqliteStore::Open(path, /*sync_every_commit=*/false);
     ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)->Transact([](Txn& t) {
-                          Account a;
-                          a.id = "a";
-                          return t.CreateAccount(a);
-                        })
+    ASSERT_TRUE((*store)
+                    ->Transact([](Txn& t) {
+                      Account a;
+                      a.id = "a";
+                      return t.CreateAccount(a);
+                    })
                     .ok());
   }
   auto store = SqliteStore::Open(path);
