@@ -401,6 +401,10 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
       }
       f.family = std::string(fw.family);
       f.stated = true;
+      // "really low", "so stressed": at least moderate, whatever the sentiment's strength.
+      if (i >= 1 && InList(kIntensifiers, words[i - 1]) && f.intensity == Intensity::kMild) {
+        f.intensity = Intensity::kModerate;
+      }
       if (fw.mirror) {
         std::string word(fw.word);
         bool intens =

@@ -60,6 +60,9 @@ TEST(Feeling, OwnWordsAndIntensity) {
   EXPECT_EQ(f.intensity, Intensity::kMild);
   f = read("I am absolutely devastated, she's gone");
   EXPECT_EQ(f.intensity, Intensity::kStrong);
+  f = read("I've been feeling really low since she left");
+  EXPECT_EQ(f.family, "sad");
+  EXPECT_NE(f.intensity, Intensity::kMild);
   f = read("I'm not sad, just bored");
   EXPECT_NE(f.family, "sad");
   f = read("I feel so depressed");
