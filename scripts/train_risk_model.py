@@ -43,7 +43,7 @@ TRAIN_ARGS = ["-loss", "softmax", "-epoch", "50", "-lr", "0.5", "-wordNgrams", "
               "-thread", "1", "-seed", "1", "-verbose", "0"]
 QUANT_ARGS = ["-qnorm", "-dsub", "2", "-cutoff", "50000", "-thread", "1", "-verbose", "0"]
 GRID = [round(0.025 * i, 3) for i in range(1, 40)]
-FALSE_ALARM_BUDGET = [0.10, 0.04, 0.05, 0.03]
+FALSE_ALARM_BUDGET = [0.05, 0.04, 0.05, 0.03]
 NONE_TO_MODERATE_CAP = 0.05
 # And at most this share of the GoEmotions comments (ordinary real text) at >= moderate.
 REAL_TEXT_CAP = 0.01
