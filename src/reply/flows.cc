@@ -16,13 +16,6 @@ constexpr std::string_view kNotAdded = "(nothing added yet)";
 
 // ---- Reading short answers ----------------------------------------------------------------------
 
-std::vector<std::string> Words(std::string_view s) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(s)};
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 std::string Join(const std::vector<std::string>& w, size_t from = 0,
                  size_t to = std::string::npos) {
   std::string out;
@@ -185,6 +178,21 @@ constexpr ConsentPhrase kConsent[] = {
     {"not only", Consent::kOther},
 };
 
+// The number of words of `phrase` (single spaces between words) when they equal w[i, ...) before
+// `to`, else 0. No allocation: the tables are matched at every word of every answer.
+size_t MatchAt(const std::vector<std::string>& w, size_t i, size_t to, std::string_view phrase) {
+  size_t k = i;
+  size_t pos = 0;
+  while (pos <= phrase.size()) {
+    size_t space = phrase.find(' ', pos);
+    if (space == std::string_view::npos) space = phrase.size();
+    if (k >= to || w[k] != phrase.substr(pos, space - pos)) return 0;
+    ++k;
+    pos = space + 1;
+  }
+  return k - i;
+}
+
 // Longest phrase of kConsent at each position of w[from, to).
 std::vector<Consent> ConsentMatches(const std::vector<std::string>& w, size_t to) {
   std::vector<Consent> out;
@@ -193,10 +201,9 @@ std::vector<Consent> ConsentMatches(const std::vector<std::string>& w, size_t to
     size_t best = 0;
     Consent value = Consent::kOther;
     for (const ConsentPhrase& p : kConsent) {
-      const std::vector<std::string> pw = Words(p.text);
-      if (pw.size() <= best || i + pw.size() > to) continue;
-      if (std::equal(pw.begin(), pw.end(), w.begin() + static_cast<long>(i))) {
-        best = pw.size();
+      const size_t len = MatchAt(w, i, to, p.text);
+      if (len > best) {
+        best = len;
         value = p.value;
       }
     }
@@ -490,7 +497,7 @@ std::optional<int> ReadNumber(std::string_view text, int min, int max) {
   return *values.begin();
 }
 
-// ---- Loading ----------------------------------------------------------------------------------
+// ---- Loading ------------------------------------------------------------------------------------
 
 struct LoadError {
   std::string message;
@@ -835,8 +842,7 @@ std::vector<FlowDef> ParseFile(const std::string& name, const std::string& conte
   return out;
 }
 
-// ---- JSON helpers
-// ---------------------------------------------------------------------------------
+// ---- JSON helpers -------------------------------------------------------------------------------
 
 constexpr std::string_view kPlanKeys[] = {
     "warning_signs", "internal_coping",   "social_distractions", "people_to_ask",
@@ -855,8 +861,7 @@ std::vector<std::string>* PlanField(SafetyPlan& p, std::string_view key) {
 
 }  // namespace
 
-// ---- Public helpers
-// ---------------------------------------------------------------------------------
+// ---- Public helpers -----------------------------------------------------------------------------
 
 std::vector<std::string> AnswerWords(std::string_view text) {
   std::vector<std::string> out;
@@ -1018,8 +1023,7 @@ const FlowStepDef* FlowDef::Find(std::string_view step_id) const {
   return nullptr;
 }
 
-// ---- Safety plan and state JSON
-// -------------------------------------------------------------------
+// ---- Safety plan and state JSON -----------------------------------------------------------------
 
 bool SafetyPlan::empty() const { return *this == SafetyPlan{}; }
 
@@ -1118,8 +1122,7 @@ StatusOr<FlowState> FlowStateFromJson(std::string_view json) {
   return s;
 }
 
-// ---- FlowLibrary
-// ------------------------------------------------------------------------------------
+// ---- FlowLibrary --------------------------------------------------------------------------------
 
 StatusOr<FlowLibrary> FlowLibrary::Parse(
     const std::vector<std::pair<std::string, std::string>>& files) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -35,8 +36,7 @@ bool Has(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;
 }
 
-// ---- Reading short answers
-// -----------------------------------------------------------------------
+// ---- Reading short answers ----------------------------------------------------------------------
 
 TEST(FlowAnswersTest, AnswerWords) {
   EXPECT_EQ(AnswerWords("Let's STOP, please!"),
@@ -84,8 +84,7 @@ TEST(FlowAnswersTest, ExitRequests) {
   }
 }
 
-// ---- The shipped flows
-// ----------------------------------------------------------------------------
+// ---- The shipped flows --------------------------------------------------------------------------
 
 TEST(FlowLibraryTest, ShippedFlows) {
   const std::vector<std::string> want = {
@@ -250,8 +249,7 @@ TEST(FlowLibraryTest, UnknownFlow) {
   EXPECT_EQ(Shipped().Step(s, "yes").outcome, FlowOutcome::kNotActive);
 }
 
-// ---- Thought record: the person's words, quoted as written
-// ------------------------------------------
+// ---- Thought record: the person's words, quoted as written --------------------------------------
 
 TEST(ThoughtRecordTest, SummaryQuotesThePersonsOwnWords) {
   auto r0 = Shipped().Start("thought_record");
@@ -315,8 +313,7 @@ TEST(ThoughtRecordTest, Numbers) {
   }
 }
 
-// ---- Behavioural activation: a check-back for later
-// --------------------------------------------------
+// ---- Behavioural activation: a check-back for later ---------------------------------------------
 
 TEST(BehaviouralActivationTest, CompletesWithACheckBack) {
   FlowStepResult r = *Shipped().Start("behavioural_activation");
@@ -359,8 +356,7 @@ TEST(FlowListTest, FollowUpLinesTakeTurns) {
   EXPECT_EQ(r.messages, std::vector<std::string>{more[1]});
 }
 
-// ---- Safety plan: the person's plan as data
-// ------------------------------------------------------------
+// ---- Safety plan: the person's plan as data -----------------------------------------------------
 
 TEST(SafetyPlanTest, BuildsThePlanFromThePersonsWords) {
   const std::map<std::string, std::string> inputs = {
@@ -431,8 +427,7 @@ TEST(SafetyPlanTest, DefaultsWithoutALocaleAndPartialPlansAreKept) {
             std::vector<std::string>{"when I stop eating"});
 }
 
-// ---- Interrupt and resume (the engine's safety path)
-// ---------------------------------------------------
+// ---- Interrupt and resume (the engine's safety path) --------------------------------------------
 
 TEST(FlowInterruptTest, InterruptThenResume) {
   FlowStepResult r = *Shipped().Start("thought_record");
@@ -496,8 +491,7 @@ TEST(FlowCaptureTest, CapturedTextIsTidiedNotRewritten) {
   EXPECT_EQ(r.state.captures.at("situation"), std::vector<std::string>{"badutf8"});
 }
 
-// ---- Every line passes the output guard
-// ----------------------------------------------------------------
+// ---- Every line passes the output guard ---------------------------------------------------------
 
 TEST(FlowWordingTest, EveryLinePassesTheOutputGuard) {
   const safety::OutputGuard guard;
@@ -530,8 +524,65 @@ TEST(FlowWordingTest, EveryLinePassesTheOutputGuard) {
   }
 }
 
-// ---- Validation
-// ----------------------------------------------------------------------------------------
+// ---- Robustness: any text, any order, never a broken state --------------------------------------
+
+TEST(FlowRobustnessTest, RandomRepliesInterruptsAndRestoresKeepTheStateSound) {
+  const std::vector<std::string> pool = {"yes",
+                                         "no",
+                                         "stop",
+                                         "done",
+                                         "maybe",
+                                         "42",
+                                         "7/10",
+                                         "",
+                                         "   ",
+                                         "I don't know",
+                                         "let's stop",
+                                         "what?",
+                                         "\xFF\xFE",
+                                         std::string(2000, 'x'),
+                                         "{name}",
+                                         "\"quoted\"",
+                                         "no one",
+                                         "ok",
+                                         "I can't stop worrying",
+                                         "nearly every day",
+                                         "\xF0\x9F\x98\xA2 sad",
+                                         "100",
+                                         "-3"};
+  std::mt19937 rng(12345);
+  for (const std::string& id : Shipped().Ids()) {
+    const FlowDef& f = *Shipped().Find(id);
+    for (int run = 0; run < 20; ++run) {
+      FlowStepResult r = (run % 2 == 0) ? *Shipped().Offer(id) : *Shipped().Start(id);
+      for (int turn = 0; turn < 40 && r.state.active(); ++turn) {
+        const unsigned roll = rng() % 20;
+        if (roll == 0) {
+          r.state = FlowLibrary::Interrupt(r.state);
+          if (r.state.active()) r = Shipped().Resume(r.state);
+          continue;
+        }
+        if (roll == 1) {  // through storage and back
+          auto back = FlowStateFromJson(FlowStateToJson(r.state));
+          ASSERT_TRUE(back.ok()) << back.status().message();
+          ASSERT_EQ(*back, r.state);
+        }
+        r = Shipped().Step(r.state, pool[rng() % pool.size()]);
+        if (r.state.phase == FlowPhase::kRunning) {
+          const FlowStepDef* step = f.Find(r.state.step);
+          ASSERT_NE(step, nullptr) << id;
+          EXPECT_NE(step->kind, StepKind::kSay) << id;
+          EXPECT_NE(step->kind, StepKind::kEnd) << id;
+        }
+        for (const auto& [key, entries] : r.state.captures) {
+          for (const std::string& e : entries) EXPECT_LE(e.size(), 403u) << id;
+        }
+      }
+    }
+  }
+}
+
+// ---- Validation ---------------------------------------------------------------------------------
 
 constexpr const char* kMinimal = R"(version: 1
 flows:

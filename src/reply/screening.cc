@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kPhq9RiskItem = 8;  // item 9, 0-based
 
-// ---- Reading answers ------------------------------------------------------------------------
+// ---- Reading answers ----------------------------------------------------------------------------
 
 constexpr int kAmbiguous = -1;  // a phrase that answers, but not which option: re-ask
 
@@ -204,13 +204,6 @@ bool In(std::string_view w, const std::string_view (&list)[N]) {
   return std::find(std::begin(list), std::end(list), w) != std::end(list);
 }
 
-std::vector<std::string> Split(std::string_view s) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(s)};
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 // The count a token names: "5" -> 5, "five" -> 5, "a" -> 1; -1 otherwise.
 int CountOf(const std::string& w) {
   if (!w.empty() && w.size() <= 3 &&
@@ -235,6 +228,21 @@ int DaysToValue(int n) {
   return kAmbiguous;
 }
 
+// The number of words of `phrase` (single spaces between words) when they equal w[i, ...) before
+// `to`, else 0. No allocation: the tables are matched at every word of every answer.
+size_t MatchAt(const std::vector<std::string>& w, size_t i, size_t to, std::string_view phrase) {
+  size_t k = i;
+  size_t pos = 0;
+  while (pos <= phrase.size()) {
+    size_t space = phrase.find(' ', pos);
+    if (space == std::string_view::npos) space = phrase.size();
+    if (k >= to || w[k] != phrase.substr(pos, space - pos)) return 0;
+    ++k;
+    pos = space + 1;
+  }
+  return k - i;
+}
+
 // Every option value the answer names (kAmbiguous for an answer without a frequency).
 template <size_t N>
 std::set<int> ScaleValues(std::string_view text, const Phrase (&table)[N], bool days) {
@@ -246,10 +254,9 @@ std::set<int> ScaleValues(std::string_view text, const Phrase (&table)[N], bool 
     size_t best_len = 0;
     int best_value = 0;
     for (const Phrase& p : table) {
-      const std::vector<std::string> pw = Split(p.text);
-      if (pw.size() <= best_len || i + pw.size() > w.size()) continue;
-      if (std::equal(pw.begin(), pw.end(), w.begin() + static_cast<long>(i))) {
-        best_len = pw.size();
+      const size_t len = MatchAt(w, i, w.size(), p.text);
+      if (len > best_len) {
+        best_len = len;
         best_value = p.value;
       }
     }
@@ -286,7 +293,7 @@ std::optional<int> ReadScale(std::string_view text, const Phrase (&table)[N], bo
   return *values.begin();
 }
 
-// ---- Loading ----------------------------------------------------------------------------------
+// ---- Loading ------------------------------------------------------------------------------------
 
 struct LoadError {
   std::string message;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,8 +38,7 @@ std::string Joined(const std::vector<std::string>& v) {
   return out;
 }
 
-// ---- The published wording, held verbatim
-// --------------------------------------------------------
+// ---- The published wording, held verbatim -------------------------------------------------------
 
 TEST(ScreeningContentTest, Phq9IsThePublishedWording) {
   const InstrumentContent& c = Shipped().content(Instrument::kPhq9);
@@ -87,8 +87,7 @@ TEST(ScreeningContentTest, Gad7IsThePublishedWording) {
                                                  "More than half the days", "Nearly every day"}));
 }
 
-// ---- Scoring
-// --------------------------------------------------------------------------------------
+// ---- Scoring ------------------------------------------------------------------------------------
 
 TEST(ScreeningScoreTest, Phq9Bands) {
   const Band expected[28] = {Band::kMinimal,
@@ -147,8 +146,7 @@ TEST(ScreeningScoreTest, MakeResult) {
   EXPECT_EQ(r.total, 6);
 }
 
-// ---- Reading answers
-// --------------------------------------------------------------------------------
+// ---- Reading answers ----------------------------------------------------------------------------
 
 TEST(ScreeningAnswerTest, Frequency) {
   const std::vector<std::pair<std::string, int>> clear = {
@@ -224,8 +222,7 @@ TEST(ScreeningAnswerTest, Difficulty) {
   EXPECT_FALSE(ReadDifficulty("hmm").has_value());
 }
 
-// ---- The conversation
-// ---------------------------------------------------------------------------------
+// ---- The conversation ---------------------------------------------------------------------------
 
 ScreeningStep Converse(Instrument inst, const std::vector<std::string>& replies) {
   ScreeningStep step = Shipped().Start(inst, 1000);
@@ -418,8 +415,48 @@ TEST(ScreeningFlowTest, TamperedStateEndsQuietly) {
   EXPECT_EQ(Shipped().Step(bad, "1", 0).outcome, ScreeningOutcome::kFinished);
 }
 
-// ---- Results as data
-// ------------------------------------------------------------------------------------
+TEST(ScreeningFlowTest, RandomRepliesKeepTheStateSound) {
+  const std::vector<std::string> pool = {"0",
+                                         "1",
+                                         "2",
+                                         "3",
+                                         "yes",
+                                         "no",
+                                         "stop",
+                                         "most days",
+                                         "sometimes",
+                                         "",
+                                         "\xFF",
+                                         "not really",
+                                         "every day",
+                                         "very difficult",
+                                         "4",
+                                         "I'd rather not say",
+                                         std::string(3000, 'a')};
+  std::mt19937 rng(7);
+  for (Instrument inst : {Instrument::kPhq9, Instrument::kGad7}) {
+    for (int run = 0; run < 200; ++run) {
+      ScreeningStep s = Shipped().Start(inst, 0);
+      for (int turn = 0; turn < 30 && !s.state.finished; ++turn) {
+        s = Shipped().Step(s.state, pool[rng() % pool.size()], turn);
+        ASSERT_EQ(static_cast<int>(s.state.answers.size()),
+                  std::min(s.state.item, ItemCount(inst)));
+        EXPECT_FALSE(s.messages.empty());
+        EXPECT_EQ(s.risk, s.outcome == ScreeningOutcome::kRiskPath);
+        if (s.risk) {
+          EXPECT_TRUE(s.result && s.result->item9_positive);
+        }
+        if (s.result) {
+          auto back = ScreeningResultFromJson(ScreeningResultToJson(*s.result));
+          ASSERT_TRUE(back.ok()) << back.status().message();
+          EXPECT_EQ(*back, *s.result);
+        }
+      }
+    }
+  }
+}
+
+// ---- Results as data ----------------------------------------------------------------------------
 
 TEST(ScreeningResultTest, JsonRoundTrip) {
   const ScreeningResult r = MakeResult(Instrument::kPhq9, {2, 2, 3, 0, 1, 2, 3, 2, 1}, 2, 10, 20);
@@ -526,8 +563,7 @@ TEST(ScreeningResultTest, ChangeWording) {
   }
 }
 
-// ---- Wording
-// ------------------------------------------------------------------------------------------------
+// ---- Wording ------------------------------------------------------------------------------------
 
 TEST(ScreeningWordingTest, EveryLinePassesTheOutputGuardAndNeverDiagnoses) {
   const safety::OutputGuard guard;
@@ -579,8 +615,7 @@ TEST(ScreeningWordingTest, ResultWordingSaysSuggestAndRecommendsAProfessionalFro
   }
 }
 
-// ---- Loading errors
-// ------------------------------------------------------------------------------------------
+// ---- Loading errors -----------------------------------------------------------------------------
 
 TEST(ScreeningLoadTest, ErrorsNameFileAndField) {
   const std::string path = std::string(HAVEN_SOURCE_DATA_DIR) + "/content/screening/phq9.yaml";
