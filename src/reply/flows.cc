@@ -366,6 +366,13 @@ bool WholeIs(std::string_view text, std::string_view const* list, size_t n) {
   return std::find(list, list + n, joined) != list + n;
 }
 
+constexpr std::string_view kPlainNo[] = {
+    "no",        "nope",          "nah",      "no thanks",  "no thank you",    "not really",
+    "not now",   "no not really", "nothing",  "none",       "i dont think so", "not today",
+    "no its ok", "no thats ok",   "no im ok", "no im fine", "not right now",   "no not now"};
+
+bool IsPlainNo(std::string_view text) { return WholeIs(text, kPlainNo, std::size(kPlainNo)); }
+
 bool IsListDone(std::string_view text) { return WholeIs(text, kListDone, std::size(kListDone)); }
 bool IsDontKnow(std::string_view text) { return WholeIs(text, kDontKnow, std::size(kDontKnow)); }
 
@@ -610,7 +617,7 @@ FlowStepDef ParseStep(const YAML::Node& n, Where at) {
       allowed.insert(allowed.end(), {"prompt", "next"});
       break;
     case StepKind::kAsk:
-      allowed.insert(allowed.end(), {"prompt", "capture", "help", "next"});
+      allowed.insert(allowed.end(), {"prompt", "capture", "help", "if_no", "next"});
       break;
     case StepKind::kNumber:
       allowed.insert(allowed.end(), {"prompt", "capture", "min", "max", "reask", "if_below",
@@ -630,6 +637,7 @@ FlowStepDef ParseStep(const YAML::Node& n, Where at) {
   if (IsWaiting(s.kind)) s.prompt = ReqStr(n, "prompt", at);
   s.reask = OptStr(n, "reask", at);
   s.help = OptStr(n, "help", at);
+  s.if_no = OptStr(n, "if_no", at);
   if (s.kind == StepKind::kAsk || s.kind == StepKind::kNumber || s.kind == StepKind::kList) {
     s.capture = ReqStr(n, "capture", at);
     if (!IsSnakeId(s.capture)) at.Fail("capture must be lower_snake_case");
@@ -682,7 +690,7 @@ void Validate(const FlowDef& f, Where at) {
   }
   for (const FlowStepDef& s : f.steps) {
     at.step = s.id;
-    for (const std::string* ref : {&s.next, &s.yes, &s.no, &s.below_next}) {
+    for (const std::string* ref : {&s.next, &s.yes, &s.no, &s.below_next, &s.if_no}) {
       if (!ref->empty() && !ids.count(*ref)) at.Fail("'" + *ref + "' is not a step of this flow");
     }
   }
@@ -750,7 +758,7 @@ void Validate(const FlowDef& f, Where at) {
     if (!seen.insert(id).second) continue;
     const FlowStepDef* s = f.Find(id);
     if (s->kind == StepKind::kEnd) has_end = true;
-    for (const std::string* ref : {&s->next, &s->yes, &s->no, &s->below_next}) {
+    for (const std::string* ref : {&s->next, &s->yes, &s->no, &s->below_next, &s->if_no}) {
       if (!ref->empty()) todo.push_back(*ref);
     }
   }
@@ -1441,6 +1449,9 @@ FlowStepResult FlowLibrary::Step(const FlowState& state, std::string_view user_t
         case StepKind::kAsk: {
           const std::string answer = Clean(user_text);
           if (answer.empty()) return reask("");
+          if (!step->if_no.empty() && IsPlainNo(user_text)) {
+            return RunFrom(*f, s, step->if_no, {}, FlowOutcome::kContinuing);
+          }
           if (!step->help.empty() && !s.helped && IsDontKnow(user_text)) {
             s.helped = true;
             r.outcome = FlowOutcome::kReasked;

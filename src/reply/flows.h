@@ -8,7 +8,8 @@
 //   say      send `text`, go on to `next` without waiting
 //   wait     send `prompt`, wait for any reply, go on to `next`
 //   ask      send `prompt`, keep the reply as written under `capture`; `help` (optional) is sent
-//            once when the reply is "I don't know" before it is kept
+//            once when the reply is "I don't know" before it is kept; `if_no` (optional) is
+//            where a plain "no" goes, nothing captured
 //   number   send `prompt`, read a whole number in [min, max] ("70", "70%", "7/10" on 0-100)
 //            under `capture`; re-ask with `reask` otherwise; `if_below` N with `below_next`
 //            branches on a low number (a confidence rating)
@@ -103,9 +104,10 @@ struct FlowStepDef {
   std::vector<std::string> more;  // list: sent after each entry, the variants in turn
   std::string capture;            // ask, number, list: the key the reply is kept under
   std::string next;               // every kind but yes_no and end
-  std::string yes, no;            // yes_no
-  int min = 0, max = 0;           // number
-  int if_below = -1;              // number: a reply below this goes to `below_next` (-1: never)
+  std::string if_no;     // ask: where a plain "no" goes (nothing captured), or "" to keep it
+  std::string yes, no;   // yes_no
+  int min = 0, max = 0;  // number
+  int if_below = -1;     // number: a reply below this goes to `below_next` (-1: never)
   std::string below_next;
   int min_items = 1;   // list
   int max_items = 10;  // list: after this many, it moves on

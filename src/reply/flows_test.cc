@@ -344,6 +344,19 @@ TEST(BehaviouralActivationTest, LowConfidenceMakesTheStepSmaller) {
   EXPECT_TRUE(Has(r.check_back->text, "\"put my trainers on and walk to the corner\""));
 }
 
+TEST(FlowAskTest, APlainNoIsNotKeptAsAnAnswer) {
+  FlowStepResult r = *Shipped().Start("sleep_hygiene");
+  r = Shipped().Step(r.state, "falling asleep");
+  r = Shipped().Step(r.state, "no thanks");
+  ASSERT_EQ(r.state.step, "choose");
+  FlowStepResult no = Shipped().Step(r.state, "no");
+  EXPECT_EQ(no.outcome, FlowOutcome::kCompleted);
+  EXPECT_FALSE(no.state.captures.count("sleep_step"));
+  FlowStepResult yes = Shipped().Step(r.state, "no screens after 10pm");
+  EXPECT_EQ(yes.state.captures.at("sleep_step"), std::vector<std::string>{"no screens after 10pm"});
+  EXPECT_TRUE(Has(Joined(yes.messages), "\"no screens after 10pm\""));
+}
+
 TEST(FlowListTest, FollowUpLinesTakeTurns) {
   FlowStepResult r = *Shipped().Start("worry_time");
   r = Shipped().Step(r.state, "6pm");
