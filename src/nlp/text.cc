@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <fstream>
 #include <string>
 #include <utility>
@@ -180,6 +181,15 @@ constexpr std::string_view kRiskWords[] = {
 };
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The set of lower-case ASCII letters in `w`, one bit each (other bytes ignored).
+uint32_t LetterMask(std::string_view w) {
+  uint32_t mask = 0;
+  for (char c : w) {
+    if (c >= 'a' && c <= 'z') mask |= 1u << (c - 'a');
+  }
+  return mask;
+}
 
 // Damerau-Levenshtein (optimal string alignment) distance, capped: returns cap+1 when above.
 int EditDistance(std::string_view a, std::string_view b, int cap) {
@@ -732,10 +742,18 @@ class Tokenizer {
       if (!IsAsciiLetter(ch)) return {};
     }
     int cap = w.size() >= 8 ? 2 : 1;
+    // Each edit adds or removes at most one distinct letter, so a risk word whose letters differ
+    // from the word's in more than `cap` letters either way is out of reach: skipped before the
+    // edit distance (most unknown words of ordinary text never reach it).
+    const uint32_t letters = LetterMask(w);
     std::string best;
     int best_d = cap + 1;
     for (auto r : kRiskWords) {
       if (r.size() < 4) continue;
+      const uint32_t r_letters = LetterMask(r);
+      if (std::popcount(letters & ~r_letters) > cap || std::popcount(r_letters & ~letters) > cap) {
+        continue;
+      }
       int d = EditDistance(w, r, cap);
       if (d < best_d) {
         best_d = d;
