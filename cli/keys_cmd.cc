@@ -64,6 +64,15 @@ int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err) {
     if (!s.ok())
       std::fprintf(err, "haven keys rotate: audit entry not written: %s\n", s.message().c_str());
   }
+  // The audit checkpoint lives beside the key file: carry it over to the new one.
+  std::string old_checkpoint = storage::AuditCheckpointPathFor(old_path);
+  std::string new_checkpoint = storage::AuditCheckpointPathFor(args.new_key_file);
+  auto checkpoint = storage::ReadAuditCheckpoint(old_checkpoint);
+  if (checkpoint.ok() && checkpoint->has_value() && !std::filesystem::exists(new_checkpoint, ec)) {
+    if (Status s = storage::WriteAuditCheckpoint(new_checkpoint, **checkpoint); !s.ok()) {
+      std::fprintf(err, "haven keys rotate: %s\n", s.message().c_str());
+    }
+  }
   std::fprintf(out,
                "rewrapped %lld data keys; all %lld are now under key version %u.\n"
                "Restart Haven with --key-file %s; then %s may be destroyed.\n",

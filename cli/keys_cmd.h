@@ -3,7 +3,8 @@
 // re-wraps every person's data key from the KEK in OLD to the one in NEW (created, version
 // OLD+1, when absent). Resumable: after an interruption (even kill -9) run the same command
 // again. Haven should be stopped meanwhile and restarted with --key-file NEW afterwards.
-// Each completed rotation is recorded in the audit log (action "keys.rotate", actor "system").
+// Each completed rotation is recorded in the audit log (action "keys.rotate", actor "system"),
+// and the audit checkpoint beside OLD is copied beside NEW.
 #pragma once
 
 #include <CLI/CLI.hpp>

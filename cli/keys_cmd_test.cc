@@ -45,8 +45,13 @@ TEST(KeysRotateCommandTest, RotatesAndTheNewKeyFileOpensEverything) {
                     })
                     .ok());
   }
+  storage::AuditCheckpoint cp{0, std::string(32, '\0')};
+  ASSERT_TRUE(storage::WriteAuditCheckpoint(storage::AuditCheckpointPathFor(old_key), cp).ok());
   Captured c;
   EXPECT_EQ(RunKeysRotate({data, old_key, new_key}, c.out, c.err), 0) << Slurp(c.err);
+  auto carried = storage::ReadAuditCheckpoint(storage::AuditCheckpointPathFor(new_key));
+  ASSERT_TRUE(carried.ok() && carried->has_value());
+  EXPECT_EQ((*carried)->count, 0);
   EXPECT_NE(Slurp(c.out).find("rewrapped 1 data keys; all 1 are now under key version 2"),
             std::string::npos);
   auto store = storage::OpenSqliteStorage(data, new_key);
