@@ -1,0 +1,169 @@
+#include "server/protocol.h"
+
+#include <nlohmann/json.hpp>
+
+#include "chat/tokens.h"
+
+namespace haven::server {
+namespace {
+
+using nlohmann::json;
+
+Decoded Fail(std::string code, std::string message, std::string id = {}) {
+  Decoded d;
+  d.error = {std::move(code), std::move(message), std::move(id)};
+  return d;
+}
+
+json Base(std::string_view type) {
+  json j = json::object();
+  j["v"] = kProtocolVersion;
+  j["type"] = type;
+  return j;
+}
+
+std::string Dump(const json& j) {
+  // Strings here are valid UTF-8 (checked on the way in, or our own); replace anything else.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Decoded DecodeClientFrame(std::string_view bytes) {
+  if (!chat::IsValidUtf8(bytes)) return Fail(error_code::kInvalidUtf8, "frame is not UTF-8");
+  json j = json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Fail(error_code::kBadJson, "frame is not a JSON object");
+  }
+  auto v = j.find("v");
+  if (v == j.end() || !v->is_number_integer() || v->get<int64_t>() != kProtocolVersion) {
+    return Fail(error_code::kBadVersion, "\"v\" must be 1");
+  }
+  auto t = j.find("type");
+  if (t == j.end() || !t->is_string()) return Fail(error_code::kUnknownType, "\"type\" missing");
+  const std::string type = t->get<std::string>();
+  ClientFrame f;
+  std::string id;
+  if (auto i = j.find("id"); i != j.end() && i->is_string()) id = i->get<std::string>();
+  auto allowed = [&](std::initializer_list<std::string_view> names) -> std::optional<std::string> {
+    for (const auto& [key, value] : j.items()) {
+      bool ok = key == "v" || key == "type";
+      for (auto n : names) ok = ok || key == n;
+      if (!ok) return key;
+    }
+    return std::nullopt;
+  };
+  if (type == "hello") {
+    f.type = ClientType::kHello;
+    if (auto bad = allowed({"token", "locale", "last_seq"})) {
+      return Fail(error_code::kBadField, "unknown member in hello");
+    }
+    if (auto tok = j.find("token"); tok != j.end()) {
+      if (!tok->is_string()) return Fail(error_code::kBadField, "\"token\" must be a string");
+      f.token = tok->get<std::string>();
+    }
+    if (auto loc = j.find("locale"); loc != j.end()) {
+      if (!loc->is_string() || loc->get_ref<const std::string&>().size() > 35) {
+        return Fail(error_code::kBadField, "\"locale\" must be a BCP-47 tag");
+      }
+      f.locale = loc->get<std::string>();
+    }
+    if (auto seq = j.find("last_seq"); seq != j.end()) {
+      if (!seq->is_number_integer() || seq->get<int64_t>() < 0) {
+        return Fail(error_code::kBadField, "\"last_seq\" must be a non-negative integer");
+      }
+      f.last_seq = seq->get<int64_t>();
+    }
+    return {f, {}};
+  }
+  if (type == "message") {
+    f.type = ClientType::kMessage;
+    if (allowed({"id", "text"})) return Fail(error_code::kBadField, "unknown member", id);
+    auto i = j.find("id");
+    if (i == j.end() || !i->is_string()) {
+      return Fail(error_code::kBadClientId, "\"id\" must be a string");
+    }
+    auto tx = j.find("text");
+    if (tx == j.end() || !tx->is_string()) {
+      return Fail(error_code::kBadField, "\"text\" must be a string", id);
+    }
+    f.id = std::move(id);
+    f.text = tx->get<std::string>();
+    return {f, {}};
+  }
+  if (type == "logout" || type == "ping") {
+    f.type = type == "logout" ? ClientType::kLogout : ClientType::kPing;
+    if (allowed({})) return Fail(error_code::kBadField, "unknown member");
+    return {f, {}};
+  }
+  return Fail(error_code::kUnknownType, "unknown \"type\"");
+}
+
+std::string EncodeWelcome(const chat::SeekerSession& s, bool include_secrets) {
+  json j = Base("welcome");
+  j["account"] = s.account_id;
+  j["conversation"] = s.conversation_id;
+  j["resumed"] = s.resumed;
+  if (include_secrets) j["token"] = s.token;
+  if (!s.recovery_phrase.empty()) j["recovery_phrase"] = s.recovery_phrase;
+  json history = json::array();
+  for (const auto& h : s.history) {
+    json m = {{"seq", h.seq}, {"role", h.role}, {"text", h.text}, {"time", h.created_at}};
+    if (h.role == "user" && !h.client_message_id.empty()) m["id"] = h.client_message_id;
+    if (!h.strategy.empty()) m["strategy"] = h.strategy;
+    history.push_back(std::move(m));
+  }
+  j["history"] = std::move(history);
+  return Dump(j);
+}
+
+std::string EncodeAck(const chat::Ack& ack) {
+  json j = Base("ack");
+  j["id"] = ack.client_message_id;
+  j["seq"] = ack.seq;
+  j["duplicate"] = ack.duplicate;
+  return Dump(j);
+}
+
+std::string EncodeReply(std::string_view client_id, const chat::ReplyOut& r) {
+  json j = Base("reply");
+  j["reply_to"] = client_id;
+  j["seq"] = r.seq;
+  j["text"] = r.text;
+  j["strategy"] = r.strategy;
+  j["risk_level"] = RiskLevelName(r.risk_level);
+  j["escalate"] = r.escalate;
+  j["urgent"] = r.urgent;
+  if (!r.crisis_lines.empty() || !r.emergency_number.empty()) {
+    json lines = json::array();
+    for (const auto& l : r.crisis_lines) {
+      json line = {{"name", l.name}};
+      if (!l.call.empty()) line["call"] = l.call;
+      if (!l.text.empty()) line["text"] = l.text;
+      if (!l.text_keyword.empty()) line["text_keyword"] = l.text_keyword;
+      if (!l.url.empty()) line["url"] = l.url;
+      if (!l.hours.empty()) line["hours"] = l.hours;
+      lines.push_back(std::move(line));
+    }
+    j["resources"] = {{"emergency", r.emergency_number}, {"lines", std::move(lines)}};
+  }
+  return Dump(j);
+}
+
+std::string EncodeError(std::string_view code, std::string_view message, std::string_view id) {
+  json j = Base("error");
+  j["code"] = code;
+  j["message"] = message;
+  if (!id.empty() && id.size() <= 64 && chat::IsValidUtf8(id)) j["id"] = id;
+  return Dump(j);
+}
+
+std::string EncodePong() { return Dump(Base("pong")); }
+
+std::string EncodeBye(std::string_view reason) {
+  json j = Base("bye");
+  j["reason"] = reason;
+  return Dump(j);
+}
+
+}  // namespace haven::server

@@ -1,0 +1,69 @@
+// The WebSocket chat protocol v1 (docs/protocol.md, "WebSocket chat protocol v1"): decoding the
+// client's frames and encoding the server's. Pure functions, no I/O; every byte of a frame is
+// untrusted and every failure is a value, never an exception.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chat/chat_service.h"
+
+namespace haven::server {
+
+inline constexpr int kProtocolVersion = 1;
+
+// Error codes of `error` frames (the "code" member).
+namespace error_code {
+inline constexpr char kBadJson[] = "bad_json";            // not a JSON object
+inline constexpr char kBadVersion[] = "bad_version";      // "v" missing or not 1
+inline constexpr char kUnknownType[] = "unknown_type";    // "type" missing or not known
+inline constexpr char kBadField[] = "bad_field";          // a member missing, mistyped or unknown
+inline constexpr char kInvalidUtf8[] = "invalid_utf8";    // the frame or the text is not UTF-8
+inline constexpr char kTooLarge[] = "too_large";          // the text is over the cap
+inline constexpr char kEmpty[] = "empty";                 // the text is blank
+inline constexpr char kBadClientId[] = "bad_client_id";   // "id" is not 1..64 of [A-Za-z0-9_.:-]
+inline constexpr char kRateLimited[] = "rate_limited";    // too many messages; retry later
+inline constexpr char kNoSession[] = "no_session";        // a message before a successful hello
+inline constexpr char kAlreadyHello[] = "already_hello";  // a second hello on one connection
+inline constexpr char kAuthFailed[] = "auth_failed";      // unknown, expired or revoked token
+inline constexpr char kShuttingDown[] = "shutting_down";  // the server is stopping
+inline constexpr char kInternal[] = "internal";           // the server failed; nothing was lost
+}  // namespace error_code
+
+enum class ClientType { kHello, kMessage, kLogout, kPing };
+
+struct ClientFrame {
+  ClientType type = ClientType::kPing;
+  // hello
+  std::optional<std::string> token;  // resume this session
+  std::string locale;                // BCP-47, "" for the server's default
+  int64_t last_seq = 0;              // history after this seq is sent back on resume
+  // message
+  std::string id;  // the client message id
+  std::string text;
+};
+
+struct DecodeError {
+  std::string code;     // one of error_code
+  std::string message;  // for developers; never echoes the frame
+  std::string id;       // the client message id when it could be read
+};
+
+// Decodes one frame. Unknown members are refused (bad_field), so a typo is never ignored.
+struct Decoded {
+  std::optional<ClientFrame> frame;
+  DecodeError error;  // when !frame
+};
+Decoded DecodeClientFrame(std::string_view bytes);
+
+// Server frames, each one JSON object on one line.
+std::string EncodeWelcome(const chat::SeekerSession& session, bool include_secrets);
+std::string EncodeAck(const chat::Ack& ack);
+std::string EncodeReply(std::string_view client_id, const chat::ReplyOut& reply);
+std::string EncodeError(std::string_view code, std::string_view message, std::string_view id = {});
+std::string EncodePong();
+std::string EncodeBye(std::string_view reason);
+
+}  // namespace haven::server

@@ -1,0 +1,404 @@
+// The listener and the HTTP session (the WebSocket session is in websocket_session.cc).
+#include "server/server.h"
+
+#include <openssl/ssl.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <thread>
+
+#include "server/session.h"
+
+namespace haven::server {
+namespace internal {
+
+uint64_t Shared::Register(std::weak_ptr<Closable> c) {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t id = next_id_++;
+  live_.emplace(id, std::move(c));
+  return id;
+}
+
+void Shared::Unregister(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  live_.erase(id);
+  if (live_.empty()) empty_.notify_all();
+}
+
+int Shared::Count() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(live_.size());
+}
+
+void Shared::CloseAll() {
+  std::vector<std::shared_ptr<Closable>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, weak] : live_) {
+      if (auto c = weak.lock()) all.push_back(std::move(c));
+    }
+  }
+  for (auto& c : all) c->Shutdown();
+}
+
+bool Shared::WaitEmpty(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return empty_.wait_until(lock, deadline, [&] { return live_.empty(); });
+}
+
+namespace {
+
+using asio::as_tuple;
+using asio::use_awaitable;
+using Response = http::response<http::string_body>;
+
+Response MakeResponse(const Request& req, http::status status, std::string body,
+                      std::string_view content_type, bool tls) {
+  Response res{status, req.version()};
+  res.set(http::field::server, "haven");
+  res.set(http::field::content_type, content_type);
+  AddSecurityHeaders(res, tls);
+  res.keep_alive(req.keep_alive());
+  if (req.method() != http::verb::head) {
+    res.body() = std::move(body);
+    res.prepare_payload();
+  } else {
+    res.content_length(body.size());
+  }
+  return res;
+}
+
+std::optional<std::string> ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find_first_of("?#"));
+}
+
+// One HTTP/1.1 connection: reads requests and answers them until the peer leaves, an error, a
+// timeout or shutdown, or hands the connection to a WebSocket session on an upgrade to /ws.
+template <class Stream>
+class HttpSession final : public Closable,
+                          public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(std::shared_ptr<Shared> shared, Stream stream, bool loopback_peer)
+      : shared_(std::move(shared)), stream_(std::move(stream)), loopback_peer_(loopback_peer) {}
+
+  void Shutdown() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stop_ = true;
+      if (self->reading_) beast::get_lowest_layer(self->stream_).cancel();
+    });
+  }
+
+  asio::awaitable<void> Run() {
+    id_ = shared_->Register(this->shared_from_this());
+    bool upgraded = co_await Serve();
+    if (id_ != 0) shared_->Unregister(id_);
+    if (!upgraded) co_await Close();
+  }
+
+ private:
+  // Returns true when the stream went to a WebSocket session.
+  asio::awaitable<bool> Serve() {
+    const ServerOptions& o = shared_->options;
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(o.handshake_timeout);
+      reading_ = true;
+      auto [ec] =
+          co_await stream_.async_handshake(asio::ssl::stream_base::server, as_tuple(use_awaitable));
+      reading_ = false;
+      if (ec) {
+        shared_->metrics.tls_handshake_failures++;
+        co_return false;
+      }
+    }
+    beast::flat_buffer buffer;
+    while (!stop_) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(16 * 1024);
+      parser.body_limit(16 * 1024);
+      beast::get_lowest_layer(stream_).expires_after(o.handshake_timeout);
+      reading_ = true;
+      auto [ec, n] = co_await http::async_read(stream_, buffer, parser, as_tuple(use_awaitable));
+      reading_ = false;
+      if (ec) {
+        if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted &&
+            ec != beast::error::timeout && ec != asio::error::eof) {
+          // A malformed request: answer 400 and close.
+          Request bad;
+          bad.version(11);
+          bad.keep_alive(false);
+          Response res = MakeResponse(bad, http::status::bad_request, "bad request\n",
+                                      "text/plain; charset=utf-8", o.tls);
+          shared_->metrics.http_errors++;
+          co_await http::async_write(stream_, res, as_tuple(use_awaitable));
+        }
+        co_return false;
+      }
+      shared_->metrics.http_requests++;
+      Request req = parser.release();
+      if (websocket::is_upgrade(req) && PathOf(req.target()) == "/ws" &&
+          req.method() == http::verb::get) {
+        std::optional<std::string_view> origin;
+        if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
+        if (!OriginAllowed(origin, shared_->origins)) {
+          shared_->metrics.origin_refused++;
+          req.keep_alive(false);
+          co_await Write(MakeResponse(req, http::status::forbidden, "origin not allowed\n",
+                                      "text/plain; charset=utf-8", o.tls));
+          co_return false;
+        }
+        if (shared_->stopping) {
+          req.keep_alive(false);
+          co_await Write(MakeResponse(req, http::status::service_unavailable, "shutting down\n",
+                                      "text/plain; charset=utf-8", o.tls));
+          co_return false;
+        }
+        shared_->Unregister(id_);  // the WebSocket session registers itself
+        id_ = 0;
+        co_await RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req));
+        co_return true;
+      }
+      Response res = Answer(req);
+      if (stop_) res.keep_alive(false);
+      bool keep = res.keep_alive();
+      if (!co_await Write(std::move(res)) || !keep) co_return false;
+    }
+    co_return false;
+  }
+
+  Response Answer(const Request& req) {
+    const bool tls = shared_->options.tls;
+    const std::string_view text = "text/plain; charset=utf-8";
+    if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      Response res =
+          MakeResponse(req, http::status::method_not_allowed, "method not allowed\n", text, tls);
+      res.set(http::field::allow, "GET, HEAD");
+      return res;
+    }
+    std::string_view path = PathOf(req.target());
+    if (path == "/healthz") return MakeResponse(req, http::status::ok, "ok\n", text, tls);
+    if (path == "/metrics") {
+      if (!loopback_peer_)
+        return MakeResponse(req, http::status::not_found, "not found\n", text, tls);
+      return MakeResponse(req, http::status::ok, shared_->metrics.Render(),
+                          "text/plain; version=0.0.4; charset=utf-8", tls);
+    }
+    if (path == "/ws") {
+      return MakeResponse(req, http::status::upgrade_required, "WebSocket only\n", text, tls);
+    }
+    if (auto file = ResolveStaticPath(shared_->options.web_root, req.target())) {
+      if (auto body = ReadFile(*file)) {
+        return MakeResponse(req, http::status::ok, std::move(*body), MimeType(*file), tls);
+      }
+    }
+    return MakeResponse(req, http::status::not_found, "not found\n", text, tls);
+  }
+
+  asio::awaitable<bool> Write(Response res) {
+    if (static_cast<int>(res.result_int()) >= 400) shared_->metrics.http_errors++;
+    beast::get_lowest_layer(stream_).expires_after(shared_->options.handshake_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, as_tuple(use_awaitable));
+    co_return !ec;
+  }
+
+  asio::awaitable<void> Close() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+      co_await stream_.async_shutdown(as_tuple(use_awaitable));
+    }
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(stream_).close();
+  }
+
+  std::shared_ptr<Shared> shared_;
+  Stream stream_;
+  bool loopback_peer_;
+  bool reading_ = false;
+  bool stop_ = false;
+  uint64_t id_ = 0;
+};
+
+// Accepts connections and starts an HTTP session for each, up to the connection cap.
+class Listener {
+ public:
+  Listener(std::shared_ptr<Shared> shared, tcp::acceptor& acceptor, asio::ssl::context* ssl_context)
+      : shared_(std::move(shared)), acceptor_(acceptor), ssl_(ssl_context) {}
+
+  asio::awaitable<void> Run() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(as_tuple(use_awaitable));
+      if (ec) {
+        if (!acceptor_.is_open() || shared_->stopping) co_return;
+        continue;  // e.g. too many open files: try the next one
+      }
+      if (shared_->Count() >= shared_->options.max_connections) continue;  // closed by RAII
+      beast::error_code peer_ec;
+      auto peer = socket.remote_endpoint(peer_ec);
+      bool loopback = !peer_ec && peer.address().is_loopback();
+      auto ex = socket.get_executor();
+      if (ssl_ != nullptr) {
+        auto s = std::make_shared<HttpSession<TlsStream>>(
+            shared_, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_), loopback);
+        asio::co_spawn(ex, s->Run(), Report);
+      } else {
+        auto s = std::make_shared<HttpSession<PlainStream>>(shared_, PlainStream(std::move(socket)),
+                                                            loopback);
+        asio::co_spawn(ex, s->Run(), Report);
+      }
+    }
+  }
+
+  // A coroutine that ended with an exception: counted, never rethrown into the I/O loop.
+  static void Report(std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      std::fprintf(stderr, "haven serve: connection failed: %s\n", ex.what());
+    }
+  }
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  tcp::acceptor& acceptor_;
+  asio::ssl::context* ssl_;
+};
+
+}  // namespace
+}  // namespace internal
+
+struct Server::Impl {
+  std::shared_ptr<internal::Shared> shared;
+  internal::asio::io_context io{1};
+  std::optional<internal::asio::ssl::context> ssl;
+  std::optional<internal::tcp::acceptor> acceptor;
+  std::unique_ptr<internal::Listener> listener;
+  std::thread thread;
+  std::string host_for_url;
+  uint16_t port = 0;
+  std::mutex shutdown_mu;
+  bool shut_down = false;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { Shutdown(); }
+
+uint16_t Server::port() const { return impl_->port; }
+const Metrics& Server::metrics() const { return impl_->shared->metrics; }
+
+std::string Server::url() const {
+  return std::string(impl_->shared->options.tls ? "https://" : "http://") + impl_->host_for_url +
+         ":" + std::to_string(impl_->port);
+}
+
+StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::ChatService& chat) {
+  namespace asio = internal::asio;
+  using internal::tcp;
+  auto impl = std::make_unique<Impl>();
+  std::string host = options.host == "localhost" ? "127.0.0.1" : options.host;
+  if (!host.empty() && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(host, ec);
+  if (ec) return InvalidArgument("listen: not an IP address: " + options.host);
+  if (!options.tls && !address.is_loopback()) {
+    return FailedPrecondition("plain HTTP (--insecure-http) is only allowed on a loopback address");
+  }
+  if (options.tls) {
+    if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+      return FailedPrecondition("TLS needs a certificate and a key");
+    }
+    try {
+      impl->ssl.emplace(asio::ssl::context::tls_server);
+      impl->ssl->set_options(asio::ssl::context::default_workarounds |
+                             asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                             asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                             asio::ssl::context::single_dh_use);
+      SSL_CTX_set_min_proto_version(impl->ssl->native_handle(), TLS1_2_VERSION);
+      impl->ssl->use_certificate_chain_file(options.tls_cert_file);
+    } catch (const std::exception&) {
+      return Internal("tls: cannot load the certificate " + options.tls_cert_file);
+    }
+    try {
+      impl->ssl->use_private_key_file(options.tls_key_file, asio::ssl::context::pem);
+    } catch (const std::exception&) {
+      return Internal("tls: cannot load the private key " + options.tls_key_file);
+    }
+  }
+  impl->acceptor.emplace(impl->io);
+  tcp::endpoint endpoint(address, options.port);
+  impl->acceptor->open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor->bind(endpoint, ec);
+  if (!ec) impl->acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Internal("listen: cannot bind " + options.host + ":" + std::to_string(options.port) +
+                    ": " + ec.message());
+  }
+  impl->port = impl->acceptor->local_endpoint().port();
+  impl->host_for_url = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  if (options.host == "localhost") impl->host_for_url = "localhost";
+
+  int workers = std::max(1, options.worker_threads);
+  impl->shared = std::make_shared<internal::Shared>(std::move(options), chat, workers);
+  internal::Shared& shared = *impl->shared;
+  shared.origins = shared.options.allowed_origins;
+  if (shared.origins.empty()) {
+    std::string scheme = shared.options.tls ? "https://" : "http://";
+    std::string port = ":" + std::to_string(impl->port);
+    shared.origins.push_back(scheme + impl->host_for_url + port);
+    if (address.is_loopback()) {
+      for (const char* h : {"localhost", "127.0.0.1", "[::1]"}) {
+        shared.origins.push_back(scheme + h + port);
+      }
+    }
+  }
+  impl->listener = std::make_unique<internal::Listener>(impl->shared, *impl->acceptor,
+                                                        impl->ssl ? &*impl->ssl : nullptr);
+  asio::co_spawn(impl->io, impl->listener->Run(), internal::Listener::Report);
+  Impl* raw = impl.get();
+  impl->thread = std::thread([raw] {
+    for (;;) {
+      try {
+        raw->io.run();
+        return;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "haven serve: I/O loop: %s\n", e.what());
+      }
+    }
+  });
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+void Server::Shutdown(std::chrono::milliseconds grace) {
+  std::lock_guard<std::mutex> lock(impl_->shutdown_mu);
+  if (impl_->shut_down) return;
+  impl_->shut_down = true;
+  auto& shared = *impl_->shared;
+  shared.stopping = true;
+  // Stop accepting (on the I/O thread, which owns the acceptor).
+  internal::asio::post(impl_->io, [this] {
+    boost::system::error_code ec;
+    impl_->acceptor->close(ec);
+  });
+  shared.CloseAll();
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  if (!shared.WaitEmpty(deadline)) {
+    std::fprintf(stderr, "haven serve: %d connections cut after the grace period\n",
+                 shared.Count());
+  }
+  shared.pool.join();
+  impl_->io.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace haven::server

@@ -1,0 +1,83 @@
+// Internal to src/server: what the listener, the HTTP session and the WebSocket session share.
+// Only server.cc and websocket_session.cc include it (Beast is heavy to compile).
+#pragma once
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>  // before Asio's awaitable (Boost's coroutine headers need it)
+#include <vector>
+
+#include "chat/chat_service.h"
+#include "server/http_policy.h"
+#include "server/server.h"
+
+namespace haven::server::internal {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using Request = http::request<http::string_body>;
+
+// A connection the server can ask to wind down. Shutdown() is called from any thread; it only
+// posts work to the connection's own executor.
+class Closable {
+ public:
+  virtual ~Closable() = default;
+  virtual void Shutdown() = 0;
+};
+
+// State every connection shares. Lives as long as the server.
+struct Shared {
+  Shared(ServerOptions o, chat::ChatService& c, int workers)
+      : options(std::move(o)), chat(c), pool(static_cast<size_t>(workers)) {}
+
+  ServerOptions options;
+  chat::ChatService& chat;
+  Metrics metrics;
+  asio::thread_pool pool;  // chat turns
+  std::vector<std::string> origins;
+  std::atomic<bool> stopping{false};
+
+  // Live connections, for Shutdown and the connection cap.
+  uint64_t Register(std::weak_ptr<Closable> c);
+  void Unregister(uint64_t id);
+  int Count();
+  void CloseAll();
+  // Waits until no connection is left or `deadline` passes; true when none is left.
+  bool WaitEmpty(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable empty_;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, std::weak_ptr<Closable>> live_;
+};
+
+// The security headers on any response.
+template <class Fields>
+void AddSecurityHeaders(Fields& fields, bool tls) {
+  for (const auto& [name, value] : SecurityHeaders(tls)) fields.set(name, value);
+}
+
+// Takes over a stream whose HTTP request was a WebSocket upgrade to /ws (origin already
+// checked) and runs the session until it closes. Defined in websocket_session.cc for
+// PlainStream and TlsStream.
+template <class Stream>
+asio::awaitable<void> RunWebSocketSession(std::shared_ptr<Shared> shared, Stream stream,
+                                          Request request);
+
+}  // namespace haven::server::internal

@@ -1,0 +1,287 @@
+// The WebSocket session: one connection speaking the chat protocol v1 (docs/protocol.md).
+// A reader coroutine decodes frames and runs turns (on the worker pool); a writer coroutine
+// drains the session's own queue, so frames go out one at a time and in order.
+#include <chrono>
+#include <deque>
+#include <optional>
+
+#include "server/protocol.h"
+#include "server/session.h"
+
+namespace haven::server::internal {
+namespace {
+
+using asio::as_tuple;
+using asio::use_awaitable;
+
+int64_t SteadyMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+template <class Stream>
+class WebSocketSession final : public Closable,
+                               public std::enable_shared_from_this<WebSocketSession<Stream>> {
+ public:
+  WebSocketSession(std::shared_ptr<Shared> shared, Stream stream)
+      : shared_(std::move(shared)),
+        ws_(std::move(stream)),
+        wake_(ws_.get_executor()),
+        hello_timer_(ws_.get_executor()),
+        limiter_(shared_->options.messages_per_minute, shared_->options.message_burst) {}
+
+  void Shutdown() override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+      if (!self->in_turn_) self->Close(websocket::close_code::going_away, "server shutting down");
+    });
+  }
+
+  asio::awaitable<void> Run(Request request) {
+    auto self = this->shared_from_this();
+    const ServerOptions& o = shared_->options;
+    beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
+    websocket::stream_base::timeout t;
+    t.handshake_timeout = o.handshake_timeout;
+    t.idle_timeout = o.idle_timeout;
+    t.keep_alive_pings = true;
+    ws_.set_option(t);
+    bool tls = o.tls;
+    ws_.set_option(websocket::stream_base::decorator([tls](websocket::response_type& res) {
+      AddSecurityHeaders(res, tls);
+      res.set(http::field::server, "haven");
+    }));
+    ws_.read_message_max(o.max_frame_bytes);
+    auto [ec] = co_await ws_.async_accept(request, as_tuple(use_awaitable));
+    if (ec) co_return;
+    id_ = shared_->Register(self);
+    shared_->metrics.ws_connections++;
+    shared_->metrics.ws_active++;
+    if (shared_->stopping) Close(websocket::close_code::going_away, "server shutting down");
+
+    asio::co_spawn(ws_.get_executor(), Writer(self), asio::detached);
+    asio::co_spawn(ws_.get_executor(), HelloDeadline(self), asio::detached);
+    co_await Reader();
+    reader_done_ = true;
+    hello_timer_.cancel();
+    wake_.cancel();
+    shared_->metrics.ws_active--;
+    shared_->Unregister(id_);
+  }
+
+ private:
+  struct Outgoing {
+    std::string text;
+    bool close = false;
+    websocket::close_reason reason;
+  };
+
+  void Enqueue(std::string frame) {
+    if (close_queued_) return;
+    queue_.push_back({std::move(frame), false, {}});
+    wake_.cancel();
+  }
+  void Error(std::string_view code, std::string_view message, std::string_view id = {}) {
+    shared_->metrics.ws_error_frames++;
+    Enqueue(EncodeError(code, message, id));
+  }
+  void Close(websocket::close_code code, std::string_view reason) {
+    if (close_queued_) return;
+    Outgoing out;
+    out.close = true;
+    out.reason = websocket::close_reason(code, reason);
+    queue_.push_back(std::move(out));
+    close_queued_ = true;
+    wake_.cancel();
+  }
+
+  asio::awaitable<void> Writer([[maybe_unused]] std::shared_ptr<WebSocketSession> self) {
+    for (;;) {
+      while (!queue_.empty()) {
+        Outgoing out = std::move(queue_.front());
+        queue_.pop_front();
+        if (out.close) {
+          co_await ws_.async_close(out.reason, as_tuple(use_awaitable));
+          co_return;
+        }
+        ws_.text(true);
+        auto [ec, n] = co_await ws_.async_write(asio::buffer(out.text), as_tuple(use_awaitable));
+        if (ec) co_return;
+      }
+      if (reader_done_) co_return;
+      wake_.expires_at(asio::steady_timer::time_point::max());
+      co_await wake_.async_wait(as_tuple(use_awaitable));
+    }
+  }
+
+  // A connection must say hello within the handshake timeout.
+  asio::awaitable<void> HelloDeadline([[maybe_unused]] std::shared_ptr<WebSocketSession> self) {
+    hello_timer_.expires_after(shared_->options.handshake_timeout);
+    auto [ec] = co_await hello_timer_.async_wait(as_tuple(use_awaitable));
+    if (!ec && !session_ && !reader_done_) {
+      Close(websocket::close_code::policy_error, "hello timeout");
+    }
+  }
+
+  asio::awaitable<void> Reader() {
+    beast::flat_buffer buffer;
+    for (;;) {
+      buffer.clear();
+      auto [ec, n] = co_await ws_.async_read(buffer, as_tuple(use_awaitable));
+      if (ec) co_return;  // closed, too big (1009 sent by Beast), bad UTF-8 (1007), timeout
+      shared_->metrics.ws_frames_in++;
+      if (close_queued_) continue;  // closing: read until the close handshake completes
+      std::string frame = beast::buffers_to_string(buffer.data());
+      co_await Handle(frame);
+      // Shutdown came during the turn: its answer is queued; now say goodbye.
+      if (shared_->stopping) Close(websocket::close_code::going_away, "server shutting down");
+    }
+  }
+
+  asio::awaitable<void> Handle(const std::string& bytes) {
+    Decoded d = DecodeClientFrame(bytes);
+    if (!d.frame) {
+      Error(d.error.code, d.error.message, d.error.id);
+      co_return;
+    }
+    ClientFrame& f = *d.frame;
+    switch (f.type) {
+      case ClientType::kPing:
+        Enqueue(EncodePong());
+        co_return;
+      case ClientType::kHello:
+        co_await Hello(f);
+        co_return;
+      case ClientType::kLogout:
+        if (!session_) {
+          Error(error_code::kNoSession, "say hello first");
+          co_return;
+        }
+        co_await OnWorkers([&] { return shared_->chat.Revoke(session_->token); });
+        Enqueue(EncodeBye("logged out"));
+        Close(websocket::close_code::normal, "logged out");
+        co_return;
+      case ClientType::kMessage:
+        co_await Message(f);
+        co_return;
+    }
+  }
+
+  // Runs `fn` on the worker pool and resumes here with its result.
+  template <class Fn>
+  asio::awaitable<std::invoke_result_t<Fn>> OnWorkers(Fn fn) {
+    using R = std::invoke_result_t<Fn>;
+    struct Box {
+      std::optional<R> value;
+    };
+    in_turn_ = true;
+    Box box = co_await asio::co_spawn(
+        shared_->pool, [&fn]() -> asio::awaitable<Box> { co_return Box{std::optional<R>(fn())}; },
+        use_awaitable);
+    in_turn_ = false;
+    co_return std::move(*box.value);
+  }
+
+  asio::awaitable<void> Hello(const ClientFrame& f) {
+    if (session_) {
+      Error(error_code::kAlreadyHello, "hello was already said");
+      co_return;
+    }
+    locale_ = f.locale;
+    if (f.token) {
+      std::string token = *f.token;
+      int64_t after = f.last_seq;
+      auto resumed = co_await OnWorkers([&] { return shared_->chat.Resume(token, after); });
+      if (!resumed.ok()) {
+        Error(resumed.status().code() == StatusCode::kInternal ? error_code::kInternal
+                                                               : error_code::kAuthFailed,
+              resumed.status().code() == StatusCode::kInternal ? "storage failed"
+                                                               : "session not found or expired");
+        co_return;
+      }
+      session_ = std::move(resumed).value();
+      Enqueue(EncodeWelcome(*session_, /*include_secrets=*/false));
+    } else {
+      auto created = co_await OnWorkers([&] { return shared_->chat.CreateSeeker(); });
+      if (!created.ok()) {
+        Error(error_code::kInternal, "could not create the account");
+        co_return;
+      }
+      session_ = std::move(created).value();
+      Enqueue(EncodeWelcome(*session_, /*include_secrets=*/true));
+      session_->recovery_phrase.clear();  // shown once; not kept in memory
+    }
+    hello_timer_.cancel();
+  }
+
+  asio::awaitable<void> Message(const ClientFrame& f) {
+    if (!session_) {
+      Error(error_code::kNoSession, "say hello first", f.id);
+      co_return;
+    }
+    if (!limiter_.Allow(SteadyMillis())) {
+      shared_->metrics.rate_limited++;
+      Error(error_code::kRateLimited, "too many messages; wait a little", f.id);
+      co_return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    std::string id = f.id, text = f.text, locale = locale_;
+    chat::SeekerSession session = *session_;
+    auto result = co_await OnWorkers([&]() -> StatusOr<chat::TurnResult> {
+      if (Status s = shared_->chat.CheckSession(session.token); !s.ok()) return s;
+      return shared_->chat.Send(session, id, text, locale);
+    });
+    if (!result.ok()) {
+      const Status& s = result.status();
+      if (s.code() == StatusCode::kInvalidArgument) {
+        Error(s.message(), "message refused", id);  // the message is the code (chat_service.h)
+      } else if (s.code() == StatusCode::kNotFound) {
+        Error(error_code::kAuthFailed, "session not found or expired", id);
+        Close(websocket::close_code::policy_error, "session ended");
+      } else {
+        Error(error_code::kInternal, "the message was not stored; send it again", id);
+      }
+      co_return;
+    }
+    shared_->metrics.chat_turn_micros +=
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count());
+    Enqueue(EncodeAck(result->ack));
+    if (result->ack.duplicate) shared_->metrics.chat_duplicates++;
+    if (result->reply) {
+      shared_->metrics.chat_turns++;
+      if (result->reply->escalate) shared_->metrics.chat_escalations++;
+      Enqueue(EncodeReply(id, *result->reply));
+    }
+  }
+
+  std::shared_ptr<Shared> shared_;
+  websocket::stream<Stream> ws_;
+  asio::steady_timer wake_;
+  asio::steady_timer hello_timer_;
+  std::deque<Outgoing> queue_;
+  bool close_queued_ = false;
+  bool reader_done_ = false;
+  bool in_turn_ = false;
+  uint64_t id_ = 0;
+  std::optional<chat::SeekerSession> session_;
+  std::string locale_;
+  RateLimiter limiter_;
+};
+
+}  // namespace
+
+template <class Stream>
+asio::awaitable<void> RunWebSocketSession(std::shared_ptr<Shared> shared, Stream stream,
+                                          Request request) {
+  auto session = std::make_shared<WebSocketSession<Stream>>(std::move(shared), std::move(stream));
+  co_await session->Run(std::move(request));
+}
+
+template asio::awaitable<void> RunWebSocketSession<PlainStream>(std::shared_ptr<Shared>,
+                                                                PlainStream, Request);
+template asio::awaitable<void> RunWebSocketSession<TlsStream>(std::shared_ptr<Shared>, TlsStream,
+                                                              Request);
+
+}  // namespace haven::server::internal
