@@ -1,7 +1,11 @@
 #include "reply/engine.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -184,6 +188,34 @@ TEST(Engine, ThreadSafe) {
   }
   for (auto& th : threads) th.join();
   for (int t = 1; t < 4; ++t) EXPECT_EQ(out[t], out[0]);  // deterministic
+}
+
+TEST(Engine, AReplyThatFailsTheGuardIsReplacedAndRecorded) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("haven_engine_guard_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "content");
+  for (const char* sub : {"lexicons", "models", "crisis", "safety"}) {
+    fs::create_directory_symlink(fs::path(HAVEN_SOURCE_DATA_DIR) / sub, dir / sub);
+  }
+  fs::copy_file(fs::path(HAVEN_SOURCE_DATA_DIR) / "content" / "lexicon.yaml",
+                dir / "content" / "lexicon.yaml");
+  {
+    std::ofstream bad(dir / "content" / "bad.yaml");
+    bad << "version: 1\npack: bad\nvariants:\n"
+           "  - {id: bad-01, strategy: question, tag: greeting, text: \"Hi! I'm a real person, "
+           "not a bot. What's up?\"}\n";
+  }
+  auto engine = Engine::Load(dir.string());
+  ASSERT_TRUE(engine.ok()) << engine.status().message();
+  auto r = (*engine)->Respond({{"user", "hello"}}, "en-US");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->guard_replaced);
+  EXPECT_EQ(r->variant_id, "");
+  EXPECT_NE(std::find(r->why.begin(), r->why.end(), "guard_replaced:human_claim"), r->why.end());
+  EXPECT_EQ(r->text, safety::SafeFallback((*engine)->resources(), "en-US", RiskLevel::kNone));
+  EXPECT_FALSE(Contains(r->text, "real person"));
+  fs::remove_all(dir);
 }
 
 TEST(Engine, ReasonsNeverHoldTheMessage) {

@@ -344,7 +344,8 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
       }
       std::string first = Lower(c.front().text);
       // "I'm exhausted" says enough in two words; other clauses need three.
-      const int min_words = (first == "i'm" || first == "im") ? 2 : 3;
+      // Short clauses say too little to reflect ("I did not"), unless they name a feeling.
+      const int min_words = (first == "i'm" || first == "im") ? 2 : Salience(c) > 0 ? 3 : 4;
       if (bad || words < min_words || words > 22) continue;
 
       bool resolved = false;

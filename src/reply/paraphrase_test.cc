@@ -88,6 +88,8 @@ TEST(Situation, RefusesWhatItCannotSayBack) {
   EXPECT_FALSE(Situation("It's raining.").has_value());
   EXPECT_FALSE(Situation("I don't know").has_value());
   EXPECT_FALSE(Situation("i'm fine").has_value());
+  EXPECT_FALSE(Situation("Yes. I did not.").has_value());
+  EXPECT_FALSE(Situation("I have one").has_value());
   EXPECT_FALSE(Situation("I owe 3000 to the bank").has_value());
   EXPECT_FALSE(Situation("email me at a@b.com my friend").has_value());
   EXPECT_FALSE(Situation("I want to kill myself").has_value());
