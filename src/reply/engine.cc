@@ -282,17 +282,19 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       plan.strategy == Strategy::kCrisis || plan.strategy == Strategy::kHandoff;
   if (safety_path) {
     auto [v, ack] = pick(plan.strategy, plan.tag);
-    // Every acknowledgement used already: reuse the pool rather than say nothing kind.
+    // Every acknowledgement used already: reuse the pool in turn rather than say nothing kind.
     if (v == nullptr) {
+      std::vector<std::pair<const Variant*, std::string>> pool;
       for (const Variant& cand : content_.variants()) {
         if (cand.strategy == plan.strategy && cand.tag == plan.tag) {
-          auto f = FillSlots(cand.text, slots);
-          if (f) {
-            v = &cand;
-            ack = *f;
-            break;
-          }
+          if (auto f = FillSlots(cand.text, slots)) pool.push_back({&cand, std::move(*f)});
         }
+      }
+      if (!pool.empty()) {
+        size_t k = static_cast<size_t>(state.StrategyCount(plan.strategy)) % pool.size();
+        v = pool[k].first;
+        ack = pool[k].second;
+        plan.why.push_back("acknowledgement_reused");
       }
     }
     used = v;

@@ -138,6 +138,18 @@ TEST(Engine, FiftyTurnsWithoutRepeatingAVariant) {
   EXPECT_GE(with_id, 45);
 }
 
+TEST(Engine, LongCrisisConversationsVaryTheAcknowledgement) {
+  Conversation c(Shared(), "en-US");
+  std::set<std::string> texts;
+  for (int i = 0; i < 12; ++i) {
+    Reply r = c.Send("I keep thinking about killing myself");
+    EXPECT_EQ(r.strategy, Strategy::kCrisis);
+    EXPECT_TRUE(r.escalate);
+    texts.insert(r.text);
+  }
+  EXPECT_GE(texts.size(), 6u);
+}
+
 TEST(Engine, HistoryIsTheContext) {
   // Haven's earlier reply (a known variant) is not said again.
   Reply first = One("I feel so lonely since I moved here");
