@@ -96,8 +96,9 @@ class HttpSession final : public Closable,
     });
   }
 
-  asio::awaitable<void> Run() {
-    id_ = shared_->Register(this->shared_from_this());
+  // `self` keeps the session alive while the coroutine runs.
+  asio::awaitable<void> Run(std::shared_ptr<HttpSession> self) {
+    id_ = shared_->Register(self);
     bool upgraded = co_await Serve();
     if (id_ != 0) shared_->Unregister(id_);
     if (!upgraded) co_await Close();
@@ -247,11 +248,11 @@ class Listener {
       if (ssl_ != nullptr) {
         auto s = std::make_shared<HttpSession<TlsStream>>(
             shared_, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_), loopback);
-        asio::co_spawn(ex, s->Run(), Report);
+        asio::co_spawn(ex, s->Run(s), Report);
       } else {
         auto s = std::make_shared<HttpSession<PlainStream>>(shared_, PlainStream(std::move(socket)),
                                                             loopback);
-        asio::co_spawn(ex, s->Run(), Report);
+        asio::co_spawn(ex, s->Run(s), Report);
       }
     }
   }

@@ -1,0 +1,418 @@
+// The real server on port 0 in a temp directory, spoken to by a Beast client over TLS (with the
+// self-signed certificate it made) and plain HTTP on loopback. Every socket read has a timeout
+// (SO_RCVTIMEO), so a missing frame fails the test instead of hanging it; there are no sleeps.
+#include "server/server.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>  // before Asio's awaitable
+
+#include "chat/chat_service.h"
+#include "reply/engine.h"
+#include "server/tls_cert.h"
+#include "storage/memory/memory_store.h"
+#include "storage/open.h"
+
+namespace haven {
+namespace {
+
+namespace asio = boost::asio;
+namespace ssl = asio::ssl;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace fs = std::filesystem;
+using tcp = asio::ip::tcp;
+using nlohmann::json;
+
+const reply::Engine& SharedEngine() {
+  static const reply::Engine* engine = [] {
+    auto loaded = reply::Engine::Load(HAVEN_SOURCE_DATA_DIR);
+    if (!loaded.ok()) {
+      ADD_FAILURE() << loaded.status().message();
+      std::abort();
+    }
+    return std::move(loaded).value().release();
+  }();
+  return *engine;
+}
+
+void SetTimeouts(tcp::socket& socket) {
+  timeval tv{20, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+// A running server with its own store, on a data dir that outlives restarts.
+class Running {
+ public:
+  Running(const fs::path& root, bool tls) {
+    data_dir_ = (root / "data").string();
+    auto store = storage::OpenSqliteStorage(data_dir_, (root / "keys" / "haven.key").string());
+    if (!store.ok()) throw std::runtime_error(store.status().message());
+    store_ = std::move(store).value();
+    chat_ = std::make_unique<chat::ChatService>(SharedEngine(), *store_);
+    server::ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.tls = tls;
+    o.web_root = (root / "web").string();
+    o.handshake_timeout = std::chrono::seconds(15);
+    o.messages_per_minute = 600;
+    o.message_burst = 50;
+    if (tls) {
+      auto files = server::EnsureSelfSignedCertificate(data_dir_);
+      if (!files.ok()) throw std::runtime_error(files.status().message());
+      o.tls_cert_file = files->cert;
+      o.tls_key_file = files->key;
+      cert_ = files->cert;
+    }
+    auto s = server::Server::Start(o, *chat_);
+    if (!s.ok()) throw std::runtime_error(s.status().message());
+    server_ = std::move(s).value();
+  }
+  ~Running() { server_.reset(); }
+  server::Server& server() { return *server_; }
+  const std::string& cert() const { return cert_; }
+
+ private:
+  std::string data_dir_, cert_;
+  std::unique_ptr<storage::EncryptedStore> store_;
+  std::unique_ptr<chat::ChatService> chat_;
+  std::unique_ptr<server::Server> server_;
+};
+
+// A blocking WebSocket client over TLS that trusts exactly the server's certificate.
+class WsClient {
+ public:
+  WsClient(uint16_t port, const std::string& cert) : ctx_(ssl::context::tls_client), port_(port) {
+    ctx_.load_verify_file(cert);
+    ctx_.set_verify_mode(ssl::verify_peer);
+    ws_.emplace(io_, ctx_);
+  }
+
+  // The handshake; the error (e.g. 403 for a bad origin) rather than a throw.
+  beast::error_code Connect(std::optional<std::string> origin = {}) {
+    auto& socket = beast::get_lowest_layer(*ws_);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    SetTimeouts(socket);
+    SSL_set_tlsext_host_name(ws_->next_layer().native_handle(), "localhost");
+    ws_->next_layer().set_verify_callback(ssl::host_name_verification("localhost"));
+    ws_->next_layer().handshake(ssl::stream_base::client);
+    std::string o = origin.value_or("https://localhost:" + std::to_string(port_));
+    ws_->set_option(websocket::stream_base::decorator(
+        [o](websocket::request_type& req) { req.set(http::field::origin, o); }));
+    beast::error_code ec;
+    ws_->handshake(response_, "localhost:" + std::to_string(port_), "/ws", ec);
+    return ec;
+  }
+  void Send(const std::string& frame, bool binary = false) {
+    ws_->binary(binary);
+    ws_->write(asio::buffer(frame));
+  }
+  void Send(const json& frame) { Send(frame.dump()); }
+  json Read() {
+    beast::flat_buffer buffer;
+    ws_->read(buffer);
+    return json::parse(beast::buffers_to_string(buffer.data()));
+  }
+  // Reads until the connection closes; the error and the peer's close reason.
+  beast::error_code ReadUntilClosed() {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    while (!ec) ws_->read(buffer, ec);
+    return ec;
+  }
+  websocket::close_reason reason() const { return ws_->reason(); }
+  const websocket::response_type& response() const { return response_; }
+
+ private:
+  asio::io_context io_;
+  ssl::context ctx_;
+  uint16_t port_;
+  std::optional<websocket::stream<ssl::stream<tcp::socket>>> ws_;
+  websocket::response_type response_;
+};
+
+http::response<http::string_body> HttpsRequest(uint16_t port, const std::string& cert,
+                                               http::verb method, const std::string& target) {
+  asio::io_context io;
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(cert);
+  ctx.set_verify_mode(ssl::verify_peer);
+  ssl::stream<tcp::socket> stream(io, ctx);
+  stream.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  SetTimeouts(stream.next_layer());
+  SSL_set_tlsext_host_name(stream.native_handle(), "localhost");
+  stream.set_verify_callback(ssl::host_name_verification("localhost"));
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::empty_body> req{method, target, 11};
+  req.set(http::field::host, "localhost");
+  req.keep_alive(false);
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  beast::error_code ec;
+  stream.shutdown(ec);
+  return res;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  ServerTest() {
+    std::string tmpl = (fs::temp_directory_path() / "haven-server-XXXXXX").string();
+    root_ = ::mkdtemp(tmpl.data());
+    fs::create_directories(root_ / "web");
+    std::ofstream(root_ / "web" / "chat.html") << "<!doctype html><title>Haven</title>";
+    std::ofstream(root_ / "outside.txt") << "not for the web";
+  }
+  ~ServerTest() override {
+    running_.reset();
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  Running& Start(bool tls = true) {
+    running_.reset();
+    running_ = std::make_unique<Running>(root_, tls);
+    return *running_;
+  }
+  uint16_t port() { return running_->server().port(); }
+  const std::string& cert() { return running_->cert(); }
+
+  fs::path root_;
+  std::unique_ptr<Running> running_;
+};
+
+json Message(const std::string& id, const std::string& text) {
+  return {{"v", 1}, {"type", "message"}, {"id", id}, {"text", text}};
+}
+
+TEST_F(ServerTest, HealthzTraceStaticAndSecurityHeaders) {
+  Start();
+  EXPECT_EQ(running_->server().url(), "https://127.0.0.1:" + std::to_string(port()));
+  auto health = HttpsRequest(port(), cert(), http::verb::get, "/healthz");
+  EXPECT_EQ(health.result(), http::status::ok);
+  EXPECT_EQ(health.body(), "ok\n");
+  for (const auto& res : {health, HttpsRequest(port(), cert(), http::verb::get, "/missing"),
+                          HttpsRequest(port(), cert(), http::verb::trace, "/")}) {
+    EXPECT_NE(res["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(res["X-Content-Type-Options"], "nosniff");
+    EXPECT_EQ(res["Referrer-Policy"], "no-referrer");
+    EXPECT_EQ(res[http::field::cache_control], "no-store");
+    EXPECT_NE(res[http::field::strict_transport_security].find("max-age="), std::string::npos);
+  }
+  EXPECT_EQ(HttpsRequest(port(), cert(), http::verb::trace, "/").result(),
+            http::status::method_not_allowed);
+  EXPECT_EQ(HttpsRequest(port(), cert(), http::verb::post, "/healthz").result(),
+            http::status::method_not_allowed);
+  auto page = HttpsRequest(port(), cert(), http::verb::get, "/");
+  EXPECT_EQ(page.result(), http::status::ok);
+  EXPECT_NE(page.body().find("<title>Haven</title>"), std::string::npos);
+  EXPECT_EQ(page[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_EQ(HttpsRequest(port(), cert(), http::verb::get, "/../outside.txt").result(),
+            http::status::not_found);
+  EXPECT_EQ(HttpsRequest(port(), cert(), http::verb::get, "/%2e%2e/outside.txt").result(),
+            http::status::not_found);
+  auto metrics = HttpsRequest(port(), cert(), http::verb::get, "/metrics");
+  EXPECT_EQ(metrics.result(), http::status::ok);
+  EXPECT_NE(metrics.body().find("haven_http_requests_total"), std::string::npos);
+}
+
+TEST_F(ServerTest, ChatOverWssAckThenReplyResendErrorsAndResume) {
+  Start();
+  std::string token;
+  int64_t last_seq = 0;
+  {
+    WsClient c(port(), cert());
+    ASSERT_FALSE(c.Connect()) << "handshake";
+    EXPECT_NE(c.response()["Content-Security-Policy"].find("frame-ancestors"), std::string::npos);
+    // A message before hello.
+    c.Send(Message("early", "hello"));
+    json e = c.Read();
+    EXPECT_EQ(e["type"], "error");
+    EXPECT_EQ(e["code"], "no_session");
+
+    c.Send(json{{"v", 1}, {"type", "hello"}, {"locale", "en-US"}});
+    json welcome = c.Read();
+    ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+    EXPECT_EQ(welcome["resumed"], false);
+    token = welcome["token"].get<std::string>();
+    EXPECT_EQ(token.size(), 64u);
+    EXPECT_FALSE(welcome["recovery_phrase"].get<std::string>().empty());
+
+    c.Send(Message("c1", "I have been feeling really low since I lost my job"));
+    json ack = c.Read();
+    ASSERT_EQ(ack["type"], "ack") << ack.dump();
+    EXPECT_EQ(ack["id"], "c1");
+    EXPECT_EQ(ack["seq"], 1);
+    EXPECT_EQ(ack["duplicate"], false);
+    json reply = c.Read();
+    ASSERT_EQ(reply["type"], "reply") << reply.dump();
+    EXPECT_EQ(reply["reply_to"], "c1");
+    EXPECT_EQ(reply["seq"], 2);
+    EXPECT_FALSE(reply["text"].get<std::string>().empty());
+    EXPECT_TRUE(reply.contains("strategy"));
+    EXPECT_TRUE(reply.contains("risk_level"));
+    EXPECT_EQ(reply["escalate"], false);
+
+    // The same client id again: the same ack, and no second reply (the pong comes next).
+    c.Send(Message("c1", "I have been feeling really low since I lost my job"));
+    json again = c.Read();
+    EXPECT_EQ(again["type"], "ack");
+    EXPECT_EQ(again["seq"], 1);
+    EXPECT_EQ(again["duplicate"], true);
+    c.Send(json{{"v", 1}, {"type", "ping"}});
+    EXPECT_EQ(c.Read()["type"], "pong");
+
+    // Bad frames get error frames and the connection keeps working.
+    c.Send(std::string("{\"v\":1,\"type\":"));
+    EXPECT_EQ(c.Read()["code"], "bad_json");
+    c.Send(std::string("{\"v\":1,\"type\":\"message\",\"id\":\"u\",\"text\":\"\xff\xfe\"}"),
+           /*binary=*/true);
+    EXPECT_EQ(c.Read()["code"], "invalid_utf8");
+    c.Send(json{{"v", 1}, {"type", "dance"}});
+    EXPECT_EQ(c.Read()["code"], "unknown_type");
+    c.Send(json{{"v", 2}, {"type", "hello"}});
+    EXPECT_EQ(c.Read()["code"], "bad_version");
+    c.Send(Message("big", std::string(5000, 'a')));
+    json big = c.Read();
+    EXPECT_EQ(big["code"], "too_large");
+    EXPECT_EQ(big["id"], "big");
+    c.Send(json{{"v", 1}, {"type", "hello"}});
+    EXPECT_EQ(c.Read()["code"], "already_hello");
+
+    // High risk: crisis resources and escalation.
+    c.Send(Message("c2", "I have the pills ready and I am going to kill myself tonight"));
+    json ack2 = c.Read();
+    EXPECT_EQ(ack2["type"], "ack");
+    EXPECT_EQ(ack2["seq"], 3);
+    json crisis = c.Read();
+    ASSERT_EQ(crisis["type"], "reply");
+    EXPECT_EQ(crisis["escalate"], true);
+    EXPECT_TRUE(crisis["risk_level"] == "high" || crisis["risk_level"] == "imminent")
+        << crisis["risk_level"];
+    ASSERT_TRUE(crisis.contains("resources"));
+    EXPECT_FALSE(crisis["resources"]["lines"].empty());
+    EXPECT_FALSE(crisis["resources"]["emergency"].get<std::string>().empty());
+    last_seq = crisis["seq"].get<int64_t>();
+
+    // A frame over the cap closes the connection with 1009.
+    c.Send(std::string(70 * 1024, 'x'));
+    beast::error_code ec = c.ReadUntilClosed();
+    EXPECT_EQ(ec, websocket::error::closed) << ec.message();
+    EXPECT_EQ(c.reason().code, websocket::close_code::too_big);
+  }
+  EXPECT_EQ(last_seq, 4);
+
+  // Restart on the same data directory: the token resumes the conversation.
+  Start();
+  WsClient c(port(), cert());
+  ASSERT_FALSE(c.Connect());
+  c.Send(json{{"v", 1}, {"type", "hello"}, {"token", token}});
+  json welcome = c.Read();
+  ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+  EXPECT_EQ(welcome["resumed"], true);
+  EXPECT_FALSE(welcome.contains("token"));
+  EXPECT_FALSE(welcome.contains("recovery_phrase"));
+  ASSERT_EQ(welcome["history"].size(), 4u);
+  EXPECT_EQ(welcome["history"][0]["text"], "I have been feeling really low since I lost my job");
+  EXPECT_EQ(welcome["history"][0]["id"], "c1");
+  EXPECT_EQ(welcome["history"][1]["role"], "assistant");
+  // The acknowledged message is still there exactly once: a resend is a duplicate.
+  c.Send(Message("c2", "I have the pills ready and I am going to kill myself tonight"));
+  json ack = c.Read();
+  EXPECT_EQ(ack["seq"], 3);
+  EXPECT_EQ(ack["duplicate"], true);
+  c.Send(Message("c3", "thank you for listening"));
+  EXPECT_EQ(c.Read()["seq"], 5);
+  EXPECT_EQ(c.Read()["type"], "reply");
+
+  // Only what was missed: last_seq.
+  WsClient d(port(), cert());
+  ASSERT_FALSE(d.Connect());
+  d.Send(json{{"v", 1}, {"type", "hello"}, {"token", token}, {"last_seq", 4}});
+  json missed = d.Read();
+  ASSERT_EQ(missed["history"].size(), 2u);
+  EXPECT_EQ(missed["history"][0]["seq"], 5);
+
+  // A wrong token.
+  WsClient bad(port(), cert());
+  ASSERT_FALSE(bad.Connect());
+  bad.Send(json{{"v", 1}, {"type", "hello"}, {"token", std::string(64, 'a')}});
+  EXPECT_EQ(bad.Read()["code"], "auth_failed");
+}
+
+TEST_F(ServerTest, ForeignOriginIsRefused) {
+  Start();
+  WsClient c(port(), cert());
+  beast::error_code ec = c.Connect("https://evil.example");
+  EXPECT_TRUE(ec);
+  EXPECT_EQ(c.response().result(), http::status::forbidden);
+}
+
+TEST_F(ServerTest, ShutdownClosesSocketsWithAReason) {
+  Start();
+  WsClient c(port(), cert());
+  ASSERT_FALSE(c.Connect());
+  c.Send(json{{"v", 1}, {"type", "hello"}});
+  ASSERT_EQ(c.Read()["type"], "welcome");
+  std::thread stopper([&] { running_->server().Shutdown(); });
+  beast::error_code ec = c.ReadUntilClosed();
+  stopper.join();
+  EXPECT_EQ(ec, websocket::error::closed);
+  EXPECT_EQ(c.reason().code, websocket::close_code::going_away);
+  EXPECT_EQ(std::string(c.reason().reason.c_str()), "server shutting down");
+}
+
+TEST_F(ServerTest, InsecureHttpOnlyOnLoopback) {
+  Start(/*tls=*/false);
+  EXPECT_EQ(running_->server().url().rfind("http://127.0.0.1:", 0), 0u);
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port()));
+  SetTimeouts(socket);
+  websocket::stream<tcp::socket> ws(std::move(socket));
+  std::string origin = "http://localhost:" + std::to_string(port());
+  ws.set_option(websocket::stream_base::decorator(
+      [origin](websocket::request_type& req) { req.set(http::field::origin, origin); }));
+  ws.handshake("localhost", "/ws");
+  ws.write(asio::buffer(json{{"v", 1}, {"type", "hello"}}.dump()));
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  EXPECT_EQ(json::parse(beast::buffers_to_string(buffer.data()))["type"], "welcome");
+  ws.close(websocket::close_code::normal);
+}
+
+TEST(ServerStartTest, PlainHttpOffLoopbackIsRefused) {
+  storage::MemoryStore store;
+  chat::ChatService chat(SharedEngine(), store);
+  server::ServerOptions o;
+  o.host = "0.0.0.0";
+  o.tls = false;
+  auto s = server::Server::Start(o, chat);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  o.host = "not-an-address";
+  EXPECT_FALSE(server::Server::Start(o, chat).ok());
+  o.host = "127.0.0.1";
+  o.tls = true;  // no certificate given
+  EXPECT_FALSE(server::Server::Start(o, chat).ok());
+}
+
+}  // namespace
+}  // namespace haven
