@@ -14,6 +14,7 @@
 #include "cli/jsonl.h"
 #include "cli/keys_cmd.h"
 #include "cli/respond_cmd.h"
+#include "cli/serve_cmd.h"
 #include "core/paths.h"
 #include "nlp/analysis_json.h"
 #include "nlp/analyzer.h"
@@ -194,11 +195,13 @@ int main(int argc, char** argv) {
 
   auto keys_cmd = haven::cli::KeysCommand::Add(app);
   auto audit_cmd = haven::cli::AuditCommand::Add(app);
+  auto serve_cmd = haven::cli::ServeCommand::Add(app);
 
   CLI11_PARSE(app, argc, argv);
 
   if (keys_cmd->parsed()) return keys_cmd->Run();
   if (audit_cmd->parsed()) return audit_cmd->Run();
+  if (serve_cmd->parsed()) return serve_cmd->Run(ResolveDataDir(data_dir));
 
   if (analyze->parsed()) {
     if (!jsonl && text.empty() && analyze->count("text") == 0) {

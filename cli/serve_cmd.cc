@@ -1,0 +1,166 @@
+#include "cli/serve_cmd.h"
+
+#include <signal.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include "chat/chat_service.h"
+#include "reply/engine.h"
+#include "server/server.h"
+#include "server/tls_cert.h"
+#include "storage/crypto/key_file.h"
+#include "storage/open.h"
+
+namespace haven::cli {
+
+bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return false;
+  std::string h = listen.substr(0, colon);
+  if (h.front() == '[') {
+    if (h.back() != ']') return false;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string::npos) {
+    return false;  // IPv6 needs brackets
+  }
+  unsigned value = 0;
+  const char* begin = listen.data() + colon + 1;
+  const char* end = listen.data() + listen.size();
+  auto [p, ec] = std::from_chars(begin, end, value);
+  if (ec != std::errc() || p != end || value > 65535 || h.empty()) return false;
+  *host = h;
+  *port = static_cast<uint16_t>(value);
+  return true;
+}
+
+int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FILE* out,
+             std::FILE* err) {
+  namespace fs = std::filesystem;
+  server::ServerOptions options;
+  if (!ParseListen(args.listen, &options.host, &options.port)) {
+    std::fprintf(err, "haven serve: --listen wants HOST:PORT, e.g. 127.0.0.1:8443\n");
+    return 2;
+  }
+  if (args.tls_cert.empty() != args.tls_key.empty()) {
+    std::fprintf(err, "haven serve: give both --tls-cert and --tls-key, or neither\n");
+    return 2;
+  }
+  if (args.insecure_http && !args.tls_cert.empty()) {
+    std::fprintf(err, "haven serve: --insecure-http takes no certificate\n");
+    return 2;
+  }
+  if (shipped_data_dir.empty()) {
+    std::fprintf(err,
+                 "haven serve: cannot find the shipped data (set HAVEN_DATA_DIR or "
+                 "haven --data-dir DIR serve ...)\n");
+    return 2;
+  }
+  std::string key_file =
+      args.key_file.empty() ? storage::crypto::KeyFile::DefaultPath() : args.key_file;
+  if (key_file.empty()) {
+    std::fprintf(err, "haven serve: give --key-file or set HAVEN_KEY_FILE\n");
+    return 2;
+  }
+  options.tls = !args.insecure_http;
+  options.allowed_origins = args.allowed_origins;
+  options.web_root = args.web_root;
+  if (options.web_root.empty()) {
+    std::error_code ec;
+    fs::path beside = fs::path(shipped_data_dir).parent_path() / "web";
+    if (fs::is_directory(beside, ec)) options.web_root = beside.string();
+  }
+
+  // Refuse plain HTTP off loopback before touching anything on disk.
+  if (!options.tls && options.host != "localhost" && options.host != "127.0.0.1" &&
+      options.host != "::1") {
+    std::fprintf(err, "haven serve: --insecure-http is only allowed on a loopback address\n");
+    return 2;
+  }
+
+  auto store = storage::OpenSqliteStorage(args.data_dir, key_file);
+  if (!store.ok()) {
+    std::fprintf(err, "haven serve: %s\n", store.status().message().c_str());
+    return 2;
+  }
+  if (options.tls) {
+    if (args.tls_cert.empty()) {
+      auto files = server::EnsureSelfSignedCertificate(args.data_dir);
+      if (!files.ok()) {
+        std::fprintf(err, "haven serve: %s\n", files.status().message().c_str());
+        return 2;
+      }
+      if (files->created) {
+        std::fprintf(err, "haven serve: created a self-signed certificate for localhost: %s\n",
+                     files->cert.c_str());
+      }
+      options.tls_cert_file = files->cert;
+      options.tls_key_file = files->key;
+    } else {
+      options.tls_cert_file = args.tls_cert;
+      options.tls_key_file = args.tls_key;
+    }
+  }
+  auto engine = reply::Engine::Load(shipped_data_dir);
+  if (!engine.ok()) {
+    std::fprintf(err, "haven serve: %s\n", engine.status().message().c_str());
+    return 2;
+  }
+  chat::ChatService chat(**engine, **store);
+
+  // The signals are taken by sigwait below: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = server::Server::Start(options, chat);
+  if (!server.ok()) {
+    std::fprintf(err, "haven serve: %s\n", server.status().message().c_str());
+    return 2;
+  }
+  std::fprintf(out, "%s/\n", (*server)->url().c_str());
+  std::fflush(out);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::fprintf(err, "haven serve: %s: shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown();
+  std::fprintf(err, "haven serve: stopped\n");
+  return 0;
+}
+
+std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
+  auto cmd = std::make_unique<ServeCommand>();
+  cmd->serve_ =
+      app.add_subcommand("serve",
+                         "Serve the chat over HTTPS and WebSocket, with the pages in web/.\n"
+                         "  haven serve --data-dir DIR --listen 127.0.0.1:8443 [--key-file PATH]\n"
+                         "Prints the URL on stdout; SIGINT/SIGTERM stop it gracefully.");
+  ServeArgs& a = cmd->args_;
+  cmd->serve_
+      ->add_option("--data-dir", a.data_dir,
+                   "Where Haven keeps its records (haven.db, keys.db, tls/); created 0700")
+      ->required();
+  cmd->serve_->add_option("--listen", a.listen, "HOST:PORT to listen on (port 0: any free one)")
+      ->capture_default_str();
+  cmd->serve_->add_option("--key-file", a.key_file,
+                          "The key-encryption key, outside --data-dir; created (0600) when absent "
+                          "(default: $HAVEN_KEY_FILE or ~/.config/haven/haven.key)");
+  cmd->serve_->add_flag("--insecure-http", a.insecure_http,
+                        "Plain HTTP, for development on a loopback address only");
+  cmd->serve_->add_option("--tls-cert", a.tls_cert, "PEM certificate chain (default: self-signed)");
+  cmd->serve_->add_option("--tls-key", a.tls_key, "PEM private key for --tls-cert");
+  cmd->serve_->add_option("--web-root", a.web_root, "The pages to serve (default: web/)");
+  cmd->serve_->add_option("--allow-origin", a.allowed_origins,
+                          "An origin allowed to open /ws (default: the server's own)");
+  return cmd;
+}
+
+bool ServeCommand::parsed() const { return serve_->parsed(); }
+
+int ServeCommand::Run(const std::string& shipped_data_dir) const {
+  return RunServe(args_, shipped_data_dir, stdout, stderr);
+}
+
+}  // namespace haven::cli

@@ -1,0 +1,49 @@
+// `haven serve`: the chat service over HTTPS and WebSocket (src/server/server.h).
+//   haven serve --data-dir DIR --listen HOST:PORT [--key-file PATH] [--insecure-http]
+//               [--tls-cert F --tls-key F] [--web-root DIR] [--allow-origin URL]...
+// Storage: <DIR>/haven.db and keys.db, sealed under the key file (created on first start, mode
+// 0600, refused inside DIR; default $HAVEN_KEY_FILE or ~/.config/haven/haven.key). TLS: the
+// given certificate, or a self-signed one for localhost made on first start in <DIR>/tls/.
+// Prints the URL it listens on (the real port when given port 0) as one line on stdout; all
+// else goes to stderr and never carries a person's text. SIGINT/SIGTERM stop it gracefully.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace haven::cli {
+
+struct ServeArgs {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8443";
+  std::string key_file;
+  bool insecure_http = false;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string web_root;  // default: "web" beside the shipped data directory
+  std::vector<std::string> allowed_origins;
+};
+
+// "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.
+bool ParseListen(const std::string& listen, std::string* host, uint16_t* port);
+
+// Runs until SIGINT or SIGTERM. `shipped_data_dir` holds the lexicons, models and content.
+// Returns 0 after a clean shutdown, 2 when it cannot start (the reason on `err`).
+int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FILE* out,
+             std::FILE* err);
+
+class ServeCommand {
+ public:
+  static std::unique_ptr<ServeCommand> Add(CLI::App& app);
+  bool parsed() const;
+  int Run(const std::string& shipped_data_dir) const;
+
+ private:
+  CLI::App* serve_ = nullptr;
+  ServeArgs args_;
+};
+
+}  // namespace haven::cli
