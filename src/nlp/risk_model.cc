@@ -89,9 +89,10 @@ std::string RiskFeatures(const NormalizedText& text) {
 
 RiskProbabilities RiskModel::Score(const NormalizedText& text) const {
   RiskProbabilities p{};
-  if (text.tokens.empty()) return p;
+  const std::string features = RiskFeatures(text);
+  if (std::count(features.begin(), features.end(), ' ') + 1 < kMinRiskModelWords) return p;
   std::vector<float> log_probs;
-  if (!model_->predictor->Predict(RiskFeatures(text), &log_probs)) return p;
+  if (!model_->predictor->Predict(features, &log_probs)) return p;
   // Softmax over the five levels; P(level >= k) is the sum of the levels from k up.
   std::array<float, 5> by_level{};
   for (size_t id = 0; id < log_probs.size() && id < model_->label_to_level.size(); ++id) {

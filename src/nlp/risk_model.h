@@ -33,6 +33,13 @@ namespace haven::nlp {
 // smaller.") as imminent.
 std::string RiskFeatures(const NormalizedText& text);
 
+// The fewest words (RiskFeatures tokens) the learned reader reads. A bag of words over one or two
+// words is the words alone: the training messages "bye." and "done." were labelled imminent (the
+// last words of a crisis), so the model read every "bye" and "Bye!" as imminent. Short messages
+// are the rules' alone; a goodbye after risk earlier in the conversation is the safety policy's
+// (safety/policy.h).
+inline constexpr int kMinRiskModelWords = 3;
+
 // P(level >= low), P(>= moderate), P(>= high), P(>= imminent), each in [0, 1].
 using RiskProbabilities = std::array<float, 4>;
 
@@ -44,7 +51,7 @@ class RiskModel {
   static StatusOr<RiskModel> Load(const std::string& data_dir);
 
   // The model's probabilities for `text` (its input is RiskFeatures(text)). All zero when the
-  // text has no tokens. Never fails.
+  // text has fewer than kMinRiskModelWords words. Never fails.
   RiskProbabilities Score(const NormalizedText& text) const;
 
   // The highest level whose probability reaches its threshold (kNone if none does).

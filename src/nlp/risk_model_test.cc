@@ -72,6 +72,16 @@ TEST_F(RiskModelTest, OrdinaryPunctuatedSentencesAreNotRaised) {
   }
 }
 
+// One or two words are too few for a bag of words ("bye" was read as imminent); the rules read
+// them.
+TEST_F(RiskModelTest, ShortMessagesAreLeftToTheRules) {
+  for (const char* text : {"bye", "Bye!", "done.", "thanks, bye", "goodbye 🖤"}) {
+    RiskProbabilities p = Score(text);
+    EXPECT_EQ(p[0], 0.0f) << text;
+    EXPECT_EQ(Level(text), RiskLevel::kNone) << text;
+  }
+}
+
 TEST_F(RiskModelTest, ReadsOrdinaryAndUrgentMessages) {
   EXPECT_EQ(Level("thanks, that really helped"), RiskLevel::kNone);
   EXPECT_EQ(Level("can you delete everything you have about me"), RiskLevel::kNone);

@@ -222,6 +222,19 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
     }
   }
 
+  // A goodbye after risk earlier in the conversation: the last words of a crisis ("bye.",
+  // "done. goodbye") read as nothing on their own, so the conversation reads them.
+  if (context.previous_max_level >= config.escalate_from &&
+      (analysis.intent.label == kGoodbyeIntent ||
+       std::any_of(analysis.risk.evidence.begin(), analysis.risk.evidence.end(),
+                   [](const nlp::RiskEvidence& e) { return e.signal == "farewell"; }))) {
+    Raise(d, Action::kCrisisReply);
+    d.escalate_to_human = true;
+    d.urgent = true;
+    d.reasons.push_back("a goodbye after " + LevelText(context.previous_max_level) +
+                        " risk earlier: crisis reply, a person now");
+  }
+
   // Asking for a person.
   if (analysis.intent.label == kHandoffIntent) {
     d.escalate_to_human = true;

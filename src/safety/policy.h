@@ -14,6 +14,9 @@
 //   moderate  -> crisis_reply, escalate to a human.
 //   high      -> crisis_reply, escalate to a human, urgent.
 //   imminent  -> emergency (the emergency number first), escalate to a human, urgent.
+//   a goodbye (intent goodbye, or farewell evidence) after an earlier turn at moderate or above
+//                -> at least crisis_reply, escalate, urgent: a farewell in a crisis is a warning
+//                sign.
 //   intent asking_for_human -> handoff at once (escalate); if a human is already connected, the
 //                action stays as the level says and the connected human is alerted.
 //   categories abuse, harm_to_others, medical -> a reason each, escalate; at least handoff (a
@@ -63,6 +66,8 @@ struct ConversationContext {
 
 // The intent label (contract) that asks for a person.
 inline constexpr std::string_view kHandoffIntent = "asking_for_human";
+// The intent label of a goodbye.
+inline constexpr std::string_view kGoodbyeIntent = "goodbye";
 
 struct PolicyConfig {
   // A low turn counts as moderate when it is the Nth low turn in a row (this one included).

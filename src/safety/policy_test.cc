@@ -88,6 +88,23 @@ TEST(PolicyTest, LowAfterHigherLevelBecomesModerate) {
   EXPECT_EQ(Decide(Message(RiskLevel::kImminent), ctx).action, Action::kEmergency);
 }
 
+TEST(PolicyTest, GoodbyeAfterRiskIsACrisis) {
+  ConversationContext ctx;
+  ctx.previous_max_level = RiskLevel::kHigh;
+  Decision d = Decide(Message(RiskLevel::kNone, {}, "goodbye"), ctx);
+  EXPECT_EQ(d.action, Action::kCrisisReply);
+  EXPECT_TRUE(d.escalate_to_human);
+  EXPECT_TRUE(d.urgent);
+  EXPECT_TRUE(HasReason(d, "goodbye"));
+  // Farewell evidence counts as a goodbye whatever the intent.
+  EXPECT_EQ(Decide(Message(RiskLevel::kNone, {}, "other", {"farewell"}), ctx).action,
+            Action::kCrisisReply);
+  // Without risk before, a goodbye is a goodbye.
+  ConversationContext calm;
+  calm.previous_max_level = RiskLevel::kLow;
+  EXPECT_EQ(Decide(Message(RiskLevel::kNone, {}, "goodbye"), calm).action, Action::kContinue);
+}
+
 TEST(PolicyTest, AskingForHumanHandsOffAtOnce) {
   ConversationContext ctx;
   Decision d = Decide(Message(RiskLevel::kNone, {}, "asking_for_human"), ctx);
