@@ -15,6 +15,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -349,6 +350,15 @@ TEST_F(ServerTest, ChatOverWssAckThenReplyResendErrorsAndResume) {
   json missed = d.Read();
   ASSERT_EQ(missed["history"].size(), 2u);
   EXPECT_EQ(missed["history"][0]["seq"], 5);
+
+  // No file the server wrote holds a message's text (databases sealed, nothing logged there).
+  for (const auto& entry : fs::recursive_directory_iterator(root_ / "data")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("lost my job"), std::string::npos) << entry.path();
+    EXPECT_EQ(bytes.find("pills ready"), std::string::npos) << entry.path();
+  }
 
   // A wrong token.
   WsClient bad(port(), cert());
