@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -102,6 +104,80 @@ std::string LinesSentence(const safety::RegionResources& region) {
   return out;
 }
 
+std::string Lower(std::string_view text) {
+  std::string lower;
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower;
+}
+
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const std::string& l : lines) {
+    if (l.empty()) continue;
+    if (!out.empty()) out += "\n\n";
+    out += l;
+  }
+  return out;
+}
+
+// "can we carry on", "let's go back to the exercise", "continue".
+bool AsksToContinue(std::string_view text) {
+  const std::string lower = Lower(text);
+  for (std::string_view cue : {"carry on", "continue", "go back to", "keep going", "resume",
+                               "pick up where", "finish the exercise", "finish the plan"}) {
+    if (lower.find(cue) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A flow or questionnaire the person asks for by name ("can we do a breathing exercise", "PHQ-9",
+// "help me calm down", "make a safety plan").
+struct Request {
+  std::string flow_id;
+  std::optional<Instrument> instrument;
+};
+
+std::optional<Request> DirectRequest(std::string_view text) {
+  const std::string lower = Lower(text);
+  auto has = [&](std::string_view s) { return lower.find(s) != std::string::npos; };
+  auto any = [&](std::initializer_list<std::string_view> cues) {
+    for (std::string_view c : cues) {
+      if (has(c)) return true;
+    }
+    return false;
+  };
+  if (any({"don't want", "dont want", "do not want", "don't need", "dont need", "no more"})) {
+    return std::nullopt;
+  }
+  if (any({"phq-9", "phq9", "phq 9", "depression test", "depression questionnaire",
+           "depression screening", "depression quiz", "test for depression",
+           "test me for depression", "screen me for depression", "screening for depression"})) {
+    return Request{"", Instrument::kPhq9};
+  }
+  if (any({"gad-7", "gad7", "gad 7", "anxiety test", "anxiety questionnaire", "anxiety screening",
+           "anxiety quiz", "test for anxiety", "test me for anxiety", "screen me for anxiety",
+           "screening for anxiety"})) {
+    return Request{"", Instrument::kGad7};
+  }
+  const bool asks = any({"can we",  "could we", "can you", "could you",    "let's",   "lets ",
+                         "i want",  "i'd like", "id like", "i would like", "help me", "i need",
+                         "make",    "create",   "build",   "start",        "do a",    "try a",
+                         "show me", "teach me", "walk me", "guide me"});
+  if (has("safety plan") && asks) return Request{"safety_plan", std::nullopt};
+  if (any({"breathing exercise", "box breathing", "help me breathe", "breathing technique",
+           "do some breathing", "help me calm down", "calm me down", "help me to calm down"})) {
+    return Request{"box_breathing", std::nullopt};
+  }
+  if (any({"grounding exercise", "grounding technique", "5-4-3-2-1", "54321", "ground myself",
+           "help me ground"})) {
+    return Request{"grounding_54321", std::nullopt};
+  }
+  if (has("thought record") && asks) return Request{"thought_record", std::nullopt};
+  if (has("worry time") && asks) return Request{"worry_time", std::nullopt};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string LinePhrase(const safety::CrisisLine& line) {
@@ -142,6 +218,12 @@ StatusOr<std::unique_ptr<Engine>> Engine::Load(const std::string& data_dir) {
   auto scorer = EmpathyScorer::Load(data_dir);
   if (!scorer.ok()) return scorer.status();
   e->scorer_ = std::move(scorer).value();
+  auto flows = FlowLibrary::Load(data_dir);
+  if (!flows.ok()) return flows.status();
+  e->flows_.emplace(std::move(flows).value());
+  auto screener = Screener::Load(data_dir);
+  if (!screener.ok()) return screener.status();
+  e->screener_.emplace(std::move(screener).value());
   for (const Variant& v : e->content_.variants()) e->signatures_.push_back(Signature(v.text));
   return e;
 }
@@ -170,12 +252,271 @@ void Engine::ObserveAssistant(ConversationState& state, std::string_view text) c
   if (text.find("an AI") != std::string_view::npos) state.set_disclosed_ai();
 }
 
+std::map<std::string, std::string> Engine::FlowInputs(std::string_view flow_id,
+                                                      std::string_view locale) const {
+  std::map<std::string, std::string> inputs;
+  const FlowDef* def = flows_->Find(flow_id);
+  if (def == nullptr) return inputs;
+  const safety::RegionResources& region = resources_.ForLocale(locale);
+  for (const std::string& in : def->inputs) {
+    if (in == "crisis_lines" && !region.lines.empty()) inputs[in] = LinesSentence(region);
+    if (in == "emergency_number") inputs[in] = region.EmergencyNumber();
+  }
+  return inputs;
+}
+
+Engine::GuidedTurn Engine::Guide(ConversationState& state, std::string_view text,
+                                 const nlp::Analysis& analysis,
+                                 const safety::ConversationContext& context, Plan& plan,
+                                 std::string_view locale, std::int64_t now) const {
+  GuidedTurn g;
+  ActivityState& act = state.mutable_activity();
+  auto offered = [&](std::string_view id) {
+    return std::find(act.offered.begin(), act.offered.end(), id) != act.offered.end();
+  };
+  auto end_screening = [&](std::string_view why) {
+    const ScreeningState& s = *act.screening;
+    std::vector<int> answers = s.answers;
+    if (answers.size() > static_cast<size_t>(ItemCount(s.instrument))) {
+      answers.resize(static_cast<size_t>(ItemCount(s.instrument)));
+    }
+    act.screening_results.push_back(
+        MakeResult(s.instrument, std::move(answers), s.difficulty, s.started_at, now));
+    plan.why.push_back(std::string(why) + ":" + std::string(InstrumentId(s.instrument)));
+    act.screening.reset();
+  };
+
+  // 1. Safety first: the safety reply is sent; the activity waits (a flow) or stops (screening).
+  const bool safety_path =
+      plan.strategy == Strategy::kCrisis || plan.strategy == Strategy::kHandoff;
+  if (safety_path) {
+    if (act.flow) {
+      if (act.flow->phase == FlowPhase::kOffered) {
+        act.flow.reset();  // an unanswered offer is withdrawn
+      } else {
+        if (act.flow->phase != FlowPhase::kInterrupted) {
+          plan.why.push_back("flow_interrupted:" + act.flow->flow_id);
+        }
+        act.flow = FlowLibrary::Interrupt(*act.flow);
+        act.interrupted_turn = state.user_turns();
+      }
+    }
+    act.screening_offer.reset();
+    if (act.screening) end_screening("screening_interrupted");
+    return g;
+  }
+  // "Are you a bot?" is always answered; the activity waits for the next message.
+  if (plan.tag == "about_ai") return g;
+
+  // 2. A screening in progress takes the answer.
+  if (act.screening) {
+    const std::string id(InstrumentId(act.screening->instrument));
+    const int item = act.screening->item;
+    ScreeningStep st = screener_->Step(*act.screening, text, now);
+    act.screening.reset();
+    if (!st.state.finished) act.screening = st.state;
+    if (st.result) act.screening_results.push_back(*st.result);
+    switch (st.outcome) {
+      case ScreeningOutcome::kRiskPath: {
+        // PHQ-9 item 9: the crisis reply for (at least) moderate risk, now.
+        state.RaiseRisk(RiskLevel::kModerate);
+        nlp::Analysis risky = analysis;
+        risky.risk.level = std::max(risky.risk.level, RiskLevel::kModerate);
+        if (std::find(risky.risk.categories.begin(), risky.risk.categories.end(),
+                      nlp::RiskCategory::kSuicide) == risky.risk.categories.end()) {
+          risky.risk.categories.push_back(nlp::RiskCategory::kSuicide);
+          std::sort(risky.risk.categories.begin(), risky.risk.categories.end());
+        }
+        std::vector<std::string> why = std::move(plan.why);
+        plan = PlanTurn(text, risky, context, state, policy_);
+        why.insert(why.end(), plan.why.begin(), plan.why.end());
+        plan.why = std::move(why);
+        plan.why.push_back("screening_risk_path:" + id + ":item9");
+        g.prefix = std::move(st.messages);
+        return g;
+      }
+      case ScreeningOutcome::kFinished:
+        break;
+      case ScreeningOutcome::kCompleted:
+        g.messages = std::move(st.messages);
+        g.strategy = Strategy::kInformation;
+        g.tag = "screening";
+        plan.why.push_back("screening_completed:" + id);
+        return g;
+      case ScreeningOutcome::kStopped:
+        g.messages = std::move(st.messages);
+        g.strategy = Strategy::kOther;
+        g.tag = "screening";
+        plan.why.push_back("screening_stopped:" + id);
+        return g;
+      default:
+        g.messages = std::move(st.messages);
+        g.strategy = Strategy::kQuestion;
+        g.tag = "screening";
+        plan.why.push_back("in screening " + id + ", item " + std::to_string(item + 1));
+        return g;
+    }
+  }
+
+  // 3. A flow: offered, running, or waiting to be resumed.
+  if (act.flow) {
+    const std::string id = act.flow->flow_id;
+    if (act.flow->phase == FlowPhase::kInterrupted) {
+      // Resumed only with consent: asked when the person wants to go back to it, or once the
+      // moment has passed (two turns after the interruption, this one without risk). Leaving
+      // ("stop") drops it quietly.
+      if (IsExitRequest(text)) {
+        act.flow.reset();
+        plan.why.push_back("flow_dropped:" + id);
+        return g;
+      }
+      const bool asks_to_continue = AsksToContinue(text);
+      if (analysis.risk.level == RiskLevel::kNone &&
+          (asks_to_continue || state.user_turns() >= act.interrupted_turn + 2)) {
+        FlowStepResult r = flows_->Resume(*act.flow);
+        if (r.outcome == FlowOutcome::kResumeOffered) {
+          act.flow = r.state;
+          g.messages = std::move(r.messages);
+          g.strategy = Strategy::kQuestion;
+          g.tag = "flow_resume";
+          plan.why.push_back("flow_resume_offered:" + id);
+          return g;
+        }
+        act.flow.reset();
+      }
+    } else {
+      const std::string step = act.flow->step;
+      FlowStepResult r = flows_->Step(*act.flow, text);
+      act.flow.reset();
+      if (r.state.active()) act.flow = r.state;
+      if (r.check_back) act.check_backs.push_back(*r.check_back);
+      switch (r.outcome) {
+        case FlowOutcome::kLapsed:
+          plan.why.push_back("flow_offer_lapsed:" + id);
+          break;
+        case FlowOutcome::kDeclined:
+          // A no continues the conversation (the planner reads it as a declined offer).
+          plan.why.push_back("flow_declined:" + id);
+          break;
+        case FlowOutcome::kNotActive:
+        case FlowOutcome::kInterrupted:
+          break;
+        case FlowOutcome::kExited:
+          g.messages = std::move(r.messages);
+          g.strategy = Strategy::kOther;
+          g.tag = "flow_exit";
+          plan.why.push_back("flow_exited:" + id);
+          return g;
+        case FlowOutcome::kCompleted: {
+          g.messages = std::move(r.messages);
+          g.strategy = Strategy::kSuggestion;
+          g.tag = "flow";
+          plan.why.push_back("flow_completed:" + id);
+          if (!r.then_offer.empty() && !offered(r.then_offer)) {
+            auto next = flows_->Offer(r.then_offer, FlowInputs(r.then_offer, locale));
+            if (next.ok()) {
+              act.flow = next.value().state;
+              act.offered.push_back(r.then_offer);
+              for (std::string& m : next.value().messages) g.messages.push_back(std::move(m));
+              g.tag = "offer";
+              plan.why.push_back("flow_offered:" + r.then_offer);
+            }
+          }
+          return g;
+        }
+        default:
+          g.messages = std::move(r.messages);
+          g.strategy = r.outcome == FlowOutcome::kResumeOffered ? Strategy::kQuestion
+                                                                : Strategy::kSuggestion;
+          g.tag = "flow";
+          plan.why.push_back("in flow " + id + ", step " + (step.empty() ? "offer" : step));
+          return g;
+      }
+    }
+  }
+
+  // 4. A questionnaire offered earlier: it starts only on a yes.
+  if (act.screening_offer) {
+    Instrument ins = *act.screening_offer;
+    act.screening_offer.reset();
+    if (ReadConsent(text) == Consent::kYes) {
+      ScreeningStep st = screener_->Start(ins, now);
+      act.screening = st.state;
+      g.messages = std::move(st.messages);
+      g.strategy = Strategy::kQuestion;
+      g.tag = "screening";
+      plan.why.push_back("screening_started:" + std::string(InstrumentId(ins)));
+      return g;
+    }
+    plan.why.push_back("screening_declined:" + std::string(InstrumentId(ins)));
+  }
+
+  // 5. Asked for directly: starts now (asking is consent).
+  if (std::optional<Request> req = DirectRequest(text)) {
+    if (req->instrument) {
+      ScreeningStep st = screener_->Start(*req->instrument, now);
+      act.flow.reset();
+      act.screening = st.state;
+      g.messages = std::move(st.messages);
+      g.strategy = Strategy::kQuestion;
+      g.tag = "screening";
+      plan.why.push_back("screening_started:" + std::string(InstrumentId(*req->instrument)));
+      return g;
+    }
+    auto r = flows_->Start(req->flow_id, FlowInputs(req->flow_id, locale));
+    if (r.ok()) {
+      act.flow.reset();
+      if (r.value().state.active()) act.flow = r.value().state;
+      g.messages = std::move(r.value().messages);
+      g.strategy = Strategy::kSuggestion;
+      g.tag = "flow";
+      plan.why.push_back("flow_started:" + req->flow_id);
+      return g;
+    }
+  }
+
+  // 6. In place of the planner's "may I suggest something?": a flow that suits this message.
+  if (plan.tag == "offer" && plan.strategy == Strategy::kQuestion && !act.flow) {
+    std::vector<std::string> names;
+    for (int label : analysis.emotions.labels) {
+      if (label >= 0 && label < static_cast<int>(nlp::kEmotionNames.size())) {
+        names.emplace_back(nlp::kEmotionNames[static_cast<size_t>(label)]);
+      }
+    }
+    for (const nlp::Topic& t : analysis.topics) names.push_back(t.label);
+    if (std::string topic = state.CurrentTopic(); !topic.empty()) names.push_back(topic);
+    for (const std::string& name : names) {
+      for (const std::string& id : flows_->Suiting(name)) {
+        if (offered(id)) continue;
+        auto r = flows_->Offer(id, FlowInputs(id, locale));
+        if (!r.ok()) continue;
+        act.flow = r.value().state;
+        act.offered.push_back(id);
+        g.messages = std::move(r.value().messages);
+        g.strategy = Strategy::kQuestion;
+        g.tag = "offer";
+        plan.why.push_back("flow_offered:" + id + " (suits " + name + ")");
+        return g;
+      }
+    }
+  }
+  return g;
+}
+
 Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp::Analysis& analysis,
-                     std::string_view locale, uint64_t seed) const {
+                     std::string_view locale, uint64_t seed, bool guided, std::int64_t now) const {
   const bool first_reply = state.assistant_turns() == 0;
   safety::ConversationContext context = state.SafetyContext();
   state.AddUserTurn(text, analysis);
   Plan plan = PlanTurn(text, analysis, context, state, policy_);
+  GuidedTurn guide;
+  if (guided) {
+    guide = Guide(state, text, analysis, context, plan, locale, now);
+    if (!guide.messages.empty()) {
+      plan.strategy = guide.strategy;
+      plan.tag = guide.tag;
+    }
+  }
 
   Reply reply;
   reply.action = plan.decision.action;
@@ -280,7 +621,14 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   const Variant* used = nullptr;
   const bool safety_path =
       plan.strategy == Strategy::kCrisis || plan.strategy == Strategy::kHandoff;
-  if (safety_path) {
+  if (!guide.messages.empty()) {
+    // The flow's or questionnaire's own lines (they pass the output guard below).
+    body = JoinLines(guide.messages);
+    if (first_reply && !state.disclosed_ai()) {
+      auto [dv, dtext] = pick(Strategy::kOther, "disclosure");
+      body = (dv != nullptr ? dtext : std::string("I'm Haven, an AI, not a person.")) + " " + body;
+    }
+  } else if (safety_path) {
     auto [v, ack] = pick(plan.strategy, plan.tag);
     // Every acknowledgement used already: reuse the pool in turn rather than say nothing kind.
     if (v == nullptr) {
@@ -425,6 +773,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       body = (dv != nullptr ? dtext : std::string("I'm Haven, an AI, not a person.")) + " " + body;
     }
   }
+  if (!guide.prefix.empty()) body = JoinLines(guide.prefix) + "\n\n" + body;
   reply.why = plan.why;
 
   // The output guard, last.
@@ -453,6 +802,7 @@ StatusOr<Reply> Engine::Respond(const std::vector<Turn>& history, std::string_vi
     }
   }
   Conversation c(*this, std::string(locale));
+  c.set_guided(false);  // each history stands alone: no flow or screening state to carry
   for (size_t i = 0; i + 1 < history.size(); ++i) {
     if (history[i].role == "user") {
       c.ObserveUser(history[i].text);
@@ -469,7 +819,7 @@ Conversation::Conversation(const Engine& engine, std::string locale)
 Reply Conversation::Send(std::string_view text) {
   seed_ = Mix(seed_, text);
   nlp::Analysis a = engine_->analyzer_->Analyze(text);
-  return engine_->Answer(state_, text, a, locale_, seed_);
+  return engine_->Answer(state_, text, a, locale_, seed_, guided_, now_);
 }
 
 void Conversation::ObserveUser(std::string_view text) {

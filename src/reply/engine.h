@@ -13,12 +13,29 @@
 // is being brought in; emergency (imminent) gives the emergency number first. The first reply of
 // every conversation says Haven is an AI, and so does every answer to "are you a bot?".
 //
+// Guided flows and screening (reply/flows.h, reply/screening.h), in Conversation only (Respond
+// answers each history afresh and never runs them): each message is analysed and the safety
+// decision is taken first. When it is anything but continue, an active flow is interrupted
+// (resumed later only with consent, on a later turn without risk) and a screening stops with its
+// partial result kept; the safety reply is sent. Otherwise the message goes to the active
+// screening (strategy question) or flow (strategy suggestion), whose lines are the reply, with
+// the reason in `why` ("in flow box_breathing, step inhale_1"). A flow is offered (strategy
+// question, tag offer) in place of the planner's "may I suggest something?" when one suits the
+// message's emotion or the topic, and starts only on a yes; a no continues the conversation.
+// Asking directly ("can we do a breathing exercise", "PHQ-9", "make a safety plan") starts it at
+// once. Exit words end a flow or a screening at any moment. PHQ-9 item 9 above 0 takes the risk
+// path at once: the crisis reply for moderate risk, escalate, and the risk trajectory raised to
+// at least moderate. Screening results (complete or not) are kept in the conversation state.
+//
 // An Engine is immutable after Load and thread-safe: Respond may run on many threads at once. A
 // Conversation belongs to one thread at a time. Neither logs anything; `why` never holds user
 // text.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,7 +45,9 @@
 #include "nlp/analyzer.h"
 #include "reply/content.h"
 #include "reply/empathy.h"
+#include "reply/flows.h"
 #include "reply/planner.h"
+#include "reply/screening.h"
 #include "reply/state.h"
 #include "reply/strategy.h"
 #include "safety/crisis_resources.h"
@@ -69,14 +88,34 @@ class Engine {
   const nlp::Analyzer& analyzer() const { return *analyzer_; }
   const ContentLibrary& content() const { return content_; }
   const safety::CrisisResources& resources() const { return resources_; }
+  const FlowLibrary& flows() const { return *flows_; }
+  const Screener& screener() const { return *screener_; }
 
  private:
   friend class Conversation;
   Engine() = default;
 
-  // The reply to `text` (already analysed as `analysis`); adds both turns to `state`.
+  // What a guided activity makes of one turn: lines to send instead of the composed reply
+  // (`messages`), or lines to put before the safety reply (`prefix`, PHQ-9's risk pause).
+  struct GuidedTurn {
+    std::vector<std::string> messages;
+    std::vector<std::string> prefix;
+    Strategy strategy = Strategy::kOther;
+    std::string tag;
+  };
+
+  // The reply to `text` (already analysed as `analysis`); adds both turns to `state`. `guided`:
+  // flows and screening run (see the file comment); `now` is the screening timestamp.
   Reply Answer(ConversationState& state, std::string_view text, const nlp::Analysis& analysis,
-               std::string_view locale, uint64_t seed) const;
+               std::string_view locale, uint64_t seed, bool guided = false,
+               std::int64_t now = 0) const;
+  // Runs the active flow or screening, or starts or offers one, for the turn whose plan is
+  // `plan` (may re-plan it: PHQ-9's risk path). Reasons go to plan.why.
+  GuidedTurn Guide(ConversationState& state, std::string_view text, const nlp::Analysis& analysis,
+                   const safety::ConversationContext& context, Plan& plan, std::string_view locale,
+                   std::int64_t now) const;
+  std::map<std::string, std::string> FlowInputs(std::string_view flow_id,
+                                                std::string_view locale) const;
   // Records an earlier assistant text in `state`, matching it to a content variant if it is one.
   void ObserveAssistant(ConversationState& state, std::string_view text) const;
 
@@ -86,6 +125,8 @@ class Engine {
   ContentLibrary content_;
   safety::OutputGuard guard_;
   EmpathyScorer scorer_;
+  std::optional<FlowLibrary> flows_;  // set by Load
+  std::optional<Screener> screener_;  // set by Load
   // Per variant (same order as content_.variants()): its longest fixed text, to recognise it in
   // an earlier assistant turn.
   std::vector<std::string> signatures_;
@@ -104,12 +145,22 @@ class Conversation {
 
   const ConversationState& state() const { return state_; }
   void set_human_connected(bool v) { state_.set_human_connected(v); }
+  // Flows and screening run in this conversation (default true; Engine::Respond turns them off).
+  void set_guided(bool v) { guided_ = v; }
+  // The time (e.g. Unix seconds) stamped on screening results from now on (default 0).
+  void set_now(std::int64_t now) { now_ = now; }
+  // Screening administrations of this conversation, in order (complete or not), for storage.
+  const std::vector<ScreeningResult>& screening_results() const {
+    return state_.activity().screening_results;
+  }
 
  private:
   const Engine* engine_;
   std::string locale_;
   ConversationState state_;
   uint64_t seed_ = 1469598103934665603ull;  // mixed with each user message (varies replies)
+  bool guided_ = true;
+  std::int64_t now_ = 0;
 };
 
 // The crisis line as a phrase for a sentence: "Samaritans (call 116 123)", "988 Suicide & Crisis

@@ -212,6 +212,10 @@ TEST(Engine, AReplyThatFailsTheGuardIsReplacedAndRecorded) {
   }
   fs::copy_file(fs::path(HAVEN_SOURCE_DATA_DIR) / "content" / "lexicon.yaml",
                 dir / "content" / "lexicon.yaml");
+  for (const char* sub : {"flows", "screening"}) {
+    fs::create_directory_symlink(fs::path(HAVEN_SOURCE_DATA_DIR) / "content" / sub,
+                                 dir / "content" / sub);
+  }
   {
     std::ofstream bad(dir / "content" / "bad.yaml");
     bad << "version: 1\npack: bad\nvariants:\n"

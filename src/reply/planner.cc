@@ -38,7 +38,7 @@ bool StartsWithAny(const std::string& s, std::initializer_list<std::string_view>
 
 }  // namespace
 
-std::string ReadConsent(std::string_view text) {
+std::string ReadOfferReply(std::string_view text) {
   std::string s = LowerWords(text);
   if (s.empty()) return "";
   if (StartsWithAny(s,
@@ -123,7 +123,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   }
   // 3. A reply to Haven's offer (before thanks: "no thanks" answers the offer).
   if (state.last_tag() == "offer") {
-    std::string consent = ReadConsent(text);
+    std::string consent = ReadOfferReply(text);
     if (consent == "yes") {
       plan.strategy = Strategy::kSuggestion;
       plan.why.push_back("offer:accepted");
@@ -147,7 +147,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     return plan;
   }
   if (intent == "gratitude" && (!substantive_now || analysis.sentiment.compound > 0.3) &&
-      ReadConsent(text) != "no") {
+      ReadOfferReply(text) != "no") {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "gratitude";
     plan.fallbacks = {Strategy::kQuestion};

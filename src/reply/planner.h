@@ -50,6 +50,6 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
               const safety::PolicyConfig& config = safety::PolicyConfig());
 
 // "yes" / "no" / "" for a reply to an offer ("sure", "ok let's try" / "no thanks", "not now").
-std::string ReadConsent(std::string_view text);
+std::string ReadOfferReply(std::string_view text);
 
 }  // namespace haven::reply

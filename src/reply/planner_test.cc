@@ -110,11 +110,11 @@ TEST(Planner, MinimalRepliesGetAGentleQuestion) {
 }
 
 TEST(Planner, Consent) {
-  EXPECT_EQ(ReadConsent("Yes please"), "yes");
-  EXPECT_EQ(ReadConsent("sure, go on"), "yes");
-  EXPECT_EQ(ReadConsent("no thanks"), "no");
-  EXPECT_EQ(ReadConsent("not right now"), "no");
-  EXPECT_EQ(ReadConsent("my boss is awful"), "");
+  EXPECT_EQ(ReadOfferReply("Yes please"), "yes");
+  EXPECT_EQ(ReadOfferReply("sure, go on"), "yes");
+  EXPECT_EQ(ReadOfferReply("no thanks"), "no");
+  EXPECT_EQ(ReadOfferReply("not right now"), "no");
+  EXPECT_EQ(ReadOfferReply("my boss is awful"), "");
 }
 
 TEST(Planner, IsDeterministic) {

@@ -515,6 +515,12 @@ std::optional<std::string> ExtractPreferredName(std::string_view text) {
   return std::nullopt;
 }
 
+void ConversationState::RaiseRisk(RiskLevel level) {
+  max_level_ = std::max(max_level_, level);
+  if (!turns_.empty()) turns_.back().level = std::max(turns_.back().level, level);
+  if (level > RiskLevel::kLow) consecutive_low_ = 0;
+}
+
 safety::ConversationContext ConversationState::SafetyContext() const {
   safety::ConversationContext c;
   c.previous_max_level = max_level_;

@@ -26,6 +26,8 @@
 
 #include "core/risk_level.h"
 #include "nlp/analysis.h"
+#include "reply/flows.h"
+#include "reply/screening.h"
 #include "reply/strategy.h"
 #include "safety/policy.h"
 
@@ -75,6 +77,19 @@ struct UserTurnFacts {
   Feeling feeling;
   std::vector<std::string> topics;
   bool minimal = false;  // a short message with nothing to reflect ("ok", "yeah", "idk")
+};
+
+// The guided activity of a conversation (reply/flows.h, reply/screening.h), kept by the engine
+// between turns. At most one of `flow` (active) and `screening` is in progress at a time.
+struct ActivityState {
+  std::optional<FlowState> flow;  // offered, running, interrupted or resume-offered; nullopt
+                                  // when none (a finished flow is cleared)
+  int interrupted_turn = 0;       // the user turn at which `flow` was interrupted (1-based)
+  std::optional<ScreeningState> screening;         // being asked (never a finished one)
+  std::optional<Instrument> screening_offer;       // offered, waiting for consent
+  std::vector<std::string> offered;                // flow ids and instrument ids offered so far
+  std::vector<ScreeningResult> screening_results;  // completed, stopped or risk-path results
+  std::vector<CheckBack> check_backs;              // from completed flows, for later
 };
 
 class ConversationState {
@@ -137,7 +152,15 @@ class ConversationState {
   bool disclosed_ai() const { return disclosed_ai_; }
   void set_disclosed_ai() { disclosed_ai_ = true; }
 
+  // Raises the latest user turn's risk (and the trajectory's maximum) to at least `level`: used
+  // when an answer inside screening (PHQ-9 item 9) shows risk the message analysis did not.
+  void RaiseRisk(RiskLevel level);
+
+  const ActivityState& activity() const { return activity_; }
+  ActivityState& mutable_activity() { return activity_; }
+
  private:
+  ActivityState activity_;
   std::vector<UserTurnFacts> turns_;
   std::vector<Person> people_;
   std::vector<std::string> current_people_;  // phrases of the people the latest message is about
