@@ -913,8 +913,12 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:lying|laying) (?:here |down |in bed )?waiting\\b"},
     {Kind::kFarewellStrong, kNoNeg, "farewell",
      "\\b(?:goodbye|bye)(?: \\S+){0,4} (?:thank you|thanks) for trying\\b|\\b(?:thank you|thanks) "
-     "for trying(?: \\S+){0,4} (?:goodbye|bye)\\b|^(?:i'm |im |i am |it's |its |i'm so |and )?done "
-     "(?:\\.|!)$|^(?:i'm |im |i am |it's |its |and )?done$"},
+     "for trying(?: \\S+){0,4} (?:goodbye|bye)\\b"},
+    // "done." as the whole message: the last word of a crisis, or the answer to "tell me when
+    // you're done" in a guided exercise; the safety policy tells the two apart (lone_done).
+    {Kind::kFarewellStrong, kNoNeg, "lone_done",
+     "^(?:i'm |im |i am |it's |its |i'm so |and )?done (?:\\.|!)$|^(?:i'm |im |i am |it's |its "
+     "|and )?done$"},
     {Kind::kContextCue, 0, "farewell",
      "\\b(?:should have|should've|shoulda) done (?:this|it) (?:years|months|ages|long|a long)|"
      "\\bi (?:did|have done) it\\b|\\bi've done it\\b|\\bno going back\\b|"

@@ -144,6 +144,17 @@ TEST(EngineFlows, AskedDirectlyStartsBreathingAndExitEndsIt) {
   EXPECT_FALSE(c.state().activity().flow.has_value());
 }
 
+// "done" alone reads as a last word on its own (high); during an exercise that asked "tell me
+// when you're done" it is the answer (safety::ConversationContext::in_guided_exercise).
+TEST(EngineFlows, LoneDoneAnswersTheExercise) {
+  Conversation c(Shared(), "en-US");
+  c.Send("can we do a breathing exercise?");
+  Reply step = c.Send("done");
+  EXPECT_TRUE(WhyHas(step, "in flow box_breathing")) << Why(step);
+  EXPECT_FALSE(step.escalate);
+  EXPECT_NE(step.strategy, Strategy::kCrisis);
+}
+
 TEST(EngineFlows, HelpMeCalmDownStartsAnExercise) {
   Conversation c(Shared(), "en-US");
   Reply r = c.Send("please help me calm down");

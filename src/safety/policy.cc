@@ -167,7 +167,14 @@ std::string DefaultPolicyPath(const std::string& data_dir) {
 Decision Decide(const nlp::Analysis& analysis, const ConversationContext& context,
                 const PolicyConfig& config) {
   Decision d;
-  const RiskLevel level = analysis.risk.level;
+  RiskLevel level = analysis.risk.level;
+  const auto& evidence = analysis.risk.evidence;
+  if (context.in_guided_exercise && !evidence.empty() &&
+      std::all_of(evidence.begin(), evidence.end(),
+                  [](const nlp::RiskEvidence& e) { return e.signal == "lone_done"; })) {
+    level = RiskLevel::kNone;
+    d.reasons.push_back("a lone 'done' during a guided exercise: its answer");
+  }
   RiskLevel effective = level;
 
   // Conversation rules: low that repeats, or follows something worse, is moderate.
@@ -227,7 +234,9 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
   if (context.previous_max_level >= config.escalate_from &&
       (analysis.intent.label == kGoodbyeIntent ||
        std::any_of(analysis.risk.evidence.begin(), analysis.risk.evidence.end(),
-                   [](const nlp::RiskEvidence& e) { return e.signal == "farewell"; }))) {
+                   [](const nlp::RiskEvidence& e) {
+                     return e.signal == "farewell" || e.signal == "lone_done";
+                   }))) {
     Raise(d, Action::kCrisisReply);
     d.escalate_to_human = true;
     d.urgent = true;

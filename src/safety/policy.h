@@ -14,6 +14,8 @@
 //   moderate  -> crisis_reply, escalate to a human.
 //   high      -> crisis_reply, escalate to a human, urgent.
 //   imminent  -> emergency (the emergency number first), escalate to a human, urgent.
+//   a message that is only "done" (evidence lone_done, read as high on its own) during a guided
+//                exercise -> none: it answers the exercise's "tell me when you're done".
 //   a goodbye (intent goodbye, or farewell evidence) after an earlier turn at moderate or above
 //                -> at least crisis_reply, escalate, urgent: a farewell in a crisis is a warning
 //                sign.
@@ -62,6 +64,9 @@ struct ConversationContext {
   RiskLevel previous_max_level = RiskLevel::kNone;  // highest level of earlier turns
   int recent_low_turns = 0;      // earlier turns in a row, right before this one, at level low
   bool human_connected = false;  // a person from the team is in the conversation now
+  // Haven is running a guided exercise and waits for the person's answer ("tell me when you're
+  // done"): a message that is only "done" (evidence lone_done) answers it.
+  bool in_guided_exercise = false;
 };
 
 // The intent label (contract) that asks for a person.

@@ -105,6 +105,26 @@ TEST(PolicyTest, GoodbyeAfterRiskIsACrisis) {
   EXPECT_EQ(Decide(Message(RiskLevel::kNone, {}, "goodbye"), calm).action, Action::kContinue);
 }
 
+TEST(PolicyTest, LoneDoneAnswersAGuidedExercise) {
+  nlp::Analysis done = Message(RiskLevel::kHigh, {RiskCategory::kSuicide}, "other", {"lone_done"});
+  ConversationContext exercise;
+  exercise.in_guided_exercise = true;
+  Decision d = Decide(done, exercise);
+  EXPECT_EQ(d.action, Action::kContinue);
+  EXPECT_FALSE(d.escalate_to_human);
+  EXPECT_TRUE(HasReason(d, "guided exercise"));
+  // Out of an exercise it stays what it reads as.
+  EXPECT_EQ(Decide(done, ConversationContext{}).action, Action::kCrisisReply);
+  // Any other sign beside it keeps the reading, exercise or not.
+  nlp::Analysis more =
+      Message(RiskLevel::kHigh, {RiskCategory::kSuicide}, "other", {"lone_done", "hopelessness"});
+  EXPECT_EQ(Decide(more, exercise).action, Action::kCrisisReply);
+  // After risk earlier, a lone "done" outside an exercise is a goodbye.
+  ConversationContext after;
+  after.previous_max_level = RiskLevel::kModerate;
+  EXPECT_TRUE(Decide(Message(RiskLevel::kNone, {}, "other", {"lone_done"}), after).urgent);
+}
+
 TEST(PolicyTest, AskingForHumanHandsOffAtOnce) {
   ConversationContext ctx;
   Decision d = Decide(Message(RiskLevel::kNone, {}, "asking_for_human"), ctx);
