@@ -5,9 +5,20 @@ JOBS ?= $(shell nproc)
 SHARED ?= $(abspath ../shared)
 HAVEN := build/release/cli/haven
 
-.PHONY: run test deps test-deps build release dev asan unit unit-asan eval bench fuzz format layering clean
+.PHONY: run chat test deps test-deps build release dev asan unit unit-asan eval bench fuzz format layering clean
+
+# `make run`: the service on the embedded default (SQLite under HAVEN_DATA, the built-in reply
+# engine), HTTPS with a self-signed certificate for localhost created on first start; the key
+# file lives outside the data directory (~/.config/haven/haven.key, or HAVEN_KEY_FILE).
+# `make chat` talks to the engine in the terminal instead.
+HAVEN_DATA ?= $(HOME)/.local/share/haven
+HAVEN_LISTEN ?= 127.0.0.1:8443
 
 run: deps release
+	@echo "haven: data in $(HAVEN_DATA); open the URL below (self-signed certificate: accept it once)"
+	$(HAVEN) serve --data-dir $(HAVEN_DATA) --listen $(HAVEN_LISTEN)
+
+chat: deps release
 	$(HAVEN) chat
 
 test: test-deps dev asan layering
