@@ -31,7 +31,8 @@ deps:
 
 test-deps:
 	@scripts/bootstrap.sh --test
-	@[ -d node_modules/vader-sentiment ] || npm ci --no-audit --no-fund --loglevel=error
+	@[ -d node_modules/vader-sentiment ] && [ -d node_modules/playwright-core ] || \
+	  npm ci --no-audit --no-fund --loglevel=error
 
 release:
 	@cmake --preset release >/dev/null

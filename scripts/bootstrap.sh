@@ -2,7 +2,8 @@
 # Installs what Haven needs to build, run and test on Debian 12. Idempotent: packages already
 # present are skipped, so a second run costs a few dpkg queries and nothing else.
 #   scripts/bootstrap.sh          build + run dependencies
-#   scripts/bootstrap.sh --test   also what the test suite needs (browser, fuzzing runtime)
+#   scripts/bootstrap.sh --test   also what the test suite needs (Chromium for the browser
+#                                 tests, the fuzzing runtime)
 set -euo pipefail
 
 packages=(
@@ -13,7 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(clang libclang-rt-14-dev python3)
+  packages+=(clang libclang-rt-14-dev python3 chromium)
   # Node.js may come from another source than Debian (it does on the CI image); only install
   # Debian's when there is none, since Debian's nodejs conflicts with a separately installed npm.
   command -v node >/dev/null || packages+=(nodejs)
