@@ -1,34 +1,140 @@
 // Haven's chat page: consent first, then the WebSocket chat protocol v1 (docs/protocol.md).
 // The session token lives in localStorage (never in a URL); reconnects resume with it and ask
-// only for the messages after the last one shown.
+// only for the messages after the last one shown. A message is shown at once as "Sending…" and
+// confirmed by its ack; unacknowledged messages are sent again with the same id after a
+// reconnect, so nothing is lost or shown twice. Text is always inserted as text, never as HTML.
 'use strict';
 
 (function () {
+  // BEGIN crisis resources: a copy of data/crisis/resources.json, so that the crisis panel shows
+  // the lines for the browser's locale before any reply (tests/e2e/resources.test.js keeps the
+  // two equal). A crisis reply's own resources, chosen by the server, replace them.
+  const CRISIS = {"version":1,"reviewed":"2025-01","aliases":{"UK":"GB"},"regions":{"US":{"country":"United States","emergency":["911"],"lines":[{"id":"us-988","name":"988 Suicide & Crisis Lifeline","call":"988","text":"988","url":"https://988lifeline.org","hours":"24/7"},{"id":"us-ctl","name":"Crisis Text Line","text":"741741","text_keyword":"HOME","url":"https://www.crisistextline.org","hours":"24/7"}]},"CA":{"country":"Canada","emergency":["911"],"lines":[{"id":"ca-988","name":"9-8-8 Suicide Crisis Helpline","call":"988","text":"988","url":"https://988.ca","hours":"24/7"},{"id":"ca-khp","name":"Kids Help Phone (Crisis Text Line in Canada)","call":"1-800-668-6868","text":"686868","text_keyword":"CONNECT","url":"https://kidshelpphone.ca","hours":"24/7"}]},"GB":{"country":"United Kingdom","emergency":["999","112"],"lines":[{"id":"gb-samaritans","name":"Samaritans","call":"116 123","url":"https://www.samaritans.org","hours":"24/7, free"},{"id":"gb-shout","name":"Shout","text":"85258","text_keyword":"SHOUT","url":"https://giveusashout.org","hours":"24/7"}]},"IE":{"country":"Ireland","emergency":["112","999"],"lines":[{"id":"ie-samaritans","name":"Samaritans","call":"116 123","url":"https://www.samaritans.org","hours":"24/7, free"},{"id":"ie-50808","name":"50808","text":"50808","text_keyword":"HELLO","hours":"24/7"}]},"AU":{"country":"Australia","emergency":["000"],"lines":[{"id":"au-lifeline","name":"Lifeline","call":"13 11 14","text":"0477 13 11 14","url":"https://www.lifeline.org.au","hours":"24/7"},{"id":"au-scbs","name":"Suicide Call Back Service","call":"1300 659 467","url":"https://www.suicidecallbackservice.org.au","hours":"24/7"}]},"IN":{"country":"India","emergency":["112"],"lines":[{"id":"in-telemanas","name":"Tele-MANAS","call":"14416","url":"https://telemanas.mohfw.gov.in","hours":"24/7, free","note":"also 1-800-891-4416"}]},"NZ":{"country":"New Zealand","emergency":["111"],"lines":[{"id":"nz-1737","name":"1737, Need to talk?","call":"1737","text":"1737","url":"https://1737.org.nz","hours":"24/7, free"},{"id":"nz-lifeline","name":"Lifeline Aotearoa","call":"0800 543 354","url":"https://www.lifeline.org.nz","hours":"24/7"}]}},"fallback":{"country":"","emergency":[],"lines":[{"id":"findahelpline","name":"Find A Helpline","url":"https://findahelpline.com","note":"free helplines by country"}]}};
+  // END crisis resources
+
   const $ = (id) => document.getElementById(id);
+  const MAX_BYTES = 4000;  // the server's cap on a message's text (docs/protocol.md)
+  const locale = navigator.language || 'en-US';
+  const store = {
+    get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+    set(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode: this tab only */ } },
+    remove(k) { try { localStorage.removeItem(k); } catch (e) { /* nothing to remove */ } },
+  };
   const state = {
     ws: null,
-    token: localStorage.getItem('haven.token'),
-    lastSeq: 0,
-    pending: new Map(),  // client id -> text, until acknowledged
+    ready: false,       // welcome received on the current socket
+    stopped: false,     // the session ended; wait for the person to start again
+    started: false,
+    token: store.get('haven.token'),
+    lastSeq: 0,         // the last committed message shown
+    pending: new Map(), // client id -> {text, li}, until acknowledged
     retry: 0,
+    timer: null,
   };
 
-  // Crisis help: always in view, toggles the panel.
-  $('crisis-button').addEventListener('click', () => {
+  // ---- Crisis help: always in view (sticky header); lines for the locale -------------------
+
+  function regionOfLocale(tag) {
+    // Like the server's RegionOfLocale: the first subtag after the language that is two letters
+    // or three digits; a singleton ("x", "u") ends the search.
+    const parts = String(tag).split(/[-_]/);
+    if (parts.length < 2 || !/^[A-Za-z]{2,8}$/.test(parts[0])) return '';
+    for (const p of parts.slice(1)) {
+      if (p.length <= 1) return '';
+      if (/^[A-Za-z]{2}$/.test(p)) return p.toUpperCase();
+      if (/^[0-9]{3}$/.test(p)) return p;
+    }
+    return '';
+  }
+
+  function resourcesFor(tag) {
+    let region = regionOfLocale(tag);
+    region = (CRISIS.aliases && CRISIS.aliases[region]) || region;
+    return CRISIS.regions[region] || CRISIS.fallback;
+  }
+
+  function link(href, text) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.textContent = text;
+    if (/^https?:/.test(href)) a.rel = 'noreferrer';
+    return a;
+  }
+
+  // One crisis line as a list item: its name, then how to reach it, each a link.
+  function lineItem(line) {
+    const li = document.createElement('li');
+    const name = document.createElement('strong');
+    name.textContent = line.name;
+    li.appendChild(name);
+    const ways = [];
+    if (line.call) ways.push(['call ', link('tel:' + line.call.replace(/[^0-9+]/g, ''), line.call)]);
+    if (line.text) {
+      ways.push(['text ' + (line.text_keyword ? line.text_keyword + ' to ' : ''),
+        link('sms:' + line.text.replace(/[^0-9+]/g, ''), line.text)]);
+    }
+    if (line.url) ways.push(['', link(line.url, line.url.replace(/^https?:\/\/(www\.)?/, ''))]);
+    ways.forEach(([label, a], i) => {
+      li.appendChild(document.createTextNode((i ? ', ' : ': ') + label));
+      li.appendChild(a);
+    });
+    const extra = [line.hours, line.note].filter(Boolean).join('; ');
+    if (extra) li.appendChild(document.createTextNode(' (' + extra + ')'));
+    return li;
+  }
+
+  function emergencyText(emergency) {
+    const numbers = [].concat(emergency || []).filter(Boolean);
+    return numbers.length
+      ? 'If you are in immediate danger, call ' + numbers.join(' or ') + '.'
+      : 'If you are in immediate danger, call your local emergency number.';
+  }
+
+  function renderResources(r, where) {
+    $('crisis-emergency').textContent = emergencyText(r.emergency);
+    $('crisis-where').textContent = where || '';
+    const list = $('crisis-lines');
+    list.textContent = '';
+    for (const line of r.lines || []) list.appendChild(lineItem(line));
+  }
+
+  function openCrisis(open, focus) {
     const panel = $('crisis-panel');
-    panel.hidden = !panel.hidden;
-    $('crisis-button').setAttribute('aria-expanded', String(!panel.hidden));
-    if (!panel.hidden) panel.focus();
+    panel.hidden = !open;
+    $('crisis-button').setAttribute('aria-expanded', String(open));
+    if (open && focus) panel.focus();
+  }
+
+  {
+    const r = resourcesFor(locale);
+    renderResources(r, r.country
+      ? 'Lines for ' + r.country + ' (from your browser\u2019s language settings):'
+      : 'Free helplines in your country:');
+  }
+  $('crisis-button').addEventListener('click', () => openCrisis($('crisis-panel').hidden, true));
+  $('crisis-close').addEventListener('click', () => {
+    openCrisis(false);
+    $('crisis-button').focus();
   });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !$('crisis-panel').hidden &&
+        $('crisis-panel').contains(document.activeElement)) {
+      openCrisis(false);
+      $('crisis-button').focus();
+    }
+  });
+
+  // ---- Consent before the first message ----------------------------------------------------
 
   $('consent-box').addEventListener('change', (e) => { $('start').disabled = !e.target.checked; });
   $('start').addEventListener('click', () => {
-    localStorage.setItem('haven.consent', 'v1');
+    store.set('haven.consent', 'v1');
     begin();
   });
-  if (localStorage.getItem('haven.consent') === 'v1') begin();
+  if (store.get('haven.consent') === 'v1') begin();
 
   function begin() {
+    state.started = true;
     $('consent').hidden = true;
     $('chat').hidden = false;
     $('text').focus();
@@ -37,109 +143,276 @@
 
   function setStatus(text) { $('status').textContent = text; }
 
+  function setTyping(on) {
+    $('typing').textContent = on ? 'Haven is writing\u2026' : '';
+    $('typing').classList.toggle('on', on);
+  }
+
+  // ---- The connection: hello, resume, reconnect with backoff -------------------------------
+
   function connect() {
+    clearTimeout(state.timer);
+    state.timer = null;
+    if (state.ws || state.stopped) return;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(scheme + '//' + location.host + '/ws');
     state.ws = ws;
     ws.onopen = () => {
-      state.retry = 0;
-      const hello = { v: 1, type: 'hello', locale: navigator.language || 'en-US' };
+      const hello = { v: 1, type: 'hello', locale };
       if (state.token) { hello.token = state.token; hello.last_seq = state.lastSeq; }
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
-      handle(frame);
+      if (state.ws === ws) handle(frame);
     };
     ws.onclose = () => {
+      if (state.ws !== ws) return;
       state.ws = null;
-      setStatus('Connection lost. Reconnecting…');
-      const delay = Math.min(30000, 500 * Math.pow(2, state.retry++));
-      setTimeout(connect, delay);
+      state.ready = false;
+      setTyping(false);
+      if (state.stopped) return;
+      setStatus('Connection lost. Reconnecting\u2026 Your messages are kept and sent when it is back.');
+      const delay = Math.min(10000, 500 * Math.pow(2, state.retry++));
+      state.timer = setTimeout(connect, delay * (0.75 + Math.random() / 2));
     };
+  }
+
+  function reconnectNow() {
+    if (state.started && !state.ws && !state.stopped) {
+      state.retry = 0;
+      connect();
+    }
+  }
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') reconnectNow();
+  });
+
+  function sendFrame(frame) {
+    if (state.ws && state.ready && state.ws.readyState === WebSocket.OPEN) {
+      state.ws.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
   }
 
   function handle(f) {
     switch (f.type) {
-      case 'welcome':
+      case 'welcome': {
+        state.ready = true;
+        state.retry = 0;
         if (f.token) {
           state.token = f.token;
-          localStorage.setItem('haven.token', f.token);
+          store.set('haven.token', f.token);
         }
         if (f.recovery_phrase) {
           $('phrase-text').textContent = f.recovery_phrase;
           $('phrase').hidden = false;
         }
-        for (const m of f.history) show(m.role, m.text, m.seq);
-        setStatus(f.resumed ? 'Welcome back.' : 'Connected. Haven is an AI.');
-        // Anything sent but never acknowledged goes again, with the same id.
-        for (const [id, text] of state.pending) send(id, text);
-        break;
-      case 'ack':
-        if (state.pending.has(f.id)) {
-          show('user', state.pending.get(f.id), f.seq);
-          state.pending.delete(f.id);
+        const log = $('log');
+        log.setAttribute('aria-busy', 'true');  // one announcement for the whole history
+        for (const m of f.history || []) {
+          if (m.role === 'user' && m.id && state.pending.has(m.id)) confirmPending(m.id, m.seq);
+          else addMessage(m.role, m.text, m.seq);
         }
-        setStatus('Haven is writing…');
+        log.setAttribute('aria-busy', 'false');
+        setStatus(f.resumed ? 'Welcome back. Haven is an AI.' : 'Connected. Haven is an AI.');
+        if (!f.resumed && !(f.history || []).length) showMood(true, false);
+        // Anything sent but never acknowledged goes again, with the same id.
+        for (const [id, p] of state.pending) sendFrame({ v: 1, type: 'message', id, text: p.text });
+        break;
+      }
+      case 'ack':
+        if (state.pending.has(f.id)) confirmPending(f.id, f.seq);
+        if (!f.duplicate) setTyping(true);
         break;
       case 'reply':
-        show('assistant', f.text, f.seq);
-        setStatus('');
-        if (f.resources) showResources(f.resources);
+        setTyping(false);
+        addMessage('assistant', f.text, f.seq, f.resources);
+        if (f.resources) {
+          renderResources(f.resources, 'Lines for you now:');
+          openCrisis(true, false);
+        }
+        setStatus(f.escalate ? 'Haven has asked a person from the team to join.' : '');
         break;
       case 'error':
         if (f.code === 'auth_failed') {
-          localStorage.removeItem('haven.token');
-          state.token = null;
+          endSession();
+          break;
         }
-        setStatus('Could not send: ' + f.code.replace(/_/g, ' ') + '.');
+        if (f.id && state.pending.has(f.id)) failPending(f.id, f.code);
+        setTyping(false);
+        setStatus('Could not send: ' + String(f.code).replace(/_/g, ' ') + '.');
         break;
     }
   }
 
-  function show(role, text, seq) {
-    if (seq <= state.lastSeq) return;
-    state.lastSeq = seq;
+  // The token no longer works (ended, expired or erased): forget it and let the person start a
+  // new conversation when they choose to.
+  function endSession() {
+    state.stopped = true;
+    state.token = null;
+    state.lastSeq = 0;
+    state.pending.clear();
+    store.remove('haven.token');
+    $('log').textContent = '';
+    $('phrase').hidden = true;
+    setTyping(false);
+    setStatus('');
+    $('restart').hidden = false;
+    const ws = state.ws;
+    state.ws = null;
+    state.ready = false;
+    if (ws) ws.close();
+    $('restart-button').focus();
+  }
+  $('restart-button').addEventListener('click', () => {
+    $('restart').hidden = true;
+    state.stopped = false;
+    state.retry = 0;
+    $('text').focus();
+    connect();
+  });
+
+  // ---- The conversation log (an aria-live region) ------------------------------------------
+
+  function bubble(role, text) {
     const li = document.createElement('li');
     li.className = role === 'user' ? 'user' : 'assistant';
     const who = document.createElement('span');
     who.className = 'who';
     who.textContent = role === 'user' ? 'You' : 'Haven (AI)';
+    const sep = document.createElement('span');
+    sep.className = 'visually-hidden';
+    sep.textContent = ': ';
+    who.appendChild(sep);
     li.appendChild(who);
-    li.appendChild(document.createTextNode(text));  // text, never HTML
+    const body = document.createElement('p');
+    body.className = 'text';
+    body.textContent = text;
+    li.appendChild(body);
+    return li;
+  }
+
+  // Committed messages go before the ones still being sent.
+  function insert(li) {
+    $('log').insertBefore(li, $('log').querySelector('li.pending'));
+    $('composer').scrollIntoView({ block: 'end' });
+  }
+
+  function addMessage(role, text, seq, resources) {
+    if (seq <= state.lastSeq) return;  // already shown
+    state.lastSeq = seq;
+    const li = bubble(role, text);
+    li.dataset.seq = String(seq);
+    if (resources && resources.lines && resources.lines.length) {
+      const list = document.createElement('ul');
+      list.className = 'lines';
+      list.setAttribute('aria-label', 'Crisis lines');
+      for (const line of resources.lines) list.appendChild(lineItem(line));
+      li.appendChild(list);
+    }
+    insert(li);
+  }
+
+  function confirmPending(id, seq) {
+    const p = state.pending.get(id);
+    state.pending.delete(id);
+    p.li.classList.remove('pending', 'failed');
+    p.li.querySelector('.state').remove();
+    p.li.dataset.seq = String(seq);
+    state.lastSeq = Math.max(state.lastSeq, seq);
+  }
+
+  function failPending(id, code) {
+    const p = state.pending.get(id);
+    p.li.classList.add('failed');
+    const st = p.li.querySelector('.state');
+    st.textContent = 'Not sent (' + String(code).replace(/_/g, ' ') + '). ';
+    const again = document.createElement('button');
+    again.type = 'button';
+    again.className = 'link';
+    again.textContent = 'Send again';
+    again.addEventListener('click', () => {
+      p.li.classList.remove('failed');
+      st.textContent = 'Sending\u2026';
+      if (!sendFrame({ v: 1, type: 'message', id, text: p.text })) connect();
+      $('text').focus();
+    });
+    st.appendChild(again);
+  }
+
+  function sendText(text) {
+    const bytes = new TextEncoder().encode(text).length;
+    if (bytes > MAX_BYTES) {
+      setStatus('That message is too long (' + bytes + ' of ' + MAX_BYTES +
+                ' bytes). Please split it into shorter ones.');
+      return false;
+    }
+    const id = 'm-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
+    const li = bubble('user', text);
+    li.classList.add('pending');
+    const st = document.createElement('span');
+    st.className = 'state';
+    st.textContent = 'Sending\u2026';
+    li.appendChild(st);
     $('log').appendChild(li);
-    li.scrollIntoView({ block: 'end' });
+    $('composer').scrollIntoView({ block: 'end' });
+    state.pending.set(id, { text, li });
+    if (!sendFrame({ v: 1, type: 'message', id, text })) {
+      setStatus('Waiting for the connection; your message will be sent when it is back.');
+      if (!state.ws) reconnectNow();
+    }
+    return true;
   }
 
-  function showResources(r) {
-    const list = $('crisis-lines');
-    list.textContent = '';
-    for (const line of r.lines) {
-      const li = document.createElement('li');
-      const how = [line.call && 'call ' + line.call, line.text && 'text ' +
-                   (line.text_keyword ? line.text_keyword + ' to ' : '') + line.text, line.url]
-        .filter(Boolean).join(', ');
-      li.textContent = line.name + ': ' + how + (line.hours ? ' (' + line.hours + ')' : '');
-      list.appendChild(li);
-    }
-    $('crisis-panel').hidden = false;
-    $('crisis-button').setAttribute('aria-expanded', 'true');
-  }
-
-  function send(id, text) {
-    if (state.ws && state.ws.readyState === WebSocket.OPEN) {
-      state.ws.send(JSON.stringify({ v: 1, type: 'message', id, text }));
-    }
-  }
+  // ---- The composer: Enter sends, Shift+Enter is a new line --------------------------------
 
   $('composer').addEventListener('submit', (e) => {
     e.preventDefault();
     const text = $('text').value.trim();
     if (!text) return;
-    const id = 'm-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
-    state.pending.set(id, text);
-    send(id, text);
-    $('text').value = '';
+    if (sendText(text)) $('text').value = '';
+    showMood(false);  // the check-in was offered; they chose to write instead
+    $('text').focus();
   });
+  $('text').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey &&
+        !e.isComposing) {
+      e.preventDefault();
+      $('composer').requestSubmit();
+    }
+  });
+  $('phrase-done').addEventListener('click', () => {
+    $('phrase').hidden = true;
+    $('text').focus();
+  });
+
+  // "Talk to a person": said in words, which Haven answers with a handoff to the team.
+  $('human').addEventListener('click', () => {
+    sendText('I would like to talk to a person, please.');
+    $('text').focus();
+  });
+
+  // ---- Mood check-in: optional, offered at the start and on request ------------------------
+
+  function showMood(open, focus) {
+    $('mood').hidden = !open;
+    $('mood-open').setAttribute('aria-expanded', String(open));
+    if (open && focus) $('mood').querySelector('button').focus();
+  }
+  $('mood-open').addEventListener('click', () => showMood($('mood').hidden, true));
+  $('mood-skip').addEventListener('click', () => {
+    showMood(false);
+    $('text').focus();
+  });
+  for (const b of $('mood').querySelectorAll('button[data-mood]')) {
+    b.addEventListener('click', () => {
+      sendText('Right now I feel ' + b.dataset.mood + '.');
+      showMood(false);
+      $('text').focus();
+    });
+  }
 })();
