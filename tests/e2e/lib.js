@@ -1,0 +1,156 @@
+// Shared helpers for Haven's browser end-to-end tests: the real `haven serve` in a temp
+// directory (plain HTTP on loopback, port 0 unless a port is asked for), Debian's Chromium
+// driven by playwright-core, headless with --no-sandbox. Every wait has a generous timeout;
+// no test asserts how long anything took.
+'use strict';
+
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const HAVEN = process.env.HAVEN_BIN || path.join(ROOT, 'build', 'dev', 'cli', 'haven');
+const CHROMIUM = process.env.HAVEN_CHROMIUM || '/usr/bin/chromium';
+const WAIT = 30000;  // ms: the longest any single wait may take before the test fails
+
+// Why the suite cannot run here, or '' when it can.
+function missingPrerequisite() {
+  if (!fs.existsSync(HAVEN)) return 'no haven binary at ' + HAVEN + ' (set HAVEN_BIN)';
+  if (!fs.existsSync(CHROMIUM)) {
+    return 'no Chromium at ' + CHROMIUM + ' (scripts/bootstrap.sh --test installs Debian\'s)';
+  }
+  try {
+    require.resolve('playwright-core', { paths: [ROOT] });
+  } catch (e) {
+    return 'node_modules/playwright-core is missing (run `npm ci` in ' + ROOT + ')';
+  }
+  return '';
+}
+
+function tempDir(t, name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'haven-e2e-' + name + '-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+// A directory pair for one server: its data and, outside it, the key file.
+function serverDirs(t) {
+  const tmp = tempDir(t, 'serve');
+  fs.mkdirSync(path.join(tmp, 'keys'), { mode: 0o700 });
+  return { dataDir: path.join(tmp, 'data'), keyFile: path.join(tmp, 'keys', 'haven.key') };
+}
+
+// Starts `haven serve`; resolves once it printed its URL. `stop()` sends SIGTERM (or the signal
+// given) and waits for the exit. Registered with t.after so a failing test leaves nothing behind.
+async function startServer(t, dirs, port = 0) {
+  const args = ['serve', '--data-dir', dirs.dataDir, '--key-file', dirs.keyFile,
+    '--listen', '127.0.0.1:' + port, '--insecure-http', '--web-root', path.join(ROOT, 'web')];
+  const proc = spawn(HAVEN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('haven serve printed no URL; stderr: ' + stderr)), WAIT);
+    const lines = readline.createInterface({ input: proc.stdout });
+    lines.once('line', (line) => { clearTimeout(timer); resolve(line.trim()); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error('haven serve exited with ' + code + '; stderr: ' + stderr));
+    });
+  });
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const server = {
+    url,
+    port: Number(new URL(url).port),
+    proc,
+    stderr: () => stderr,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+  t.after(() => server.stop('SIGKILL'));
+  return server;
+}
+
+async function launchBrowser(t) {
+  const { chromium } = require(require.resolve('playwright-core', { paths: [ROOT] }));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  t.after(() => browser.close());
+  return browser;
+}
+
+// A fresh browser context (its own localStorage) and page. Page errors, console errors and CSP
+// violations are collected in page.problems; tests check it stays empty.
+async function openPage(browser, options = {}) {
+  const context = await browser.newContext({
+    viewport: options.viewport || { width: 1280, height: 800 },
+    locale: options.locale || 'en-US',
+    ...(options.isMobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+  });
+  context.setDefaultTimeout(WAIT);
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push('page error: ' + e.message));
+  page.on('console', (m) => {
+    // Failed loads and dropped sockets are reported below or are what a test does on purpose.
+    if (m.type() === 'error' && !/WebSocket connection to .* failed|Failed to load resource/.test(m.text())) {
+      page.problems.push('console error: ' + m.text());
+    }
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) {
+      page.problems.push(r.status() + ' for ' + r.url());
+    }
+  });
+  return page;
+}
+
+// Consent, as a person gives it: tick the box, press Start.
+async function consent(page, url) {
+  if (url) await page.goto(url);
+  if (await page.locator('#chat').isVisible()) return;  // given before in this context
+  await page.getByRole('checkbox', { name: /I understand that Haven is an AI/ }).check();
+  await page.getByRole('button', { name: 'Start talking' }).click();
+  await waitStatus(page, /Connected|Welcome back/);
+}
+
+async function waitStatus(page, re) {
+  await page.waitForFunction(
+    (src) => new RegExp(src).test(document.getElementById('status').textContent), re.source);
+}
+
+// The committed messages in the log, in order: [{role, text, seq}].
+async function messages(page) {
+  return page.$$eval('#log > li:not(.pending)', (lis) => lis.map((li) => ({
+    role: li.classList.contains('user') ? 'user' : 'assistant',
+    text: li.querySelector('.text').textContent,
+    seq: Number(li.dataset.seq),
+  })));
+}
+
+// Types `text` and presses Enter; resolves when Haven's reply to it is in the log.
+async function say(page, text) {
+  const before = await page.locator('#log li.assistant').count();
+  await page.locator('#text').fill(text);
+  await page.locator('#text').press('Enter');
+  await page.locator('#log li.assistant').nth(before).waitFor();
+  await page.waitForFunction(() => !document.querySelector('#log li.pending'));
+  return page.locator('#log li.assistant').nth(before);
+}
+
+// Checks the log: seqs strictly increasing and each message once.
+function assertOrderedOnce(list) {
+  for (let i = 1; i < list.length; i++) {
+    assert.ok(list[i].seq > list[i - 1].seq, 'seqs increase: ' + JSON.stringify(list));
+  }
+}
+
+module.exports = {
+  ROOT, HAVEN, CHROMIUM, WAIT, missingPrerequisite, tempDir, serverDirs, startServer,
+  launchBrowser, openPage, consent, waitStatus, messages, say, assertOrderedOnce,
+};

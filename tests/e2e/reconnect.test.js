@@ -1,0 +1,44 @@
+// The server goes away (SIGKILL, as a crash would) and comes back on the same port with the same
+// data: the page reconnects by itself, resumes, and delivers what was typed meanwhile, once.
+'use strict';
+
+const assert = require('node:assert/strict');
+const { test } = require('node:test');
+const h = require('./lib');
+
+const skip = h.missingPrerequisite() || false;
+
+test('the page survives a server restart: resume, nothing lost, nothing twice', { skip }, async (t) => {
+  const dirs = h.serverDirs(t);
+  let server = await h.startServer(t, dirs);
+  const { url, port } = server;
+  const page = await h.openPage(await h.launchBrowser(t));
+  await h.consent(page, url);
+  await h.say(page, 'before the crash: work was rough today');
+  const before = await h.messages(page);
+
+  await server.stop('SIGKILL');
+  await h.waitStatus(page, /Connection lost/);
+  // Typed while the server is down: shown at once as being sent.
+  await page.locator('#text').fill('while it was down: are you still there?');
+  await page.locator('#text').press('Enter');
+  await page.locator('#log > li.pending').waitFor();
+  assert.match(await page.locator('#log > li.pending').textContent(), /Sending/);
+
+  server = await h.startServer(t, dirs, port);
+  await h.waitStatus(page, /Welcome back/);
+  await page.locator('#log li.assistant').nth(1).waitFor();
+  await page.waitForFunction(() => !document.querySelector('#log li.pending'));
+  const after = await h.messages(page);
+  assert.deepEqual(after.slice(0, before.length), before);
+  assert.deepEqual(after.map((m) => m.role), ['user', 'assistant', 'user', 'assistant']);
+  assert.equal(after[2].text, 'while it was down: are you still there?');
+  h.assertOrderedOnce(after);
+
+  // What the server has matches what the page shows.
+  await page.reload();
+  await h.waitStatus(page, /Welcome back/);
+  await page.waitForFunction((n) => document.querySelectorAll('#log > li').length >= n, after.length);
+  assert.deepEqual(await h.messages(page), after);
+  assert.deepEqual(page.problems, []);
+});
