@@ -200,8 +200,14 @@ StatusOr<SeekerSession> ChatService::Recover(std::string_view account_id, std::s
 Status ChatService::Revoke(std::string_view token) {
   std::string hash = HashSessionToken(token);
   return store_.Transact([&](Txn& txn) -> Status {
-    Status s = txn.RevokeSession(hash);
-    return s.code() == StatusCode::kNotFound ? Status::Ok() : s;
+    auto row = txn.GetSession(hash);
+    if (!row.ok()) {
+      return row.status().code() == StatusCode::kNotFound ? Status::Ok() : row.status();
+    }
+    if (row->revoked) return Status::Ok();
+    if (Status s = txn.RevokeSession(hash); !s.ok()) return s;
+    // keep_history off: nothing stays after logout (privacy.cc).
+    return DropUnkeptHistory(txn, row->account_id);
   });
 }
 

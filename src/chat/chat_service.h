@@ -16,6 +16,24 @@
 // SHA-256. A session ends after `session_idle` without use, at `session_lifetime` after it
 // began, or when revoked.
 //
+// Privacy (the seeker's privacy center, docs/protocol.md and docs/export-schema.md): what is
+// stored, three consent switches, a retention period, export of everything, erasure. Every
+// privacy call takes the session token and checks it in the same unit of work as the action, so
+// authorisation holds on every call. Consent and retention changes, exports and erasures write an
+// audit entry (storage/audit.h) in that same unit of work.
+//   - keep_history (default on): off means messages are kept only while the conversation needs
+//     them: at most `unkept_history_window` (24 h), and none after logout. Turning it off applies
+//     that at once.
+//   - deidentified_use, analytics (default off): recorded for the learning and analytics layers,
+//     which must read them before using anything (nothing reads them yet).
+//   - retention: messages older than N days are deleted (1..max_retention_days; 0 returns to
+//     `default_retention_days`), at once when changed and by SweepRetention (hourly in the
+//     server). The choice is kept as a consent row "retention_days:N" (granted = the current one),
+//     so that it needs no schema change.
+//   - erase: crypto-shredding. The account's data key is destroyed (storage::EncryptedStore), its
+//     rows deleted and its sessions revoked; a backup of the main database taken before can no
+//     longer be read for that person, and nobody else is affected.
+//
 // Errors (Status codes): InvalidArgument for bad input (the message says which rule, never the
 // text), NotFound / FailedPrecondition for unknown, expired or revoked sessions (the same
 // message for all three), Internal when storage fails. Nothing here logs; no Status message
@@ -51,6 +69,45 @@ struct ChatOptions {
   std::chrono::milliseconds session_idle = std::chrono::hours(24 * 30);
   std::chrono::milliseconds session_lifetime = std::chrono::hours(24 * 180);
   std::string default_locale = "en-US";
+  // Privacy.
+  int default_retention_days = 365;  // messages older than this are deleted (the config's default)
+  int max_retention_days = 3650;
+  std::chrono::milliseconds unkept_history_window = std::chrono::hours(24);  // keep_history off
+  size_t max_export_bytes = 32 * 1024 * 1024;  // a bigger export is refused ("export_too_large")
+};
+
+// The consent switches of the privacy center, and their defaults.
+namespace consent {
+inline constexpr char kKeepHistory[] = "keep_history";          // default on
+inline constexpr char kDeidentifiedUse[] = "deidentified_use";  // default off
+inline constexpr char kAnalytics[] = "analytics";               // default off
+}  // namespace consent
+
+// The version of the export document (docs/export-schema.md).
+inline constexpr char kExportSchema[] = "haven.export.v1";
+
+struct ConsentOut {
+  std::string kind;
+  bool granted = false;
+  bool is_default = true;              // never set by the person
+  storage::UnixMillis updated_at = 0;  // 0 when default
+};
+
+// What Haven stores about a seeker (counts and settings, never text).
+struct PrivacySummary {
+  std::string account_id;
+  storage::UnixMillis created_at = 0;
+  bool has_nickname = false;
+  int64_t conversations = 0;
+  int64_t messages = 0;
+  int64_t notes = 0;
+  int64_t screenings = 0;
+  int64_t feedback = 0;
+  std::vector<ConsentOut> consents;  // keep_history, deidentified_use, analytics, in that order
+  int retention_days = 0;            // in effect
+  bool retention_is_default = true;
+  int default_retention_days = 0;
+  int max_retention_days = 0;
 };
 
 // A message as the seeker sees it again (history on resume).
@@ -130,6 +187,27 @@ class ChatService {
   StatusOr<TurnResult> Send(const SeekerSession& session, std::string_view client_message_id,
                             std::string_view text, std::string_view locale);
 
+  // The privacy center (see the top of this file). Each checks `token` like Resume: NotFound
+  // "session not found or expired" for an unknown, expired or revoked token.
+  StatusOr<PrivacySummary> GetPrivacy(std::string_view token);
+  // InvalidArgument "bad_consent" for an unknown kind. Returns the summary after the change.
+  StatusOr<PrivacySummary> SetConsent(std::string_view token, std::string_view kind, bool granted);
+  // days: 1..max_retention_days, or 0 for the default; InvalidArgument "bad_retention" otherwise.
+  StatusOr<PrivacySummary> SetRetention(std::string_view token, int days);
+  // Everything Haven keeps about the seeker as one JSON document (docs/export-schema.md),
+  // serialised. FailedPrecondition "export_too_large" beyond max_export_bytes (audited as an
+  // error). The export is audited (audit_action::kExport) in the same unit of work as the reads.
+  StatusOr<std::string> Export(std::string_view token);
+  // Erases the seeker: the audit entry, every session revoked, the data key destroyed, every
+  // row deleted, in one unit of work. Returns the erased account id (so the caller can close
+  // that account's other connections).
+  StatusOr<std::string> Erase(std::string_view token);
+  // Deletes, for every seeker, messages older than their retention (and, with keep_history off,
+  // older than unkept_history_window). One unit of work per account, each with an audit entry
+  // when something was deleted. Returns how many messages were deleted.
+  StatusOr<int64_t> SweepRetention();
+  StatusOr<int64_t> SweepRetention(storage::UnixMillis now);
+
   const ChatOptions& options() const { return options_; }
 
  private:
@@ -138,6 +216,14 @@ class ChatService {
   StatusOr<ReplyOut> Answer(const std::string& conversation_id, const std::string& owner_id,
                             int64_t user_seq, std::string_view client_id, std::string_view locale);
   std::shared_ptr<std::mutex> ConversationLock(const std::string& conversation_id);
+  // Privacy helpers (privacy.cc), all inside a unit of work.
+  StatusOr<storage::Session> LiveSession(storage::Txn& txn, std::string_view token,
+                                         storage::UnixMillis now);
+  // With keep_history off: deletes every message of the account (at logout).
+  Status DropUnkeptHistory(storage::Txn& txn, const std::string& account_id);
+  StatusOr<PrivacySummary> Summarise(storage::Txn& txn, const std::string& account_id);
+  StatusOr<int> ApplyRetention(storage::Txn& txn, const std::string& account_id,
+                               storage::UnixMillis now);
 
   const reply::Engine& engine_;
   storage::Store& store_;

@@ -49,6 +49,9 @@ inline constexpr char kAccessDenied[] = "access.denied";
 inline constexpr char kBreakGlass[] = "break_glass";
 inline constexpr char kLogin[] = "login";
 inline constexpr char kKeyRotation[] = "keys.rotate";
+inline constexpr char kConsentChange[] = "consent.change";      // detail: "kind=on|off"
+inline constexpr char kRetentionChange[] = "retention.change";  // detail: "days=N"
+inline constexpr char kRetentionDelete[] = "retention.delete";  // detail: "messages=N"
 }  // namespace audit_action
 
 namespace audit_outcome {
