@@ -175,3 +175,24 @@ test('a dropped socket reconnects and resumes; a message typed meanwhile is sent
   assert.deepEqual(await h.messages(page), list, 'the server has each message once');
   assert.deepEqual(page.problems, []);
 });
+
+test('a token that no longer works offers a new conversation instead of failing', { skip }, async (t) => {
+  const server = await h.startServer(t, h.serverDirs(t));
+  const page = await h.openPage(await h.launchBrowser(t));
+  await page.goto(server.url);
+  await page.evaluate(() => {
+    localStorage.setItem('haven.consent', 'v1');
+    localStorage.setItem('haven.token', 'ab'.repeat(32));  // unknown to this server
+  });
+  await page.reload();
+  const restart = page.getByRole('button', { name: 'Start a new conversation' });
+  await restart.waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('haven.token')), null);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'restart-button');
+  await restart.click();
+  await h.waitStatus(page, /Connected/);
+  assert.ok((await page.locator('#phrase-text').textContent()).length >= 16, 'a new phrase');
+  await h.say(page, 'hello again');
+  assert.equal((await h.messages(page)).length, 2);
+  assert.deepEqual(page.problems, []);
+});
