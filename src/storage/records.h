@@ -39,6 +39,7 @@ struct Account {
   std::string totp_secret;    // personal (a secret); empty when TOTP is not set up
   int failed_attempts = 0;
   UnixMillis locked_until = 0;  // 0: not locked
+  int64_t totp_last_step = 0;   // the last TOTP time step accepted (replay guard); 0: none
 };
 
 // A login session. Only the hash of the token is ever stored.

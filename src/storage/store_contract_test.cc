@@ -222,6 +222,7 @@ TYPED_TEST(StoreContractTest, UpdateAccountKeepsIdentity) {
                     a->role = StaffRole::kAdmin;
                     a->failed_attempts = 3;
                     a->locked_until = 99;
+                    a->totp_last_step = 56789012;
                     a->totp_secret = "new-secret";
                     a->created_at = 1;  // ignored
                     return t.UpdateAccount(*a);
@@ -234,6 +235,7 @@ TYPED_TEST(StoreContractTest, UpdateAccountKeepsIdentity) {
                     EXPECT_EQ(a->role, StaffRole::kAdmin);
                     EXPECT_EQ(a->failed_attempts, 3);
                     EXPECT_EQ(a->locked_until, 99);
+                    EXPECT_EQ(a->totp_last_step, 56789012);
                     EXPECT_EQ(a->totp_secret, "new-secret");
                     EXPECT_EQ(a->created_at, 2000);
                     return Status::Ok();

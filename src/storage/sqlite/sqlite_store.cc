@@ -104,6 +104,9 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+    {2, "staff totp last step", R"sql(
+ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 #define TRY(expr)            \
@@ -132,6 +135,7 @@ Account ReadAccount(const Stmt& q) {
   a.totp_secret = q.ColBlob(8);
   a.failed_attempts = static_cast<int>(q.ColInt(9));
   a.locked_until = q.ColInt(10);
+  a.totp_last_step = q.ColInt(11);
   return a;
 }
 
@@ -224,8 +228,8 @@ class SqliteTxn final : public Txn {
     if (a.id.empty()) return InvalidArgument("account id is empty");
     TRY_PREPARE(q,
                 "INSERT INTO accounts(id, kind, created_at, nickname, recovery_hash, username, "
-                "role, password_hash, totp_secret, failed_attempts, locked_until) "
-                "VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+                "role, password_hash, totp_secret, failed_attempts, locked_until, "
+                "totp_last_step) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     q.Text(1, a.id).Int(2, static_cast<int>(a.kind)).Int(3, a.created_at);
     BindAccountFields(q, a, 4);
     return q.Run();
@@ -233,7 +237,7 @@ class SqliteTxn final : public Txn {
   StatusOr<Account> GetAccount(std::string_view id) override {
     TRY_PREPARE(q,
                 "SELECT id, kind, created_at, nickname, recovery_hash, username, role, "
-                "password_hash, totp_secret, failed_attempts, locked_until "
+                "password_hash, totp_secret, failed_attempts, locked_until, totp_last_step "
                 "FROM accounts WHERE id = ?");
     q.Text(1, id);
     return One<Account>(q, ReadAccount, "account");
@@ -241,7 +245,7 @@ class SqliteTxn final : public Txn {
   StatusOr<Account> FindStaffByUsername(std::string_view username) override {
     TRY_PREPARE(q,
                 "SELECT id, kind, created_at, nickname, recovery_hash, username, role, "
-                "password_hash, totp_secret, failed_attempts, locked_until "
+                "password_hash, totp_secret, failed_attempts, locked_until, totp_last_step "
                 "FROM accounts WHERE username = ? AND kind = 1");
     q.Text(1, username);
     return One<Account>(q, ReadAccount, "account");
@@ -249,10 +253,10 @@ class SqliteTxn final : public Txn {
   Status UpdateAccount(const Account& a) override {
     TRY_PREPARE(q,
                 "UPDATE accounts SET nickname = ?1, recovery_hash = ?2, username = ?3, role = ?4, "
-                "password_hash = ?5, totp_secret = ?6, failed_attempts = ?7, locked_until = ?8 "
-                "WHERE id = ?9");
+                "password_hash = ?5, totp_secret = ?6, failed_attempts = ?7, locked_until = ?8, "
+                "totp_last_step = ?9 WHERE id = ?10");
     BindAccountFields(q, a, 1);
-    q.Text(9, a.id);
+    q.Text(10, a.id);
     return ChangedOne(db_, q.Run(), "account");
   }
   Status DeleteAccount(std::string_view id) override {
@@ -494,7 +498,7 @@ class SqliteTxn final : public Txn {
   }
 
  private:
-  // Binds the updatable account fields at first, first+1, ... first+7.
+  // Binds the updatable account fields at first, first+1, ... first+8.
   static void BindAccountFields(Stmt& q, const Account& a, int first) {
     if (a.nickname) {
       q.Blob(first, *a.nickname);
@@ -504,7 +508,7 @@ class SqliteTxn final : public Txn {
     q.Text(first + 1, a.recovery_hash).TextOrNull(first + 2, a.username);
     q.Int(first + 3, static_cast<int>(a.role)).Text(first + 4, a.password_hash);
     q.BlobOrNull(first + 5, a.totp_secret).Int(first + 6, a.failed_attempts);
-    q.Int(first + 7, a.locked_until);
+    q.Int(first + 7, a.locked_until).Int(first + 8, a.totp_last_step);
   }
 
   Db& db_;

@@ -35,6 +35,30 @@ TEST(SqliteStoreTest, AppliesMigrationsOnceAndRecordsThem) {
   EXPECT_EQ(Pragma(path, "PRAGMA journal_mode"), "wal");
 }
 
+TEST(SqliteStoreTest, MigrationTwoAddsTotpLastStepToAnExistingDatabase) {
+  TempDir tmp;
+  std::string path = tmp / "haven.db";
+  ASSERT_TRUE(SqliteStore::Open(path).ok());
+  // Back to the schema of version 1, with a staff account in it.
+  Pragma(path, "ALTER TABLE accounts DROP COLUMN totp_last_step");
+  Pragma(path, "DELETE FROM schema_migrations WHERE version = 2");
+  Pragma(path,
+         "INSERT INTO accounts(id, kind, created_at, username, role, password_hash) "
+         "VALUES('s1', 1, 5, 'alice', 1, 'h')");
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE((*store)
+                  ->Transact([](Txn& t) -> Status {
+                    auto a = t.FindStaffByUsername("alice");
+                    if (!a.ok()) return a.status();
+                    EXPECT_EQ(a->totp_last_step, 0);
+                    a->totp_last_step = 42;
+                    return t.UpdateAccount(*a);
+                  })
+                  .ok());
+  EXPECT_EQ(Pragma(path, "SELECT totp_last_step FROM accounts WHERE id = 's1'"), "42");
+}
+
 TEST(SqliteStoreTest, SetsSafetyPragmasOnItsConnection) {
   TempDir tmp;
   auto store = SqliteStore::Open(tmp / "haven.db");
