@@ -237,9 +237,14 @@
         }
         setStatus(f.escalate ? 'Haven has asked a person from the team to join.' : '');
         break;
+      case 'bye':  // logged out, or the account was erased (from the privacy center)
+        endSession(f.reason === 'account erased'
+          ? 'This conversation was erased, with everything in it.'
+          : 'This conversation has ended on this device.');
+        break;
       case 'error':
         if (f.code === 'auth_failed') {
-          endSession();
+          endSession('This conversation is no longer available here (it was ended or erased).');
           break;
         }
         if (f.id && state.pending.has(f.id)) failPending(f.id, f.code);
@@ -251,7 +256,7 @@
 
   // The token no longer works (ended, expired or erased): forget it and let the person start a
   // new conversation when they choose to.
-  function endSession() {
+  function endSession(why) {
     state.stopped = true;
     state.token = null;
     state.lastSeq = 0;
@@ -261,6 +266,7 @@
     $('phrase').hidden = true;
     setTyping(false);
     setStatus('');
+    $('restart-why').textContent = why;
     $('restart').hidden = false;
     const ws = state.ws;
     state.ws = null;
@@ -280,10 +286,12 @@
 
   function bubble(role, text) {
     const li = document.createElement('li');
-    li.className = role === 'user' ? 'user' : 'assistant';
+    // Roles: the person, Haven, and (once the team takes over) a person from the team.
+    const kind = role === 'user' ? 'user' : role === 'staff' ? 'staff' : 'assistant';
+    li.className = kind;
     const who = document.createElement('span');
     who.className = 'who';
-    who.textContent = role === 'user' ? 'You' : 'Haven (AI)';
+    who.textContent = { user: 'You', staff: 'A person from the team', assistant: 'Haven (AI)' }[kind];
     const sep = document.createElement('span');
     sep.className = 'visually-hidden';
     sep.textContent = ': ';

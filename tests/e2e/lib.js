@@ -93,7 +93,11 @@ async function openPage(browser, options = {}) {
     ...(options.isMobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
   });
   context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
+  return watch(await context.newPage());
+}
+
+// Collects the page's errors, console errors (CSP violations among them) and failed loads.
+function watch(page) {
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push('page error: ' + e.message));
   page.on('console', (m) => {
@@ -127,7 +131,7 @@ async function waitStatus(page, re) {
 // The committed messages in the log, in order: [{role, text, seq}].
 async function messages(page) {
   return page.$$eval('#log > li:not(.pending)', (lis) => lis.map((li) => ({
-    role: li.classList.contains('user') ? 'user' : 'assistant',
+    role: ['user', 'staff'].find((r) => li.classList.contains(r)) || 'assistant',
     text: li.querySelector('.text').textContent,
     seq: Number(li.dataset.seq),
   })));
@@ -152,5 +156,5 @@ function assertOrderedOnce(list) {
 
 module.exports = {
   ROOT, HAVEN, CHROMIUM, WAIT, missingPrerequisite, tempDir, serverDirs, startServer,
-  launchBrowser, openPage, consent, waitStatus, messages, say, assertOrderedOnce,
+  launchBrowser, openPage, watch, consent, waitStatus, messages, say, assertOrderedOnce,
 };
