@@ -91,6 +91,47 @@ Decoded DecodeClientFrame(std::string_view bytes) {
     f.text = tx->get<std::string>();
     return {f, {}};
   }
+  if (type == "privacy.get" || type == "export") {
+    f.type = type == "export" ? ClientType::kExport : ClientType::kPrivacyGet;
+    if (allowed({})) return Fail(error_code::kBadField, "unknown member");
+    return {f, {}};
+  }
+  if (type == "consent.set") {
+    f.type = ClientType::kConsentSet;
+    if (allowed({"kind", "granted"})) return Fail(error_code::kBadField, "unknown member");
+    auto k = j.find("kind");
+    if (k == j.end() || !k->is_string()) {
+      return Fail(error_code::kBadField, "\"kind\" must be a string");
+    }
+    auto g = j.find("granted");
+    if (g == j.end() || !g->is_boolean()) {
+      return Fail(error_code::kBadField, "\"granted\" must be true or false");
+    }
+    f.consent_kind = k->get<std::string>();
+    f.granted = g->get<bool>();
+    return {f, {}};
+  }
+  if (type == "retention.set") {
+    f.type = ClientType::kRetentionSet;
+    if (allowed({"days"})) return Fail(error_code::kBadField, "unknown member");
+    auto d = j.find("days");
+    if (d == j.end() || !d->is_number_integer()) {
+      return Fail(error_code::kBadField, "\"days\" must be an integer");
+    }
+    int64_t days = d->get<int64_t>();
+    if (days < 0 || days > 1'000'000) return Fail(error_code::kBadRetention, "days out of range");
+    f.retention_days = static_cast<int>(days);
+    return {f, {}};
+  }
+  if (type == "erase") {
+    f.type = ClientType::kErase;
+    if (allowed({"confirm"})) return Fail(error_code::kBadField, "unknown member");
+    auto c = j.find("confirm");
+    if (c == j.end() || !c->is_string() || c->get_ref<const std::string&>() != kEraseConfirmation) {
+      return Fail(error_code::kConfirmRequired, "erase needs \"confirm\": \"erase everything\"");
+    }
+    return {f, {}};
+  }
   if (type == "logout" || type == "ping") {
     f.type = type == "logout" ? ClientType::kLogout : ClientType::kPing;
     if (allowed({})) return Fail(error_code::kBadField, "unknown member");
@@ -165,5 +206,39 @@ std::string EncodeBye(std::string_view reason) {
   j["reason"] = reason;
   return Dump(j);
 }
+
+}  // namespace haven::server
+
+namespace haven::server {
+
+std::string EncodePrivacy(const chat::PrivacySummary& p) {
+  json j = Base("privacy");
+  j["account"] = p.account_id;
+  j["created_at"] = p.created_at;
+  j["stored"] = {
+      {"conversations", p.conversations}, {"messages", p.messages}, {"notes", p.notes},
+      {"screenings", p.screenings},       {"feedback", p.feedback}, {"nickname", p.has_nickname}};
+  json consents = json::object();
+  for (const auto& c : p.consents) {
+    consents[c.kind] = {{"granted", c.granted}, {"default", c.is_default}};
+    if (!c.is_default) consents[c.kind]["updated_at"] = c.updated_at;
+  }
+  j["consents"] = std::move(consents);
+  j["retention"] = {{"days", p.retention_days},
+                    {"default", p.retention_is_default},
+                    {"default_days", p.default_retention_days},
+                    {"max_days", p.max_retention_days}};
+  return Dump(j);
+}
+
+std::string EncodeExport(std::string_view document) {
+  // The document is already JSON; splice it in rather than parse and dump it again.
+  std::string out = R"({"v":1,"type":"export","data":)";
+  out.append(document);
+  out.push_back('}');
+  return out;
+}
+
+std::string EncodeErased() { return Dump(Base("erased")); }
 
 }  // namespace haven::server

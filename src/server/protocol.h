@@ -30,9 +30,26 @@ inline constexpr char kAlreadyHello[] = "already_hello";  // a second hello on o
 inline constexpr char kAuthFailed[] = "auth_failed";      // unknown, expired or revoked token
 inline constexpr char kShuttingDown[] = "shutting_down";  // the server is stopping
 inline constexpr char kInternal[] = "internal";           // the server failed; nothing was lost
+inline constexpr char kBadConsent[] = "bad_consent";      // consent.set with an unknown kind
+inline constexpr char kBadRetention[] = "bad_retention";  // retention.set days out of range
+inline constexpr char kConfirmRequired[] = "confirm_required";  // erase without "confirm"
+inline constexpr char kExportTooLarge[] = "export_too_large";   // the export is over the cap
 }  // namespace error_code
 
-enum class ClientType { kHello, kMessage, kLogout, kPing };
+enum class ClientType {
+  kHello,
+  kMessage,
+  kLogout,
+  kPing,
+  kPrivacyGet,    // "privacy.get"
+  kConsentSet,    // "consent.set": kind, granted
+  kRetentionSet,  // "retention.set": days
+  kExport,        // "export"
+  kErase,         // "erase": confirm must be kEraseConfirmation
+};
+
+// The exact "confirm" value an erase frame must carry.
+inline constexpr char kEraseConfirmation[] = "erase everything";
 
 struct ClientFrame {
   ClientType type = ClientType::kPing;
@@ -43,6 +60,11 @@ struct ClientFrame {
   // message
   std::string id;  // the client message id
   std::string text;
+  // consent.set
+  std::string consent_kind;
+  bool granted = false;
+  // retention.set
+  int retention_days = 0;
 };
 
 struct DecodeError {
@@ -65,5 +87,11 @@ std::string EncodeReply(std::string_view client_id, const chat::ReplyOut& reply)
 std::string EncodeError(std::string_view code, std::string_view message, std::string_view id = {});
 std::string EncodePong();
 std::string EncodeBye(std::string_view reason);
+// The privacy center.
+std::string EncodePrivacy(const chat::PrivacySummary& summary);
+// `document` is ChatService::Export's JSON (trusted, already serialised):
+// {"type":"export","data":…}
+std::string EncodeExport(std::string_view document);
+std::string EncodeErased();
 
 }  // namespace haven::server

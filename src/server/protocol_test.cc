@@ -108,5 +108,64 @@ TEST(ProtocolTest, EncodesServerFrames) {
   EXPECT_FALSE(e.contains("id"));
 }
 
+TEST(ProtocolTest, DecodesThePrivacyFrames) {
+  EXPECT_EQ(DecodeClientFrame(R"({"v":1,"type":"privacy.get"})").frame->type,
+            ClientType::kPrivacyGet);
+  EXPECT_EQ(DecodeClientFrame(R"({"v":1,"type":"export"})").frame->type, ClientType::kExport);
+  Decoded c =
+      DecodeClientFrame(R"({"v":1,"type":"consent.set","kind":"analytics","granted":true})");
+  ASSERT_TRUE(c.frame);
+  EXPECT_EQ(c.frame->type, ClientType::kConsentSet);
+  EXPECT_EQ(c.frame->consent_kind, "analytics");
+  EXPECT_TRUE(c.frame->granted);
+  Decoded r = DecodeClientFrame(R"({"v":1,"type":"retention.set","days":30})");
+  ASSERT_TRUE(r.frame);
+  EXPECT_EQ(r.frame->retention_days, 30);
+  Decoded e = DecodeClientFrame(R"({"v":1,"type":"erase","confirm":"erase everything"})");
+  ASSERT_TRUE(e.frame);
+  EXPECT_EQ(e.frame->type, ClientType::kErase);
+
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"export","all":true})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"consent.set","kind":"analytics"})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"consent.set","kind":"analytics","granted":1})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"consent.set","kind":7,"granted":true})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"retention.set"})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"retention.set","days":"30"})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"retention.set","days":1.5})"), "bad_field");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"retention.set","days":-1})"), "bad_retention");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"retention.set","days":99999999999})"), "bad_retention");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"erase"})"), "confirm_required");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"erase","confirm":true})"), "confirm_required");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"erase","confirm":"yes"})"), "confirm_required");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"erase","confirm":"erase everything","now":1})"), "bad_field");
+}
+
+TEST(ProtocolTest, EncodesThePrivacyFrames) {
+  chat::PrivacySummary p;
+  p.account_id = "acc";
+  p.created_at = 5;
+  p.messages = 4;
+  p.consents = {{"keep_history", true, true, 0}, {"analytics", true, false, 9}};
+  p.retention_days = 30;
+  p.retention_is_default = false;
+  p.default_retention_days = 365;
+  p.max_retention_days = 3650;
+  auto j = nlohmann::json::parse(EncodePrivacy(p));
+  EXPECT_EQ(j["type"], "privacy");
+  EXPECT_EQ(j["account"], "acc");
+  EXPECT_EQ(j["stored"]["messages"], 4);
+  EXPECT_EQ(j["consents"]["keep_history"]["default"], true);
+  EXPECT_FALSE(j["consents"]["keep_history"].contains("updated_at"));
+  EXPECT_EQ(j["consents"]["analytics"]["updated_at"], 9);
+  EXPECT_EQ(j["retention"]["days"], 30);
+  EXPECT_EQ(j["retention"]["default_days"], 365);
+
+  auto x = nlohmann::json::parse(EncodeExport(R"({"schema":"haven.export.v1","n":[1,2]})"));
+  EXPECT_EQ(x["v"], 1);
+  EXPECT_EQ(x["type"], "export");
+  EXPECT_EQ(x["data"]["schema"], "haven.export.v1");
+  EXPECT_EQ(nlohmann::json::parse(EncodeErased())["type"], "erased");
+}
+
 }  // namespace
 }  // namespace haven::server

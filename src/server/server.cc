@@ -1,4 +1,5 @@
-// The listener and the HTTP session (the WebSocket session is in websocket_session.cc).
+// The listener, the HTTP session and the hourly retention sweeper (the WebSocket session is in
+// websocket_session.cc).
 #include "server/server.h"
 
 #include <openssl/ssl.h>
@@ -41,6 +42,17 @@ void Shared::CloseAll() {
     }
   }
   for (auto& c : all) c->Shutdown();
+}
+
+void Shared::CloseAccount(const std::string& account_id, const std::string& reason) {
+  std::vector<std::shared_ptr<Closable>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, weak] : live_) {
+      if (auto c = weak.lock()) all.push_back(std::move(c));
+    }
+  }
+  for (auto& c : all) c->EndAccount(account_id, reason);
 }
 
 bool Shared::WaitEmpty(std::chrono::steady_clock::time_point deadline) {
@@ -273,6 +285,31 @@ class Listener {
   asio::ssl::context* ssl_;
 };
 
+// The retention sweeper (chat::ChatService::SweepRetention): once at start, then every
+// kRetentionSweepInterval, on the worker pool so the I/O thread never waits on storage.
+constexpr std::chrono::hours kRetentionSweepInterval{1};
+
+asio::awaitable<void> SweepRetentionForever(std::shared_ptr<Shared> shared,
+                                            asio::steady_timer& timer) {
+  for (;;) {
+    if (shared->stopping) co_return;
+    co_await asio::co_spawn(
+        shared->pool,
+        [shared]() -> asio::awaitable<void> {
+          if (shared->stopping) co_return;
+          auto swept = shared->chat.SweepRetention();
+          if (!swept.ok()) {  // the message names no person's data (core/status.h); next hour
+            std::fprintf(stderr, "haven serve: retention sweep failed: %s\n",
+                         swept.status().message().c_str());
+          }
+        },
+        use_awaitable);
+    timer.expires_after(kRetentionSweepInterval);
+    auto [ec] = co_await timer.async_wait(as_tuple(use_awaitable));
+    if (ec) co_return;  // cancelled: shutting down
+  }
+}
+
 }  // namespace
 }  // namespace internal
 
@@ -282,6 +319,7 @@ struct Server::Impl {
   std::optional<internal::asio::ssl::context> ssl;
   std::optional<internal::tcp::acceptor> acceptor;
   std::unique_ptr<internal::Listener> listener;
+  std::optional<internal::asio::steady_timer> sweep_timer;
   std::thread thread;
   std::string host_for_url;
   uint16_t port = 0;
@@ -366,6 +404,9 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
   impl->listener = std::make_unique<internal::Listener>(impl->shared, *impl->acceptor,
                                                         impl->ssl ? &*impl->ssl : nullptr);
   asio::co_spawn(impl->io, impl->listener->Run(), internal::Listener::Report);
+  impl->sweep_timer.emplace(impl->io);
+  asio::co_spawn(impl->io, internal::SweepRetentionForever(impl->shared, *impl->sweep_timer),
+                 internal::Listener::Report);
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] {
     for (;;) {
@@ -390,6 +431,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   internal::asio::post(impl_->io, [this] {
     boost::system::error_code ec;
     impl_->acceptor->close(ec);
+    impl_->sweep_timer->cancel();
   });
   shared.CloseAll();
   auto deadline = std::chrono::steady_clock::now() + grace;

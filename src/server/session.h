@@ -38,6 +38,12 @@ class Closable {
  public:
   virtual ~Closable() = default;
   virtual void Shutdown() = 0;
+  // Ends the connection if it speaks for `account_id` (the account was erased): a `bye` with
+  // `reason`, then close 1008. Called from any thread; posts to the connection's executor.
+  virtual void EndAccount(const std::string& account_id, const std::string& reason) {
+    (void)account_id;
+    (void)reason;
+  }
 };
 
 // State every connection shares. Lives as long as the server.
@@ -57,6 +63,8 @@ struct Shared {
   void Unregister(uint64_t id);
   int Count();
   void CloseAll();
+  // EndAccount on every live connection (after an erasure).
+  void CloseAccount(const std::string& account_id, const std::string& reason);
   // Waits until no connection is left or `deadline` passes; true when none is left.
   bool WaitEmpty(std::chrono::steady_clock::time_point deadline);
 

@@ -37,6 +37,14 @@ class WebSocketSession final : public Closable,
     });
   }
 
+  void EndAccount(const std::string& account_id, const std::string& reason) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), account_id, reason] {
+      if (!self->session_ || self->session_->account_id != account_id) return;
+      self->Enqueue(EncodeBye(reason));
+      self->Close(websocket::close_code::policy_error, reason);
+    });
+  }
+
   asio::awaitable<void> Run(Request request) {
     auto self = this->shared_from_this();
     const ServerOptions& o = shared_->options;
@@ -164,6 +172,82 @@ class WebSocketSession final : public Closable,
       case ClientType::kMessage:
         co_await Message(f);
         co_return;
+      case ClientType::kPrivacyGet:
+      case ClientType::kConsentSet:
+      case ClientType::kRetentionSet:
+      case ClientType::kExport:
+      case ClientType::kErase:
+        co_await Privacy(f);
+        co_return;
+    }
+  }
+
+  // The privacy center: the session is checked again by ChatService in the same unit of work
+  // as the action (authorisation on every message). Rate-limited like messages.
+  asio::awaitable<void> Privacy(const ClientFrame& f) {
+    if (!session_) {
+      Error(error_code::kNoSession, "say hello first");
+      co_return;
+    }
+    if (!limiter_.Allow(SteadyMillis())) {
+      shared_->metrics.rate_limited++;
+      Error(error_code::kRateLimited, "too many requests; wait a little");
+      co_return;
+    }
+    const std::string token = session_->token;
+    chat::ChatService& chat = shared_->chat;
+    // One of: a summary, an export document, an erased account id.
+    struct Outcome {
+      Status status;
+      std::optional<chat::PrivacySummary> summary;
+      std::string text;
+    };
+    ClientFrame frame = f;
+    Outcome out = co_await OnWorkers([&]() -> Outcome {
+      auto summarised = [](StatusOr<chat::PrivacySummary> r) {
+        if (!r.ok()) return Outcome{r.status(), std::nullopt, {}};
+        return Outcome{Status::Ok(), std::move(r).value(), {}};
+      };
+      auto texted = [](StatusOr<std::string> r) {
+        if (!r.ok()) return Outcome{r.status(), std::nullopt, {}};
+        return Outcome{Status::Ok(), std::nullopt, std::move(r).value()};
+      };
+      switch (frame.type) {
+        case ClientType::kConsentSet:
+          return summarised(chat.SetConsent(token, frame.consent_kind, frame.granted));
+        case ClientType::kRetentionSet:
+          return summarised(chat.SetRetention(token, frame.retention_days));
+        case ClientType::kExport:
+          return texted(chat.Export(token));
+        case ClientType::kErase:
+          return texted(chat.Erase(token));
+        default:
+          return summarised(chat.GetPrivacy(token));
+      }
+    });
+    if (!out.status.ok()) {
+      const Status& s = out.status;
+      if (s.code() == StatusCode::kNotFound) {
+        Error(error_code::kAuthFailed, "session not found or expired");
+        Close(websocket::close_code::policy_error, "session ended");
+      } else if (s.code() == StatusCode::kInvalidArgument ||
+                 (s.code() == StatusCode::kFailedPrecondition &&
+                  s.message() == error_code::kExportTooLarge)) {
+        Error(s.message(), "request refused");  // the message is the code (chat_service.h)
+      } else {
+        Error(error_code::kInternal, "storage failed; nothing was changed");
+      }
+      co_return;
+    }
+    if (out.summary) {
+      Enqueue(EncodePrivacy(*out.summary));
+    } else if (f.type == ClientType::kExport) {
+      Enqueue(EncodeExport(out.text));
+    } else {  // erased: this connection says so and closes; the account's others are ended
+      Enqueue(EncodeErased());
+      Close(websocket::close_code::normal, "account erased");
+      session_.reset();
+      shared_->CloseAccount(out.text, "account erased");
     }
   }
 

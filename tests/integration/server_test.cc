@@ -25,6 +25,7 @@
 #include "chat/chat_service.h"
 #include "reply/engine.h"
 #include "server/tls_cert.h"
+#include "storage/audit.h"
 #include "storage/memory/memory_store.h"
 #include "storage/open.h"
 
@@ -88,6 +89,7 @@ class Running {
   }
   ~Running() { server_.reset(); }
   server::Server& server() { return *server_; }
+  storage::EncryptedStore& store() { return *store_; }
   const std::string& cert() const { return cert_; }
 
  private:
@@ -365,6 +367,113 @@ TEST_F(ServerTest, ChatOverWssAckThenReplyResendErrorsAndResume) {
   ASSERT_FALSE(bad.Connect());
   bad.Send(json{{"v", 1}, {"type", "hello"}, {"token", std::string(64, 'a')}});
   EXPECT_EQ(bad.Read()["code"], "auth_failed");
+}
+
+json Frame(const std::string& type, json members = json::object()) {
+  members["v"] = 1;
+  members["type"] = type;
+  return members;
+}
+
+TEST_F(ServerTest, PrivacyCenterConsentsExportAndEraseOverWss) {
+  Start();
+  WsClient c(port(), cert());
+  ASSERT_FALSE(c.Connect());
+  c.Send(Frame("export"));
+  EXPECT_EQ(c.Read()["code"], "no_session");
+  c.Send(Frame("hello"));
+  json welcome = c.Read();
+  ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+  const std::string token = welcome["token"].get<std::string>();
+  const std::string account = welcome["account"].get<std::string>();
+  c.Send(Message("p1", "my cat Biscuit-canary-5d1 is the only one who listens"));
+  ASSERT_EQ(c.Read()["type"], "ack");
+  ASSERT_EQ(c.Read()["type"], "reply");
+
+  // What is stored, and the switches, each effective at once.
+  c.Send(Frame("privacy.get"));
+  json p = c.Read();
+  ASSERT_EQ(p["type"], "privacy") << p.dump();
+  EXPECT_EQ(p["account"], account);
+  EXPECT_EQ(p["stored"]["messages"], 2);
+  EXPECT_EQ(p["consents"]["keep_history"]["granted"], true);
+  EXPECT_EQ(p["consents"]["analytics"]["granted"], false);
+  EXPECT_EQ(p["retention"]["default"], true);
+  c.Send(Frame("consent.set", {{"kind", "analytics"}, {"granted", true}}));
+  p = c.Read();
+  ASSERT_EQ(p["type"], "privacy") << p.dump();
+  EXPECT_EQ(p["consents"]["analytics"]["granted"], true);
+  c.Send(Frame("consent.set", {{"kind", "everything"}, {"granted", true}}));
+  EXPECT_EQ(c.Read()["code"], "bad_consent");
+  c.Send(Frame("consent.set", {{"kind", "analytics"}}));
+  EXPECT_EQ(c.Read()["code"], "bad_field");
+  c.Send(Frame("retention.set", {{"days", 30}}));
+  p = c.Read();
+  ASSERT_EQ(p["type"], "privacy") << p.dump();
+  EXPECT_EQ(p["retention"]["days"], 30);
+  EXPECT_EQ(p["retention"]["default"], false);
+  c.Send(Frame("retention.set", {{"days", -3}}));
+  EXPECT_EQ(c.Read()["code"], "bad_retention");
+
+  // Export: one frame with the whole document.
+  c.Send(Frame("export"));
+  json e = c.Read();
+  ASSERT_EQ(e["type"], "export") << e.dump().substr(0, 200);
+  EXPECT_EQ(e["data"]["schema"], "haven.export.v1");
+  EXPECT_EQ(e["data"]["account"]["pseudonym"], account);
+  ASSERT_EQ(e["data"]["conversations"].size(), 1u);
+  EXPECT_EQ(e["data"]["conversations"][0]["messages"][0]["text"],
+            "my cat Biscuit-canary-5d1 is the only one who listens");
+
+  // A second connection of the same person, then erasure from the first.
+  WsClient d(port(), cert());
+  ASSERT_FALSE(d.Connect());
+  d.Send(Frame("hello", {{"token", token}}));
+  ASSERT_EQ(d.Read()["type"], "welcome");
+  c.Send(Frame("erase"));
+  EXPECT_EQ(c.Read()["code"], "confirm_required");
+  c.Send(Frame("erase", {{"confirm", "yes"}}));
+  EXPECT_EQ(c.Read()["code"], "confirm_required");
+  c.Send(Frame("erase", {{"confirm", "erase everything"}}));
+  EXPECT_EQ(c.Read()["type"], "erased");
+  EXPECT_EQ(c.ReadUntilClosed(), websocket::error::closed);
+  EXPECT_EQ(c.reason().code, websocket::close_code::normal);
+  EXPECT_EQ(std::string(c.reason().reason.c_str()), "account erased");
+  json bye = d.Read();
+  EXPECT_EQ(bye["type"], "bye");
+  EXPECT_EQ(bye["reason"], "account erased");
+  EXPECT_EQ(d.ReadUntilClosed(), websocket::error::closed);
+  EXPECT_EQ(d.reason().code, websocket::close_code::policy_error);
+
+  // The token is dead, and both actions are in the audit chain.
+  WsClient after(port(), cert());
+  ASSERT_FALSE(after.Connect());
+  after.Send(Frame("hello", {{"token", token}}));
+  EXPECT_EQ(after.Read()["code"], "auth_failed");
+  auto verdict = storage::VerifyAudit(running_->store(), std::nullopt);
+  ASSERT_TRUE(verdict.ok());
+  EXPECT_TRUE(verdict->intact);
+  int exports = 0, erasures = 0;
+  ASSERT_TRUE(running_->store()
+                  .Transact([&](storage::Txn& txn) -> Status {
+                    auto log = txn.ListAuditRecords(0, 1000);
+                    if (!log.ok()) return log.status();
+                    for (const auto& r : *log) {
+                      exports += r.action == "export" && r.subject == account;
+                      erasures += r.action == "account.erase" && r.subject == account;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(exports, 1);
+  EXPECT_EQ(erasures, 1);
+  // No file the server wrote holds the message's text.
+  for (const auto& entry : fs::recursive_directory_iterator(root_ / "data")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("Biscuit-canary-5d1"), std::string::npos) << entry.path();
+  }
 }
 
 TEST_F(ServerTest, ForeignOriginIsRefused) {
