@@ -14,7 +14,8 @@
 
   const $ = (id) => document.getElementById(id);
   const MAX_BYTES = 4000;  // the server's cap on a message's text (docs/protocol.md)
-  const locale = navigator.language || 'en-US';
+  // The browser's language picks the crisis lines; the server takes a BCP-47 tag of 35 at most.
+  const locale = /^[A-Za-z0-9-]{2,35}$/.test(navigator.language || '') ? navigator.language : 'en-US';
   const store = {
     get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
     set(k, v) { try { localStorage.setItem(k, v); } catch (e) { /* private mode: this tab only */ } },
@@ -245,6 +246,11 @@
       case 'error':
         if (f.code === 'auth_failed') {
           endSession('This conversation is no longer available here (it was ended or erased).');
+          break;
+        }
+        if (!state.ready) {  // the hello itself failed (the server's storage, say): try again
+          setStatus('Could not connect (' + String(f.code).replace(/_/g, ' ') + '). Retrying\u2026');
+          if (state.ws) state.ws.close();
           break;
         }
         if (f.id && state.pending.has(f.id)) failPending(f.id, f.code);

@@ -196,3 +196,28 @@ test('a token that no longer works offers a new conversation instead of failing'
   assert.equal((await h.messages(page)).length, 2);
   assert.deepEqual(page.problems, []);
 });
+
+test('a failed hello (the server\'s storage, say) is retried, not left hanging', { skip }, async (t) => {
+  const server = await h.startServer(t, h.serverDirs(t));
+  const page = await h.openPage(await h.launchBrowser(t));
+  let first = true;
+  const hellos = [];
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((m) => { hellos.push(JSON.parse(m)); upstream.send(m); });
+    upstream.onMessage((m) => {
+      if (first && JSON.parse(m).type === 'welcome') {
+        first = false;
+        ws.send(JSON.stringify({ v: 1, type: 'error', code: 'internal', message: 'test' }));
+      } else {
+        ws.send(m);
+      }
+    });
+    ws.onClose(() => upstream.close());
+    upstream.onClose(() => ws.close());
+  });
+  await h.consent(page, server.url);  // waits for "Connected"
+  assert.equal(hellos.filter((f) => f.type === 'hello').length, 2);
+  await h.say(page, 'hello after a retry');
+  assert.deepEqual(page.problems, []);
+});
