@@ -13,6 +13,7 @@
 #include "cli/empathy_cmd.h"
 #include "cli/jsonl.h"
 #include "cli/keys_cmd.h"
+#include "cli/llm_options.h"
 #include "cli/respond_cmd.h"
 #include "cli/serve_cmd.h"
 #include "core/paths.h"
@@ -169,6 +170,8 @@ int main(int argc, char** argv) {
   chat->add_option("--locale", chat_locale,
                    "BCP-47 locale whose crisis lines and emergency number Haven gives (en-GB, "
                    "en-AU, ...); default en-US");
+  haven::cli::LlmArgs chat_llm;
+  haven::cli::AddLlmOptions(chat, chat_llm);
 
   auto* respond = app.add_subcommand(
       "respond",
@@ -178,6 +181,8 @@ int main(int argc, char** argv) {
       "(shared/eval/CONTRACT.md)");
   bool respond_jsonl = false;
   respond->add_flag("--jsonl", respond_jsonl, "Read one conversation per line on stdin");
+  haven::cli::LlmArgs respond_llm;
+  haven::cli::AddLlmOptions(respond, respond_llm);
 
   auto* empathy = app.add_subcommand(
       "empathy",
@@ -222,6 +227,7 @@ int main(int argc, char** argv) {
   }
   if (chat->parsed()) {
     auto engine = LoadEngineOrDie(ResolveDataDir(data_dir));
+    if (!haven::cli::AttachLlm(chat_llm, *engine, stderr, "haven chat")) return 2;
     return haven::cli::RunChat(*engine, chat_locale, std::cin, std::cout);
   }
   if (respond->parsed()) {
@@ -230,6 +236,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     auto engine = LoadEngineOrDie(ResolveDataDir(data_dir));
+    if (!haven::cli::AttachLlm(respond_llm, *engine, stderr, "haven respond")) return 2;
     haven::cli::RunRespondJsonl(*engine, stdin, stdout, kMaxLine);
     // Every answer is written: leave without freeing the models (as analyze --jsonl does).
     std::fflush(stdout);

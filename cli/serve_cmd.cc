@@ -106,6 +106,7 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
     std::fprintf(err, "haven serve: %s\n", engine.status().message().c_str());
     return 2;
   }
+  if (!AttachLlm(args.llm, **engine, err, "haven serve")) return 2;
   chat::ChatService chat(**engine, **store);
 
   // The signals are taken by sigwait below: block them before any thread starts.
@@ -154,6 +155,7 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
   cmd->serve_->add_option("--web-root", a.web_root, "The pages to serve (default: web/)");
   cmd->serve_->add_option("--allow-origin", a.allowed_origins,
                           "An origin allowed to open /ws (default: the server's own)");
+  AddLlmOptions(cmd->serve_, a.llm);
   return cmd;
 }
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/llm_options.h"
+
 namespace haven::cli {
 
 struct ServeArgs {
@@ -25,6 +27,7 @@ struct ServeArgs {
   std::string tls_key;
   std::string web_root;  // default: "web" beside the shipped data directory
   std::vector<std::string> allowed_origins;
+  LlmArgs llm;  // the optional language model (cli/llm_options.h)
 };
 
 // "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.

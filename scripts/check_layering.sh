@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Holds the layering line of STYLE.md: a lower layer never includes a higher one.
-# Order (low -> high): core < nlp < safety < reply < storage < chat < server < learn < cli.
+# Order (low -> high): core < nlp < safety < reply < llm < storage < chat < server < learn < cli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-layers=(core nlp safety reply storage chat server learn)
+layers=(core nlp safety reply llm storage chat server learn)
 status=0
 for ((i = 0; i < ${#layers[@]}; i++)); do
   dir="src/${layers[$i]}"

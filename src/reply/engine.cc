@@ -8,6 +8,8 @@
 #include <string>
 #include <utility>
 
+#include "reply/llm_prompt.h"
+
 namespace haven::reply {
 namespace {
 
@@ -767,6 +769,10 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         }
       }
     }
+    // An optional language model words the reply, with the content reply as its draft.
+    if (generator_ != nullptr && reply.strategy != Strategy::kInformation) {
+      body = Generate(state, body, reply.strategy, plan, locale, feeling);
+    }
     // The AI disclosure opens every conversation (about_ai says it already).
     if (first_reply && !state.disclosed_ai() && plan.tag != "about_ai") {
       auto [dv, dtext] = pick(Strategy::kOther, "disclosure");
@@ -789,6 +795,44 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   state.AddAssistantTurn(reply.text, reply.strategy, reply.variant_id, plan.tag);
   if (reply.text.find("an AI") != std::string::npos) state.set_disclosed_ai();
   return reply;
+}
+
+std::string Engine::Generate(const ConversationState& state, const std::string& draft,
+                             Strategy strategy, Plan& plan, std::string_view locale,
+                             const Feeling& feeling) const {
+  PromptInputs in;
+  in.strategy = strategy;
+  in.tag = plan.tag;
+  in.draft = draft;
+  in.locale = std::string(locale);
+  for (const auto& m : state.recent()) in.recent.push_back({m.role, m.text});
+  in.feeling = feeling.family;
+  if (!feeling.family.empty()) in.intensity = std::string(IntensityName(feeling.intensity));
+  for (const Person& p : state.people()) in.people.push_back(p.reference);
+  for (const auto& [topic, count] : state.Stressors()) in.stressors.push_back(topic);
+  in.stage = std::string(StageName(state.stage()));
+  if (state.preferred_name()) in.preferred_name = *state.preferred_name();
+  in.earlier_risk = state.max_level() >= RiskLevel::kLow;
+  auto answer = generator_->Generate(BuildPrompt(in));
+  if (!answer.ok()) {
+    // The reason only ("timeout", "http 500"...): never the text.
+    std::string reason = answer.status().message();
+    reason = reason.substr(0, reason.find_first_of(":("));
+    while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+    plan.why.push_back("llm_fallback:" + reason);
+    return draft;
+  }
+  std::string text = std::move(answer).value();
+  if (std::string why = CheckGenerated(text); !why.empty()) {
+    plan.why.push_back("llm_fallback:" + why);
+    return draft;
+  }
+  if (safety::GuardResult g = guard_.Check(text); !g.pass) {
+    plan.why.push_back("llm_fallback:guard_" + std::string(safety::GuardRuleName(g.rule)));
+    return draft;
+  }
+  plan.why.push_back("llm:" + generator_->name());
+  return text;
 }
 
 StatusOr<Reply> Engine::Respond(const std::vector<Turn>& history, std::string_view locale) const {

@@ -13,6 +13,10 @@
 // is being brought in; emergency (imminent) gives the emergency number first. The first reply of
 // every conversation says Haven is an AI, and so does every answer to "are you a bot?".
 //
+// With an optional language model (set_generator), the composed content reply of a non-safety
+// turn becomes the model's draft; the model's answer replaces it only when it passes
+// CheckGenerated and the output guard, and the AI disclosure is still added by the engine.
+//
 // Guided flows and screening (reply/flows.h, reply/screening.h), in Conversation only (Respond
 // answers each history afresh and never runs them): each message is analysed and the safety
 // decision is taken first. When it is anything but continue, an active flow is interrupted
@@ -46,6 +50,7 @@
 #include "reply/content.h"
 #include "reply/empathy.h"
 #include "reply/flows.h"
+#include "reply/generator.h"
 #include "reply/planner.h"
 #include "reply/screening.h"
 #include "reply/state.h"
@@ -91,6 +96,16 @@ class Engine {
   const FlowLibrary& flows() const { return *flows_; }
   const Screener& screener() const { return *screener_; }
 
+  // An optional language model that words the non-safety replies (reply/llm_prompt.h): the
+  // content reply is its draft and the fallback when it fails, times out or fails a check
+  // ("llm:<name>" or "llm_fallback:<reason>" in `why`). Crisis and handoff replies, guided
+  // flows and screening always come from the reviewed content. Set it before the engine is
+  // shared between threads; nullptr (the default) is the content engine alone.
+  void set_generator(std::shared_ptr<const ReplyGenerator> generator) {
+    generator_ = std::move(generator);
+  }
+  const ReplyGenerator* generator() const { return generator_.get(); }
+
  private:
   friend class Conversation;
   Engine() = default;
@@ -116,6 +131,11 @@ class Engine {
                    std::int64_t now) const;
   std::map<std::string, std::string> FlowInputs(std::string_view flow_id,
                                                 std::string_view locale) const;
+  // The generator's wording of `draft`, or `draft` when it fails or fails a check (the reason
+  // goes to plan.why).
+  std::string Generate(const ConversationState& state, const std::string& draft,
+                       Strategy strategy, Plan& plan, std::string_view locale,
+                       const Feeling& feeling) const;
   // Records an earlier assistant text in `state`, matching it to a content variant if it is one.
   void ObserveAssistant(ConversationState& state, std::string_view text) const;
 
@@ -130,6 +150,7 @@ class Engine {
   // Per variant (same order as content_.variants()): its longest fixed text, to recognise it in
   // an earlier assistant turn.
   std::vector<std::string> signatures_;
+  std::shared_ptr<const ReplyGenerator> generator_;
 };
 
 // One live conversation (haven chat): state kept between messages.

@@ -532,6 +532,7 @@ safety::ConversationContext ConversationState::SafetyContext() const {
 
 void ConversationState::AddUserTurn(std::string_view text, const nlp::Analysis& analysis) {
   const int turn = user_turns() + 1;
+  Remember("user", text);
   std::vector<std::string> words = Words(text);
   UserTurnFacts facts;
   facts.level = analysis.risk.level;
@@ -607,10 +608,16 @@ void ConversationState::AddUserTurn(std::string_view text, const nlp::Analysis& 
 
 void ConversationState::AddAssistantTurn(std::string_view text, Strategy strategy,
                                          std::string_view variant_id, std::string_view tag) {
+  Remember("assistant", text);
   assistant_texts_.emplace_back(text);
   strategies_.push_back(strategy);
   variant_ids_.emplace_back(variant_id);
   tags_.emplace_back(tag);
+}
+
+void ConversationState::Remember(std::string_view role, std::string_view text) {
+  if (recent_.size() == kRecentMessages) recent_.erase(recent_.begin());
+  recent_.push_back({std::string(role), std::string(text)});
 }
 
 const Person* ConversationState::current_person() const {

@@ -145,6 +145,14 @@ class ConversationState {
   // Marks a variant used that was part of a reply (an opening reaction, for instance).
   void MarkVariantUsed(std::string_view id) { extra_used_.emplace_back(id); }
   const std::vector<std::string>& assistant_texts() const { return assistant_texts_; }
+  // The last kRecentMessages messages of both sides, oldest first (the prompt of an optional
+  // language model, reply/llm_prompt.h); in memory only, like every text here.
+  static constexpr size_t kRecentMessages = 8;
+  struct RecentMessage {
+    std::string role;  // "user" or "assistant"
+    std::string text;
+  };
+  const std::vector<RecentMessage>& recent() const { return recent_; }
   // The tag of Haven's latest reply, "" when none.
   std::string_view last_tag() const { return tags_.empty() ? std::string_view() : tags_.back(); }
   // How many of Haven's replies used `s`.
@@ -160,6 +168,9 @@ class ConversationState {
   ActivityState& mutable_activity() { return activity_; }
 
  private:
+  void Remember(std::string_view role, std::string_view text);
+
+  std::vector<RecentMessage> recent_;
   ActivityState activity_;
   std::vector<UserTurnFacts> turns_;
   std::vector<Person> people_;
