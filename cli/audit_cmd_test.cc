@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "cli/test_util.h"
 #include "storage/audit.h"
 #include "storage/open.h"
 #include "storage/test_util.h"
@@ -12,27 +13,14 @@ namespace {
 
 using storage::testing::TempDir;
 
-std::string Slurp(std::FILE* f) {
-  std::rewind(f);
-  std::string s;
-  char buf[512];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
-}
-
+// Runs the command once and keeps what it wrote.
 struct Verified {
-  explicit Verified(const AuditVerifyArgs& args) : out(std::tmpfile()), err(std::tmpfile()) {
-    rc = RunAuditVerify(args, out, err);
-    out_text = Slurp(out);
-    err_text = Slurp(err);
+  explicit Verified(const AuditVerifyArgs& args) {
+    rc = RunAuditVerify(args, io.out, io.err);
+    out_text = io.OutText();
+    err_text = io.ErrText();
   }
-  ~Verified() {
-    std::fclose(out);
-    std::fclose(err);
-  }
-  std::FILE* out;
-  std::FILE* err;
+  testing::Captured io;
   int rc = -1;
   std::string out_text, err_text;
 };

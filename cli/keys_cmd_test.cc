@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/test_util.h"
 #include "storage/audit.h"
 #include "storage/open.h"
 #include "storage/test_util.h"
@@ -10,25 +11,8 @@ namespace haven::cli {
 namespace {
 
 using storage::testing::TempDir;
-
-std::string Slurp(std::FILE* f) {
-  std::rewind(f);
-  std::string s;
-  char buf[512];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
-}
-
-struct Captured {
-  Captured() : out(std::tmpfile()), err(std::tmpfile()) {}
-  ~Captured() {
-    std::fclose(out);
-    std::fclose(err);
-  }
-  std::FILE* out;
-  std::FILE* err;
-};
+using testing::Captured;
+using testing::Slurp;
 
 TEST(KeysRotateCommandTest, RotatesAndTheNewKeyFileOpensEverything) {
   TempDir tmp;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "cli/admin_cmd.h"
 #include "cli/analyze_report.h"
 #include "cli/audit_cmd.h"
 #include "cli/chat_cmd.h"
@@ -201,12 +202,14 @@ int main(int argc, char** argv) {
   auto keys_cmd = haven::cli::KeysCommand::Add(app);
   auto audit_cmd = haven::cli::AuditCommand::Add(app);
   auto serve_cmd = haven::cli::ServeCommand::Add(app);
+  auto admin_cmd = haven::cli::AdminCommand::Add(app);
 
   CLI11_PARSE(app, argc, argv);
 
   if (keys_cmd->parsed()) return keys_cmd->Run();
   if (audit_cmd->parsed()) return audit_cmd->Run();
   if (serve_cmd->parsed()) return serve_cmd->Run(ResolveDataDir(data_dir));
+  if (admin_cmd->parsed()) return admin_cmd->Run();
 
   if (analyze->parsed()) {
     if (!jsonl && text.empty() && analyze->count("text") == 0) {
