@@ -26,5 +26,6 @@ if ((smoke == 0)); then
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_dev.jsonl | tail -1
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_cases.jsonl | tail -1
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --sdcnl
+  run python3 scripts/risk_realtext.py --haven "$haven" --shared "$shared"
   run python3 "$shared/eval/emotion_eval.py" --haven "$haven" --split dev | tail -1
 fi

@@ -46,6 +46,22 @@ TEST(AnalyzerTest, ContractInvariantsHold) {
   }
 }
 
+// Mid-conversation replies in a support chat (plans, effort, thanks, goodbyes, not knowing what
+// to do) are not risk, whatever the learned reader once made of "will", "tonight" or "bye";
+// the same register with a real cue still is (risk_train7.jsonl trains both).
+TEST(AnalyzerTest, OrdinarySupportChatRepliesAreNotRisk) {
+  for (const char* text : {"I just don't know what to do", "Thanks again! Bye.", "I am trying.",
+                           "I'm going to go rest now. Thank you again.",
+                           "ok I'll talk to my manager on monday",
+                           "that's what I keep telling myself"}) {
+    EXPECT_LT(Shared().Analyze(text).risk.level, RiskLevel::kModerate) << text;
+  }
+  for (const char* text : {"I have the pills ready for tonight",
+                           "I'm saying bye because I won't be here tomorrow"}) {
+    EXPECT_GE(Shared().Analyze(text).risk.level, RiskLevel::kHigh) << text;
+  }
+}
+
 TEST(AnalyzerTest, JsonHasEveryContractField) {
   auto j = AnalysisToJson(Shared().Analyze("I want to talk to a real person"));
   for (const char* key : {"sentiment", "emotions", "risk", "intent", "topics", "pii"}) {

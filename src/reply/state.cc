@@ -526,7 +526,9 @@ safety::ConversationContext ConversationState::SafetyContext() const {
   c.previous_max_level = max_level_;
   c.recent_low_turns = consecutive_low_;
   c.human_connected = human_connected_;
-  c.in_guided_exercise = activity_.flow.has_value() && activity_.flow->phase == FlowPhase::kRunning;
+  c.in_guided_exercise =
+      (activity_.flow.has_value() && activity_.flow->phase == FlowPhase::kRunning) ||
+      activity_.screening.has_value();
   return c;
 }
 

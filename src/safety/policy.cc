@@ -175,6 +175,12 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
     level = RiskLevel::kNone;
     d.reasons.push_back("a lone 'done' during a guided exercise: its answer");
   }
+  if (context.in_guided_exercise && level > RiskLevel::kLow && !evidence.empty() &&
+      std::all_of(evidence.begin(), evidence.end(),
+                  [](const nlp::RiskEvidence& e) { return e.signal == "learned_reading"; })) {
+    level = RiskLevel::kLow;
+    d.reasons.push_back("a learned reading alone during a guided exercise: asked about directly");
+  }
   RiskLevel effective = level;
 
   // Conversation rules: low that repeats, or follows something worse, is moderate.

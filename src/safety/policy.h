@@ -16,6 +16,11 @@
 //   imminent  -> emergency (the emergency number first), escalate to a human, urgent.
 //   a message that is only "done" (evidence lone_done, read as high on its own) during a guided
 //                exercise -> none: it answers the exercise's "tell me when you're done".
+//   a reading above low from the learned reader alone (evidence only learned_reading) during a
+//                guided exercise or questionnaire -> low: asked about directly (check-in), not
+//                escalated. Answers to an exercise ("I don't want to do this", "more than half
+//                the days") are where the learned reader is least reliable; any phrase the rules
+//                know keeps the full reading.
 //   a goodbye (intent goodbye, or farewell evidence) after an earlier turn at moderate or above
 //                -> at least crisis_reply, escalate, urgent: a farewell in a crisis is a warning
 //                sign.
@@ -64,8 +69,9 @@ struct ConversationContext {
   RiskLevel previous_max_level = RiskLevel::kNone;  // highest level of earlier turns
   int recent_low_turns = 0;      // earlier turns in a row, right before this one, at level low
   bool human_connected = false;  // a person from the team is in the conversation now
-  // Haven is running a guided exercise and waits for the person's answer ("tell me when you're
-  // done"): a message that is only "done" (evidence lone_done) answers it.
+  // Haven is running a guided exercise or a questionnaire and waits for the person's answer
+  // ("tell me when you're done"): a message that is only "done" (evidence lone_done) answers it,
+  // and a learned reading alone is asked about rather than escalated.
   bool in_guided_exercise = false;
 };
 

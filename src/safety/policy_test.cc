@@ -125,6 +125,22 @@ TEST(PolicyTest, LoneDoneAnswersAGuidedExercise) {
   EXPECT_TRUE(Decide(Message(RiskLevel::kNone, {}, "other", {"lone_done"}), after).urgent);
 }
 
+TEST(PolicyTest, ALearnedReadingAloneInAnExerciseIsAskedAboutNotEscalated) {
+  nlp::Analysis learned =
+      Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "other", {"learned_reading"});
+  ConversationContext exercise;
+  exercise.in_guided_exercise = true;
+  Decision d = Decide(learned, exercise);
+  EXPECT_EQ(d.action, Action::kCheckIn);
+  EXPECT_FALSE(d.escalate_to_human);
+  EXPECT_TRUE(HasReason(d, "learned reading alone"));
+  // Outside an exercise, or with a phrase the rules know, the reading stands.
+  EXPECT_EQ(Decide(learned, ConversationContext{}).action, Action::kEmergency);
+  nlp::Analysis ruled = Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "other",
+                                {"learned_reading", "attempt_in_progress"});
+  EXPECT_EQ(Decide(ruled, exercise).action, Action::kEmergency);
+}
+
 TEST(PolicyTest, AskingForHumanHandsOffAtOnce) {
   ConversationContext ctx;
   Decision d = Decide(Message(RiskLevel::kNone, {}, "asking_for_human"), ctx);
