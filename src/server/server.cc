@@ -286,28 +286,29 @@ class Listener {
 };
 
 // The retention sweeper (chat::ChatService::SweepRetention): once at start, then every
-// kRetentionSweepInterval, on the worker pool so the I/O thread never waits on storage.
+// kRetentionSweepInterval, on the worker pool so the I/O thread never waits on storage. Plain
+// handlers with a raw Shared*: Server::Impl destroys the I/O context (and with it a pending
+// wait) before Shared, and Shutdown joins the pool before either.
 constexpr std::chrono::hours kRetentionSweepInterval{1};
 
-asio::awaitable<void> SweepRetentionForever(std::shared_ptr<Shared> shared,
-                                            asio::steady_timer& timer) {
-  for (;;) {
-    if (shared->stopping) co_return;
-    co_await asio::co_spawn(
-        shared->pool,
-        [shared]() -> asio::awaitable<void> {
-          if (shared->stopping) co_return;
-          auto swept = shared->chat.SweepRetention();
-          if (!swept.ok()) {  // the message names no person's data (core/status.h); next hour
-            std::fprintf(stderr, "haven serve: retention sweep failed: %s\n",
-                         swept.status().message().c_str());
-          }
-        },
-        use_awaitable);
-    timer.expires_after(kRetentionSweepInterval);
-    auto [ec] = co_await timer.async_wait(as_tuple(use_awaitable));
-    if (ec) co_return;  // cancelled: shutting down
-  }
+void SweepOnWorkers(Shared* shared) {
+  asio::post(shared->pool, [shared] {
+    if (shared->stopping) return;
+    auto swept = shared->chat.SweepRetention();
+    if (!swept.ok()) {  // the message names no person's data (core/status.h); next hour
+      std::fprintf(stderr, "haven serve: retention sweep failed: %s\n",
+                   swept.status().message().c_str());
+    }
+  });
+}
+
+void ScheduleSweep(Shared* shared, asio::steady_timer* timer) {
+  timer->expires_after(kRetentionSweepInterval);
+  timer->async_wait([shared, timer](boost::system::error_code ec) {
+    if (ec || shared->stopping) return;  // cancelled: shutting down
+    SweepOnWorkers(shared);
+    ScheduleSweep(shared, timer);
+  });
 }
 
 }  // namespace
@@ -405,8 +406,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
                                                         impl->ssl ? &*impl->ssl : nullptr);
   asio::co_spawn(impl->io, impl->listener->Run(), internal::Listener::Report);
   impl->sweep_timer.emplace(impl->io);
-  asio::co_spawn(impl->io, internal::SweepRetentionForever(impl->shared, *impl->sweep_timer),
-                 internal::Listener::Report);
+  internal::SweepOnWorkers(impl->shared.get());
+  internal::ScheduleSweep(impl->shared.get(), &*impl->sweep_timer);
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] {
     for (;;) {
