@@ -82,6 +82,10 @@ test('the privacy center without a conversation says so and creates nothing', { 
   await page.goto(server.url + 'privacy.html');
   await page.getByRole('heading', { name: 'Nothing here yet' }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('haven.token')), null);
+  // Crisis help is one tap away here too: the header link jumps to the lines.
+  await page.getByRole('link', { name: 'Crisis help now' }).click();
+  await page.getByRole('link', { name: '988' }).waitFor();
+  assert.ok(await page.getByRole('heading', { name: 'If you are in danger right now' }).isVisible());
   const [scroll, client] = await page.evaluate(() =>
     [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
   assert.ok(scroll <= client, 'no sideways scrolling on a phone');
