@@ -19,6 +19,17 @@ using storage::UnixMillis;
 constexpr char kReplyKeyPrefix[] = "reply:";
 constexpr char kSessionGone[] = "session not found or expired";
 
+// A staff session's token is not a seeker's: the seeker path answers it like an unknown one.
+Status RequireSeeker(storage::Txn& txn, const std::string& account_id) {
+  auto account = txn.GetAccount(account_id);
+  if (!account.ok()) {
+    return account.status().code() == StatusCode::kNotFound ? NotFound(kSessionGone)
+                                                            : account.status();
+  }
+  if (account->kind != storage::AccountKind::kSeeker) return NotFound(kSessionGone);
+  return Status::Ok();
+}
+
 UnixMillis SystemNow() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -147,6 +158,7 @@ StatusOr<SeekerSession> ChatService::Resume(std::string_view token, int64_t afte
         now - row->last_seen > options_.session_idle.count()) {
       return NotFound(kSessionGone);
     }
+    if (Status seeker = RequireSeeker(txn, row->account_id); !seeker.ok()) return seeker;
     if (Status t = txn.TouchSession(hash, now); !t.ok()) return t;
     s.account_id = row->account_id;
     storage::ConversationQuery q;
@@ -223,6 +235,7 @@ Status ChatService::CheckSession(std::string_view token) {
         now - row->last_seen > options_.session_idle.count()) {
       return NotFound(kSessionGone);
     }
+    if (Status seeker = RequireSeeker(txn, row->account_id); !seeker.ok()) return seeker;
     return txn.TouchSession(hash, now);
   });
 }

@@ -172,7 +172,7 @@ class ChatService {
   // The session of `token` (touched: its idle timer restarts) with the seeker's latest
   // conversation (a new one when all are closed) and its messages after `after_seq` (at most
   // `max_history`). NotFound "session not found or expired" for an unknown, expired or revoked
-  // token.
+  // token, and for a staff session's token (staff never take the seeker path).
   StatusOr<SeekerSession> Resume(std::string_view token, int64_t after_seq = 0,
                                  int max_history = 200);
   // A new session for the account, given its recovery phrase. NotFound for a wrong pair.

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <memory>
 
+#include "chat/staff_auth.h"
 #include "chat/tokens.h"
+#include "chat/totp.h"
 #include "storage/memory/memory_store.h"
 #include "storage/open.h"
 #include "storage/test_util.h"
@@ -202,6 +204,26 @@ TEST_F(ChatServiceTest, RecoveryPhraseOpensANewSessionOnTheSameConversation) {
   EXPECT_NE(r->token, s->token);
   EXPECT_EQ(r->conversation_id, s->conversation_id);
   EXPECT_TRUE(r->recovery_phrase.empty());
+}
+
+TEST_F(ChatServiceTest, AStaffTokenIsNotASeekersOnTheSeekerPath) {
+  StaffAuthOptions o;
+  o.insecure_fast_hash_for_tests = true;
+  StaffAuth staff(store_, o, clock_.AsClock());
+  const std::string password = "correct horse battery staple";
+  auto user = staff.CreateUser("carol", storage::StaffRole::kSupporter, password);
+  ASSERT_TRUE(user.ok()) << user.status().message();
+  auto secret = Base32Decode(user->totp_secret_base32);
+  ASSERT_TRUE(secret.ok());
+  auto login = staff.Login("carol", password, TotpCode(*secret, clock_.Now() / 1000), "10.0.0.9");
+  ASSERT_TRUE(login.ok()) << login.status().message();
+  // The same answer as an unknown token: no seeker conversation is made for a staff account.
+  auto resumed = service_.Resume(login->token);
+  ASSERT_FALSE(resumed.ok());
+  EXPECT_EQ(resumed.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(service_.CheckSession(login->token).code(), StatusCode::kNotFound);
+  // The staff session itself is untouched.
+  EXPECT_TRUE(staff.CheckSession(login->token).ok());
 }
 
 TEST(ChatServiceSqliteTest, ConversationSurvivesReopeningTheEncryptedStore) {

@@ -55,6 +55,17 @@ void Shared::CloseAccount(const std::string& account_id, const std::string& reas
   for (auto& c : all) c->EndAccount(account_id, reason);
 }
 
+void Shared::CloseSession(const std::string& token, const std::string& reason) {
+  std::vector<std::shared_ptr<Closable>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, weak] : live_) {
+      if (auto c = weak.lock()) all.push_back(std::move(c));
+    }
+  }
+  for (auto& c : all) c->EndSession(token, reason);
+}
+
 bool Shared::WaitEmpty(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mu_);
   return empty_.wait_until(lock, deadline, [&] { return live_.empty(); });

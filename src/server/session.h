@@ -44,6 +44,12 @@ class Closable {
     (void)account_id;
     (void)reason;
   }
+  // Ends the connection if it speaks for the session of `token` (logged out elsewhere): a `bye`
+  // with `reason`, then close 1000. Called from any thread; posts to the connection's executor.
+  virtual void EndSession(const std::string& token, const std::string& reason) {
+    (void)token;
+    (void)reason;
+  }
 };
 
 // State every connection shares. Lives as long as the server.
@@ -65,6 +71,8 @@ struct Shared {
   void CloseAll();
   // EndAccount on every live connection (after an erasure).
   void CloseAccount(const std::string& account_id, const std::string& reason);
+  // EndSession on every live connection (after a logout).
+  void CloseSession(const std::string& token, const std::string& reason);
   // Waits until no connection is left or `deadline` passes; true when none is left.
   bool WaitEmpty(std::chrono::steady_clock::time_point deadline);
 

@@ -45,6 +45,14 @@ class WebSocketSession final : public Closable,
     });
   }
 
+  void EndSession(const std::string& token, const std::string& reason) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), token, reason] {
+      if (!self->session_ || self->session_->token != token || self->close_queued_) return;
+      self->Enqueue(EncodeBye(reason));
+      self->Close(websocket::close_code::normal, reason);
+    });
+  }
+
   asio::awaitable<void> Run(Request request) {
     auto self = this->shared_from_this();
     const ServerOptions& o = shared_->options;
@@ -160,15 +168,23 @@ class WebSocketSession final : public Closable,
       case ClientType::kHello:
         co_await Hello(f);
         co_return;
-      case ClientType::kLogout:
+      case ClientType::kLogout: {
         if (!session_) {
           Error(error_code::kNoSession, "say hello first");
           co_return;
         }
-        co_await OnWorkers([&] { return shared_->chat.Revoke(session_->token); });
+        Status revoked =
+            co_await OnWorkers([&] { return shared_->chat.Revoke(session_->token); });
+        if (!revoked.ok()) {
+          Error(error_code::kInternal, "logout failed; try again");
+          co_return;
+        }
         Enqueue(EncodeBye("logged out"));
         Close(websocket::close_code::normal, "logged out");
+        // The same session's other connections (other tabs) end at once too.
+        shared_->CloseSession(session_->token, "logged out");
         co_return;
+      }
       case ClientType::kMessage:
         co_await Message(f);
         co_return;

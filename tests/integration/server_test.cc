@@ -476,6 +476,41 @@ TEST_F(ServerTest, PrivacyCenterConsentsExportAndEraseOverWss) {
   }
 }
 
+TEST_F(ServerTest, LogoutEndsEveryConnectionOfThatSessionAtOnce) {
+  Start();
+  WsClient a(port(), cert());
+  ASSERT_FALSE(a.Connect());
+  a.Send(Frame("hello"));
+  json welcome = a.Read();
+  ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+  const std::string token = welcome["token"].get<std::string>();
+  // A second tab of the same session, and another person's connection.
+  WsClient b(port(), cert());
+  ASSERT_FALSE(b.Connect());
+  b.Send(Frame("hello", {{"token", token}}));
+  ASSERT_EQ(b.Read()["type"], "welcome");
+  WsClient other(port(), cert());
+  ASSERT_FALSE(other.Connect());
+  other.Send(Frame("hello"));
+  ASSERT_EQ(other.Read()["type"], "welcome");
+
+  a.Send(Frame("logout"));
+  EXPECT_EQ(a.Read()["type"], "bye");
+  EXPECT_EQ(a.ReadUntilClosed(), websocket::error::closed);
+  json bye = b.Read();
+  EXPECT_EQ(bye["type"], "bye");
+  EXPECT_EQ(bye["reason"], "logged out");
+  EXPECT_EQ(b.ReadUntilClosed(), websocket::error::closed);
+  EXPECT_EQ(b.reason().code, websocket::close_code::normal);
+  // The other person is untouched; the token is dead.
+  other.Send(Frame("ping"));
+  EXPECT_EQ(other.Read()["type"], "pong");
+  WsClient after(port(), cert());
+  ASSERT_FALSE(after.Connect());
+  after.Send(Frame("hello", {{"token", token}}));
+  EXPECT_EQ(after.Read()["code"], "auth_failed");
+}
+
 TEST_F(ServerTest, ForeignOriginIsRefused) {
   Start();
   WsClient c(port(), cert());
