@@ -17,18 +17,6 @@ using storage::Txn;
 using storage::UnixMillis;
 
 constexpr char kReplyKeyPrefix[] = "reply:";
-constexpr char kSessionGone[] = "session not found or expired";
-
-// A staff session's token is not a seeker's: the seeker path answers it like an unknown one.
-Status RequireSeeker(storage::Txn& txn, const std::string& account_id) {
-  auto account = txn.GetAccount(account_id);
-  if (!account.ok()) {
-    return account.status().code() == StatusCode::kNotFound ? NotFound(kSessionGone)
-                                                            : account.status();
-  }
-  if (account->kind != storage::AccountKind::kSeeker) return NotFound(kSessionGone);
-  return Status::Ok();
-}
 
 UnixMillis SystemNow() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -143,23 +131,14 @@ StatusOr<SeekerSession> ChatService::CreateSeeker() {
 
 StatusOr<SeekerSession> ChatService::Resume(std::string_view token, int64_t after_seq,
                                             int max_history) {
-  if (token.empty() || token.size() > 256) return NotFound(kSessionGone);
-  std::string hash = HashSessionToken(token);
   UnixMillis now = Now();
   SeekerSession s;
   s.token = std::string(token);
   s.resumed = true;
   Status st = store_.Transact([&](Txn& txn) -> Status {
-    auto row = txn.GetSession(hash);
-    if (!row.ok()) {
-      return row.status().code() == StatusCode::kNotFound ? NotFound(kSessionGone) : row.status();
-    }
-    if (row->revoked || now >= row->expires_at ||
-        now - row->last_seen > options_.session_idle.count()) {
-      return NotFound(kSessionGone);
-    }
-    if (Status seeker = RequireSeeker(txn, row->account_id); !seeker.ok()) return seeker;
-    if (Status t = txn.TouchSession(hash, now); !t.ok()) return t;
+    // Valid, touched, and a seeker's (a staff token is answered like an unknown one).
+    auto row = LiveSession(txn, token, now);
+    if (!row.ok()) return row.status();
     s.account_id = row->account_id;
     storage::ConversationQuery q;
     q.owner_id = row->account_id;
@@ -224,20 +203,8 @@ Status ChatService::Revoke(std::string_view token) {
 }
 
 Status ChatService::CheckSession(std::string_view token) {
-  std::string hash = HashSessionToken(token);
   UnixMillis now = Now();
-  return store_.Transact([&](Txn& txn) -> Status {
-    auto row = txn.GetSession(hash);
-    if (!row.ok()) {
-      return row.status().code() == StatusCode::kNotFound ? NotFound(kSessionGone) : row.status();
-    }
-    if (row->revoked || now >= row->expires_at ||
-        now - row->last_seen > options_.session_idle.count()) {
-      return NotFound(kSessionGone);
-    }
-    if (Status seeker = RequireSeeker(txn, row->account_id); !seeker.ok()) return seeker;
-    return txn.TouchSession(hash, now);
-  });
+  return store_.Transact([&](Txn& txn) -> Status { return LiveSession(txn, token, now).status(); });
 }
 
 std::shared_ptr<std::mutex> ChatService::ConversationLock(const std::string& conversation_id) {
