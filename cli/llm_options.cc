@@ -15,8 +15,9 @@ void AddLlmOptions(CLI::App* command, LlmArgs& args) {
   command->add_option("--llm-key-env", args.key_env,
                       "The name of the environment variable holding the API key");
   command->add_option("--llm-ca-file", args.ca_file, "CA certificates (PEM) for the model's HTTPS");
-  command->add_option("--llm-timeout-ms", args.timeout_ms,
-                      "Deadline of one model request; then the content engine answers")
+  command
+      ->add_option("--llm-timeout-ms", args.timeout_ms,
+                   "Deadline of one model request; then the content engine answers")
       ->check(CLI::Range(1, 120000));
 }
 

@@ -83,8 +83,8 @@ net::awaitable<void> Run(Exchange& ex, ssl::context* tls) {
   }
   beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *tls);
   if (!SSL_set_tlsext_host_name(secure.native_handle(), ex.endpoint.host.c_str())) {
-    throw beast::system_error(beast::error_code(static_cast<int>(::ERR_get_error()),
-                                                net::error::get_ssl_category()));
+    throw beast::system_error(
+        beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
   }
   secure.set_verify_callback(ssl::host_name_verification(ex.endpoint.host));
   beast::get_lowest_layer(secure).expires_at(ex.deadline);
@@ -133,7 +133,8 @@ StatusOr<Endpoint> ParseBaseUrl(std::string_view url) {
   for (char c : port) {
     if (c < '0' || c > '9') return InvalidArgument("the model URL has a bad port");
   }
-  if (port.empty() && authority.back() == ':') return InvalidArgument("the model URL has a bad port");
+  if (port.empty() && authority.back() == ':')
+    return InvalidArgument("the model URL has a bad port");
   e.host = std::string(host);
   e.port = port.empty() ? (e.tls ? "443" : "80") : std::string(port);
   e.path = std::string(path);

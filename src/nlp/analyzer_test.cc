@@ -50,14 +50,14 @@ TEST(AnalyzerTest, ContractInvariantsHold) {
 // to do) are not risk, whatever the learned reader once made of "will", "tonight" or "bye";
 // the same register with a real cue still is (risk_train7.jsonl trains both).
 TEST(AnalyzerTest, OrdinarySupportChatRepliesAreNotRisk) {
-  for (const char* text : {"I just don't know what to do", "Thanks again! Bye.", "I am trying.",
-                           "I'm going to go rest now. Thank you again.",
-                           "ok I'll talk to my manager on monday",
-                           "that's what I keep telling myself"}) {
+  for (const char* text :
+       {"I just don't know what to do", "Thanks again! Bye.", "I am trying.",
+        "I'm going to go rest now. Thank you again.", "ok I'll talk to my manager on monday",
+        "that's what I keep telling myself"}) {
     EXPECT_LT(Shared().Analyze(text).risk.level, RiskLevel::kModerate) << text;
   }
-  for (const char* text : {"I have the pills ready for tonight",
-                           "I'm saying bye because I won't be here tomorrow"}) {
+  for (const char* text :
+       {"I have the pills ready for tonight", "I'm saying bye because I won't be here tomorrow"}) {
     EXPECT_GE(Shared().Analyze(text).risk.level, RiskLevel::kHigh) << text;
   }
 }
@@ -74,9 +74,9 @@ TEST(AnalyzerTest, JsonHasEveryContractField) {
 }
 
 TEST(AnalyzerTest, ThreadSafeAndDeterministic) {
-  const std::vector<std::string> texts = {
-      "i can't do this anymore", "thank you so much!!", "my boss yelled at me again",
-      "I'm so happy today :)", "call me on 07700 900123"};
+  const std::vector<std::string> texts = {"i can't do this anymore", "thank you so much!!",
+                                          "my boss yelled at me again", "I'm so happy today :)",
+                                          "call me on 07700 900123"};
   std::vector<std::string> expected;
   for (const auto& t : texts) expected.push_back(AnalysisToJson(Shared().Analyze(t)).dump());
   std::vector<std::thread> threads;
@@ -85,7 +85,8 @@ TEST(AnalyzerTest, ThreadSafeAndDeterministic) {
     threads.emplace_back([&, k] {
       for (int round = 0; round < 50; ++round) {
         for (size_t i = 0; i < texts.size(); ++i) {
-          if (AnalysisToJson(Shared().Analyze(texts[i])).dump() != expected[i]) ++mismatches[static_cast<size_t>(k)];
+          if (AnalysisToJson(Shared().Analyze(texts[i])).dump() != expected[i])
+            ++mismatches[static_cast<size_t>(k)];
         }
       }
     });

@@ -133,9 +133,8 @@ class Engine {
                                                 std::string_view locale) const;
   // The generator's wording of `draft`, or `draft` when it fails or fails a check (the reason
   // goes to plan.why).
-  std::string Generate(const ConversationState& state, const std::string& draft,
-                       Strategy strategy, Plan& plan, std::string_view locale,
-                       const Feeling& feeling) const;
+  std::string Generate(const ConversationState& state, const std::string& draft, Strategy strategy,
+                       Plan& plan, std::string_view locale, const Feeling& feeling) const;
   // Records an earlier assistant text in `state`, matching it to a content variant if it is one.
   void ObserveAssistant(ConversationState& state, std::string_view text) const;
 

@@ -28,15 +28,15 @@ namespace haven::reply {
 struct PromptInputs {
   Strategy strategy = Strategy::kQuestion;
   std::string tag;
-  std::string draft;              // the content engine's reply for this turn
+  std::string draft;  // the content engine's reply for this turn
   std::string locale = "en-US";
   // The recent messages, oldest first, roles "user" and "assistant"; the last is the person's.
   std::vector<GenerationMessage> recent;
   std::string feeling;  // "sad", with intensity "strong", or ""
   std::string intensity;
-  std::vector<std::string> people;    // as said back: "your sister"
+  std::vector<std::string> people;     // as said back: "your sister"
   std::vector<std::string> stressors;  // topics, most frequent first
-  std::string stage;                  // exploration, comforting, action
+  std::string stage;                   // exploration, comforting, action
   std::string preferred_name;
   bool earlier_risk = false;  // risk at low or above earlier in the conversation
 };

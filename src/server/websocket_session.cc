@@ -173,8 +173,7 @@ class WebSocketSession final : public Closable,
           Error(error_code::kNoSession, "say hello first");
           co_return;
         }
-        Status revoked =
-            co_await OnWorkers([&] { return shared_->chat.Revoke(session_->token); });
+        Status revoked = co_await OnWorkers([&] { return shared_->chat.Revoke(session_->token); });
         if (!revoked.ok()) {
           Error(error_code::kInternal, "logout failed; try again");
           co_return;

@@ -1,7 +1,7 @@
 // Any bytes as one WebSocket frame through the protocol decoder (src/server/protocol.h): never a
 // crash or an exception; either a frame or an error whose code is one of the documented ones and
-// whose message is a short fixed sentence (never the input); a decoded message's text is valid UTF-8 within the cap,
-// and every server frame encoded from what was read is one valid JSON object.
+// whose message is a short fixed sentence (never the input); a decoded message's text is valid
+// UTF-8 within the cap, and every server frame encoded from what was read is one valid JSON object.
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -14,8 +14,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace ec = haven::server::error_code;
   static const std::set<std::string> kCodes = {
-      ec::kBadJson,     ec::kBadVersion,  ec::kUnknownType,      ec::kBadField,
-      ec::kInvalidUtf8, ec::kTooLarge,    ec::kEmpty,            ec::kBadClientId,
+      ec::kBadJson,     ec::kBadVersion,   ec::kUnknownType,    ec::kBadField,
+      ec::kInvalidUtf8, ec::kTooLarge,     ec::kEmpty,          ec::kBadClientId,
       ec::kBadConsent,  ec::kBadRetention, ec::kConfirmRequired};
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   haven::server::Decoded d = haven::server::DecodeClientFrame(bytes);
