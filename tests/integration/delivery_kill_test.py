@@ -15,10 +15,11 @@ What it holds the server to (docs/protocol.md, chat protocol v1):
 How: the real binary on port 0 in a temp directory (the key file outside it). N seekers, one
 thread each, send messages with unique client ids (a few in flight at once) and toggle a consent
 switch now and then (each change is an audited transaction). For R rounds: traffic runs for a
-random short while, the server gets SIGKILL, `haven audit verify --update-checkpoint` runs on
-the dead server's data, the server restarts on the same data (a new port: port 0), and every
-client reconnects to the new URL with its token and a `last_seq` at or a little before the last
-seq it saw, checks the replay, and resends in order whatever it sent that was not acknowledged.
+random short while (or none: now and then the crash comes while the clients reconnect), the
+server gets SIGKILL, `haven audit verify --update-checkpoint` runs on the dead server's data,
+the server restarts on the same data (a new port: port 0), and every client reconnects to the
+new URL with its token and a `last_seq` at or a little before the last seq it saw, checks the
+replay, and resends in order whatever it sent that was not acknowledged.
 After the last round the server stays up: every client resends what is left, probes a few
 acknowledged ids once more, reads its whole conversation (last_seq 0, paged) and checks it
 against everything it was told; then the server stops cleanly and the audit log is verified
@@ -62,11 +63,12 @@ SEED = int(os.environ.get("HAVEN_KILL_SEED", random.SystemRandom().randrange(1 <
 WINDOW = 3           # frames a client keeps in flight (responses come back in order)
 MAX_MESSAGES = 120   # new messages per client, so that a run stays small
 HISTORY_PAGE = 200   # welcome.history holds at most this many messages
-# The server limits frames that do work per connection and per account (30 a minute, bursts
-# of 10), in memory: a restart starts every bucket full. Clients pace themselves below that, so
-# a `rate_limited` answer means the pacing assumption broke, and is reported as such.
+# The server limits hello, message and privacy frames per connection and per account (30 a
+# minute, bursts of 10), in memory: a restart starts every bucket full. Clients pace themselves
+# below that (the hello that opened a connection included), so a `rate_limited` answer means the
+# pacing assumption broke, and is reported as such.
 PACE_BURST, PACE_PER_SECOND = 8, 0.4
-PROBES_AT_END = 4    # acknowledged ids each client resends once more at the end
+PROBES_AT_END = 3    # acknowledged ids each client resends once more at the end
 
 # Every message carries this marker; it must never show up in the server's output, nor (as
 # plaintext) in its data directory (messages are sealed before they reach SQLite).
@@ -242,10 +244,11 @@ def audit_verify(server, update_checkpoint):
 
 
 class Pacer:
-    """A token bucket a little below the server's rate limit (see PACE_BURST)."""
+    """A token bucket a little below the server's rate limit (see PACE_BURST), made after the
+    hello of a connection, which it counts."""
 
     def __init__(self):
-        self.tokens = float(PACE_BURST)
+        self.tokens = float(PACE_BURST - 1)
         self.last = time.monotonic()
 
     def take(self):
@@ -291,7 +294,14 @@ class Client(threading.Thread):
         try:
             for gen in range(ROUNDS + 1):
                 url, final = r.wait_gen(gen)
-                ws = self.connect_and_resume(url)
+                try:
+                    ws = self.connect_and_resume(url)
+                except (ConnectionClosed, OSError) as e:
+                    # Only when the server was killed while the clients reconnected.
+                    self.check(r.was_killed(gen) and not final,
+                               "connect and resume failed, the server alive: %r" % e)
+                    r.report("gone", gen)
+                    continue
                 r.report("resumed", gen)
                 if final:
                     self.finish(ws)
@@ -313,6 +323,9 @@ class Client(threading.Thread):
 
     def check(self, cond, what):
         self.run_state.check(cond, self.who, what)
+
+    def fail(self, what):
+        self.run_state.fail(self.who, what)
 
     # ----- connecting and the replay -------------------------------------------------------
 
@@ -589,8 +602,9 @@ class Client(threading.Thread):
         - everything the client was told (acks, replies, replays) is there unchanged;
         - every client id it sent is there exactly once, at the seq of its ack, with its text,
           and in the order the client first sent them;
-        - as many assistant messages as user messages: each message answered once (every
-          ack comes after its reply is committed, and a message is never answered twice)."""
+        - as many assistant messages as user messages: each message answered once. (Haven
+          commits the reply before it sends the ack, ChatService::Send, so every acked message
+          has its reply; and a message is never answered twice.)"""
         seqs = [h["seq"] for h in history]
         self.check(seqs == list(range(1, len(seqs) + 1)),
                    "the conversation's seqs are 1..N, strictly increasing: %s" % seqs)
@@ -697,23 +711,28 @@ def main():
     run = Run()
     tmp = tempfile.mkdtemp(prefix="haven-kill-")
     server = Server(tmp)
-    audit_checks = []
+    audit_rounds, audit_end = 0, "not run"
     try:
         clients = [Client(run, server, i) for i in range(CLIENTS)]
         for c in clients:
             c.start()
         for gen in range(ROUNDS):
             run.publish(gen, server.start(), final=False)
-            if not run.wait_reports("resumed", gen, CLIENTS):
-                break
-            time.sleep(rng.uniform(0.05, 1.5))  # traffic: the crash lands at a random point
+            if gen > 0 and rng.random() < 0.2:
+                # A crash while the clients reconnect, resume and resend.
+                run.count("crashes_during_reconnect")
+                time.sleep(rng.uniform(0, 0.25))
+            else:
+                if not run.wait_reports("resumed", gen, CLIENTS):
+                    break
+                time.sleep(rng.uniform(0.05, 1.5))  # traffic: the crash lands at a random point
             run.mark_killed(gen)
             server.kill()
             if not run.wait_reports("gone", gen, CLIENTS):
                 break
             # The chain verifies after every crash, and extends the previous checkpoint.
             rc, out = audit_verify(server, update_checkpoint=True)
-            audit_checks.append(rc)
+            audit_rounds += 1
             if rc != 0:
                 run.failures.append("audit verify after crash %d: exit %d: %s"
                                     % (gen + 1, rc, out.strip()))
@@ -748,8 +767,7 @@ def main():
                                     "answered (each is audited in its own transaction)"
                                     % (entries.group(1), answered))
             else:
-                audit_checks.append("%d verified after crashes, at the end %s"
-                                    % (len(audit_checks), out.splitlines()[0]))
+                audit_end = out.splitlines()[0]
         output = server.output()
         if MARKER in output:
             run.failures.append("message text in the server's output (stdout/stderr)")
@@ -763,13 +781,14 @@ def main():
         server.ensure_dead()
 
     s = run.stats
-    print("%d crashes; %d messages checked, %d acks (%d recovered from a replay after a lost "
-          "ack), %d duplicate acks, %d replies, %d resends, %d probes, %d resumes; consent "
-          "changes %d sent / %d answered; audit: %s; %.1f s"
-          % (server.starts - 1, s["messages_checked"], s["acks"], s["recovered_acks"],
-             s["duplicate_acks"], s["replies"], s["resends"], s["probes"], s["resumes"],
-             s["consents_sent"], s["consents_answered"],
-             audit_checks[-1] if audit_checks else "not run",
+    print("%d crashes (%d while clients reconnected); %d messages checked, %d acks (%d "
+          "recovered from a replay after a lost ack), %d duplicate acks, %d replies, %d resends, "
+          "%d probes, %d resumes; consent changes %d sent / %d answered; audit verified after "
+          "%d crashes, at the end: %s; %.1f s"
+          % (server.starts - 1, s["crashes_during_reconnect"], s["messages_checked"], s["acks"],
+             s["recovered_acks"], s["duplicate_acks"], s["replies"], s["resends"], s["probes"],
+             s["resumes"],
+             s["consents_sent"], s["consents_answered"], audit_rounds, audit_end,
              time.monotonic() - started))
     if run.failures:
         for f in run.failures:
