@@ -265,8 +265,11 @@ class WebSocket:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.abort() if exc[0] is not None else self.close()
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
 
     # ----- internals ------------------------------------------------------------------------
 
