@@ -15,6 +15,7 @@
 #include "cli/jsonl.h"
 #include "cli/keys_cmd.h"
 #include "cli/llm_options.h"
+#include "cli/policy_cmd.h"
 #include "cli/respond_cmd.h"
 #include "cli/serve_cmd.h"
 #include "core/paths.h"
@@ -203,6 +204,7 @@ int main(int argc, char** argv) {
   auto audit_cmd = haven::cli::AuditCommand::Add(app);
   auto serve_cmd = haven::cli::ServeCommand::Add(app);
   auto admin_cmd = haven::cli::AdminCommand::Add(app);
+  auto policy_cmd = haven::cli::PolicyCommand::Add(app);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -210,6 +212,7 @@ int main(int argc, char** argv) {
   if (audit_cmd->parsed()) return audit_cmd->Run();
   if (serve_cmd->parsed()) return serve_cmd->Run(ResolveDataDir(data_dir));
   if (admin_cmd->parsed()) return admin_cmd->Run();
+  if (policy_cmd->parsed()) return policy_cmd->Run(ResolveDataDir(data_dir));
 
   if (analyze->parsed()) {
     if (!jsonl && text.empty() && analyze->count("text") == 0) {
