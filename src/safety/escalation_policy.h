@@ -18,7 +18,8 @@
 //     human_response_limit_seconds: 120   # 10..3600, default 120: what `limit` means below
 //   webhooks: [on_call]           # optional: the endpoint names `notify` may use. Their URLs
 //                                 # and signing keys live in the server's configuration, never
-//                                 # here; the server refuses to start when one is missing.
+//                                 # here (once the server sends them, it must refuse to
+//                                 # start when one is missing).
 //   rules:                        # required, at least one
 //     - name: imminent            # required, unique; [a-z0-9_.-], 1-64 characters
 //       description: "..."        # optional: the clinical reason, one sentence
