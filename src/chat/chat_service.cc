@@ -17,6 +17,8 @@ using storage::Txn;
 using storage::UnixMillis;
 
 constexpr char kReplyKeyPrefix[] = "reply:";
+// User turns after which a kept engine state is rebuilt from the window (memory bound).
+constexpr int kMaxLiveTurns = 200;
 
 UnixMillis SystemNow() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -71,7 +73,11 @@ ReplyOut FromStored(const storage::Message& m) {
 
 ChatService::ChatService(const reply::Engine& engine, storage::Store& store, ChatOptions options,
                          Clock clock)
-    : engine_(engine), store_(store), options_(std::move(options)), clock_(std::move(clock)) {
+    : engine_(engine),
+      store_(store),
+      options_(std::move(options)),
+      clock_(std::move(clock)),
+      live_(options_.live_conversations) {
   if (!clock_) clock_ = SystemNow;
   if (sodium_init() < 0) std::abort();  // libsodium cannot work: nothing here can be secure
 }
@@ -190,16 +196,21 @@ StatusOr<SeekerSession> ChatService::Recover(std::string_view account_id, std::s
 
 Status ChatService::Revoke(std::string_view token) {
   std::string hash = HashSessionToken(token);
-  return store_.Transact([&](Txn& txn) -> Status {
+  std::string account_id;
+  Status st = store_.Transact([&](Txn& txn) -> Status {
     auto row = txn.GetSession(hash);
     if (!row.ok()) {
       return row.status().code() == StatusCode::kNotFound ? Status::Ok() : row.status();
     }
     if (row->revoked) return Status::Ok();
     if (Status s = txn.RevokeSession(hash); !s.ok()) return s;
+    account_id = row->account_id;
     // keep_history off: nothing stays after logout (privacy.cc).
     return DropUnkeptHistory(txn, row->account_id);
   });
+  // Nothing of the person's conversation stays in memory after logout either.
+  if (st.ok() && !account_id.empty()) live_.DropAccount(account_id);
+  return st;
 }
 
 Status ChatService::CheckSession(std::string_view token) {
@@ -285,55 +296,98 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
 StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
                                        const std::string& owner_id, int64_t user_seq,
                                        std::string_view client_id, std::string_view locale) {
-  (void)owner_id;
-  std::vector<reply::Turn> history;
+  // The context: the stored messages up to the user's, at most history_turns of them.
+  std::vector<storage::Message> window;
   Status st = store_.Transact([&](Txn& txn) -> Status {
     int64_t from = std::max<int64_t>(0, user_seq - options_.history_turns);
     auto msgs = txn.ListMessages(conversation_id, from, options_.history_turns);
     if (!msgs.ok()) return msgs.status();
-    for (const auto& x : *msgs) {
+    for (auto& x : *msgs) {
       if (x.seq > user_seq) break;
-      if (x.role == MessageRole::kUser) {
-        history.push_back({"user", x.text});
-      } else if (x.role == MessageRole::kAssistant || x.role == MessageRole::kStaff) {
-        history.push_back({"assistant", x.text});
-      }
+      window.push_back(std::move(x));
     }
     return Status::Ok();
   });
   if (!st.ok()) return st;
   // The engine wants the user's message last (an earlier user turn may be unanswered).
-  if (history.empty() || history.back().role != "user") {
+  if (window.empty() || window.back().seq != user_seq || window.back().role != MessageRole::kUser) {
     return Internal("conversation history does not end with the user's message");
   }
-  auto r = engine_.Respond(history, locale);
-  if (!r.ok()) return r.status();
+  const int64_t before_seq = window.size() >= 2 ? window[window.size() - 2].seq : 0;
+
+  // The engine's state of this conversation: kept from the turn before, or rebuilt from the
+  // window (guided activities then start afresh; live_conversations.h).
+  std::unique_ptr<LiveConversation> live = live_.Take(conversation_id, before_seq, locale);
+  if (live && live->conversation->state().user_turns() > kMaxLiveTurns) {
+    // A long conversation starts again from its window, at a moment without a guided activity,
+    // so that memory stays bounded.
+    const auto& act = live->conversation->state().activity();
+    if (!act.flow && !act.screening && !act.screening_offer) live.reset();
+  }
+  if (!live) {
+    live = std::make_unique<LiveConversation>();
+    live->conversation = std::make_unique<reply::Conversation>(engine_, std::string(locale));
+    live->account_id = owner_id;
+    live->locale = std::string(locale);
+    for (size_t i = 0; i + 1 < window.size(); ++i) {
+      const storage::Message& x = window[i];
+      if (x.role == MessageRole::kUser) {
+        live->conversation->ObserveUser(x.text);
+      } else if (x.role == MessageRole::kAssistant || x.role == MessageRole::kStaff) {
+        live->conversation->ObserveAssistant(x.text);
+      }
+    }
+    live->results_seen = live->conversation->screening_results().size();
+  }
+  // Screening results are stamped with message seqs: started_at is the seq of the message that
+  // started the administration, which names it for good (StoreScreenings).
+  live->conversation->set_now(user_seq);
+  // The state before this turn, kept if the turn fails, so that its retry answers the same way.
+  auto before = std::make_unique<LiveConversation>();
+  before->conversation = std::make_unique<reply::Conversation>(*live->conversation);
+  before->account_id = live->account_id;
+  before->locale = live->locale;
+  before->through_seq = before_seq;
+  before->results_seen = live->results_seen;
+  const reply::Reply r = live->conversation->Send(window.back().text);
+  const auto& all_results = live->conversation->screening_results();
+  std::vector<reply::ScreeningResult> fresh(
+      all_results.begin() +
+          static_cast<std::ptrdiff_t>(std::min(live->results_seen, all_results.size())),
+      all_results.end());
 
   storage::Message m;
   m.id = storage::NewRecordId();
   m.conversation_id = conversation_id;
   m.role = MessageRole::kAssistant;
   m.client_message_id = ReplyKey(client_id);
-  m.text = r->text;
-  m.risk_level = r->risk_level;
-  m.strategy = std::string(reply::StrategyName(r->strategy));
+  m.text = r.text;
+  m.risk_level = r.risk_level;
+  m.strategy = std::string(reply::StrategyName(r.strategy));
   m.created_at = Now();
   storage::Message stored;
   st = store_.Transact([&](Txn& txn) -> Status {
     auto appended = txn.AppendMessage(m);
     if (!appended.ok()) return appended.status();
     stored = appended->message;
-    return Status::Ok();
+    // The turn's questionnaire results go with its reply, or neither does.
+    return StoreScreenings(txn, owner_id, conversation_id, fresh);
   });
-  if (!st.ok()) return st;
+  if (!st.ok()) {
+    live_.Put(conversation_id, std::move(before));
+    return st;
+  }
+  live->through_seq = stored.seq;
+  live->results_seen = all_results.size();
+  live_.Put(conversation_id, std::move(live));
 
   ReplyOut out = FromStored(stored);
-  out.risk_level = r->risk_level;
-  out.escalate = r->escalate;
-  out.urgent = r->urgent;
-  out.action = std::string(safety::ActionName(r->action));
-  if (r->action != safety::Action::kContinue || r->escalate ||
-      r->strategy == reply::Strategy::kCrisis) {
+  out.risk_level = r.risk_level;
+  out.escalate = r.escalate;
+  out.urgent = r.urgent;
+  out.action = std::string(safety::ActionName(r.action));
+  if (r.action != safety::Action::kContinue || r.escalate ||
+      r.strategy == reply::Strategy::kCrisis) {
     const auto& region = engine_.resources().ForLocale(locale);
     out.emergency_number = region.EmergencyNumber();
     for (const auto& line : region.lines) {

@@ -34,6 +34,20 @@
 //     rows deleted and its sessions revoked; a backup of the main database taken before can no
 //     longer be read for that person, and nobody else is affected.
 //
+// Check-ins (checkins.cc): the person's PHQ-9, GAD-7 and mood history, for their charts.
+//   - Guided flows and screening run in the web chat: the reply engine's conversation state is
+//     kept between turns (LiveConversations, live_conversations.h) and rebuilt from the stored
+//     history when it is not there (then without the guided activity that was in progress).
+//   - Every screening result the engine produces (completed, stopped, or ended on the PHQ-9 item
+//     9 risk path) is stored with the turn's reply, in the same unit of work, as a
+//     storage::ScreeningResult (payload sealed to the person, docs/export-schema.md). Its id is
+//     derived from the conversation, the instrument and the seq of the message that started the
+//     administration, so a turn processed twice stores it once. An incomplete result is kept
+//     with completed = false and never scored.
+//   - RecordMood stores a mood check-in (1 very low .. 5 very good); CheckIns lists mood, PHQ-9
+//     and GAD-7 results without item answers. Both check the session in their unit of work.
+//   Check-ins are not messages: retention and keep_history do not delete them; erasure does.
+//
 // Errors (Status codes): InvalidArgument for bad input (the message says which rule, never the
 // text), NotFound / FailedPrecondition for unknown, expired or revoked sessions (the same
 // message for all three), Internal when storage fails. Nothing here logs; no Status message
@@ -54,6 +68,7 @@
 #include <string_view>
 #include <vector>
 
+#include "chat/live_conversations.h"
 #include "core/risk_level.h"
 #include "core/status.h"
 #include "reply/engine.h"
@@ -74,6 +89,9 @@ struct ChatOptions {
   int max_retention_days = 3650;
   std::chrono::milliseconds unkept_history_window = std::chrono::hours(24);  // keep_history off
   size_t max_export_bytes = 32 * 1024 * 1024;  // a bigger export is refused ("export_too_large")
+  // Check-ins.
+  size_t live_conversations = 1000;  // engine states kept in memory between turns (LRU)
+  size_t max_checkins = 1000;        // CheckIns returns at most the latest this many
 };
 
 // The consent switches of the privacy center, and their defaults.
@@ -155,6 +173,27 @@ struct ReplyOut {
   std::vector<CrisisLineOut> crisis_lines;
 };
 
+// The instruments of check-ins (storage::ScreeningResult::instrument).
+namespace instrument {
+inline constexpr char kMood[] = "mood";  // the mood check-in, 1..5
+inline constexpr char kPhq9[] = "phq9";
+inline constexpr char kGad7[] = "gad7";
+}  // namespace instrument
+
+// The mood check-in's scale: 1 very low, 2 low, 3 okay, 4 good, 5 very good.
+inline constexpr int kMoodMin = 1;
+inline constexpr int kMoodMax = 5;
+
+// One point of the check-in history (no item answers: the export has them).
+struct CheckIn {
+  std::string instrument;    // instrument::kMood, kPhq9 or kGad7
+  std::optional<int> score;  // mood: the value; phq9/gad7: the total, only when completed
+  std::string severity;      // phq9/gad7 when completed: "minimal", "mild", "moderate",
+                             // "moderately_severe", "severe"; "" otherwise
+  bool completed = true;     // false: a questionnaire stopped or interrupted (never scored)
+  storage::UnixMillis time = 0;
+};
+
 struct TurnResult {
   Ack ack;
   std::optional<ReplyOut> reply;  // absent for a resend that was already answered
@@ -208,6 +247,13 @@ class ChatService {
   StatusOr<int64_t> SweepRetention();
   StatusOr<int64_t> SweepRetention(storage::UnixMillis now);
 
+  // Check-ins (see the top of this file). Each checks `token` like Resume: NotFound "session not
+  // found or expired". RecordMood: InvalidArgument "bad_field" unless kMoodMin <= value <=
+  // kMoodMax; returns what was stored.
+  StatusOr<CheckIn> RecordMood(std::string_view token, int value);
+  // Mood, PHQ-9 and GAD-7 results of the seeker, oldest first (the latest max_checkins).
+  StatusOr<std::vector<CheckIn>> CheckIns(std::string_view token);
+
   const ChatOptions& options() const { return options_; }
 
  private:
@@ -216,6 +262,11 @@ class ChatService {
   StatusOr<ReplyOut> Answer(const std::string& conversation_id, const std::string& owner_id,
                             int64_t user_seq, std::string_view client_id, std::string_view locale);
   std::shared_ptr<std::mutex> ConversationLock(const std::string& conversation_id);
+  // Stores the engine's new screening results of a turn (checkins.cc), skipping any already
+  // stored under the same id.
+  Status StoreScreenings(storage::Txn& txn, const std::string& account_id,
+                         const std::string& conversation_id,
+                         const std::vector<reply::ScreeningResult>& results);
   // Privacy helpers (privacy.cc), all inside a unit of work.
   StatusOr<storage::Session> LiveSession(storage::Txn& txn, std::string_view token,
                                          storage::UnixMillis now);
@@ -231,6 +282,7 @@ class ChatService {
   Clock clock_;
   std::mutex locks_mu_;
   std::map<std::string, std::weak_ptr<std::mutex>, std::less<>> locks_;
+  LiveConversations live_;
 };
 
 }  // namespace haven::chat

@@ -287,6 +287,8 @@ StatusOr<PrivacySummary> ChatService::SetConsent(std::string_view token, std::st
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  // Messages may be gone: the engine's state in memory is rebuilt from what is left.
+  if (kind == consent::kKeepHistory && !granted) live_.DropAccount(out.account_id);
   return out;
 }
 
@@ -329,6 +331,7 @@ StatusOr<PrivacySummary> ChatService::SetRetention(std::string_view token, int d
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  live_.DropAccount(out.account_id);  // messages may be gone (see SetConsent)
   return out;
 }
 
@@ -450,6 +453,7 @@ StatusOr<std::string> ChatService::Erase(std::string_view token) {
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  live_.DropAccount(erased);
   return erased;
 }
 
@@ -487,6 +491,7 @@ StatusOr<int64_t> ChatService::SweepRetention(UnixMillis now) {
       return storage::AppendAudit(txn, e).status();
     });
     if (!st.ok()) return st;
+    if (deleted > 0) live_.DropAccount(id);
     total += deleted;
   }
   return total;
