@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "chat/chat_service.h"
+#include "chat/staff_auth.h"
+#include "cli/serve_config.h"
 #include "reply/engine.h"
 #include "server/server.h"
 #include "server/tls_cert.h"
@@ -36,8 +38,30 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
 
 int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FILE* out,
              std::FILE* err) {
-  namespace fs = std::filesystem;
   server::ServerOptions options;
+  chat::ChatOptions chat_options;
+  ServeFileSettings file;
+  if (!args.config.empty()) {
+    if (Status s = LoadServeConfig(args.config, &options, &chat_options, &file); !s.ok()) {
+      std::fprintf(err, "haven serve: %s\n", s.message().c_str());
+      return 2;
+    }
+  }
+  ServeArgs given = args;  // the command line wins over the file
+  if (!args.listen_given && !file.listen.empty()) given.listen = file.listen;
+  if (given.tls_cert.empty() && given.tls_key.empty() && !given.insecure_http) {
+    given.tls_cert = file.tls_cert;
+    given.tls_key = file.tls_key;
+  }
+  if (given.web_root.empty()) given.web_root = options.web_root;
+  if (given.allowed_origins.empty()) given.allowed_origins = options.allowed_origins;
+  return RunServe(given, options, chat_options, shipped_data_dir, out, err);
+}
+
+int RunServe(const ServeArgs& args, server::ServerOptions options,
+             const chat::ChatOptions& chat_options, const std::string& shipped_data_dir,
+             std::FILE* out, std::FILE* err) {
+  namespace fs = std::filesystem;
   if (!ParseListen(args.listen, &options.host, &options.port)) {
     std::fprintf(err, "haven serve: --listen wants HOST:PORT, e.g. 127.0.0.1:8443\n");
     return 2;
@@ -107,7 +131,7 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
     return 2;
   }
   if (!AttachLlm(args.llm, **engine, err, "haven serve")) return 2;
-  chat::ChatService chat(**engine, **store);
+  chat::ChatService chat(**engine, **store, chat_options);
 
   // The signals are taken by sigwait below: block them before any thread starts.
   sigset_t signals;
@@ -116,7 +140,8 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto server = server::Server::Start(options, chat);
+  chat::StaffAuth staff(**store);
+  auto server = server::Server::Start(options, chat, &staff);
   if (!server.ok()) {
     std::fprintf(err, "haven serve: %s\n", server.status().message().c_str());
     return 2;
@@ -143,8 +168,12 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
       ->add_option("--data-dir", a.data_dir,
                    "Where Haven keeps its records (haven.db, keys.db, tls/); created 0700")
       ->required();
-  cmd->serve_->add_option("--listen", a.listen, "HOST:PORT to listen on (port 0: any free one)")
-      ->capture_default_str();
+  cmd->listen_ =
+      cmd->serve_->add_option("--listen", a.listen, "HOST:PORT to listen on (port 0: any free one)")
+          ->capture_default_str();
+  cmd->serve_->add_option("--config", a.config,
+                          "A YAML file of settings (config/haven.example.yaml lists them); the "
+                          "flags win over it");
   cmd->serve_->add_option("--key-file", a.key_file,
                           "The key-encryption key, outside --data-dir; created (0600) when absent "
                           "(default: $HAVEN_KEY_FILE or ~/.config/haven/haven.key)");
@@ -162,7 +191,9 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
 bool ServeCommand::parsed() const { return serve_->parsed(); }
 
 int ServeCommand::Run(const std::string& shipped_data_dir) const {
-  return RunServe(args_, shipped_data_dir, stdout, stderr);
+  ServeArgs args = args_;
+  args.listen_given = listen_->count() > 0;
+  return RunServe(args, shipped_data_dir, stdout, stderr);
 }
 
 }  // namespace haven::cli

@@ -1,5 +1,6 @@
 // `haven serve`: the chat service over HTTPS and WebSocket (src/server/server.h).
-//   haven serve --data-dir DIR --listen HOST:PORT [--key-file PATH] [--insecure-http]
+//   haven serve --data-dir DIR --listen HOST:PORT [--config FILE] [--key-file PATH]
+//   [--insecure-http]
 //               [--tls-cert F --tls-key F] [--web-root DIR] [--allow-origin URL]...
 // Storage: <DIR>/haven.db and keys.db, sealed under the key file (created on first start, mode
 // 0600, refused inside DIR; default $HAVEN_KEY_FILE or ~/.config/haven/haven.key). TLS: the
@@ -14,13 +15,17 @@
 #include <string>
 #include <vector>
 
+#include "chat/chat_service.h"
 #include "cli/llm_options.h"
+#include "server/server.h"
 
 namespace haven::cli {
 
 struct ServeArgs {
   std::string data_dir;
   std::string listen = "127.0.0.1:8443";
+  bool listen_given = false;  // --listen was on the command line (it wins over --config)
+  std::string config;         // --config FILE (cli/serve_config.h)
   std::string key_file;
   bool insecure_http = false;
   std::string tls_cert;
@@ -37,6 +42,10 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port);
 // Returns 0 after a clean shutdown, 2 when it cannot start (the reason on `err`).
 int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FILE* out,
              std::FILE* err);
+// The same with the options already read (from --config) and `args` already merged over them.
+int RunServe(const ServeArgs& args, server::ServerOptions options,
+             const chat::ChatOptions& chat_options, const std::string& shipped_data_dir,
+             std::FILE* out, std::FILE* err);
 
 class ServeCommand {
  public:
@@ -46,6 +55,7 @@ class ServeCommand {
 
  private:
   CLI::App* serve_ = nullptr;
+  CLI::Option* listen_ = nullptr;
   ServeArgs args_;
 };
 

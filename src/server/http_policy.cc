@@ -137,6 +137,63 @@ bool RateLimiter::Allow(int64_t now_ms) {
   return true;
 }
 
+bool RateLimiter::Full(int64_t now_ms) const {
+  double tokens = tokens_;
+  if (last_ms_ >= 0 && now_ms > last_ms_) {
+    tokens += static_cast<double>(now_ms - last_ms_) * rate_;
+  }
+  return tokens >= burst_;
+}
+
+bool KeyedRateLimiter::Allow(std::string_view key, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= max_keys_) MakeRoom(now_ms);
+    it = buckets_.emplace(std::string(key), RateLimiter(per_minute_, burst_)).first;
+  }
+  return it->second.Allow(now_ms);
+}
+
+void KeyedRateLimiter::MakeRoom(int64_t now_ms) {
+  std::erase_if(buckets_, [now_ms](const auto& entry) { return entry.second.Full(now_ms); });
+  if (buckets_.size() < max_keys_ || buckets_.empty()) return;
+  auto oldest = buckets_.begin();
+  for (auto it = buckets_.begin(); it != buckets_.end(); ++it) {
+    if (it->second.last_ms() < oldest->second.last_ms()) oldest = it;
+  }
+  buckets_.erase(oldest);
+}
+
+size_t KeyedRateLimiter::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return buckets_.size();
+}
+
+bool AddressCounter::Acquire(const std::string& address, int max) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int& open = open_[address];
+  if (max > 0 && open >= max) {
+    if (open == 0) open_.erase(address);
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void AddressCounter::Release(const std::string& address) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(address);
+  if (it == open_.end()) return;
+  if (--it->second <= 0) open_.erase(it);
+}
+
+int AddressCounter::Count(std::string_view address) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = open_.find(address);
+  return it == open_.end() ? 0 : it->second;
+}
+
 std::string Metrics::Render() const {
   std::string out;
   out.reserve(2048);
@@ -159,6 +216,8 @@ std::string Metrics::Render() const {
   Counter(out, "haven_ws_origin_refused_total", "WebSocket handshakes refused for their Origin.",
           origin_refused);
   Counter(out, "haven_rate_limited_total", "Messages refused by the rate limit.", rate_limited);
+  Counter(out, "haven_connections_refused_total",
+          "Connections refused by the total or per-address cap.", connections_refused);
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,12 +41,50 @@ class RateLimiter {
       : rate_(per_minute / 60000.0), burst_(burst), tokens_(burst) {}
   // Takes one token at time `now_ms` (monotonic); false when none is left.
   bool Allow(int64_t now_ms);
+  // Whether the bucket has refilled completely by `now_ms` (forgetting it changes nothing).
+  bool Full(int64_t now_ms) const;
+  int64_t last_ms() const { return last_ms_; }
 
  private:
   double rate_;  // tokens per millisecond
   double burst_;
   double tokens_;
   int64_t last_ms_ = -1;
+};
+
+// One token bucket per key (an account id, a network address), shared by every connection of
+// that key. Thread-safe. Bounded: at most `max_keys` buckets are kept; when a new key comes and
+// the map is full, buckets that have refilled completely are forgotten (that changes nothing),
+// and if none has, the one used least recently.
+class KeyedRateLimiter {
+ public:
+  KeyedRateLimiter(double per_minute, double burst, size_t max_keys = 100'000)
+      : per_minute_(per_minute), burst_(burst), max_keys_(max_keys) {}
+  bool Allow(std::string_view key, int64_t now_ms);
+  size_t size() const;
+
+ private:
+  void MakeRoom(int64_t now_ms);  // mu_ held
+
+  double per_minute_;
+  double burst_;
+  size_t max_keys_;
+  mutable std::mutex mu_;
+  std::map<std::string, RateLimiter, std::less<>> buckets_;
+};
+
+// Open connections per network address, for the per-address cap. Thread-safe.
+class AddressCounter {
+ public:
+  // Counts one more connection from `address`; false (and nothing counted) when it has `max`
+  // already. max <= 0: no cap.
+  bool Acquire(const std::string& address, int max);
+  void Release(const std::string& address);
+  int Count(std::string_view address) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, int, std::less<>> open_;
 };
 
 // The server's counters, rendered in Prometheus text format. Thread-safe (atomics).
@@ -62,6 +102,7 @@ struct Metrics {
   std::atomic<uint64_t> tls_handshake_failures{0};
   std::atomic<uint64_t> origin_refused{0};
   std::atomic<uint64_t> rate_limited{0};
+  std::atomic<uint64_t> connections_refused{0};  // over the total or per-address cap
 
   std::string Render() const;
 };

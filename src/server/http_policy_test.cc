@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include <fstream>
+#include <string>
 
 namespace haven::server {
 namespace {
@@ -87,6 +88,48 @@ TEST(HttpPolicyTest, RateLimiterAllowsBurstThenRate) {
   EXPECT_TRUE(limiter.Allow(1000));
   EXPECT_FALSE(limiter.Allow(1000));
   EXPECT_TRUE(limiter.Allow(100000));
+}
+
+TEST(HttpPolicyTest, KeyedRateLimiterKeepsOneBucketPerKey) {
+  KeyedRateLimiter limiter(60, 2);
+  EXPECT_TRUE(limiter.Allow("account-a", 0));
+  EXPECT_TRUE(limiter.Allow("account-a", 0));
+  EXPECT_FALSE(limiter.Allow("account-a", 0));  // a's burst is spent...
+  EXPECT_TRUE(limiter.Allow("account-b", 0));   // ...b's is not
+  EXPECT_TRUE(limiter.Allow("account-a", 1000));
+  EXPECT_EQ(limiter.size(), 2u);
+}
+
+TEST(HttpPolicyTest, KeyedRateLimiterStaysBoundedWithoutFreeingABusyKey) {
+  KeyedRateLimiter limiter(60, 2, /*max_keys=*/2);
+  EXPECT_TRUE(limiter.Allow("busy", 0));
+  EXPECT_TRUE(limiter.Allow("busy", 0));
+  EXPECT_FALSE(limiter.Allow("busy", 0));
+  EXPECT_TRUE(limiter.Allow("idle", 0));
+  // A third key at 1.5 s: "idle" has refilled (forgetting it changes nothing); "busy", at one
+  // token a second, holds 1.5 of 2 and is kept.
+  EXPECT_TRUE(limiter.Allow("third", 1500));
+  EXPECT_EQ(limiter.size(), 2u);
+  EXPECT_TRUE(limiter.Allow("busy", 1500));   // the busy bucket was kept: one token refilled
+  EXPECT_FALSE(limiter.Allow("busy", 1500));  // and spent
+  // When no bucket is full, the least recently used goes.
+  for (int i = 0; i < 10; ++i) limiter.Allow("k" + std::to_string(i), 1500);
+  EXPECT_EQ(limiter.size(), 2u);
+}
+
+TEST(HttpPolicyTest, AddressCounterCapsEachAddress) {
+  AddressCounter counter;
+  EXPECT_TRUE(counter.Acquire("192.0.2.1", 2));
+  EXPECT_TRUE(counter.Acquire("192.0.2.1", 2));
+  EXPECT_FALSE(counter.Acquire("192.0.2.1", 2));
+  EXPECT_TRUE(counter.Acquire("192.0.2.2", 2));
+  EXPECT_EQ(counter.Count("192.0.2.1"), 2);
+  counter.Release("192.0.2.1");
+  EXPECT_TRUE(counter.Acquire("192.0.2.1", 2));
+  EXPECT_TRUE(counter.Acquire("192.0.2.3", 0));  // no cap
+  counter.Release("192.0.2.3");
+  EXPECT_EQ(counter.Count("192.0.2.3"), 0);
+  counter.Release("never-seen");  // harmless
 }
 
 TEST(HttpPolicyTest, MetricsRenderAsPrometheusText) {

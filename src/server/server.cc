@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "server/session.h"
+#include "server/staff_api.h"
 
 namespace haven::server {
 namespace internal {
@@ -109,8 +110,18 @@ template <class Stream>
 class HttpSession final : public Closable,
                           public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(std::shared_ptr<Shared> shared, Stream stream, bool loopback_peer)
-      : shared_(std::move(shared)), stream_(std::move(stream)), loopback_peer_(loopback_peer) {}
+  // `counted`: the peer's address was counted in Shared::address_connections for this
+  // connection; released when the session ends.
+  HttpSession(std::shared_ptr<Shared> shared, Stream stream, std::string peer_address,
+              bool loopback_peer, bool counted)
+      : shared_(std::move(shared)),
+        stream_(std::move(stream)),
+        peer_address_(std::move(peer_address)),
+        loopback_peer_(loopback_peer),
+        counted_(counted) {}
+  ~HttpSession() override {
+    if (counted_) shared_->address_connections.Release(peer_address_);
+  }
 
   void Shutdown() override {
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -189,12 +200,99 @@ class HttpSession final : public Closable,
         co_await RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req));
         co_return true;
       }
-      Response res = Answer(req);
+      Response res;
+      if (PathOf(req.target()).starts_with("/api/staff/")) {
+        res = co_await StaffApi(req);  // not inside ?: (GCC 12 miscompiles co_await there)
+      } else {
+        res = Answer(req);
+      }
       if (stop_) res.keep_alive(false);
       bool keep = res.keep_alive();
       if (!co_await Write(std::move(res)) || !keep) co_return false;
     }
     co_return false;
+  }
+
+  // The staff sign-in API (server/staff_api.h). Password hashing and storage run on the
+  // worker pool. A request from a browser must come from an allowed origin (against cross-site
+  // requests); failures never say which part of a sign-in was wrong.
+  asio::awaitable<Response> StaffApi(const Request& req) {
+    const bool tls = shared_->options.tls;
+    const std::string_view json = "application/json; charset=utf-8";
+    auto answer = [&](http::status status, std::string body) {
+      return MakeResponse(req, status, std::move(body), json, tls);
+    };
+    const std::string_view path = PathOf(req.target());
+    chat::StaffAuth* staff = shared_->staff;
+    if (staff == nullptr ||
+        (path != "/api/staff/login" && path != "/api/staff/logout" && path != "/api/staff/me")) {
+      co_return answer(http::status::not_found, EncodeApiError("not_found"));
+    }
+    const http::verb want = path == "/api/staff/me" ? http::verb::get : http::verb::post;
+    if (req.method() != want) {
+      Response res = answer(http::status::method_not_allowed, EncodeApiError("method_not_allowed"));
+      res.set(http::field::allow, want == http::verb::get ? "GET" : "POST");
+      co_return res;
+    }
+    std::optional<std::string_view> origin;
+    if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
+    if (!OriginAllowed(origin, shared_->origins)) {
+      shared_->metrics.origin_refused++;
+      co_return answer(http::status::forbidden, EncodeApiError("origin_not_allowed"));
+    }
+    if (path == "/api/staff/login") {
+      auto type = req[http::field::content_type];
+      if (!type.starts_with("application/json")) {
+        co_return answer(http::status::unsupported_media_type, EncodeApiError("json_only"));
+      }
+      std::optional<StaffLoginRequest> login = DecodeStaffLogin(req.body());
+      if (!login) co_return answer(http::status::bad_request, EncodeApiError("bad_request"));
+      const std::string address = peer_address_;
+      auto result = co_await OnWorkers(
+          [&] { return staff->Login(login->username, login->password, login->totp, address); });
+      if (!result.ok()) {
+        if (result.status().code() == StatusCode::kInternal) {
+          co_return answer(http::status::internal_server_error, EncodeApiError("internal"));
+        }
+        co_return answer(http::status::unauthorized, EncodeApiError("invalid_credentials"));
+      }
+      co_return answer(http::status::ok, EncodeStaffLogin(*result));
+    }
+    std::optional<std::string> token = BearerToken(req[http::field::authorization]);
+    if (path == "/api/staff/logout") {
+      if (!token) co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
+      Status s = co_await OnWorkers([&] { return staff->Logout(*token); });
+      if (!s.ok())
+        co_return answer(http::status::internal_server_error, EncodeApiError("internal"));
+      shared_->CloseSession(*token, "logged out");
+      Response res{http::status::no_content, req.version()};
+      res.set(http::field::server, "haven");
+      AddSecurityHeaders(res, tls);
+      res.keep_alive(req.keep_alive());
+      co_return res;
+    }
+    if (!token) co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
+    auto identity = co_await OnWorkers([&] { return staff->CheckSession(*token); });
+    if (!identity.ok()) {
+      if (identity.status().code() == StatusCode::kInternal) {
+        co_return answer(http::status::internal_server_error, EncodeApiError("internal"));
+      }
+      co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
+    }
+    co_return answer(http::status::ok, EncodeStaffIdentity(*identity));
+  }
+
+  // Runs `fn` on the worker pool and resumes here with its result.
+  template <class Fn>
+  asio::awaitable<std::invoke_result_t<Fn>> OnWorkers(Fn fn) {
+    using R = std::invoke_result_t<Fn>;
+    struct Box {
+      std::optional<R> value;
+    };
+    Box box = co_await asio::co_spawn(
+        shared_->pool, [&fn]() -> asio::awaitable<Box> { co_return Box{std::optional<R>(fn())}; },
+        use_awaitable);
+    co_return std::move(*box.value);
   }
 
   Response Answer(const Request& req) {
@@ -244,7 +342,9 @@ class HttpSession final : public Closable,
 
   std::shared_ptr<Shared> shared_;
   Stream stream_;
+  std::string peer_address_;
   bool loopback_peer_;
+  bool counted_;
   bool reading_ = false;
   bool stop_ = false;
   uint64_t id_ = 0;
@@ -263,18 +363,31 @@ class Listener {
         if (!acceptor_.is_open() || shared_->stopping) co_return;
         continue;  // e.g. too many open files: try the next one
       }
-      if (shared_->Count() >= shared_->options.max_connections) continue;  // closed by RAII
+      const ServerOptions& o = shared_->options;
+      if (shared_->Count() >= o.max_connections) {
+        shared_->metrics.connections_refused++;
+        continue;  // closed by RAII
+      }
       beast::error_code peer_ec;
       auto peer = socket.remote_endpoint(peer_ec);
-      bool loopback = !peer_ec && peer.address().is_loopback();
+      if (peer_ec) continue;  // already gone
+      const bool loopback = peer.address().is_loopback();
+      std::string address = peer.address().to_string();
+      const bool counted = (!loopback || o.limit_loopback) && o.max_connections_per_address > 0;
+      if (counted &&
+          !shared_->address_connections.Acquire(address, o.max_connections_per_address)) {
+        shared_->metrics.connections_refused++;
+        continue;  // closed by RAII
+      }
       auto ex = socket.get_executor();
       if (ssl_ != nullptr) {
         auto s = std::make_shared<HttpSession<TlsStream>>(
-            shared_, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_), loopback);
+            shared_, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_), std::move(address),
+            loopback, counted);
         asio::co_spawn(ex, s->Run(s), Report);
       } else {
         auto s = std::make_shared<HttpSession<PlainStream>>(shared_, PlainStream(std::move(socket)),
-                                                            loopback);
+                                                            std::move(address), loopback, counted);
         asio::co_spawn(ex, s->Run(s), Report);
       }
     }
@@ -350,7 +463,8 @@ std::string Server::url() const {
          ":" + std::to_string(impl_->port);
 }
 
-StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::ChatService& chat) {
+StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::ChatService& chat,
+                                                chat::StaffAuth* staff) {
   namespace asio = internal::asio;
   using internal::tcp;
   auto impl = std::make_unique<Impl>();
@@ -402,6 +516,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
   int workers = std::max(1, options.worker_threads);
   impl->shared = std::make_shared<internal::Shared>(std::move(options), chat, workers);
   internal::Shared& shared = *impl->shared;
+  shared.staff = staff;
   shared.origins = shared.options.allowed_origins;
   if (shared.origins.empty()) {
     std::string scheme = shared.options.tls ? "https://" : "http://";

@@ -4,8 +4,10 @@
 //   GET /healthz     200 "ok"
 //   GET /metrics     Prometheus text (server/http_policy.h); from a loopback address only
 //   GET /ws          the WebSocket chat protocol v1 (docs/protocol.md), Origin checked
+//   /api/staff/...   staff sign-in (server/staff_api.h): POST login, POST logout, GET me
 //   GET /<file>      the pages under web_root ("/" is chat.html); nothing outside it
-//   other methods    405 (TRACE included); every response carries the security headers
+//   other methods    405 (TRACE included), POST only on the staff API; every response
+//                    carries the security headers
 //
 // Threads: one I/O thread runs every socket (Asio C++20 coroutines); chat turns run on a small
 // worker pool so a slow turn never stalls other connections. Start returns once the port is
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/staff_auth.h"
 #include "core/status.h"
 #include "server/http_policy.h"
 
@@ -41,9 +44,21 @@ struct ServerOptions {
   size_t max_frame_bytes = 64 * 1024;  // a bigger WebSocket message is closed with 1009
   std::chrono::milliseconds handshake_timeout{10'000};  // TLS + HTTP request + WS upgrade + hello
   std::chrono::milliseconds idle_timeout{300'000};      // a WebSocket with no traffic (pings count)
-  double messages_per_minute = 30;                      // per connection, on average
-  double message_burst = 10;                            // messages at once before the rate applies
-  int max_connections = 1000;
+  // Rate limits on messages and the other frames that do work (privacy, mood, ...), each a
+  // token bucket: per connection, per seeker account (all its connections and tabs together),
+  // and per network address (every account behind it; people behind one NAT share it, so it
+  // is generous).
+  double messages_per_minute = 30;  // per connection, on average
+  double message_burst = 10;        // messages at once before the rate applies
+  double account_messages_per_minute = 30;
+  double account_message_burst = 10;
+  double address_messages_per_minute = 600;
+  double address_message_burst = 100;
+  int max_connections = 1000;             // in all
+  int max_connections_per_address = 100;  // 0: no cap
+  // Per-address limits do not apply to loopback clients (this machine: the operator, a local
+  // reverse proxy, the tests and benchmarks) unless this is set.
+  bool limit_loopback = false;
   int worker_threads = 2;
 };
 
@@ -52,7 +67,10 @@ class Server {
   // Binds and starts serving. FailedPrecondition for plain HTTP on a non-loopback address or
   // a missing certificate; InvalidArgument for a malformed host; Internal when the port cannot
   // be bound or TLS cannot be set up (the message names the file or address).
-  static StatusOr<std::unique_ptr<Server>> Start(ServerOptions options, chat::ChatService& chat);
+  // `staff` (optional) answers the staff sign-in API (server/staff_api.h); without it
+  // /api/staff/* is 404. Both must outlive the server.
+  static StatusOr<std::unique_ptr<Server>> Start(ServerOptions options, chat::ChatService& chat,
+                                                 chat::StaffAuth* staff = nullptr);
   ~Server();  // Shutdown()
 
   uint16_t port() const;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/staff_auth.h"
 #include "server/http_policy.h"
 #include "server/server.h"
 
@@ -59,10 +60,16 @@ struct Shared {
 
   ServerOptions options;
   chat::ChatService& chat;
+  chat::StaffAuth* staff = nullptr;  // the staff sign-in API; absent: /api/staff/* is 404
   Metrics metrics;
   asio::thread_pool pool;  // chat turns
   std::vector<std::string> origins;
   std::atomic<bool> stopping{false};
+  KeyedRateLimiter account_limiter{options.account_messages_per_minute,
+                                   options.account_message_burst};
+  KeyedRateLimiter address_limiter{options.address_messages_per_minute,
+                                   options.address_message_burst};
+  AddressCounter address_connections;
 
   // Live connections, for Shutdown and the connection cap.
   uint64_t Register(std::weak_ptr<Closable> c);

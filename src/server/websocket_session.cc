@@ -70,6 +70,11 @@ class WebSocketSession final : public Closable,
     ws_.read_message_max(o.max_frame_bytes);
     auto [ec] = co_await ws_.async_accept(request, as_tuple(use_awaitable));
     if (ec) co_return;
+    beast::error_code peer_ec;
+    auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(peer_ec);
+    if (!peer_ec && (!peer.address().is_loopback() || o.limit_loopback)) {
+      address_ = peer.address().to_string();
+    }
     id_ = shared_->Register(self);
     shared_->metrics.ws_connections++;
     shared_->metrics.ws_active++;
@@ -197,6 +202,18 @@ class WebSocketSession final : public Closable,
     }
   }
 
+  // Whether a frame that does work (a message, a privacy request, ...) is over a rate limit:
+  // this connection's, the seeker account's (all its connections together) or the address's.
+  // Each bucket is charged only when the earlier ones allowed the frame. Counted in metrics.
+  bool Throttled() {
+    const int64_t now = SteadyMillis();
+    bool ok = limiter_.Allow(now) &&
+              (!session_ || shared_->account_limiter.Allow(session_->account_id, now)) &&
+              (address_.empty() || shared_->address_limiter.Allow(address_, now));
+    if (!ok) shared_->metrics.rate_limited++;
+    return !ok;
+  }
+
   // The privacy center: the session is checked again by ChatService in the same unit of work
   // as the action (authorisation on every message). Rate-limited like messages.
   asio::awaitable<void> Privacy(const ClientFrame& f) {
@@ -204,8 +221,7 @@ class WebSocketSession final : public Closable,
       Error(error_code::kNoSession, "say hello first");
       co_return;
     }
-    if (!limiter_.Allow(SteadyMillis())) {
-      shared_->metrics.rate_limited++;
+    if (Throttled()) {
       Error(error_code::kRateLimited, "too many requests; wait a little");
       co_return;
     }
@@ -286,6 +302,10 @@ class WebSocketSession final : public Closable,
       Error(error_code::kAlreadyHello, "hello was already said");
       co_return;
     }
+    if (Throttled()) {  // a new account costs a password hash; a resume a storage lookup
+      Error(error_code::kRateLimited, "too many requests; wait a little");
+      co_return;
+    }
     locale_ = f.locale;
     if (f.token) {
       std::string token = *f.token;
@@ -318,8 +338,7 @@ class WebSocketSession final : public Closable,
       Error(error_code::kNoSession, "say hello first", f.id);
       co_return;
     }
-    if (!limiter_.Allow(SteadyMillis())) {
-      shared_->metrics.rate_limited++;
+    if (Throttled()) {
       Error(error_code::kRateLimited, "too many messages; wait a little", f.id);
       co_return;
     }
@@ -366,7 +385,8 @@ class WebSocketSession final : public Closable,
   uint64_t id_ = 0;
   std::optional<chat::SeekerSession> session_;
   std::string locale_;
-  RateLimiter limiter_;
+  RateLimiter limiter_;   // this connection's
+  std::string address_;  // the peer's, when per-address limits apply to it (not loopback)
 };
 
 }  // namespace

@@ -1,0 +1,251 @@
+#include "cli/serve_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <vector>
+
+namespace haven::cli {
+namespace {
+
+// Reads one YAML document into typed values, keeping the first error with the key's dotted
+// name and line.
+class ConfigReader {
+ public:
+  const Status& status() const { return status_; }
+
+  // `node` must be a map whose keys are all in `known`.
+  bool Map(const YAML::Node& node, const std::string& name, const std::set<std::string>& known) {
+    if (!node.IsMap()) return Fail(node, name, "must be a mapping of keys to values");
+    for (const auto& entry : node) {
+      const std::string key = entry.first.Scalar();
+      if (!known.contains(key)) {
+        return Fail(entry.first, name.empty() ? key : name + "." + key, "unknown key");
+      }
+    }
+    return true;
+  }
+
+  bool Text(const YAML::Node& parent, const std::string& prefix, const std::string& key,
+            std::string* out) {
+    const YAML::Node node = parent[key];
+    if (!node) return true;
+    if (!node.IsScalar() || node.Scalar().empty()) {
+      return Fail(node, Name(prefix, key), "must be a non-empty string");
+    }
+    *out = node.Scalar();
+    return true;
+  }
+
+  bool TextList(const YAML::Node& parent, const std::string& prefix, const std::string& key,
+                std::vector<std::string>* out) {
+    const YAML::Node node = parent[key];
+    if (!node) return true;
+    if (!node.IsSequence()) return Fail(node, Name(prefix, key), "must be a list of strings");
+    std::vector<std::string> values;
+    for (const auto& item : node) {
+      if (!item.IsScalar() || item.Scalar().empty()) {
+        return Fail(item, Name(prefix, key), "must be a list of strings");
+      }
+      values.push_back(item.Scalar());
+    }
+    *out = std::move(values);
+    return true;
+  }
+
+  bool Flag(const YAML::Node& parent, const std::string& prefix, const std::string& key,
+            bool* out) {
+    const YAML::Node node = parent[key];
+    if (!node) return true;
+    const std::string& s = node.IsScalar() ? node.Scalar() : std::string();
+    if (s == "true") {
+      *out = true;
+    } else if (s == "false") {
+      *out = false;
+    } else {
+      return Fail(node, Name(prefix, key), "must be true or false");
+    }
+    return true;
+  }
+
+  // A number in [min, max]; `integer` refuses fractions.
+  bool Number(const YAML::Node& parent, const std::string& prefix, const std::string& key,
+              double min, double max, bool integer, double* out) {
+    const YAML::Node node = parent[key];
+    if (!node) return false;
+    const std::string name = Name(prefix, key);
+    if (!node.IsScalar()) return Fail(node, name, "must be a number");
+    const std::string& s = node.Scalar();
+    double value = 0;
+    size_t used = 0;
+    try {
+      value = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != s.size() || !std::isfinite(value)) {
+      return Fail(node, name, "must be a number");
+    }
+    if (integer && value != std::floor(value)) return Fail(node, name, "must be a whole number");
+    if (value < min || value > max) {
+      std::ostringstream rule;
+      rule << "must be between " << min << " and " << max;
+      return Fail(node, name, rule.str());
+    }
+    *out = value;
+    return true;
+  }
+
+  template <class Int>
+  void Whole(const YAML::Node& parent, const std::string& prefix, const std::string& key,
+             double min, double max, Int* out) {
+    double v = 0;
+    if (Number(parent, prefix, key, min, max, /*integer=*/true, &v)) *out = static_cast<Int>(v);
+  }
+
+  void Real(const YAML::Node& parent, const std::string& prefix, const std::string& key, double min,
+            double max, double* out) {
+    double v = 0;
+    if (Number(parent, prefix, key, min, max, /*integer=*/false, &v)) *out = v;
+  }
+
+  bool Fail(const YAML::Node& node, const std::string& name, const std::string& rule) {
+    if (status_.ok()) {
+      std::string where = name;
+      if (node.Mark().line >= 0) where += " (line " + std::to_string(node.Mark().line + 1) + ")";
+      status_ = InvalidArgument("config: " + where + ": " + rule);
+    }
+    return false;
+  }
+
+ private:
+  static std::string Name(const std::string& prefix, const std::string& key) {
+    return prefix.empty() ? key : prefix + "." + key;
+  }
+  Status status_;
+};
+
+}  // namespace
+
+Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out,
+                        chat::ChatOptions* chat_out, ServeFileSettings* file_out) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument("config: malformed YAML (line " + std::to_string(e.mark.line + 1) +
+                           "): " + e.msg);
+  }
+  if (root.IsNull()) return Status::Ok();  // an empty file changes nothing
+  // Work on copies: nothing is applied unless the whole file is valid.
+  server::ServerOptions server = *server_out;
+  chat::ChatOptions chat = *chat_out;
+  ServeFileSettings file = *file_out;
+  ConfigReader r;
+  constexpr double kBig = 1e9;
+  double v = 0;
+  try {
+    if (!r.Map(root, "",
+               {"listen", "web_root", "allowed_origins", "tls", "workers", "locale", "limits",
+                "sessions", "privacy"})) {
+      return r.status();
+    }
+    r.Text(root, "", "listen", &file.listen);
+    r.Text(root, "", "web_root", &server.web_root);
+    r.TextList(root, "", "allowed_origins", &server.allowed_origins);
+    r.Text(root, "", "locale", &chat.default_locale);
+    r.Whole(root, "", "workers", 1, 64, &server.worker_threads);
+    if (const YAML::Node tls = root["tls"]; tls && r.Map(tls, "tls", {"cert", "key"})) {
+      r.Text(tls, "tls", "cert", &file.tls_cert);
+      r.Text(tls, "tls", "key", &file.tls_key);
+      if (r.status().ok() && file.tls_cert.empty() != file.tls_key.empty()) {
+        r.Fail(tls, "tls", "give both cert and key, or neither");
+      }
+    }
+    if (const YAML::Node l = root["limits"];
+        l && r.Map(l, "limits",
+                   {"max_message_bytes", "max_frame_bytes", "handshake_timeout_seconds",
+                    "idle_timeout_seconds", "messages_per_minute", "message_burst",
+                    "account_messages_per_minute", "account_message_burst",
+                    "address_messages_per_minute", "address_message_burst", "max_connections",
+                    "max_connections_per_address", "limit_loopback"})) {
+      const std::string p = "limits";
+      r.Whole(l, p, "max_message_bytes", 16, 1 << 20, &chat.max_text_bytes);
+      r.Whole(l, p, "max_frame_bytes", 1024, 16 << 20, &server.max_frame_bytes);
+      if (r.Number(l, p, "handshake_timeout_seconds", 1, 300, true, &v)) {
+        server.handshake_timeout = std::chrono::seconds(static_cast<int64_t>(v));
+      }
+      if (r.Number(l, p, "idle_timeout_seconds", 10, 86400, true, &v)) {
+        server.idle_timeout = std::chrono::seconds(static_cast<int64_t>(v));
+      }
+      r.Real(l, p, "messages_per_minute", 0.1, kBig, &server.messages_per_minute);
+      r.Real(l, p, "message_burst", 1, kBig, &server.message_burst);
+      r.Real(l, p, "account_messages_per_minute", 0.1, kBig, &server.account_messages_per_minute);
+      r.Real(l, p, "account_message_burst", 1, kBig, &server.account_message_burst);
+      r.Real(l, p, "address_messages_per_minute", 0.1, kBig, &server.address_messages_per_minute);
+      r.Real(l, p, "address_message_burst", 1, kBig, &server.address_message_burst);
+      r.Whole(l, p, "max_connections", 1, 10'000'000, &server.max_connections);
+      r.Whole(l, p, "max_connections_per_address", 0, 10'000'000,
+              &server.max_connections_per_address);
+      r.Flag(l, p, "limit_loopback", &server.limit_loopback);
+      if (r.status().ok() && chat.max_text_bytes > server.max_frame_bytes) {
+        r.Fail(l, p, "max_message_bytes must not exceed max_frame_bytes");
+      }
+    }
+    if (const YAML::Node s = root["sessions"];
+        s && r.Map(s, "sessions", {"seeker_idle_days", "seeker_lifetime_days"})) {
+      if (r.Number(s, "sessions", "seeker_idle_days", 1, 3650, true, &v)) {
+        chat.session_idle = std::chrono::hours(24 * static_cast<int64_t>(v));
+      }
+      if (r.Number(s, "sessions", "seeker_lifetime_days", 1, 3650, true, &v)) {
+        chat.session_lifetime = std::chrono::hours(24 * static_cast<int64_t>(v));
+      }
+      if (r.status().ok() && chat.session_idle > chat.session_lifetime) {
+        r.Fail(s, "sessions", "seeker_idle_days must not exceed seeker_lifetime_days");
+      }
+    }
+    if (const YAML::Node pr = root["privacy"];
+        pr && r.Map(pr, "privacy",
+                    {"default_retention_days", "max_retention_days", "unkept_history_hours",
+                     "max_export_mib"})) {
+      const std::string p = "privacy";
+      r.Whole(pr, p, "default_retention_days", 1, 36500, &chat.default_retention_days);
+      r.Whole(pr, p, "max_retention_days", 1, 36500, &chat.max_retention_days);
+      if (r.Number(pr, p, "unkept_history_hours", 1, 24 * 30, true, &v)) {
+        chat.unkept_history_window = std::chrono::hours(static_cast<int64_t>(v));
+      }
+      if (r.Number(pr, p, "max_export_mib", 1, 1024, true, &v)) {
+        chat.max_export_bytes = static_cast<size_t>(v) * 1024 * 1024;
+      }
+      if (r.status().ok() && chat.default_retention_days > chat.max_retention_days) {
+        r.Fail(pr, p, "default_retention_days must not exceed max_retention_days");
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument("config: " + e.msg);
+  }
+  if (!r.status().ok()) return r.status();
+  *server_out = std::move(server);
+  *chat_out = std::move(chat);
+  *file_out = std::move(file);
+  return Status::Ok();
+}
+
+Status LoadServeConfig(const std::string& path, server::ServerOptions* server,
+                       chat::ChatOptions* chat, ServeFileSettings* file) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("config: cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return InvalidArgument("config: cannot read " + path);
+  Status s = ApplyServeConfig(text.str(), server, chat, file);
+  if (!s.ok()) return InvalidArgument(path + ": " + s.message());
+  return s;
+}
+
+}  // namespace haven::cli
