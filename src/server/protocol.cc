@@ -132,6 +132,22 @@ Decoded DecodeClientFrame(std::string_view bytes) {
     }
     return {f, {}};
   }
+  if (type == "mood") {
+    f.type = ClientType::kMood;
+    if (allowed({"value"})) return Fail(error_code::kBadField, "unknown member");
+    auto val = j.find("value");
+    if (val == j.end() || !val->is_number_integer() || val->get<int64_t>() < chat::kMoodMin ||
+        val->get<int64_t>() > chat::kMoodMax) {
+      return Fail(error_code::kBadField, "\"value\" must be an integer from 1 to 5");
+    }
+    f.mood_value = static_cast<int>(val->get<int64_t>());
+    return {f, {}};
+  }
+  if (type == "history.get") {
+    f.type = ClientType::kHistoryGet;
+    if (allowed({})) return Fail(error_code::kBadField, "unknown member");
+    return {f, {}};
+  }
   if (type == "logout" || type == "ping") {
     f.type = type == "logout" ? ClientType::kLogout : ClientType::kPing;
     if (allowed({})) return Fail(error_code::kBadField, "unknown member");
@@ -240,5 +256,26 @@ std::string EncodeExport(std::string_view document) {
 }
 
 std::string EncodeErased() { return Dump(Base("erased")); }
+
+std::string EncodeMoodSaved(const chat::CheckIn& saved) {
+  json j = Base("mood.saved");
+  j["value"] = saved.score.value_or(0);
+  j["time"] = saved.time;
+  return Dump(j);
+}
+
+std::string EncodeHistory(const std::vector<chat::CheckIn>& checkins) {
+  json j = Base("history");
+  json list = json::array();
+  for (const auto& c : checkins) {
+    list.push_back({{"instrument", c.instrument},
+                    {"score", c.score ? json(*c.score) : json(nullptr)},
+                    {"severity", c.severity.empty() ? json(nullptr) : json(c.severity)},
+                    {"completed", c.completed},
+                    {"time", c.time}});
+  }
+  j["screenings"] = std::move(list);
+  return Dump(j);
+}
 
 }  // namespace haven::server

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/chat_service.h"
 
@@ -46,6 +47,8 @@ enum class ClientType {
   kRetentionSet,  // "retention.set": days
   kExport,        // "export"
   kErase,         // "erase": confirm must be kEraseConfirmation
+  kMood,          // "mood": value 1..5 (chat::kMoodMin..kMoodMax)
+  kHistoryGet,    // "history.get"
 };
 
 // The exact "confirm" value an erase frame must carry.
@@ -65,6 +68,8 @@ struct ClientFrame {
   bool granted = false;
   // retention.set
   int retention_days = 0;
+  // mood
+  int mood_value = 0;
 };
 
 struct DecodeError {
@@ -93,5 +98,10 @@ std::string EncodePrivacy(const chat::PrivacySummary& summary);
 // {"type":"export","data":…}
 std::string EncodeExport(std::string_view document);
 std::string EncodeErased();
+// Check-ins: {"type":"mood.saved","value","time"} and
+// {"type":"history","screenings":[{"instrument","score","severity","completed","time"}]}
+// (score and severity null when absent).
+std::string EncodeMoodSaved(const chat::CheckIn& saved);
+std::string EncodeHistory(const std::vector<chat::CheckIn>& checkins);
 
 }  // namespace haven::server

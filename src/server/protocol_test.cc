@@ -169,3 +169,67 @@ TEST(ProtocolTest, EncodesThePrivacyFrames) {
 
 }  // namespace
 }  // namespace haven::server
+
+namespace haven::server {
+namespace {
+
+TEST(ProtocolTest, DecodesTheCheckInFrames) {
+  Decoded m = DecodeClientFrame(R"({"v":1,"type":"mood","value":4})");
+  ASSERT_TRUE(m.frame);
+  EXPECT_EQ(m.frame->type, ClientType::kMood);
+  EXPECT_EQ(m.frame->mood_value, 4);
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"mood","value":1})"), "ok");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"mood","value":5})"), "ok");
+  Decoded h = DecodeClientFrame(R"({"v":1,"type":"history.get"})");
+  ASSERT_TRUE(h.frame);
+  EXPECT_EQ(h.frame->type, ClientType::kHistoryGet);
+
+  // The value is exactly an integer from 1 to 5, and nothing else rides along.
+  for (const char* bad :
+       {R"({"v":1,"type":"mood"})", R"({"v":1,"type":"mood","value":0})",
+        R"({"v":1,"type":"mood","value":6})", R"({"v":1,"type":"mood","value":-1})",
+        R"({"v":1,"type":"mood","value":3.5})", R"({"v":1,"type":"mood","value":3.0})",
+        R"({"v":1,"type":"mood","value":"3"})", R"({"v":1,"type":"mood","value":true})",
+        R"({"v":1,"type":"mood","value":null})",
+        R"({"v":1,"type":"mood","value":18446744073709551615})",
+        R"({"v":1,"type":"mood","value":1e300})", R"({"v":1,"type":"mood","value":3,"note":"sad"})",
+        R"({"v":1,"type":"history.get","since":0})"}) {
+    EXPECT_EQ(CodeOf(bad), "bad_field") << bad;
+  }
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"History.get"})"), "unknown_type");
+  EXPECT_EQ(CodeOf(R"({"v":2,"type":"mood","value":3})"), "bad_version");
+}
+
+TEST(ProtocolTest, EncodesTheCheckInFrames) {
+  chat::CheckIn mood;
+  mood.instrument = "mood";
+  mood.score = 2;
+  mood.time = 1700000000000;
+  auto saved = nlohmann::json::parse(EncodeMoodSaved(mood));
+  EXPECT_EQ(saved,
+            nlohmann::json::parse(R"({"v":1,"type":"mood.saved","value":2,"time":1700000000000})"));
+
+  chat::CheckIn phq;
+  phq.instrument = "phq9";
+  phq.score = 12;
+  phq.severity = "moderate";
+  phq.time = 5;
+  chat::CheckIn stopped;
+  stopped.instrument = "gad7";
+  stopped.completed = false;
+  stopped.time = 6;
+  auto h = nlohmann::json::parse(EncodeHistory({mood, phq, stopped}));
+  EXPECT_EQ(h["type"], "history");
+  ASSERT_EQ(h["screenings"].size(), 3u);
+  EXPECT_EQ(h["screenings"][0], nlohmann::json::parse(
+                                    R"({"instrument":"mood","score":2,"severity":null,
+                                        "completed":true,"time":1700000000000})"));
+  EXPECT_EQ(h["screenings"][1]["severity"], "moderate");
+  EXPECT_EQ(h["screenings"][1]["score"], 12);
+  EXPECT_TRUE(h["screenings"][2]["score"].is_null());
+  EXPECT_EQ(h["screenings"][2]["completed"], false);
+  EXPECT_EQ(nlohmann::json::parse(EncodeHistory({}))["screenings"], nlohmann::json::array());
+}
+
+}  // namespace
+}  // namespace haven::server

@@ -199,7 +199,51 @@ class WebSocketSession final : public Closable,
       case ClientType::kErase:
         co_await Privacy(f);
         co_return;
+      case ClientType::kMood:
+      case ClientType::kHistoryGet:
+        co_await CheckIn(f);
+        co_return;
     }
+  }
+
+  // Check-ins (the mood check-in and the history behind the charts): authorised like the
+  // privacy center, by ChatService in the same unit of work; rate-limited like messages.
+  asio::awaitable<void> CheckIn(const ClientFrame& f) {
+    if (!session_) {
+      Error(error_code::kNoSession, "say hello first");
+      co_return;
+    }
+    if (Throttled()) {
+      Error(error_code::kRateLimited, "too many requests; wait a little");
+      co_return;
+    }
+    const std::string token = session_->token;
+    const bool mood = f.type == ClientType::kMood;
+    const int value = f.mood_value;
+    chat::ChatService& chat = shared_->chat;
+    auto out = co_await OnWorkers([&]() -> StatusOr<std::string> {
+      if (mood) {
+        auto saved = chat.RecordMood(token, value);
+        if (!saved.ok()) return saved.status();
+        return EncodeMoodSaved(*saved);
+      }
+      auto list = chat.CheckIns(token);
+      if (!list.ok()) return list.status();
+      return EncodeHistory(*list);
+    });
+    if (!out.ok()) {
+      const Status& s = out.status();
+      if (s.code() == StatusCode::kNotFound) {
+        Error(error_code::kAuthFailed, "session not found or expired");
+        Close(websocket::close_code::policy_error, "session ended");
+      } else if (s.code() == StatusCode::kInvalidArgument) {
+        Error(s.message(), "request refused");  // the message is the code (chat_service.h)
+      } else {
+        Error(error_code::kInternal, "storage failed; nothing was changed");
+      }
+      co_return;
+    }
+    Enqueue(std::move(out).value());
   }
 
   // Whether a frame that does work (a message, a privacy request, ...) is over a rate limit:

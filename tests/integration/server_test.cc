@@ -90,6 +90,7 @@ class Running {
   ~Running() { server_.reset(); }
   server::Server& server() { return *server_; }
   storage::EncryptedStore& store() { return *store_; }
+  chat::ChatService& chat() { return *chat_; }
   const std::string& cert() const { return cert_; }
 
  private:
@@ -474,6 +475,79 @@ TEST_F(ServerTest, PrivacyCenterConsentsExportAndEraseOverWss) {
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(bytes.find("Biscuit-canary-5d1"), std::string::npos) << entry.path();
   }
+}
+
+TEST_F(ServerTest, MoodAndHistoryOverWssAuthorisedOnEveryFrame) {
+  Start();
+  WsClient c(port(), cert());
+  ASSERT_FALSE(c.Connect());
+  c.Send(Frame("mood", {{"value", 3}}));
+  EXPECT_EQ(c.Read()["code"], "no_session");
+  c.Send(Frame("history.get"));
+  EXPECT_EQ(c.Read()["code"], "no_session");
+  c.Send(Frame("hello"));
+  json welcome = c.Read();
+  ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+  const std::string token = welcome["token"].get<std::string>();
+
+  c.Send(Frame("history.get"));
+  json h = c.Read();
+  ASSERT_EQ(h["type"], "history") << h.dump();
+  EXPECT_EQ(h["screenings"], json::array());
+  c.Send(Frame("mood", {{"value", 2}}));
+  json saved = c.Read();
+  ASSERT_EQ(saved["type"], "mood.saved") << saved.dump();
+  EXPECT_EQ(saved["value"], 2);
+  EXPECT_TRUE(saved["time"].is_number_integer());
+  for (json bad : {json(0), json(6), json("2"), json(2.5), json(nullptr)}) {
+    c.Send(Frame("mood", {{"value", bad}}));
+    EXPECT_EQ(c.Read()["code"], "bad_field") << bad.dump();
+  }
+  c.Send(Frame("mood", {{"value", 5}}));
+  ASSERT_EQ(c.Read()["type"], "mood.saved");
+  c.Send(Frame("history.get"));
+  h = c.Read();
+  ASSERT_EQ(h["type"], "history") << h.dump();
+  ASSERT_EQ(h["screenings"].size(), 2u);
+  EXPECT_EQ(h["screenings"][0]["instrument"], "mood");
+  EXPECT_EQ(h["screenings"][0]["score"], 2);
+  EXPECT_TRUE(h["screenings"][0]["severity"].is_null());
+  EXPECT_EQ(h["screenings"][0]["completed"], true);
+  EXPECT_EQ(h["screenings"][1]["score"], 5);
+  EXPECT_EQ(h["screenings"][0]["time"], saved["time"]);
+  // Counted like the privacy center: the privacy summary sees them.
+  c.Send(Frame("privacy.get"));
+  json p = c.Read();
+  ASSERT_EQ(p["type"], "privacy") << p.dump();
+  EXPECT_EQ(p["stored"]["screenings"], 2);
+
+  // The session is revoked elsewhere while this connection stays open: the next frame finds
+  // out in its own unit of work, is refused, and the connection ends.
+  ASSERT_TRUE(running_->chat().Revoke(token).ok());
+  c.Send(Frame("mood", {{"value", 4}}));
+  EXPECT_EQ(c.Read()["code"], "auth_failed");
+  EXPECT_EQ(c.ReadUntilClosed(), websocket::error::closed);
+  EXPECT_EQ(c.reason().code, websocket::close_code::policy_error);
+  // Nothing was stored by the refused frame.
+  ASSERT_TRUE(running_->store()
+                  .Transact([&](storage::Txn& txn) -> Status {
+                    auto rows = txn.ListScreenings(welcome["account"].get<std::string>());
+                    if (!rows.ok()) return rows.status();
+                    EXPECT_EQ(rows->size(), 2u);
+                    return Status::Ok();
+                  })
+                  .ok());
+
+  // The same for history.get on a connection whose session ends under it.
+  WsClient d(port(), cert());
+  ASSERT_FALSE(d.Connect());
+  d.Send(Frame("hello"));
+  json w2 = d.Read();
+  ASSERT_EQ(w2["type"], "welcome");
+  ASSERT_TRUE(running_->chat().Revoke(w2["token"].get<std::string>()).ok());
+  d.Send(Frame("history.get"));
+  EXPECT_EQ(d.Read()["code"], "auth_failed");
+  EXPECT_EQ(d.ReadUntilClosed(), websocket::error::closed);
 }
 
 TEST_F(ServerTest, LogoutEndsEveryConnectionOfThatSessionAtOnce) {
