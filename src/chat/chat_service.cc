@@ -16,7 +16,11 @@ using storage::MessageRole;
 using storage::Txn;
 using storage::UnixMillis;
 
-constexpr char kReplyKeyPrefix[] = "reply:";
+// A reply is stored under its user message's client id with this prefix. '/' is not allowed in
+// client ids, so a reply's key can never be a client's id ("reply:X" is a valid client id, and
+// was the prefix before: kLegacyReplyKeyPrefix, still recognised on assistant messages).
+constexpr char kReplyKeyPrefix[] = "reply/";
+constexpr char kLegacyReplyKeyPrefix[] = "reply:";
 // User turns after which a kept engine state is rebuilt from the window (memory bound).
 constexpr int kMaxLiveTurns = 200;
 
@@ -261,6 +265,10 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
     if (conv->owner_id != session.account_id) return NotFound("conversation not found");
     auto appended = txn.AppendMessage(m);
     if (!appended.ok()) return appended.status();
+    if (appended->duplicate && appended->message.role != MessageRole::kUser) {
+      // The id is a reply's key from before kReplyKeyPrefix changed: refuse it, never ack it.
+      return InvalidArgument("bad_client_id");
+    }
     result.ack.client_message_id = std::string(client_message_id);
     result.ack.message_id = appended->message.id;
     result.ack.seq = appended->message.seq;
@@ -270,13 +278,17 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
       return txn.UpdateConversation(*conv);
     }
     // A resend: is its reply already there?
-    std::string key = ReplyKey(client_message_id);
+    const std::string key = ReplyKey(client_message_id);
+    const std::string legacy_key = kLegacyReplyKeyPrefix + std::string(client_message_id);
     int64_t after = appended->message.seq;
     for (;;) {
       auto later = txn.ListMessages(session.conversation_id, after, 200);
       if (!later.ok()) return later.status();
       for (const auto& x : *later) {
-        if (x.role == MessageRole::kAssistant && x.client_message_id == key) earlier_reply = x;
+        if (x.role == MessageRole::kAssistant &&
+            (x.client_message_id == key || x.client_message_id == legacy_key)) {
+          earlier_reply = x;
+        }
       }
       if (earlier_reply || later->size() < 200) break;
       after = later->back().seq;

@@ -121,6 +121,30 @@ TEST_F(ChatServiceTest, ResendGetsSameAckAndNoSecondReply) {
   EXPECT_EQ(r->history.size(), 2u);
 }
 
+// Any valid client id is a message like any other, "reply:..." included: Haven's replies are
+// keyed with a character client ids cannot hold. (Found by delivery_kill_test.)
+TEST_F(ChatServiceTest, ClientIdsThatLookLikeReplyKeysAreOrdinaryMessages) {
+  auto s = service_.CreateSeeker();
+  ASSERT_TRUE(s.ok());
+  for (const char* id : {"a1", "reply:a1", "reply:b1", "b1"}) {
+    auto t = service_.Send(*s, id, "work has been really stressful", "en-US");
+    ASSERT_TRUE(t.ok()) << id << ": " << t.status().message();
+    EXPECT_FALSE(t->ack.duplicate) << id;
+    ASSERT_TRUE(t->reply.has_value()) << id;
+    EXPECT_FALSE(t->reply->strategy.empty()) << id;
+    EXPECT_GT(t->reply->seq, t->ack.seq) << id;
+  }
+  auto r = service_.Resume(s->token);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->history.size(), 8u);
+  EXPECT_EQ(r->history[2].client_message_id, "reply:a1");
+  EXPECT_EQ(r->history[2].role, "user");
+  auto again = service_.Send(*s, "reply:a1", "work has been really stressful", "en-US");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->ack.duplicate);
+  EXPECT_FALSE(again->reply.has_value());
+}
+
 TEST_F(ChatServiceTest, HighRiskReplyEscalatesWithCrisisLines) {
   auto s = service_.CreateSeeker();
   ASSERT_TRUE(s.ok());

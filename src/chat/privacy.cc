@@ -118,9 +118,10 @@ const char* StateName(storage::ConversationState state) {
   return "active";
 }
 
-std::string ReplyPrefixStripped(const std::string& client_id) {
-  // Haven's replies carry "reply:<the user's id>" as their idempotency key: internal.
-  return client_id.rfind("reply:", 0) == 0 ? std::string() : client_id;
+// The client id the person gave a message, or "" for Haven's replies, whose idempotency key
+// ("reply/<the user's id>", "reply:<id>" before) is internal.
+std::string PersonsClientId(const storage::Message& m) {
+  return m.role == storage::MessageRole::kUser ? m.client_message_id : std::string();
 }
 
 Status Audit(Txn& txn, UnixMillis now, const std::string& account_id, const char* action,
@@ -381,7 +382,7 @@ StatusOr<std::string> ChatService::Export(std::string_view token) {
       for (const auto& m : *msgs) {
         json mj = {
             {"seq", m.seq}, {"role", RoleName(m.role)}, {"text", m.text}, {"time", m.created_at}};
-        if (std::string cid = ReplyPrefixStripped(m.client_message_id); !cid.empty()) {
+        if (std::string cid = PersonsClientId(m); !cid.empty()) {
           mj["client_id"] = cid;
         }
         if (!m.strategy.empty()) mj["strategy"] = m.strategy;
