@@ -29,6 +29,7 @@
     token: store.get('haven.token'),
     lastSeq: 0,         // the last committed message shown
     pending: new Map(), // client id -> {text, li}, until acknowledged
+    mood: null,         // a mood check-in not yet confirmed: {value, label, sent}
     retry: 0,
     timer: null,
   };
@@ -173,6 +174,7 @@
       state.ws = null;
       state.ready = false;
       setTyping(false);
+      if (state.mood && state.mood.sent) moodFailed();  // it may or may not have been stored
       if (state.stopped) return;
       setStatus('Connection lost. Reconnecting\u2026 Your messages are kept and sent when it is back.');
       const delay = Math.min(10000, 500 * Math.pow(2, state.retry++));
@@ -222,6 +224,9 @@
         setStatus(f.resumed ? 'Welcome back. Haven is an AI.' : 'Connected. Haven is an AI.');
         if (!f.resumed && !(f.history || []).length) showMood(true, false);
         // Anything sent but never acknowledged goes again, with the same id.
+        if (state.mood && !state.mood.sent) {
+          if (sendFrame({ v: 1, type: 'mood', value: state.mood.value })) state.mood.sent = true;
+        }
         for (const [id, p] of state.pending) sendFrame({ v: 1, type: 'message', id, text: p.text });
         break;
       }
@@ -237,6 +242,9 @@
           openCrisis(true, false);
         }
         setStatus(f.escalate ? 'Haven has asked a person from the team to join.' : '');
+        break;
+      case 'mood.saved':
+        moodSaved(f);
         break;
       case 'bye':  // logged out, or the account was erased (from the privacy center)
         endSession(f.reason === 'account erased'
@@ -254,6 +262,7 @@
           break;
         }
         if (f.id && state.pending.has(f.id)) failPending(f.id, f.code);
+        if (!f.id && state.mood && state.mood.sent) moodFailed();
         setTyping(false);
         setStatus('Could not send: ' + String(f.code).replace(/_/g, ' ') + '.');
         break;
@@ -267,6 +276,8 @@
     state.token = null;
     state.lastSeq = 0;
     state.pending.clear();
+    state.mood = null;
+    $('mood-saved').textContent = '';
     store.remove('haven.token');
     $('log').textContent = '';
     $('phrase').hidden = true;
@@ -422,11 +433,33 @@
     showMood(false);
     $('text').focus();
   });
+  // A choice is kept as data (a `mood` frame, for the person's chart on history.html) and also
+  // said in words, so that Haven answers it in the conversation.
   for (const b of $('mood').querySelectorAll('button[data-mood]')) {
     b.addEventListener('click', () => {
+      saveMood(Number(b.dataset.value), b.textContent);
       sendText('Right now I feel ' + b.dataset.mood + '.');
       showMood(false);
       $('text').focus();
     });
+  }
+
+  // The mood frame goes now, or with the next welcome when the connection is down; it is
+  // confirmed by `mood.saved`.
+  function saveMood(value, label) {
+    state.mood = { value, label };
+    $('mood-saved').textContent = 'Saving your check-in\u2026';
+    if (sendFrame({ v: 1, type: 'mood', value })) state.mood.sent = true;
+  }
+  function moodFailed() {
+    state.mood = null;
+    $('mood-saved').textContent = 'Your check-in may not have been saved. You can check ' +
+      '\u201cMy check-ins\u201d, or choose again.';
+  }
+  function moodSaved(f) {
+    const label = state.mood && state.mood.value === f.value ? state.mood.label : '';
+    state.mood = null;
+    $('mood-saved').textContent = 'Check-in saved' + (label ? ' (' + label + ')' : '') +
+      '. Your check-ins are under \u201cMy check-ins\u201d at the top.';
   }
 })();

@@ -86,15 +86,15 @@ test('keyboard only: Tab to every control, Enter to send', { skip }, async (t) =
   const page = await h.openPage(await h.launchBrowser(t));
   await page.goto(server.url);
 
-  // Tab order before consent: skip link, (privacy link,) crisis button, consent box, and not
-  // Start, which is disabled.
+  // Tab order before consent: skip link, (the check-ins and privacy links,) crisis button,
+  // consent box, and not Start, which is disabled.
   const order = [];
-  for (let i = 0; i < 4 && !order.includes('consent-box'); i++) {
+  for (let i = 0; i < 5 && !order.includes('consent-box'); i++) {
     await page.keyboard.press('Tab');
     order.push(await page.evaluate(() => document.activeElement.id ||
       document.activeElement.textContent.trim()));
   }
-  assert.deepEqual(order.filter((id) => id !== 'privacy-link'),
+  assert.deepEqual(order.filter((id) => id !== 'privacy-link' && id !== 'history-link'),
     ['Skip to the message box', 'crisis-button', 'consent-box']);
   await page.keyboard.press('Space');  // tick the box
   await page.keyboard.press('Tab');

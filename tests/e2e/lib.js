@@ -45,9 +45,11 @@ function serverDirs(t) {
 
 // Starts `haven serve`; resolves once it printed its URL. `stop()` sends SIGTERM (or the signal
 // given) and waits for the exit. Registered with t.after so a failing test leaves nothing behind.
-async function startServer(t, dirs, port = 0) {
+// `extraArgs` go at the end of the command line (e.g. ['--config', file]).
+async function startServer(t, dirs, port = 0, extraArgs = []) {
   const args = ['serve', '--data-dir', dirs.dataDir, '--key-file', dirs.keyFile,
-    '--listen', '127.0.0.1:' + port, '--insecure-http', '--web-root', path.join(ROOT, 'web')];
+    '--listen', '127.0.0.1:' + port, '--insecure-http', '--web-root', path.join(ROOT, 'web'),
+    ...extraArgs];
   const proc = spawn(HAVEN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
