@@ -53,9 +53,12 @@ eval-smoke:
 eval: dev
 	@scripts/eval.sh build/dev/cli/haven
 
+# server_bench (docs/benchmarks.md) is built only here, not by any preset's default build.
+# SERVER_BENCH_ARGS=--quick for a smoke run.
 bench: release
-	cmake --build --preset release -j$(JOBS) --target bench_analyze
+	cmake --build --preset release -j$(JOBS) --target bench_analyze server_bench
 	build/release/bench/bench_analyze
+	build/release/bench/server_bench $(SERVER_BENCH_ARGS)
 
 fuzz:
 	@cmake --preset fuzz >/dev/null
