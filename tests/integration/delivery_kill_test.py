@@ -5,7 +5,8 @@ What it holds the server to (docs/protocol.md, chat protocol v1):
   - a message is acknowledged only once it is committed: every acked client id is in the
     conversation after any number of crashes, exactly once, at the seq its ack gave;
   - client message ids make resends idempotent: a resend is acked again with `duplicate: true`
-    and the same seq, and is never answered twice;
+    and the same seq, and is never answered twice; any valid id is an ordinary message (an id
+    like "reply:X" once collided with Haven's key for the reply to X);
   - after a reconnect, `hello {token, last_seq}` replays exactly what came after `last_seq`,
     oldest first, with no gap, no repeat and nothing changed;
   - the audit log's hash chain verifies after every crash and never loses an entry that a
@@ -640,16 +641,14 @@ class Client(threading.Thread):
 
 
 def check_reply_key_collision(run, server, url):
-    """KNOWN BUG (open): a client message id may contain ':', and ChatService keeps the reply
-    to message X under the client id "reply:X" in the same unique column
-    (src/chat/chat_service.cc, ReplyKey and kReplyKeyPrefix; messages UNIQUE(conversation_id,
-    client_message_id) in src/storage/sqlite/sqlite_store.cc). So an id "reply:X" collides:
-      - sent after X: AppendMessage finds X's reply as a "duplicate"; nothing is stored and
-        Answer fails ('internal', "send it again"), forever: the message can never be sent;
-      - sent before X: X's reply cannot be stored (unique constraint); Send answers X with the
-        user's own message "reply:X" as if it were Haven's reply (strategy "").
-    Proves, once fixed: any valid client id is stored and answered like any other."""
-    who = "reply-key collision (KNOWN BUG, src/chat/chat_service.cc ReplyKey)"
+    """Regression (found by this test, fixed in dd6b148): a client message id may contain ':',
+    and ChatService used to keep the reply to message X under the client id "reply:X", in the
+    same unique column (messages UNIQUE(conversation_id, client_message_id)). An id "reply:X"
+    sent after X was taken for X's reply: nothing stored, 'internal' ("send it again") forever;
+    sent before X, it made X's reply unstorable and X was "answered" with the user's own text.
+    Proves: any valid client id is stored and answered like any other (replies are now keyed
+    "reply/X", outside the client id alphabet; src/chat/chat_service.cc ReplyKey)."""
+    who = "reply-key collision (src/chat/chat_service.cc ReplyKey)"
     ws = WebSocket.connect(url, cafile=server.cafile, timeout=GUARD)
     try:
         ws.send_json({"v": 1, "type": "hello"})
