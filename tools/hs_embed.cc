@@ -1,6 +1,6 @@
 // Build-time tool: compiles every Hyperscan pattern set Haven uses (by loading the analyzer),
-// writes each serialised database to OUT_DIR/NAME.hsdb and an assembly-embedding source
-// OUT_DIR/hs_embedded.cc that registers them (see src/nlp/hs_database.h).
+// writes each database's in-memory image (HsDatabase::Image) to OUT_DIR/NAME.hsdb and an
+// assembly-embedding source OUT_DIR/hs_embedded.cc that registers them (see src/nlp/hs_database.h).
 //   hs_embed DATA_DIR OUT_DIR
 #include <cstdio>
 #include <fstream>
@@ -23,7 +23,7 @@ std::vector<Compiled>& All() {
 }
 
 void Observe(const haven::nlp::HsDatabase& db) {
-  All().push_back({db.name(), db.fingerprint(), db.Serialize()});
+  All().push_back({db.name(), db.fingerprint(), db.Image()});
 }
 
 }  // namespace
@@ -51,12 +51,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::string path = out_dir + "/" + c.name + ".hsdb";
-    std::ofstream(path, std::ios::binary).write(c.bytes.data(), static_cast<std::streamsize>(c.bytes.size()));
+    std::ofstream(path, std::ios::binary)
+        .write(c.bytes.data(), static_cast<std::streamsize>(c.bytes.size()));
     std::string sym = "haven_hs_blob_" + std::to_string(i);
-    src += "asm(\".section .rodata\\n.balign 16\\n" + sym + ":\\n.incbin \\\"" + path + "\\\"\\n" +
-           sym + "_end:\\n.previous\\n\");\n";
+    src += "asm(\".section .rodata\\n.balign " +
+           std::to_string(haven::nlp::HsDatabase::kImageAlign) + "\\n" + sym + ":\\n.incbin \\\"" +
+           path + "\\\"\\n" + sym + "_end:\\n.previous\\n\");\n";
     src += "extern \"C\" const unsigned char " + sym + "[], " + sym + "_end[];\n";
-    table += "    {\"" + c.name + "\", " + std::to_string(c.fingerprint) + "ull, " + sym + ", 0},\n";
+    table += "    {\"" + c.name + "\", " + std::to_string(c.fingerprint) + "ull, " + sym +
+             ", 0, true},\n";
     std::printf("hs_embed: %s: %zu bytes\n", c.name.c_str(), c.bytes.size());
   }
   src += "\nnamespace {\nhaven::nlp::HsEmbeddedBlob g_blobs[] = {\n" + table +

@@ -1,6 +1,8 @@
 #include "nlp/hs_database.h"
 
 #include <atomic>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -76,6 +78,10 @@ StatusOr<HsDatabase> HsDatabase::Build(std::string_view name,
     std::lock_guard lock(r.mu);
     for (const auto& b : r.blobs) {
       if (name != b.name || b.fingerprint != out.fingerprint_) continue;
+      if (b.image) {
+        if (out.UseImage(b)) return out;
+        continue;
+      }
       hs_database_t* db = nullptr;
       if (hs_deserialize_database(reinterpret_cast<const char*>(b.data), b.size, &db) ==
           HS_SUCCESS) {
@@ -110,6 +116,26 @@ StatusOr<HsDatabase> HsDatabase::Build(std::string_view name,
   return out;
 }
 
+bool HsDatabase::UseImage(const HsEmbeddedBlob& blob) {
+  const auto* db = reinterpret_cast<const hs_database_t*>(blob.data);
+  size_t size = 0;
+  if (reinterpret_cast<uintptr_t>(blob.data) % kImageAlign != 0 || blob.size < 64 ||
+      hs_database_size(db, &size) != HS_SUCCESS || size > blob.size) {
+    return false;
+  }
+  // Read-only memory that the binary owns: never freed, never written (scans only read it).
+  db_ = std::shared_ptr<hs_database_t>(const_cast<hs_database_t*>(db), [](hs_database_t*) {});
+  from_embedded_ = true;
+  // Allocating scratch checks the whole database (platform, alignment, checksum): an image this
+  // CPU cannot run, or a damaged one, is refused here rather than at the first scan.
+  if (Scratch() == nullptr) {
+    db_.reset();
+    from_embedded_ = false;
+    return false;
+  }
+  return true;
+}
+
 hs_scratch_t* HsDatabase::Scratch() const {
   thread_local ThreadScratch ts;
   for (uint64_t s : ts.suits) {
@@ -126,6 +152,25 @@ std::string HsDatabase::Serialize() const {
   if (hs_serialize_database(db_.get(), &bytes, &length) != HS_SUCCESS) return {};
   std::string out(bytes, length);
   std::free(bytes);
+  return out;
+}
+
+std::string HsDatabase::Image() const {
+  const std::string serialized = Serialize();
+  size_t size = 0;
+  if (serialized.empty() ||
+      hs_serialized_database_size(serialized.data(), serialized.size(), &size) != HS_SUCCESS) {
+    return {};
+  }
+  const size_t rounded = (size + kImageAlign - 1) / kImageAlign * kImageAlign;
+  void* buf = std::aligned_alloc(kImageAlign, rounded);
+  if (buf == nullptr) return {};
+  std::string out;
+  if (hs_deserialize_database_at(serialized.data(), serialized.size(),
+                                 static_cast<hs_database_t*>(buf)) == HS_SUCCESS) {
+    out.assign(static_cast<const char*>(buf), size);
+  }
+  std::free(buf);
   return out;
 }
 

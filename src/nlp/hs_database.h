@@ -5,16 +5,19 @@
 // the bytes into the binary (an object library generated at build time). At run time Build()
 // uses those bytes when their fingerprint (hash of the patterns, flags, ids and Hyperscan's
 // version) matches and this CPU can run them; otherwise it compiles, so a stale or foreign
-// embedded database is never used.
+// embedded database is never used. The embedded copy is the database as it lies in memory
+// (Image()), used where it is linked: nothing is copied at startup, and only the pages a scan
+// touches are read from the binary (Hyperscan checks its checksum once per thread, when that
+// thread's scratch is allocated).
 #pragma once
+
+#include <hs/hs.h>
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <hs/hs.h>
 
 #include "core/status.h"
 
@@ -26,10 +29,12 @@ struct HsPattern {
   unsigned int id = 0;
 };
 
+struct HsEmbeddedBlob;
+
 class HsDatabase {
  public:
-  // The database for `patterns` (block mode): deserialised from the embedded copy named `name`
-  // when it matches, else compiled. Error carries Hyperscan's message and the pattern index
+  // The database for `patterns` (block mode): the embedded copy named `name` when it matches,
+  // else compiled. Error carries Hyperscan's message and the pattern index
   // (patterns are Haven's own code, never user text).
   static StatusOr<HsDatabase> Build(std::string_view name, const std::vector<HsPattern>& patterns);
 
@@ -41,12 +46,20 @@ class HsDatabase {
   const std::string& name() const { return name_; }
   uint64_t fingerprint() const { return fingerprint_; }
   bool from_embedded() const { return from_embedded_; }
-  // The serialised database (for the embed tool). Empty on failure.
+  // The serialised database. Empty on failure.
   std::string Serialize() const;
+  // The database as it lies in memory, laid out for an address that is a multiple of
+  // kImageAlign, so that it can be linked into a binary and used in place (for the embed tool).
+  // Empty on failure.
+  std::string Image() const;
+  static constexpr size_t kImageAlign = 64;
 
   static uint64_t Fingerprint(std::string_view name, const std::vector<HsPattern>& patterns);
 
  private:
+  // Uses `blob` (an image) in place when it is aligned and this CPU accepts it.
+  bool UseImage(const HsEmbeddedBlob& blob);
+
   struct Deleter {
     void operator()(hs_database_t* db) const { hs_free_database(db); }
   };
@@ -57,12 +70,15 @@ class HsDatabase {
   bool from_embedded_ = false;
 };
 
-// An embedded, serialised database (see tools/hs_embed.cc).
+// An embedded database (see tools/hs_embed.cc): HsDatabase::Image() bytes at an address that is
+// a multiple of HsDatabase::kImageAlign when `image`, used in place and never freed; otherwise
+// Serialize() bytes, deserialised into a copy.
 struct HsEmbeddedBlob {
   const char* name;
   uint64_t fingerprint;
   const unsigned char* data;
   size_t size;
+  bool image = false;
 };
 // Called by the generated object's static initialiser. Returns true.
 bool RegisterHsEmbeddedBlobs(const HsEmbeddedBlob* blobs, size_t count);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +65,56 @@ TEST(HsDatabaseTest, EmbeddedCopyIsUsedOnlyWhenItMatches) {
   ASSERT_TRUE(changed.ok());
   EXPECT_FALSE(changed->from_embedded());
   EXPECT_EQ(CountMatches(*changed, "a needle in a haystack"), 1);
+}
+
+// An image at an aligned address, as the embed tool links it (static: registered blobs live on).
+const unsigned char* AlignedCopy(const std::string& bytes, size_t offset = 0) {
+  auto* buf = static_cast<unsigned char*>(std::aligned_alloc(
+      HsDatabase::kImageAlign, (bytes.size() + offset + HsDatabase::kImageAlign) /
+                                   HsDatabase::kImageAlign * HsDatabase::kImageAlign));
+  std::memcpy(buf + offset, bytes.data(), bytes.size());
+  return buf + offset;
+}
+
+TEST(HsDatabaseTest, EmbeddedImageIsUsedInPlace) {
+  std::vector<HsPattern> patterns = {{"needle", HS_FLAG_SOM_LEFTMOST, 7}};
+  auto compiled = HsDatabase::Build("test_image", patterns);
+  ASSERT_TRUE(compiled.ok());
+  const std::string image = compiled->Image();
+  ASSERT_FALSE(image.empty());
+  static const unsigned char* data = AlignedCopy(image);
+  static HsEmbeddedBlob blob{"test_image", HsDatabase::Fingerprint("test_image", patterns), data,
+                             image.size(), true};
+  RegisterHsEmbeddedBlobs(&blob, 1);
+  auto loaded = HsDatabase::Build("test_image", patterns);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_TRUE(loaded->from_embedded());
+  EXPECT_EQ(static_cast<const void*>(loaded->get()), static_cast<const void*>(data));
+  EXPECT_EQ(CountMatches(*loaded, "a needle in a needle"), 2);
+  EXPECT_EQ(loaded->Serialize(), compiled->Serialize());
+  // Another thread allocates its own scratch for the same image.
+  int in_thread = 0;
+  std::thread([&] { in_thread = CountMatches(*loaded, "needle"); }).join();
+  EXPECT_EQ(in_thread, 1);
+}
+
+TEST(HsDatabaseTest, MisalignedOrDamagedImageIsCompiledInstead) {
+  std::vector<HsPattern> patterns = {{"thread", 0, 3}};
+  auto compiled = HsDatabase::Build("test_image_bad", patterns);
+  ASSERT_TRUE(compiled.ok());
+  std::string image = compiled->Image();
+  ASSERT_GT(image.size(), 256u);
+  const uint64_t fp = HsDatabase::Fingerprint("test_image_bad", patterns);
+  static const unsigned char* misaligned = AlignedCopy(image, 16);
+  image[image.size() / 2] ^= 0x5a;  // inside the bytecode: the checksum no longer holds
+  static const unsigned char* damaged = AlignedCopy(image);
+  static HsEmbeddedBlob blobs[] = {{"test_image_bad", fp, misaligned, image.size(), true},
+                                   {"test_image_bad", fp, damaged, image.size(), true}};
+  RegisterHsEmbeddedBlobs(blobs, 2);
+  auto loaded = HsDatabase::Build("test_image_bad", patterns);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_FALSE(loaded->from_embedded());
+  EXPECT_EQ(CountMatches(*loaded, "a thread, a thread"), 2);
 }
 
 TEST(HsDatabaseTest, ScratchPerThreadServesSeveralDatabases) {
