@@ -1134,7 +1134,11 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
     }
     // Phrase hits.
     int content_words = 0;
-    for (std::string_view w : words) content_words += w != "|";
+    for (std::string_view w : words) {
+      content_words += w != "|";
+      impl_->phrases.Prefetch(w);
+      impl_->word_flags.Prefetch(w);
+    }
     const bool short_message = content_words <= 4;
     std::vector<Hit> hits;
     int means_hits = 0;

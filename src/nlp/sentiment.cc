@@ -45,6 +45,8 @@
 #include <utility>
 #include <vector>
 
+#include "nlp/string_table.h"
+
 namespace haven::nlp {
 namespace {
 
@@ -205,18 +207,12 @@ constexpr std::array<std::pair<std::string_view, double>, 12> kVaderIdioms = {{
 }  // namespace
 
 struct SentimentScorer::Lexicon {
-  StringMap<WordInfo> words;
+  StringTable<WordInfo> words;
   std::vector<Phrase> phrases;  // grouped by head; within a head, longest first
 
-  WordInfo& At(std::string_view w) {
-    auto it = words.find(w);
-    if (it == words.end()) it = words.emplace(std::string(w), WordInfo{}).first;
-    return it->second;
-  }
-  const WordInfo* Find(std::string_view w) const {
-    auto it = words.find(w);
-    return it == words.end() ? nullptr : &it->second;
-  }
+  // Valid until the next word is added.
+  WordInfo& At(std::string_view w) { return words[w]; }
+  const WordInfo* Find(std::string_view w) const { return words.Find(w); }
   // Valence of `w` when it is rated.
   double Rated(std::string_view w) const {
     const WordInfo* info = Find(w);
@@ -292,7 +288,7 @@ Status ReadTable(const std::string& path, const std::string& name, Fn fn) {
 StatusOr<SentimentScorer> SentimentScorer::Load(const std::string& data_dir) {
   try {
     auto lex = std::make_shared<Lexicon>();
-    lex->words.reserve(12000);
+    lex->words.Reserve(12000);
     // phrase text -> valence; later sources override earlier ones.
     std::vector<std::pair<std::string, double>> phrase_list;
     StringMap<size_t> phrase_index;
@@ -573,6 +569,10 @@ Sentiment SentimentScorer::ScoreOrThrow(const NormalizedText& text) const {
     return best > 0;
   };
 
+  // Every word's slot of the lexicon is fetched first, so that its cache misses overlap.
+  for (const Token& t : toks) {
+    if (t.Has(kWord)) lex.words.Prefetch(t.norm);
+  }
   for (size_t ti = 0; ti < toks.size(); ++ti) {
     const Token& t = toks[ti];
     if (t.Has(kBreak) || t.Has(kPunct)) {

@@ -183,13 +183,20 @@ constexpr std::string_view kRiskWords[] = {
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // The set of lower-case ASCII letters in `w`, one bit each (other bytes ignored).
-uint32_t LetterMask(std::string_view w) {
+constexpr uint32_t LetterMask(std::string_view w) {
   uint32_t mask = 0;
   for (char c : w) {
     if (c >= 'a' && c <= 'z') mask |= 1u << (c - 'a');
   }
   return mask;
 }
+
+// LetterMask of each of kRiskWords.
+constexpr auto kRiskWordLetters = [] {
+  std::array<uint32_t, std::size(kRiskWords)> masks{};
+  for (size_t i = 0; i < masks.size(); ++i) masks[i] = LetterMask(kRiskWords[i]);
+  return masks;
+}();
 
 // Damerau-Levenshtein (optimal string alignment) distance, capped: returns cap+1 when above.
 int EditDistance(std::string_view a, std::string_view b, int cap) {
@@ -295,8 +302,8 @@ void AppendUtf8(std::string& out, UChar32 c) {
 }  // namespace
 
 struct Normalizer::Tables {
-  StringTable<int> vocabulary;  // word -> corpus count
-  std::unordered_map<std::string_view, std::vector<std::string>> expansions;
+  StringTable<int> vocabulary;                       // word -> corpus count
+  StringTable<std::vector<std::string>> expansions;  // chat spelling -> canonical words
   const icu::Normalizer2* nfkc_cf = nullptr;
 
   Tables() {
@@ -308,7 +315,7 @@ struct Normalizer::Tables {
         words.emplace_back(rest.substr(0, sp));
         rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
       }
-      expansions.emplace(e.from, std::move(words));
+      if (!expansions.contains(e.from)) expansions[e.from] = std::move(words);  // first wins
     }
     UErrorCode status = U_ZERO_ERROR;
     nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
@@ -748,9 +755,10 @@ class Tokenizer {
     const uint32_t letters = LetterMask(w);
     std::string best;
     int best_d = cap + 1;
-    for (auto r : kRiskWords) {
+    for (size_t k = 0; k < std::size(kRiskWords); ++k) {
+      const std::string_view r = kRiskWords[k];
       if (r.size() < 4) continue;
-      const uint32_t r_letters = LetterMask(r);
+      const uint32_t r_letters = kRiskWordLetters[k];
       if (std::popcount(letters & ~r_letters) > cap || std::popcount(r_letters & ~letters) > cap) {
         continue;
       }
@@ -787,8 +795,8 @@ class Tokenizer {
         }
       }
     }
-    if (auto it = tables_.expansions.find(w); it != tables_.expansions.end()) {
-      const auto& words = it->second;
+    if (const auto* expansion = tables_.expansions.Find(w)) {
+      const auto& words = *expansion;
       uint16_t f = flags;
       if (words.size() > 1 || words[0] != w) f |= kExpanded;
       for (const auto& part : words) AddToken(part, start, end, f);

@@ -761,6 +761,11 @@ std::vector<Topic> TopicDetector::Detect(const NormalizedText& text) const {
       if (sp > pos) tokens.push_back({pos, canon.substr(pos, sp - pos)});
       pos = sp + 1;
     }
+    for (const auto& token : tokens) {
+      std::string_view word = token.second;
+      if (word.size() > 2 && word.ends_with("'s")) word.remove_suffix(2);
+      impl_->phrases.Prefetch(word);
+    }
     std::vector<Match> matches;
     std::string key;
     for (size_t i = 0; i < tokens.size(); ++i) {
