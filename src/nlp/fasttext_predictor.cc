@@ -15,6 +15,8 @@
 #include <string>
 #include <utility>
 
+#include "nlp/string_table.h"
+
 namespace haven::nlp {
 namespace {
 
@@ -46,9 +48,6 @@ struct LossAccess : fasttext::Loss {
 };
 
 struct DictionaryAccess : fasttext::Dictionary {
-  static const std::vector<int32_t>& Word2Int(const fasttext::Dictionary& d) {
-    return d.*(&DictionaryAccess::word2int_);
-  }
   static const std::vector<fasttext::entry>& Words(const fasttext::Dictionary& d) {
     return d.*(&DictionaryAccess::words_);
   }
@@ -146,22 +145,31 @@ struct MatrixView {
     __builtin_prefetch(begin + bytes - 1);
   }
 
-  // QuantMatrix / DenseMatrix::addRowToVector(x, i).
-  void AddRowTo(float* x, int32_t i) const {
+  // QuantMatrix / DenseMatrix::addRowToVector(x, i). `row` is scratch of `cols` floats: a
+  // quantised row is first gathered from its centroids, then added in one pass that the compiler
+  // vectorises (each x[j] still gets x[j] + alpha * c[j], the same float as fastText's).
+  void AddRowTo(float* x, int32_t i, float* row) const {
     if (codes == nullptr) {
-      const float* row = data + static_cast<int64_t>(i) * cols;
-      for (int64_t j = 0; j < cols; ++j) x[j] += row[j];
+      const float* dense = data + static_cast<int64_t>(i) * cols;
+      for (int64_t j = 0; j < cols; ++j) x[j] += dense[j];
       return;
     }
     const float alpha = Norm(i);
     const uint8_t* code = codes + nsubq * i;
-    int32_t d = dsub;
-    for (int32_t m = 0; m < nsubq; ++m) {
-      const float* c = Centroids(centroids, nsubq, dsub, lastdsub, ksub, m, code[m]);
-      if (m == nsubq - 1) d = lastdsub;
-      float* out = x + m * dsub;
-      for (int32_t n = 0; n < d; ++n) out[n] += alpha * c[n];
+    const int32_t last = nsubq - 1;
+    if (dsub == 2) {  // Haven's models (quantised with -dsub 2): one 8-byte copy each
+      for (int32_t m = 0; m < last; ++m) {
+        std::memcpy(row + 2 * m, &centroids[(m * ksub + code[m]) * 2], 2 * sizeof(float));
+      }
+    } else {
+      for (int32_t m = 0; m < last; ++m) {
+        const float* c = &centroids[(m * ksub + code[m]) * dsub];
+        for (int32_t n = 0; n < dsub; ++n) row[m * dsub + n] = c[n];
+      }
     }
+    std::memcpy(row + last * dsub, &centroids[last * ksub * dsub + code[last] * lastdsub],
+                static_cast<size_t>(lastdsub) * sizeof(float));
+    for (int64_t j = 0; j < cols; ++j) x[j] += alpha * row[j];
   }
 
   // QuantMatrix / DenseMatrix::dotRow(x, i); NaN where the dense product is NaN (fastText
@@ -233,6 +241,9 @@ class PruneTable {
     }
   }
 
+  // Starts loading the slot where a search for `key` begins.
+  void Prefetch(int32_t key) const { __builtin_prefetch(&slots_[Slot(key)]); }
+
   // The row for bucket `key` (>= 0), or -1.
   int32_t Find(int32_t key) const {
     for (size_t s = Slot(key);; s = (s + 1) & mask_) {
@@ -252,6 +263,66 @@ class PruneTable {
   size_t mask_ = 0;
 };
 
+// Dictionary::getId as a flat open-addressing table: each slot holds the word's hash, id and
+// kind beside where its bytes lie, so a lookup reads one slot and, on a hash match, the word's
+// bytes (fastText's reads its word2int slot, the entry, then the entry's string).
+class WordTable {
+ public:
+  explicit WordTable(const std::vector<fasttext::entry>& words) {
+    size_t capacity = 16;
+    while (capacity < words.size() * 2) capacity *= 2;
+    shift_ = 64 - std::countr_zero(capacity);
+    mask_ = capacity - 1;
+    slots_.assign(capacity, Slot{});
+    size_t total = 0;
+    for (const auto& e : words) total += e.word.size();
+    bytes_.reserve(total);
+    for (size_t id = 0; id < words.size(); ++id) {
+      const std::string& w = words[id].word;
+      const uint32_t h = Fnv(w);
+      size_t s = Index(h);
+      while (slots_[s].id != -1) s = (s + 1) & mask_;
+      const bool is_word = words[id].type == fasttext::entry_type::word;
+      slots_[s] = {h, static_cast<int32_t>(id), static_cast<uint32_t>(bytes_.size()),
+                   static_cast<uint32_t>(w.size() << 1) | (is_word ? 1u : 0u)};
+      bytes_.append(w);
+    }
+  }
+
+  // Starts loading the slot where a search for hash `h` begins.
+  void Prefetch(uint32_t h) const { __builtin_prefetch(&slots_[Index(h)]); }
+
+  // The id of word `w` (whose hash is `h`) or -1; *is_word tells a word from a label.
+  int32_t Find(std::string_view w, uint32_t h, bool* is_word) const {
+    for (size_t s = Index(h);; s = (s + 1) & mask_) {
+      const Slot& slot = slots_[s];
+      if (slot.id == -1) return -1;
+      if (slot.hash == h && (slot.size_kind >> 1) == w.size() &&
+          SameBytes(bytes_.data() + slot.offset, w.data(), w.size())) {
+        *is_word = (slot.size_kind & 1) != 0;
+        return slot.id;
+      }
+    }
+  }
+
+ private:
+  struct Slot {
+    uint32_t hash = 0;
+    int32_t id = -1;
+    uint32_t offset = 0;
+    uint32_t size_kind = 0;  // size << 1 | 1 for a word (0 for a label)
+  };
+
+  size_t Index(uint32_t h) const {
+    return static_cast<size_t>((static_cast<uint64_t>(h) * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+
+  std::vector<Slot> slots_;
+  std::string bytes_;
+  int shift_ = 0;
+  size_t mask_ = 0;
+};
+
 }  // namespace
 
 struct FastTextPredictor::Impl {
@@ -260,8 +331,8 @@ struct FastTextPredictor::Impl {
   std::shared_ptr<fasttext::Matrix> input_matrix;
   std::shared_ptr<fasttext::Matrix> output_matrix;
 
-  const std::vector<int32_t>* word2int = nullptr;
   const std::vector<fasttext::entry>* words = nullptr;
+  std::unique_ptr<WordTable> word_table;
   int32_t nwords = 0;
   int32_t nlabels = 0;
   int64_t pruneidx_size = -1;
@@ -272,22 +343,16 @@ struct FastTextPredictor::Impl {
   int32_t minn = 0;
   int32_t maxn = 0;
   std::string label_prefix;
+  uint32_t eos_hash = Fnv(fasttext::Dictionary::EOS);
   bool softmax = false;  // else one-vs-all
   std::vector<float> sigmoid_table;
 
   MatrixView input;
   MatrixView output;
-
-  // Dictionary::getId: the word's id or -1.
-  int32_t Find(std::string_view w, uint32_t h) const {
-    const auto size = static_cast<int32_t>(word2int->size());
-    auto id = static_cast<int32_t>(h % static_cast<uint32_t>(size));
-    while ((*word2int)[static_cast<size_t>(id)] != -1 &&
-           (*words)[static_cast<size_t>((*word2int)[static_cast<size_t>(id)])].word != w) {
-      id = (id + 1) % size;
-    }
-    return (*word2int)[static_cast<size_t>(id)];
-  }
+  // A dense output matrix transposed (dim rows of label_lanes floats, the labels padded with
+  // zeros to a multiple of 8); empty when the output matrix is quantised.
+  std::vector<float> output_t;
+  int32_t label_lanes = 0;
 
   // Dictionary::pushHash.
   void PushHash(std::vector<int32_t>* rows, int32_t id) const {
@@ -322,19 +387,18 @@ struct FastTextPredictor::Impl {
     }
   }
 
-  // One token of Dictionary::getLine.
-  void AddToken(std::string_view token, std::string* scratch, std::vector<int32_t>* rows,
-                std::vector<int32_t>* word_hashes) const {
-    const uint32_t h = Fnv(token);
-    const int32_t wid = Find(token, h);
-    const bool is_word =
-        wid < 0 ? !token.starts_with(label_prefix)
-                : (*words)[static_cast<size_t>(wid)].type == fasttext::entry_type::word;
+  // One token of Dictionary::getLine, whose hash is `h`.
+  void AddToken(std::string_view token, uint32_t h, std::string* scratch,
+                std::vector<int32_t>* rows, std::vector<int32_t>* word_hashes) const {
+    bool is_word = false;
+    const int32_t wid = word_table->Find(token, h, &is_word);
+    if (wid < 0) is_word = !token.starts_with(label_prefix);
     if (!is_word) return;
     if (wid < 0) {
       if (token != fasttext::Dictionary::EOS) PushSubwords(token, scratch, rows);
     } else if (maxn <= 0) {
       rows->push_back(wid);
+      input.Prefetch(wid);  // needed once the whole line is read: start fetching it now
     } else {
       const std::vector<int32_t>& sub = (*words)[static_cast<size_t>(wid)].subwords;
       rows->insert(rows->end(), sub.begin(), sub.end());
@@ -342,16 +406,23 @@ struct FastTextPredictor::Impl {
     word_hashes->push_back(static_cast<int32_t>(h));
   }
 
-  // Dictionary::addWordNgrams (the same integer conversions).
-  void AddWordNgrams(const std::vector<int32_t>& hashes, std::vector<int32_t>* rows) const {
+  // Dictionary::addWordNgrams (the same integer conversions). The pruned index is scattered
+  // over megabytes: every n-gram's slot is fetched first, then they are looked up in order.
+  void AddWordNgrams(const std::vector<int32_t>& hashes, std::vector<int32_t>* buckets,
+                     std::vector<int32_t>* rows) const {
+    buckets->clear();
     const auto n = static_cast<int32_t>(hashes.size());
     for (int32_t i = 0; i < n; ++i) {
       auto h = static_cast<uint64_t>(hashes[static_cast<size_t>(i)]);
       for (int32_t j = i + 1; j < n && j < i + word_ngrams; ++j) {
         h = h * 116049371 + static_cast<uint64_t>(hashes[static_cast<size_t>(j)]);
-        PushHash(rows, static_cast<int32_t>(h % static_cast<uint64_t>(bucket)));
+        buckets->push_back(static_cast<int32_t>(h % static_cast<uint64_t>(bucket)));
       }
     }
+    if (pruneidx_size > 0) {
+      for (int32_t b : *buckets) prune->Prefetch(b);
+    }
+    for (int32_t b : *buckets) PushHash(rows, b);
   }
 
   float Sigmoid(float x) const {
@@ -378,9 +449,9 @@ StatusOr<FastTextPredictor> FastTextPredictor::Create(const fasttext::FastText& 
     return InvalidArgument("fastText model is not loaded");
   }
   const fasttext::Dictionary& dict = *impl->dict;
-  impl->word2int = &DictionaryAccess::Word2Int(dict);
   impl->words = &DictionaryAccess::Words(dict);
-  if (impl->word2int->empty()) return InvalidArgument("fastText model has an empty dictionary");
+  if (impl->words->empty()) return InvalidArgument("fastText model has an empty dictionary");
+  impl->word_table = std::make_unique<WordTable>(*impl->words);
   impl->nwords = dict.nwords();
   impl->nlabels = dict.nlabels();
   impl->pruneidx_size = DictionaryAccess::PruneIdxSize(dict);
@@ -412,6 +483,17 @@ StatusOr<FastTextPredictor> FastTextPredictor::Create(const fasttext::FastText& 
       impl->input.cols <= 0 || impl->bucket <= 0) {
     return InvalidArgument("fastText model's matrices do not match its dictionary");
   }
+  if (impl->output.codes == nullptr) {
+    impl->label_lanes = (impl->nlabels + 7) / 8 * 8;
+    const auto lanes = static_cast<size_t>(impl->label_lanes);
+    impl->output_t.assign(static_cast<size_t>(impl->output.cols) * lanes, 0.0f);
+    for (int64_t k = 0; k < impl->output.rows; ++k) {
+      for (int64_t j = 0; j < impl->output.cols; ++j) {
+        impl->output_t[static_cast<size_t>(j) * lanes + static_cast<size_t>(k)] =
+            impl->output.data[k * impl->output.cols + j];
+      }
+    }
+  }
   FastTextPredictor p;
   p.impl_ = std::move(impl);
   return p;
@@ -419,16 +501,40 @@ StatusOr<FastTextPredictor> FastTextPredictor::Create(const fasttext::FastText& 
 
 int32_t FastTextPredictor::labels() const { return impl_->nlabels; }
 
+namespace {
+
+// Per-thread buffers of Predict, kept between calls (Predict reads only shared immutable data).
+struct TokenRef {
+  uint32_t begin;
+  uint32_t size;
+  uint32_t hash;
+};
+
+struct PredictScratch {
+  std::vector<TokenRef> tokens;
+  std::vector<int32_t> buckets;
+  std::vector<int32_t> rows;
+  std::vector<int32_t> word_hashes;
+  std::string subword;
+  std::vector<float> hidden;
+  std::vector<float> row;
+  std::vector<float> dots;
+};
+
+}  // namespace
+
 bool FastTextPredictor::Predict(std::string_view line, std::vector<float>* log_probs) const {
   const Impl& m = *impl_;
   log_probs->clear();
-  std::vector<int32_t> rows;
-  std::vector<int32_t> word_hashes;
-  rows.reserve(64);
-  word_hashes.reserve(32);
-  std::string scratch;
+  thread_local PredictScratch t;
+  std::vector<int32_t>& rows = t.rows;
+  std::vector<int32_t>& word_hashes = t.word_hashes;
+  rows.clear();
+  word_hashes.clear();
 
-  // Dictionary::getLine on `line` + "\n": words up to the first newline, then "</s>".
+  // Dictionary::getLine on `line` + "\n": words up to the first newline, then "</s>". Every
+  // token's slot of the word table is fetched first, then the tokens are looked up in order.
+  t.tokens.clear();
   size_t i = 0;
   while (i < line.size() && line[i] != '\n') {
     if (IsSeparator(line[i])) {
@@ -437,37 +543,59 @@ bool FastTextPredictor::Predict(std::string_view line, std::vector<float>* log_p
     }
     size_t end = i;
     while (end < line.size() && !IsSeparator(line[end])) ++end;
-    m.AddToken(line.substr(i, end - i), &scratch, &rows, &word_hashes);
+    const uint32_t h = Fnv(line.substr(i, end - i));
+    m.word_table->Prefetch(h);
+    t.tokens.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(end - i), h});
     i = end;
   }
-  m.AddToken(fasttext::Dictionary::EOS, &scratch, &rows, &word_hashes);
-  m.AddWordNgrams(word_hashes, &rows);
+  for (const TokenRef& tok : t.tokens) {
+    m.AddToken(line.substr(tok.begin, tok.size), tok.hash, &t.subword, &rows, &word_hashes);
+  }
+  m.AddToken(fasttext::Dictionary::EOS, m.eos_hash, &t.subword, &rows, &word_hashes);
+  m.AddWordNgrams(word_hashes, &t.buckets, &rows);
   if (rows.empty()) return false;
 
   // Model::computeHidden.
   // The rows are scattered over megabytes of codes: each one's first read is a cache miss, so
   // the rows a few places ahead are fetched while this one is added.
   const auto dim = static_cast<size_t>(m.input.cols);
-  std::vector<float> hidden(dim, 0.0f);
-  constexpr size_t kAhead = 8;
+  t.hidden.assign(dim, 0.0f);
+  t.row.resize(dim);
+  float* hidden = t.hidden.data();
+  constexpr size_t kAhead = 16;
   for (size_t r = 0; r < rows.size() && r < kAhead; ++r) m.input.Prefetch(rows[r]);
   for (size_t r = 0; r < rows.size(); ++r) {
     if (r + kAhead < rows.size()) m.input.Prefetch(rows[r + kAhead]);
-    m.input.AddRowTo(hidden.data(), rows[r]);
+    m.input.AddRowTo(hidden, rows[r], t.row.data());
   }
   const auto scale = static_cast<float>(1.0 / static_cast<double>(rows.size()));
-  for (float& h : hidden) h *= scale;
+  for (size_t j = 0; j < dim; ++j) hidden[j] *= scale;
 
   // Loss::computeOutput, then findKBest's std_log for every label.
   std::vector<float>& out = *log_probs;
   out.resize(static_cast<size_t>(m.nlabels));
-  for (int32_t k = 0; k < m.nlabels; ++k) {
-    float d = m.output.DotRow(hidden.data(), k);
-    if (m.output.codes == nullptr && std::isnan(d)) {
-      out.clear();
-      return false;
+  if (!m.output_t.empty()) {
+    // Dense output: every label's dot product at once, over the transposed matrix. Each label
+    // still sums row[j] * hidden[j] for j = 0, 1, ... in that order, so each is the same float
+    // as DotRow's, but the labels' sums proceed side by side instead of one after another.
+    const auto lanes = static_cast<size_t>(m.label_lanes);
+    t.dots.assign(lanes, 0.0f);
+    float* dots = t.dots.data();
+    for (size_t j = 0; j < dim; ++j) {
+      const float* col = m.output_t.data() + j * lanes;
+      const float h = hidden[j];
+      for (size_t k = 0; k < lanes; ++k) dots[k] += col[k] * h;
     }
-    out[static_cast<size_t>(k)] = d;
+    for (int32_t k = 0; k < m.nlabels; ++k) {
+      if (std::isnan(dots[k])) {  // fastText throws there
+        out.clear();
+        return false;
+      }
+      out[static_cast<size_t>(k)] = dots[k];
+    }
+  } else {
+    for (int32_t k = 0; k < m.nlabels; ++k)
+      out[static_cast<size_t>(k)] = m.output.DotRow(hidden, k);
   }
   if (m.softmax) {
     float max = out[0];

@@ -6,8 +6,11 @@
 // It walks the same arithmetic in the same order: the input rows (each word's id or subwords,
 // then the word n-grams) are summed into the hidden vector one after the other, scaled by
 // 1 / rows, multiplied by the output matrix row by row, then softmax or the sigmoid table. Only
-// the lookups are rebuilt: the pruned n-gram index as a flat open-addressing table, character
-// n-gram hashes computed incrementally (FNV-1a extends byte by byte). The file is compiled with
+// the lookups and the memory traffic are rebuilt: the dictionary and the pruned n-gram index as
+// flat open-addressing tables whose slots are fetched for a whole line before it is looked up,
+// character n-gram hashes computed incrementally (FNV-1a extends byte by byte), a quantised row
+// gathered before it is added, and a dense output matrix transposed so that every label's sum
+// (each still in fastText's order) proceeds side by side. The file is compiled with
 // -ffp-contract=off so that no multiply-add is fused where fastText's build does not fuse it.
 // tests: fasttext_predictor_test.cc compares every label's value with fastText's own predict.
 //
