@@ -999,7 +999,8 @@ void ScanPersons(std::string_view s, const std::vector<Word>& words, Candidates&
     Add(out, words[i].start, NameEnd(s, words[i + taken - 1]), PiiType::kPerson, kPrioPerson);
   };
   for (size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i].lower;
+    const std::string& word = words[i].lower;
+    const std::string_view w = word;  // compared with many literals: no strlen each time
     if (w.empty() || !words[i].alpha) continue;
     // Strong triggers: lower-case names are accepted when not a common word.
     size_t after = 0;
@@ -1056,7 +1057,7 @@ void ScanPersons(std::string_view s, const std::vector<Word>& words, Candidates&
         Add(out, words[i].start, NameEnd(s, words[j + taken - 1]), PiiType::kPerson, kPrioPerson);
       }
       continue;
-    } else if (RelationWords().count(w) && i > 0 &&
+    } else if (RelationWords().count(word) && i > 0 &&
                (words[i - 1].lower == "my" || words[i - 1].lower == "our" ||
                 words[i - 1].lower == "his" || words[i - 1].lower == "her" ||
                 words[i - 1].lower == "your" || words[i - 1].lower == "their" ||
@@ -1066,7 +1067,7 @@ void ScanPersons(std::string_view s, const std::vector<Word>& words, Candidates&
       weak = i + 1;
     }
     if (weak != 0 && weak < words.size()) {
-      if (words[weak].gap != ' ' && !(words[weak].gap == ',' && RelationWords().count(w))) {
+      if (words[weak].gap != ' ' && !(words[weak].gap == ',' && RelationWords().count(word))) {
         continue;
       }
       const Word& cand = words[weak];
@@ -1146,7 +1147,7 @@ size_t TakePlace(const std::vector<Word>& words, size_t i, bool require_cap) {
 
 void ScanLocations(const std::vector<Word>& words, Candidates& out) {
   for (size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i].lower;
+    const std::string_view w = words[i].lower;  // compared with many literals
     if (w.empty() || !words[i].alpha) continue;
     size_t after = 0;
     bool strong = true;
@@ -1312,8 +1313,8 @@ size_t ParseDate(std::string_view s, size_t i, bool allow_year) {
 void ScanDatesOfBirth(std::string_view s, const std::vector<Word>& words, Candidates& out) {
   for (size_t i = 0; i < words.size(); ++i) {
     if (!words[i].alpha) continue;
-    std::string w = words[i].lower;
-    if (w.size() > 2 && w.compare(w.size() - 2, 2, "'s") == 0) w.resize(w.size() - 2);
+    std::string_view w = words[i].lower;
+    if (w.size() > 2 && w.ends_with("'s")) w.remove_suffix(2);
     size_t next = 0;  // index of the first word after the trigger
     bool allow_year = false;
     if ((w == "turning" || w == "turn" || w == "turned") && i + 2 < words.size() &&
