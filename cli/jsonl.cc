@@ -1,5 +1,8 @@
 #include "cli/jsonl.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <string>
@@ -13,7 +16,7 @@ bool LineReader::Next(std::string* line, bool* too_long) {
   for (;;) {
     if (pos_ == len_) {
       if (eof_) break;
-      len_ = std::fread(buf_.data(), 1, buf_.size(), in_);
+      len_ = Fill();
       pos_ = 0;
       if (len_ == 0) {
         eof_ = true;
@@ -43,6 +46,20 @@ bool LineReader::Next(std::string* line, bool* too_long) {
   if (!any) return false;
   if (!line->empty() && line->back() == '\r') line->pop_back();
   return true;
+}
+
+size_t LineReader::Fill() {
+  const int fd = fileno(in_);
+  if (fd < 0) return std::fread(buf_.data(), 1, buf_.size(), in_);  // e.g. fmemopen
+  for (;;) {
+    ssize_t n = read(fd, buf_.data(), buf_.size());
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR) return 0;
+  }
+}
+
+bool LineReader::HasBufferedLine() const {
+  return pos_ < len_ && std::memchr(buf_.data() + pos_, '\n', len_ - pos_) != nullptr;
 }
 
 StatusOr<std::string> RequireString(const nlohmann::json& request, const char* field) {
@@ -96,15 +113,22 @@ JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHa
 size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler) {
   LineReader reader(in, max_line);
   std::string line;
+  std::string batch;
   bool too_long = false;
   size_t errors = 0;
+  auto write_batch = [&] {
+    std::fwrite(batch.data(), 1, batch.size(), out);
+    std::fflush(out);
+    batch.clear();
+  };
   while (reader.Next(&line, &too_long)) {
     JsonlAnswer answer = ProcessJsonlLine(line, too_long, handler);
     if (answer.error) ++errors;
-    answer.line += '\n';
-    std::fwrite(answer.line.data(), 1, answer.line.size(), out);
+    batch += answer.line;
+    batch += '\n';
+    if (batch.size() >= (1u << 16) || !reader.HasBufferedLine()) write_batch();
   }
-  std::fflush(out);
+  write_batch();
   return errors;
 }
 

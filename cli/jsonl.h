@@ -5,11 +5,10 @@
 
 #include <cstdio>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -22,10 +21,17 @@ class LineReader {
   LineReader(std::FILE* in, size_t max_line) : in_(in), max_line_(max_line), buf_(1 << 16) {}
 
   // Next line without its "\n" (and "\r"). Returns false at end of input. *too_long is set when
-  // the line exceeded max_line (the line is then empty and was discarded).
+  // the line exceeded max_line (the line is then empty and was discarded). Reads what is
+  // available (read(2) where `in` has a descriptor), so it never waits for more input than the
+  // next line needs.
   bool Next(std::string* line, bool* too_long);
 
+  // True when a whole further line is already read and waiting: Next will not block.
+  bool HasBufferedLine() const;
+
  private:
+  size_t Fill();
+
   std::FILE* in_;
   size_t max_line_;
   std::vector<char> buf_;
@@ -48,7 +54,9 @@ struct JsonlAnswer {
 // so the output always has one line per input line.
 JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHandler& handler);
 
-// Runs the whole stream. Returns the number of lines answered with an error.
+// Runs the whole stream. Answers are written in batches, and always before waiting for more
+// input, so a client that writes one line and waits gets its answer. Returns the number of
+// lines answered with an error.
 size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler);
 
 // Reads request["text"] as a string; error when absent or not a string.

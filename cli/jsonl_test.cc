@@ -1,9 +1,12 @@
 #include "cli/jsonl.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <string>
+#include <thread>
 
 namespace haven::cli {
 namespace {
@@ -30,6 +33,43 @@ std::string RunLines(const std::string& input, size_t max_line = 1 << 20) {
 TEST(JsonlTest, OneAnswerPerLineInOrder) {
   EXPECT_EQ(RunLines("{\"id\":\"a\",\"text\":\"xy\"}\n{\"id\":2,\"text\":\"\"}\n"),
             "{\"id\":\"a\",\"len\":2}\n{\"id\":2,\"len\":0}\n");
+}
+
+// A client that writes a line and waits for its answer before writing the next one (a pipe both
+// ways, as a parent process would hold them) gets each answer while its input is still open.
+TEST(JsonlTest, AnswersEachLineBeforeTheNextArrives) {
+  int to_haven[2], from_haven[2];
+  ASSERT_EQ(pipe(to_haven), 0);
+  ASSERT_EQ(pipe(from_haven), 0);
+  std::FILE* in = fdopen(to_haven[0], "r");
+  std::FILE* out = fdopen(from_haven[1], "w");
+  std::thread runner([&] {
+    RunJsonl(in, out, 1 << 20, Echo);
+    std::fclose(out);
+  });
+  std::string answers;
+  for (int i = 0; i < 3; ++i) {
+    const std::string request =
+        "{\"id\":" + std::to_string(i) + ",\"text\":\"" + std::string(i, 'x') + "\"}\n";
+    ASSERT_EQ(write(to_haven[1], request.data(), request.size()),
+              static_cast<ssize_t>(request.size()));
+    // Wait for this line's answer (a minute at most, so that a regression fails, not hangs).
+    std::string answer;
+    while (answer.empty() || answer.back() != '\n') {
+      pollfd p{from_haven[0], POLLIN, 0};
+      if (poll(&p, 1, 60000) != 1) break;
+      char c;
+      if (read(from_haven[0], &c, 1) != 1) break;
+      answer += c;
+    }
+    answers += answer;
+    if (answer.empty()) break;
+  }
+  close(to_haven[1]);
+  runner.join();
+  std::fclose(in);
+  close(from_haven[0]);
+  EXPECT_EQ(answers, "{\"id\":0,\"len\":0}\n{\"id\":1,\"len\":1}\n{\"id\":2,\"len\":2}\n");
 }
 
 TEST(JsonlTest, MalformedLinesGetErrorsAndProcessingContinues) {
