@@ -260,6 +260,11 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
   TurnResult result;
   std::optional<storage::Message> earlier_reply;
   Status st = store_.Transact([&](Txn& txn) -> Status {
+    // The session is checked (and touched) in the same unit of work as the message: one commit
+    // for both, and no turn is stored for a session that ended a moment before.
+    auto live = LiveSession(txn, session.token, m.created_at);
+    if (!live.ok()) return live.status();
+    if (live->account_id != session.account_id) return NotFound("session not found or expired");
     auto conv = txn.GetConversation(session.conversation_id);
     if (!conv.ok()) return conv.status();
     if (conv->owner_id != session.account_id) return NotFound("conversation not found");

@@ -221,8 +221,10 @@ class ChatService {
   // Whether the token's session is still valid now (for checks on every message).
   Status CheckSession(std::string_view token);
 
-  // One seeker turn in `session`'s conversation. InvalidArgument: "invalid_utf8", "too_large",
-  // "empty", "bad_client_id" (the message is one of these codes).
+  // One seeker turn in `session`'s conversation. The session's token is checked (and touched)
+  // in the unit of work that stores the message: NotFound "session not found or expired" like
+  // Resume. InvalidArgument: "invalid_utf8", "too_large", "empty", "bad_client_id" (the message
+  // is one of these codes).
   StatusOr<TurnResult> Send(const SeekerSession& session, std::string_view client_message_id,
                             std::string_view text, std::string_view locale);
 

@@ -390,8 +390,7 @@ class WebSocketSession final : public Closable,
     std::string id = f.id, text = f.text, locale = locale_;
     chat::SeekerSession session = *session_;
     auto result = co_await OnWorkers([&]() -> StatusOr<chat::TurnResult> {
-      if (Status s = shared_->chat.CheckSession(session.token); !s.ok()) return s;
-      return shared_->chat.Send(session, id, text, locale);
+      return shared_->chat.Send(session, id, text, locale);  // checks the session too
     });
     if (!result.ok()) {
       const Status& s = result.status();
@@ -401,7 +400,9 @@ class WebSocketSession final : public Closable,
         Error(error_code::kAuthFailed, "session not found or expired", id);
         Close(websocket::close_code::policy_error, "session ended");
       } else {
-        Error(error_code::kInternal, "the message was not stored; send it again", id);
+        // The message may be stored and its reply not: a resend with the same id finishes
+        // the turn (never stored or answered twice).
+        Error(error_code::kInternal, "the server failed; send it again with the same id", id);
       }
       co_return;
     }
