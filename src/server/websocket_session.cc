@@ -430,7 +430,7 @@ class WebSocketSession final : public Closable,
   uint64_t id_ = 0;
   std::optional<chat::SeekerSession> session_;
   std::string locale_;
-  RateLimiter limiter_;   // this connection's
+  RateLimiter limiter_;  // this connection's
   std::string address_;  // the peer's, when per-address limits apply to it (not loopback)
 };
 
