@@ -49,6 +49,8 @@ FRAMES = {
     "retention.set": {"days": 0},
     "export": {},
     "erase": {"confirm": "erase everything"},
+    "mood": {"value": 3},
+    "history.get": {},
 }
 # The answer each one gets from a seeker with a live session (erase and logout end it).
 SEEKER_ANSWER = {
@@ -58,6 +60,8 @@ SEEKER_ANSWER = {
     "consent.set": "privacy",
     "retention.set": "privacy",
     "export": "export",
+    "mood": "mood.saved",
+    "history.get": "history",
 }
 
 
@@ -303,7 +307,7 @@ def ws_matrix(srv, staff_tokens):
                 continue
             ws_a.send_json(frame(kind, **{member: value}))
             f = recv_type(ws_a, {"error", "welcome", "ack", "privacy", "export", "erased",
-                                 "bye", "pong"})
+                                 "bye", "pong", "mood.saved", "history"})
             expected = "already_hello" if kind == "hello" else "bad_field"
             check(f.get("type") == "error" and f.get("code") in (expected, "bad_field"),
                   "%s naming %s is refused (got %s)" % (kind, member, f))
