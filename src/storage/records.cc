@@ -20,6 +20,28 @@ std::string_view StaffRoleName(StaffRole role) {
   return "none";
 }
 
+bool IsValidTag(std::string_view tag) {
+  if (tag.empty() || tag.size() > kMaxTagLength) return false;
+  for (char ch : tag) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status ValidateOversightFields(const Conversation& conversation) {
+  if (conversation.queue_priority < 0 || conversation.queue_priority > kMaxQueuePriority) {
+    return InvalidArgument("queue priority must be 0..5");
+  }
+  if (conversation.tags.size() > static_cast<size_t>(kMaxTags)) {
+    return InvalidArgument("a conversation has at most 16 tags");
+  }
+  for (const std::string& tag : conversation.tags) {
+    if (!IsValidTag(tag)) return InvalidArgument("a tag must be 1..32 characters of [a-z0-9_-]");
+  }
+  return Status::Ok();
+}
+
 std::string NewRecordId() {
   crypto::EnsureSodium();
   unsigned char raw[16];

@@ -1,5 +1,5 @@
 // The records Haven keeps: accounts, sessions, conversations, messages, notes, screening results,
-// consents, feedback and the audit log. Plain values, no I/O.
+// consents, feedback, the review queue and the audit log. Plain values, no I/O.
 //
 // Personal fields (marked "personal" below) are bytes. Above the encryption layer
 // (crypto/encrypted_store.h) they hold plaintext; below it, in every backend, they hold
@@ -11,8 +11,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/risk_level.h"
+#include "core/status.h"
 
 namespace haven::storage {
 
@@ -60,9 +62,28 @@ struct Conversation {
   ConversationState state = ConversationState::kActive;
   std::optional<std::string> assigned_staff_id;  // cleared when that account is erased
   bool bot_paused = false;
+  // Oversight (the console's queue and case record); all non-personal metadata.
+  int queue_priority = 0;    // 1 (most urgent) .. 5 while queued for a person; 0: not queued
+  UnixMillis queued_at = 0;  // when it was queued (0: not queued); waiting time counts from here
+  RiskLevel risk_level = RiskLevel::kNone;  // the latest user turn's effective risk level
+  std::vector<std::string> tags;  // staff labels, each [a-z0-9_-]{1,32}, at most 16; not personal
+  std::string outcome;  // set when a case is closed ("resolved", "referred", ...); "" while open
+  UnixMillis closed_at = 0;
   UnixMillis created_at = 0;
   UnixMillis updated_at = 0;
 };
+
+// Limits on Conversation::queue_priority and Conversation::tags, which every backend enforces
+// (InvalidArgument) on CreateConversation and UpdateConversation.
+inline constexpr int kMaxQueuePriority = 5;
+inline constexpr int kMaxTags = 16;
+inline constexpr size_t kMaxTagLength = 32;
+
+// True when `tag` is 1..kMaxTagLength characters of [a-z0-9_-].
+bool IsValidTag(std::string_view tag);
+// OK, or InvalidArgument when queue_priority is outside 0..kMaxQueuePriority, or a tag is not
+// valid (IsValidTag), or there are more than kMaxTags. The message names no tag.
+Status ValidateOversightFields(const Conversation& conversation);
 
 enum class MessageRole { kUser = 0, kAssistant = 1, kStaff = 2, kSystem = 3 };
 
@@ -78,6 +99,9 @@ struct Message {
   std::string strategy;   // the reply strategy used (assistant messages); never text
   std::string author_id;  // staff account for kStaff messages; empty otherwise
   UnixMillis created_at = 0;
+  // Why the bot chose its strategy: comma-separated machine-readable reasons (never text);
+  // assistant messages only. ({} keeps initialisers that name only the fields above complete.)
+  std::string rationale{};
 };
 
 // A staff note on a conversation. Sealed to the conversation's owner.
@@ -107,15 +131,37 @@ struct Consent {
   UnixMillis updated_at = 0;
 };
 
-// A rating of one reply, with an optional comment.
+// A rating of one reply, with an optional comment: the seeker's own ("rating"), or a clinician's
+// review of a bot reply ("review"). A review is sealed and erased like the seeker's own data:
+// its account_id is the conversation's owner (not the clinician, who is author_id) and its
+// comment is the clinician's rewrite of the reply.
 struct Feedback {
   std::string id;
-  std::string account_id;  // who gave it (its owner)
+  std::string account_id;  // its owner: who gave a rating; the conversation's owner for a review
   std::string conversation_id;
   int64_t message_seq = 0;
   int rating = 0;       // e.g. +1 / -1, or a clinician's 1..5
-  std::string comment;  // personal; may be empty
+  std::string comment;  // personal; may be empty. A review: the clinician's rewrite
   UnixMillis created_at = 0;
+  // A review's fields. Each has an initialiser, so that initialisers that name only the fields
+  // above stay complete.
+  std::string kind = "rating";  // "rating": the seeker's own; "review": a clinician's review
+  std::string author_id{};      // the staff account of a review; "" for the seeker's own
+  int empathy = 0, safety = 0, helpfulness = 0;  // a review's scores 1..5; 0: not rated
+  bool flagged = false;  // the reviewer flagged the reply as unsafe or wrong
+};
+
+// A bot reply waiting for (or given) a clinician's review. Key: (conversation_id, message_seq).
+// Non-personal metadata; it goes with its conversation.
+struct ReviewItem {
+  std::string conversation_id;
+  int64_t message_seq = 0;
+  std::string owner_id;  // the conversation's owner
+  std::string reason;    // "sample" or "risk"
+  UnixMillis created_at = 0;
+  bool done = false;
+  std::string reviewed_by;  // staff account id once done
+  UnixMillis reviewed_at = 0;
 };
 
 // One stored audit entry (see audit.h for how the hashes are made). Never carries text.

@@ -44,6 +44,7 @@ struct ConversationQuery {
   std::optional<std::string> owner_id;
   std::optional<ConversationState> state;
   std::optional<std::string> assigned_staff_id;
+  bool queued_only = false;  // only conversations with queue_priority > 0
   int limit = 1000;
 };
 
@@ -52,8 +53,9 @@ class Txn {
   virtual ~Txn() = default;
 
   // Accounts. DeleteAccount removes the account and everything it owns (sessions, conversations
-  // with their messages and notes, screenings, consents, feedback); staff assignments to it are
-  // cleared. Audit entries stay (they name only the pseudonym).
+  // with their messages, notes and review items, screenings, consents, feedback, reviews of its
+  // conversations); staff assignments to it are cleared. Audit entries stay (they name only the
+  // pseudonym).
   virtual Status CreateAccount(const Account& account) = 0;
   virtual StatusOr<Account> GetAccount(std::string_view id) = 0;
   virtual StatusOr<Account> FindStaffByUsername(std::string_view username) = 0;
@@ -70,7 +72,9 @@ class Txn {
   // Revokes every live session of the account; returns how many were revoked.
   virtual StatusOr<int> RevokeAccountSessions(std::string_view account_id) = 0;
 
-  // Conversations. Lists are ordered by (created_at, id).
+  // Conversations. Lists are ordered by (created_at, id). Create and Update round-trip every field
+  // (Update keeps owner_id and created_at); both refuse, with InvalidArgument, a queue_priority
+  // outside 0..5 and tags that ValidateOversightFields (records.h) refuses.
   virtual Status CreateConversation(const Conversation& conversation) = 0;
   virtual StatusOr<Conversation> GetConversation(std::string_view id) = 0;
   virtual Status UpdateConversation(const Conversation& conversation) = 0;
@@ -96,6 +100,16 @@ class Txn {
   virtual StatusOr<std::vector<Consent>> ListConsents(std::string_view account_id) = 0;
   virtual Status AddFeedback(const Feedback& feedback) = 0;
   virtual StatusOr<std::vector<Feedback>> ListFeedback(std::string_view conversation_id) = 0;
+
+  // The review queue. AddReviewItem: FailedPrecondition when the key exists, NotFound when the
+  // conversation does not, InvalidArgument when conversation_id is empty. ListReviewItems: items
+  // with done == `done`, ordered by (created_at, conversation_id, message_seq), at most `limit`
+  // (InvalidArgument if limit <= 0). CompleteReviewItem: sets done, reviewed_by, reviewed_at;
+  // NotFound for an unknown key. Items go with their conversation (DeleteAccount).
+  virtual Status AddReviewItem(const ReviewItem& item) = 0;
+  virtual StatusOr<std::vector<ReviewItem>> ListReviewItems(bool done, int limit) = 0;
+  virtual Status CompleteReviewItem(std::string_view conversation_id, int64_t message_seq,
+                                    std::string_view reviewed_by, UnixMillis reviewed_at) = 0;
 
   // The audit log, append-only: there is no update or delete. Use AppendAudit (audit.h), which
   // computes the hashes; these store and read rows as given.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <tuple>
 
 #include "storage/crypto/encrypted_store.h"
 #include "storage/memory/memory_key_store.h"
@@ -352,6 +353,340 @@ TYPED_TEST(StoreContractTest, ConversationsQueryAndUpdate) {
                     return Status::Ok();
                   })
                   .ok());
+}
+
+TYPED_TEST(StoreContractTest, OversightFieldsRoundTrip) {
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.CreateAccount(this->Seeker("s1")); !s.ok()) return s;
+                    Conversation c = this->Conv("c1", "s1", 10);
+                    c.queue_priority = 2;
+                    c.queued_at = 15;
+                    c.risk_level = RiskLevel::kHigh;
+                    c.tags = {"self_harm", "follow-up", "x9", std::string(32, 'a')};
+                    if (Status s = t.CreateConversation(c); !s.ok()) return s;
+                    return t.CreateConversation(this->Conv("c2", "s1", 20));  // defaults
+                  })
+                  .ok());
+  auto check_c1 = [](const Conversation& c) {
+    EXPECT_EQ(c.queue_priority, 2);
+    EXPECT_EQ(c.queued_at, 15);
+    EXPECT_EQ(c.risk_level, RiskLevel::kHigh);
+    EXPECT_EQ(c.tags,
+              (std::vector<std::string>{"self_harm", "follow-up", "x9", std::string(32, 'a')}));
+    EXPECT_EQ(c.outcome, "");
+    EXPECT_EQ(c.closed_at, 0);
+  };
+  auto check_defaults = [](const Conversation& c) {
+    EXPECT_EQ(c.queue_priority, 0);
+    EXPECT_EQ(c.queued_at, 0);
+    EXPECT_EQ(c.risk_level, RiskLevel::kNone);
+    EXPECT_TRUE(c.tags.empty());
+    EXPECT_EQ(c.outcome, "");
+    EXPECT_EQ(c.closed_at, 0);
+  };
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto c1 = t.GetConversation("c1");
+                    auto c2 = t.GetConversation("c2");
+                    EXPECT_TRUE(c1.ok() && c2.ok());
+                    if (!c1.ok() || !c2.ok()) return Internal("get");
+                    check_c1(*c1);
+                    check_defaults(*c2);
+                    auto all = t.ListConversations(ConversationQuery{});
+                    if (!all.ok() || all->size() != 2) return Internal("list");
+                    check_c1((*all)[0]);
+                    check_defaults((*all)[1]);
+                    return Status::Ok();
+                  })
+                  .ok());
+  // Update sets every field: the case is closed, its tags replaced; c2 gains a single tag.
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto c1 = t.GetConversation("c1");
+                    if (!c1.ok()) return c1.status();
+                    c1->queue_priority = 0;
+                    c1->queued_at = 0;
+                    c1->risk_level = RiskLevel::kLow;
+                    c1->tags = {};
+                    c1->outcome = "referred";
+                    c1->closed_at = 99;
+                    if (Status s = t.UpdateConversation(*c1); !s.ok()) return s;
+                    auto c2 = t.GetConversation("c2");
+                    if (!c2.ok()) return c2.status();
+                    c2->queue_priority = 5;
+                    c2->queued_at = 25;
+                    c2->risk_level = RiskLevel::kImminent;
+                    c2->tags = {"one"};
+                    return t.UpdateConversation(*c2);
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto c1 = t.GetConversation("c1");
+                    auto c2 = t.GetConversation("c2");
+                    EXPECT_TRUE(c1.ok() && c2.ok());
+                    if (!c1.ok() || !c2.ok()) return Internal("get");
+                    EXPECT_EQ(c1->queue_priority, 0);
+                    EXPECT_EQ(c1->queued_at, 0);
+                    EXPECT_EQ(c1->risk_level, RiskLevel::kLow);
+                    EXPECT_TRUE(c1->tags.empty());
+                    EXPECT_EQ(c1->outcome, "referred");
+                    EXPECT_EQ(c1->closed_at, 99);
+                    EXPECT_EQ(c2->queue_priority, 5);
+                    EXPECT_EQ(c2->queued_at, 25);
+                    EXPECT_EQ(c2->risk_level, RiskLevel::kImminent);
+                    EXPECT_EQ(c2->tags, std::vector<std::string>{"one"});
+                    EXPECT_EQ(c2->outcome, "");
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, MalformedOversightFieldsAreRefused) {
+  this->SeedConversation();
+  std::vector<Conversation> bad;
+  auto with = [&](auto change) {
+    Conversation c = this->Conv("c1", "s1");
+    change(c);
+    bad.push_back(c);
+  };
+  with([](Conversation& c) { c.queue_priority = 6; });
+  with([](Conversation& c) { c.queue_priority = -1; });
+  with([](Conversation& c) { c.tags = {""}; });
+  with([](Conversation& c) { c.tags = {"a,b"}; });
+  with([](Conversation& c) { c.tags = {"Upper"}; });
+  with([](Conversation& c) { c.tags = {"with space"}; });
+  with([](Conversation& c) { c.tags = {std::string(33, 'a')}; });
+  with([](Conversation& c) { c.tags = std::vector<std::string>(17, "t"); });
+  for (size_t i = 0; i < bad.size(); ++i) {
+    Conversation created = bad[i];
+    created.id = "new" + std::to_string(i);
+    EXPECT_EQ(this->Run([&](Txn& t) { return t.CreateConversation(created); }).code(),
+              StatusCode::kInvalidArgument)
+        << i;
+    EXPECT_EQ(this->Run([&](Txn& t) { return t.UpdateConversation(bad[i]); }).code(),
+              StatusCode::kInvalidArgument)
+        << i;
+  }
+  Conversation most = this->Conv("c1", "s1");
+  most.tags = std::vector<std::string>(16, "t");
+  most.queue_priority = 5;
+  EXPECT_TRUE(this->Run([&](Txn& t) { return t.UpdateConversation(most); }).ok());
+  EXPECT_TRUE(IsValidTag("a-z_0-9"));
+  EXPECT_FALSE(IsValidTag("é"));
+}
+
+TYPED_TEST(StoreContractTest, QueuedOnlyListsQueuedConversations) {
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    for (const char* id : {"s1", "s2"}) {
+                      if (Status s = t.CreateAccount(this->Seeker(id)); !s.ok()) return s;
+                    }
+                    // Created out of order; c2 and c4 are queued, c1 and c3 are not.
+                    for (auto [id, owner, at, priority] :
+                         {std::tuple{"c4", "s2", 40, 5}, std::tuple{"c1", "s1", 10, 0},
+                          std::tuple{"c3", "s2", 30, 0}, std::tuple{"c2", "s1", 20, 1}}) {
+                      Conversation c = this->Conv(id, owner, at);
+                      c.queue_priority = priority;
+                      c.queued_at = priority ? at + 1 : 0;
+                      if (priority) c.state = ConversationState::kWaitingForStaff;
+                      if (Status s = t.CreateConversation(c); !s.ok()) return s;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  auto ids = [&](ConversationQuery q) {
+    std::vector<std::string> out;
+    Status s = this->Run([&](Txn& t) -> Status {
+      auto list = t.ListConversations(q);
+      if (!list.ok()) return list.status();
+      for (const auto& c : *list) out.push_back(c.id);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return out;
+  };
+  ConversationQuery queued;
+  queued.queued_only = true;
+  EXPECT_EQ(ids(queued), (std::vector<std::string>{"c2", "c4"}));
+  EXPECT_EQ(ids(ConversationQuery{}), (std::vector<std::string>{"c1", "c2", "c3", "c4"}));
+  ConversationQuery queued_s2 = queued;
+  queued_s2.owner_id = "s2";
+  EXPECT_EQ(ids(queued_s2), std::vector<std::string>{"c4"});
+  ConversationQuery queued_waiting = queued;
+  queued_waiting.state = ConversationState::kWaitingForStaff;
+  EXPECT_EQ(ids(queued_waiting), (std::vector<std::string>{"c2", "c4"}));
+  ConversationQuery queued_one = queued;
+  queued_one.limit = 1;
+  EXPECT_EQ(ids(queued_one), std::vector<std::string>{"c2"});
+  // Taken off the queue: it is no longer listed.
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto c = t.GetConversation("c2");
+                    if (!c.ok()) return c.status();
+                    c->queue_priority = 0;
+                    c->queued_at = 0;
+                    return t.UpdateConversation(*c);
+                  })
+                  .ok());
+  EXPECT_EQ(ids(queued), std::vector<std::string>{"c4"});
+}
+
+TYPED_TEST(StoreContractTest, MessageRationaleRoundTrips) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.AppendMessage(this->Msg("m1", "c1", "hi", "k1")).status();
+                        !s.ok())
+                      return s;
+                    Message reply = this->Msg("m2", "c1", "hello", "k2");
+                    reply.role = MessageRole::kAssistant;
+                    reply.strategy = "reflect";
+                    reply.rationale = "risk_none,emotion_sadness,first_turn";
+                    return t.AppendMessage(reply).status();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto list = t.ListMessages("c1", 0, 10);
+                    if (!list.ok() || list->size() != 2) return Internal("list");
+                    EXPECT_EQ((*list)[0].rationale, "");
+                    EXPECT_EQ((*list)[1].rationale, "risk_none,emotion_sadness,first_turn");
+                    EXPECT_EQ((*list)[1].strategy, "reflect");
+                    auto again = t.AppendMessage(this->Msg("m3", "c1", "hello", "k2"));
+                    EXPECT_TRUE(again.ok());
+                    if (!again.ok()) return again.status();
+                    EXPECT_TRUE(again->duplicate);
+                    EXPECT_EQ(again->message.rationale, "risk_none,emotion_sadness,first_turn");
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, ReviewFeedbackFieldsRoundTrip) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s =
+                            t.CreateAccount(this->Staff("st", "cara", StaffRole::kClinician));
+                        !s.ok())
+                      return s;
+                    // The seeker's own rating: the new fields keep their defaults.
+                    if (Status s = t.AddFeedback(Feedback{"f1", "s1", "c1", 2, 1, "", 5}); !s.ok())
+                      return s;
+                    Feedback review{"f2", "s1", "c1", 2, 4, "a better reply", 6};
+                    review.kind = "review";
+                    review.author_id = "st";
+                    review.empathy = 5;
+                    review.safety = 2;
+                    review.helpfulness = 3;
+                    review.flagged = true;
+                    return t.AddFeedback(review);
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto list = t.ListFeedback("c1");
+                    if (!list.ok() || list->size() != 2) return Internal("feedback");
+                    const Feedback& rating = (*list)[0];
+                    EXPECT_EQ(rating.kind, "rating");
+                    EXPECT_EQ(rating.author_id, "");
+                    EXPECT_EQ(rating.empathy, 0);
+                    EXPECT_EQ(rating.safety, 0);
+                    EXPECT_EQ(rating.helpfulness, 0);
+                    EXPECT_FALSE(rating.flagged);
+                    const Feedback& review = (*list)[1];
+                    EXPECT_EQ(review.id, "f2");
+                    EXPECT_EQ(review.account_id, "s1");
+                    EXPECT_EQ(review.message_seq, 2);
+                    EXPECT_EQ(review.rating, 4);
+                    EXPECT_EQ(review.comment, "a better reply");
+                    EXPECT_EQ(review.created_at, 6);
+                    EXPECT_EQ(review.kind, "review");
+                    EXPECT_EQ(review.author_id, "st");
+                    EXPECT_EQ(review.empathy, 5);
+                    EXPECT_EQ(review.safety, 2);
+                    EXPECT_EQ(review.helpfulness, 3);
+                    EXPECT_TRUE(review.flagged);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TYPED_TEST(StoreContractTest, ReviewQueue) {
+  this->SeedConversation();
+  auto item = [](const std::string& conv, int64_t seq, UnixMillis at, const std::string& reason) {
+    ReviewItem r;
+    r.conversation_id = conv;
+    r.message_seq = seq;
+    r.owner_id = conv == "c1" ? "s1" : "s2";
+    r.reason = reason;
+    r.created_at = at;
+    return r;
+  };
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.CreateAccount(this->Seeker("s2")); !s.ok()) return s;
+                    if (Status s = t.CreateConversation(this->Conv("c2", "s2")); !s.ok()) return s;
+                    // Added out of order; c1/4 and c2/2 tie on created_at.
+                    for (const ReviewItem& r :
+                         {item("c1", 4, 300, "sample"), item("c2", 2, 200, "risk"),
+                          item("c1", 2, 100, "sample"), item("c1", 6, 200, "risk")}) {
+                      if (Status s = t.AddReviewItem(r); !s.ok()) return s;
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.AddReviewItem(item("c1", 4, 999, "risk")); }).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.AddReviewItem(item("zz", 1, 1, "risk")); }).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.AddReviewItem(item("", 1, 1, "risk")); }).code(),
+            StatusCode::kInvalidArgument);
+  auto keys = [&](bool done, int limit) {
+    std::vector<std::string> out;
+    Status s = this->Run([&](Txn& t) -> Status {
+      auto list = t.ListReviewItems(done, limit);
+      if (!list.ok()) return list.status();
+      for (const auto& r : *list)
+        out.push_back(r.conversation_id + "/" + std::to_string(r.message_seq));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return out;
+  };
+  EXPECT_EQ(keys(false, 10), (std::vector<std::string>{"c1/2", "c1/6", "c2/2", "c1/4"}));
+  EXPECT_EQ(keys(false, 2), (std::vector<std::string>{"c1/2", "c1/6"}));
+  EXPECT_TRUE(keys(true, 10).empty());
+  ASSERT_TRUE(
+      this->Run([&](Txn& t) -> Status {
+            EXPECT_EQ(t.ListReviewItems(false, 0).status().code(), StatusCode::kInvalidArgument);
+            EXPECT_EQ(t.ListReviewItems(true, -1).status().code(), StatusCode::kInvalidArgument);
+            EXPECT_EQ(t.CompleteReviewItem("c1", 99, "st", 1).code(), StatusCode::kNotFound);
+            EXPECT_EQ(t.CompleteReviewItem("zz", 2, "st", 1).code(), StatusCode::kNotFound);
+            if (Status s = t.CompleteReviewItem("c1", 6, "st", 500); !s.ok()) return s;
+            return t.CompleteReviewItem("c2", 2, "st2", 400);
+          })
+          .ok());
+  EXPECT_EQ(keys(false, 10), (std::vector<std::string>{"c1/2", "c1/4"}));
+  EXPECT_EQ(keys(true, 10), (std::vector<std::string>{"c1/6", "c2/2"}));
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto done = t.ListReviewItems(true, 10);
+                    if (!done.ok() || done->size() != 2) return Internal("done");
+                    const ReviewItem& r = (*done)[0];
+                    EXPECT_EQ(r.conversation_id, "c1");
+                    EXPECT_EQ(r.message_seq, 6);
+                    EXPECT_EQ(r.owner_id, "s1");
+                    EXPECT_EQ(r.reason, "risk");
+                    EXPECT_EQ(r.created_at, 200);
+                    EXPECT_TRUE(r.done);
+                    EXPECT_EQ(r.reviewed_by, "st");
+                    EXPECT_EQ(r.reviewed_at, 500);
+                    auto open = t.ListReviewItems(false, 1);
+                    if (!open.ok() || open->size() != 1) return Internal("open");
+                    EXPECT_FALSE((*open)[0].done);
+                    EXPECT_EQ((*open)[0].reason, "sample");
+                    EXPECT_EQ((*open)[0].reviewed_by, "");
+                    EXPECT_EQ((*open)[0].reviewed_at, 0);
+                    return Status::Ok();
+                  })
+                  .ok());
+  // The items go with their conversation when its owner is erased; the other owner's stay.
+  ASSERT_TRUE(this->Run([&](Txn& t) { return t.DeleteAccount("s1"); }).ok());
+  EXPECT_TRUE(keys(false, 10).empty());
+  EXPECT_EQ(keys(true, 10), std::vector<std::string>{"c2/2"});
+  EXPECT_EQ(this->Run([&](Txn& t) { return t.CompleteReviewItem("c1", 2, "st", 1); }).code(),
+            StatusCode::kNotFound);
 }
 
 TYPED_TEST(StoreContractTest, MessagesGetSequenceAndAreIdempotent) {

@@ -183,6 +183,17 @@ class EncryptedTxn final : public Txn {
     return list;
   }
 
+  // Review items hold no personal field: they pass through. (A review itself is a Feedback with
+  // kind "review", sealed to its account_id above like a rating.)
+  Status AddReviewItem(const ReviewItem& item) override { return in_.AddReviewItem(item); }
+  StatusOr<std::vector<ReviewItem>> ListReviewItems(bool done, int limit) override {
+    return in_.ListReviewItems(done, limit);
+  }
+  Status CompleteReviewItem(std::string_view conversation_id, int64_t message_seq,
+                            std::string_view reviewed_by, UnixMillis reviewed_at) override {
+    return in_.CompleteReviewItem(conversation_id, message_seq, reviewed_by, reviewed_at);
+  }
+
   StatusOr<std::optional<AuditRecord>> LastAuditRecord() override { return in_.LastAuditRecord(); }
   Status InsertAuditRecord(const AuditRecord& r) override { return in_.InsertAuditRecord(r); }
   StatusOr<std::vector<AuditRecord>> ListAuditRecords(int64_t after, int limit) override {

@@ -232,6 +232,70 @@ TEST_F(EncryptedSqliteTest, ReopensWithTheKeyFileAndRefusesAnotherOne) {
   EXPECT_EQ(text.status().code(), StatusCode::kFailedPrecondition);
 }
 
+TEST_F(EncryptedSqliteTest, AReviewsRewriteIsSealedToTheSeekerLikeARating) {
+  AddPerson("alice", "alice's words");
+  const std::string rewrite = "REWRITE-4b1e a kinder reply";
+  ASSERT_TRUE(Run([&](Txn& t) -> Status {
+                Account clinician;
+                clinician.id = "cl";
+                clinician.kind = AccountKind::kStaff;
+                clinician.username = "cara";
+                clinician.role = StaffRole::kClinician;
+                if (Status s = t.CreateAccount(clinician); !s.ok()) return s;
+                if (Status s =
+                        t.AddFeedback(Feedback{"f1", "alice", "alice-c", 1, 1, "RATING-9c", 1});
+                    !s.ok())
+                  return s;
+                Feedback review{"f2", "alice", "alice-c", 1, 4, rewrite, 2};
+                review.kind = "review";
+                review.author_id = "cl";
+                review.empathy = 4;
+                review.flagged = true;
+                return t.AddFeedback(review);
+              }).ok());
+  // Below the decorator both comments are ciphertext; through it they read back.
+  Status raw = store_->inner().Transact([&](Txn& t) -> Status {
+    auto rows = t.ListFeedback("alice-c");
+    if (!rows.ok() || rows->size() != 2) return Internal("rows");
+    EXPECT_NE((*rows)[1].comment, rewrite);
+    EXPECT_EQ((*rows)[1].comment.find("REWRITE"), std::string::npos);
+    EXPECT_EQ((*rows)[0].comment.find("RATING"), std::string::npos);
+    EXPECT_EQ((*rows)[1].kind, "review");  // the metadata is not sealed
+    EXPECT_EQ((*rows)[1].author_id, "cl");
+    return Status::Ok();
+  });
+  EXPECT_TRUE(raw.ok()) << raw.message();
+  auto read = [&](std::vector<Feedback>& out) {
+    return Run([&](Txn& t) -> Status {
+      auto list = t.ListFeedback("alice-c");
+      if (!list.ok()) return list.status();
+      out = std::move(list).value();
+      return Status::Ok();
+    });
+  };
+  std::vector<Feedback> list;
+  ASSERT_TRUE(read(list).ok());
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].comment, "RATING-9c");
+  EXPECT_EQ(list[1].comment, rewrite);
+  EXPECT_EQ(list[1].empathy, 4);
+  EXPECT_TRUE(list[1].flagged);
+  // Sealed to the seeker, not the clinician: erasing the clinician loses nothing...
+  ASSERT_TRUE(Run([](Txn& t) { return t.DeleteAccount("cl"); }).ok());
+  ASSERT_TRUE(read(list).ok());
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[1].comment, rewrite);
+  // ...and a ciphertext of alice's moved into the rewrite's row does not open (bound to its row).
+  RawSql(
+      "UPDATE feedback SET comment = (SELECT comment FROM feedback WHERE id = 'f1') "
+      "WHERE id = 'f2'");
+  EXPECT_EQ(read(list).code(), StatusCode::kFailedPrecondition);
+  // Erasing the seeker takes the review with her.
+  ASSERT_TRUE(Run([](Txn& t) { return t.DeleteAccount("alice"); }).ok());
+  ASSERT_TRUE(read(list).ok());
+  EXPECT_TRUE(list.empty());
+}
+
 TEST_F(EncryptedSqliteTest, DatabaseFilesAreOwnerOnly) {
   AddPerson("alice", "words");
   for (const auto& entry : fs::directory_iterator(data_)) {

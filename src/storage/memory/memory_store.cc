@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 
 namespace haven::storage {
@@ -18,6 +19,7 @@ struct MemoryStore::State {
   std::map<std::string, ScreeningResult, std::less<>> screenings;
   std::map<std::pair<std::string, std::string>, Consent> consents;
   std::map<std::string, Feedback, std::less<>> feedback;
+  std::map<std::pair<std::string, int64_t>, ReviewItem, std::less<>> reviews;
   std::vector<AuditRecord> audit;
 };
 
@@ -131,6 +133,7 @@ class MemoryTxn final : public Txn {
 
   Status CreateConversation(const Conversation& c) override {
     if (c.id.empty()) return EmptyId("conversation");
+    if (Status s = ValidateOversightFields(c); !s.ok()) return s;
     if (R().conversations.count(c.id)) return Exists("conversation");
     if (!R().accounts.count(c.owner_id)) return Missing("account");
     if (c.assigned_staff_id && !R().accounts.count(*c.assigned_staff_id)) return Missing("account");
@@ -143,6 +146,7 @@ class MemoryTxn final : public Txn {
     return it->second;
   }
   Status UpdateConversation(const Conversation& c) override {
+    if (Status s = ValidateOversightFields(c); !s.ok()) return s;
     auto it = R().conversations.find(c.id);
     if (it == R().conversations.end()) return Missing("conversation");
     if (c.assigned_staff_id && !R().accounts.count(*c.assigned_staff_id)) return Missing("account");
@@ -159,6 +163,7 @@ class MemoryTxn final : public Txn {
       if (q.owner_id && c.owner_id != *q.owner_id) continue;
       if (q.state && c.state != *q.state) continue;
       if (q.assigned_staff_id && c.assigned_staff_id != q.assigned_staff_id) continue;
+      if (q.queued_only && c.queue_priority <= 0) continue;
       out.push_back(c);
     }
     SortByCreated(out);
@@ -270,6 +275,38 @@ class MemoryTxn final : public Txn {
     return out;
   }
 
+  Status AddReviewItem(const ReviewItem& item) override {
+    if (item.conversation_id.empty()) return EmptyId("conversation");
+    std::pair<std::string, int64_t> key{item.conversation_id, item.message_seq};
+    if (R().reviews.count(key)) return Exists("review item");
+    if (!R().conversations.count(item.conversation_id)) return Missing("conversation");
+    W().reviews.emplace(std::move(key), item);
+    return Status::Ok();
+  }
+  StatusOr<std::vector<ReviewItem>> ListReviewItems(bool done, int limit) override {
+    if (limit <= 0) return BadLimit();
+    std::vector<ReviewItem> out;
+    for (const auto& [key, item] : R().reviews) {
+      if (item.done == done) out.push_back(item);
+    }
+    std::sort(out.begin(), out.end(), [](const ReviewItem& a, const ReviewItem& b) {
+      return std::tie(a.created_at, a.conversation_id, a.message_seq) <
+             std::tie(b.created_at, b.conversation_id, b.message_seq);
+    });
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    return out;
+  }
+  Status CompleteReviewItem(std::string_view conversation_id, int64_t message_seq,
+                            std::string_view reviewed_by, UnixMillis reviewed_at) override {
+    std::pair<std::string, int64_t> key{std::string(conversation_id), message_seq};
+    if (!R().reviews.count(key)) return Missing("review item");
+    ReviewItem& item = W().reviews.find(key)->second;
+    item.done = true;
+    item.reviewed_by = std::string(reviewed_by);
+    item.reviewed_at = reviewed_at;
+    return Status::Ok();
+  }
+
   StatusOr<std::optional<AuditRecord>> LastAuditRecord() override {
     if (R().audit.empty()) return std::optional<AuditRecord>();
     return std::optional<AuditRecord>(R().audit.back());
@@ -311,6 +348,7 @@ class MemoryTxn final : public Txn {
     s.last_seq.erase(cid);
     std::erase_if(s.notes, [&](const auto& kv) { return kv.second.conversation_id == cid; });
     std::erase_if(s.feedback, [&](const auto& kv) { return kv.second.conversation_id == cid; });
+    std::erase_if(s.reviews, [&](const auto& kv) { return kv.first.first == cid; });
     s.conversations.erase(cid);
   }
 

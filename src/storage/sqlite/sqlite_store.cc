@@ -107,6 +107,33 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     {2, "staff totp last step", R"sql(
 ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    {3, "oversight: queue, tags, outcome, rationale, reviews", R"sql(
+ALTER TABLE conversations ADD COLUMN queue_priority INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN risk_level INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+ALTER TABLE conversations ADD COLUMN closed_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_queued ON conversations(queue_priority) WHERE queue_priority > 0;
+ALTER TABLE messages ADD COLUMN rationale TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN kind TEXT NOT NULL DEFAULT 'rating';
+ALTER TABLE feedback ADD COLUMN author_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN empathy INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feedback ADD COLUMN safety INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feedback ADD COLUMN helpfulness INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feedback ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE review_items(
+  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  message_seq INTEGER NOT NULL,
+  owner_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0,
+  reviewed_by TEXT NOT NULL DEFAULT '',
+  reviewed_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(conversation_id, message_seq));
+CREATE INDEX review_items_by_done ON review_items(done, created_at);
+)sql"},
 };
 
 #define TRY(expr)            \
@@ -150,6 +177,32 @@ Session ReadSession(const Stmt& q) {
   return s;
 }
 
+// Conversation::tags in one column: joined by ',' (a valid tag has no comma); "" for none.
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const std::string& tag : tags) {
+    if (!out.empty()) out += ',';
+    out += tag;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitTags(std::string_view joined) {
+  std::vector<std::string> tags;
+  while (!joined.empty()) {
+    size_t comma = joined.find(',');
+    tags.emplace_back(joined.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    joined.remove_prefix(comma + 1);
+  }
+  return tags;
+}
+
+// The columns ReadConversation reads, in its order.
+#define CONVERSATION_COLUMNS                                                     \
+  "id, owner_id, state, assigned_staff_id, bot_paused, created_at, updated_at, " \
+  "queue_priority, queued_at, risk_level, tags, outcome, closed_at"
+
 Conversation ReadConversation(const Stmt& q) {
   Conversation c;
   c.id = q.ColText(0);
@@ -159,8 +212,19 @@ Conversation ReadConversation(const Stmt& q) {
   c.bot_paused = q.ColInt(4) != 0;
   c.created_at = q.ColInt(5);
   c.updated_at = q.ColInt(6);
+  c.queue_priority = static_cast<int>(q.ColInt(7));
+  c.queued_at = q.ColInt(8);
+  c.risk_level = static_cast<RiskLevel>(q.ColInt(9));
+  c.tags = SplitTags(q.ColText(10));
+  c.outcome = q.ColText(11);
+  c.closed_at = q.ColInt(12);
   return c;
 }
+
+// The columns ReadMessage reads, in its order.
+#define MESSAGE_COLUMNS                                                                        \
+  "id, conversation_id, seq, role, client_message_id, text, risk_level, strategy, author_id, " \
+  "created_at, rationale"
 
 Message ReadMessage(const Stmt& q) {
   Message m;
@@ -174,7 +238,47 @@ Message ReadMessage(const Stmt& q) {
   m.strategy = q.ColText(7);
   m.author_id = q.ColText(8);
   m.created_at = q.ColInt(9);
+  m.rationale = q.ColText(10);
   return m;
+}
+
+// The columns ReadFeedback reads, in its order.
+#define FEEDBACK_COLUMNS                                                              \
+  "id, account_id, conversation_id, message_seq, rating, comment, created_at, kind, " \
+  "author_id, empathy, safety, helpfulness, flagged"
+
+Feedback ReadFeedback(const Stmt& q) {
+  Feedback f;
+  f.id = q.ColText(0);
+  f.account_id = q.ColText(1);
+  f.conversation_id = q.ColText(2);
+  f.message_seq = q.ColInt(3);
+  f.rating = static_cast<int>(q.ColInt(4));
+  f.comment = q.ColBlob(5);
+  f.created_at = q.ColInt(6);
+  f.kind = q.ColText(7);
+  f.author_id = q.ColText(8);
+  f.empathy = static_cast<int>(q.ColInt(9));
+  f.safety = static_cast<int>(q.ColInt(10));
+  f.helpfulness = static_cast<int>(q.ColInt(11));
+  f.flagged = q.ColInt(12) != 0;
+  return f;
+}
+
+#define REVIEW_ITEM_COLUMNS \
+  "conversation_id, message_seq, owner_id, reason, created_at, done, reviewed_by, reviewed_at"
+
+ReviewItem ReadReviewItem(const Stmt& q) {
+  ReviewItem r;
+  r.conversation_id = q.ColText(0);
+  r.message_seq = q.ColInt(1);
+  r.owner_id = q.ColText(2);
+  r.reason = q.ColText(3);
+  r.created_at = q.ColInt(4);
+  r.done = q.ColInt(5) != 0;
+  r.reviewed_by = q.ColText(6);
+  r.reviewed_at = q.ColInt(7);
+  return r;
 }
 
 AuditRecord ReadAudit(const Stmt& q) {
@@ -304,36 +408,45 @@ class SqliteTxn final : public Txn {
 
   Status CreateConversation(const Conversation& c) override {
     if (c.id.empty()) return InvalidArgument("conversation id is empty");
-    TRY_PREPARE(q,
-                "INSERT INTO conversations(id, owner_id, state, assigned_staff_id, bot_paused, "
-                "created_at, updated_at) VALUES(?,?,?,?,?,?,?)");
+    TRY(ValidateOversightFields(c));
+    TRY_PREPARE(
+        q, "INSERT INTO conversations(" CONVERSATION_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.Text(1, c.id).Text(2, c.owner_id).Int(3, static_cast<int>(c.state));
     q.OptText(4, c.assigned_staff_id).Int(5, c.bot_paused ? 1 : 0).Int(6, c.created_at);
     q.Int(7, c.updated_at);
+    BindOversightFields(q, c, 8);
     return q.Run();
   }
   StatusOr<Conversation> GetConversation(std::string_view id) override {
-    TRY_PREPARE(q,
-                "SELECT id, owner_id, state, assigned_staff_id, bot_paused, created_at, "
-                "updated_at FROM conversations WHERE id = ?");
+    TRY_PREPARE(q, "SELECT " CONVERSATION_COLUMNS " FROM conversations WHERE id = ?");
     q.Text(1, id);
     return One<Conversation>(q, ReadConversation, "conversation");
   }
   Status UpdateConversation(const Conversation& c) override {
+    TRY(ValidateOversightFields(c));
     TRY_PREPARE(q,
-                "UPDATE conversations SET state = ?, assigned_staff_id = ?, bot_paused = ?, "
-                "updated_at = ? WHERE id = ?");
+                "UPDATE conversations SET state = ?1, assigned_staff_id = ?2, bot_paused = ?3, "
+                "updated_at = ?4, queue_priority = ?5, queued_at = ?6, risk_level = ?7, "
+                "tags = ?8, outcome = ?9, closed_at = ?10 WHERE id = ?11");
     q.Int(1, static_cast<int>(c.state)).OptText(2, c.assigned_staff_id);
-    q.Int(3, c.bot_paused ? 1 : 0).Int(4, c.updated_at).Text(5, c.id);
+    q.Int(3, c.bot_paused ? 1 : 0).Int(4, c.updated_at);
+    BindOversightFields(q, c, 5);
+    q.Text(11, c.id);
     return ChangedOne(db_, q.Run(), "conversation");
   }
   StatusOr<std::vector<Conversation>> ListConversations(const ConversationQuery& cq) override {
     if (cq.limit <= 0) return BadLimit();
-    TRY_PREPARE(q,
-                "SELECT id, owner_id, state, assigned_staff_id, bot_paused, created_at, "
-                "updated_at FROM conversations WHERE (?1 IS NULL OR owner_id = ?1) AND "
-                "(?2 IS NULL OR state = ?2) AND (?3 IS NULL OR assigned_staff_id = ?3) "
-                "ORDER BY created_at, id LIMIT ?4");
+    // Two texts, so that the queued list can use the partial index conversations_queued.
+    const char* sql =
+        cq.queued_only ? "SELECT " CONVERSATION_COLUMNS
+                         " FROM conversations WHERE queue_priority > 0 AND "
+                         "(?1 IS NULL OR owner_id = ?1) AND (?2 IS NULL OR state = ?2) AND "
+                         "(?3 IS NULL OR assigned_staff_id = ?3) ORDER BY created_at, id LIMIT ?4"
+                       : "SELECT " CONVERSATION_COLUMNS
+                         " FROM conversations WHERE (?1 IS NULL OR owner_id = ?1) AND "
+                         "(?2 IS NULL OR state = ?2) AND (?3 IS NULL OR assigned_staff_id = ?3) "
+                         "ORDER BY created_at, id LIMIT ?4";
+    TRY_PREPARE(q, sql);
     q.OptText(1, cq.owner_id);
     if (cq.state) q.Int(2, static_cast<int>(*cq.state));
     q.OptText(3, cq.assigned_staff_id).Int(4, cq.limit);
@@ -343,10 +456,8 @@ class SqliteTxn final : public Txn {
   StatusOr<AppendResult> AppendMessage(const Message& m) override {
     if (m.id.empty()) return InvalidArgument("message id is empty");
     if (!m.client_message_id.empty()) {
-      TRY_PREPARE(dup,
-                  "SELECT id, conversation_id, seq, role, client_message_id, text, "
-                  "risk_level, strategy, author_id, created_at FROM messages "
-                  "WHERE conversation_id = ? AND client_message_id = ?");
+      TRY_PREPARE(dup, "SELECT " MESSAGE_COLUMNS
+                       " FROM messages WHERE conversation_id = ? AND client_message_id = ?");
       dup.Text(1, m.conversation_id).Text(2, m.client_message_id);
       auto found = One<Message>(dup, ReadMessage, "message");
       if (found.ok()) return AppendResult{std::move(found).value(), true};
@@ -358,9 +469,7 @@ class SqliteTxn final : public Txn {
     auto seq = One<int64_t>(
         next, [](const Stmt& s) { return s.ColInt(0); }, "conversation");
     if (!seq.ok()) return seq.status();
-    TRY_PREPARE(q,
-                "INSERT INTO messages(id, conversation_id, seq, role, client_message_id, text, "
-                "risk_level, strategy, author_id, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)");
+    TRY_PREPARE(q, "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     q.Text(1, m.id).Text(2, m.conversation_id).Int(3, *seq).Int(4, static_cast<int>(m.role));
     q.TextOrNull(5, m.client_message_id).Blob(6, m.text);
     if (m.risk_level) {
@@ -368,7 +477,7 @@ class SqliteTxn final : public Txn {
     } else {
       q.Null(7);
     }
-    q.Text(8, m.strategy).Text(9, m.author_id).Int(10, m.created_at);
+    q.Text(8, m.strategy).Text(9, m.author_id).Int(10, m.created_at).Text(11, m.rationale);
     TRY(q.Run());
     Message stored = m;
     stored.seq = *seq;
@@ -377,10 +486,8 @@ class SqliteTxn final : public Txn {
   StatusOr<std::vector<Message>> ListMessages(std::string_view conversation_id, int64_t after_seq,
                                               int limit) override {
     if (limit <= 0) return BadLimit();
-    TRY_PREPARE(q,
-                "SELECT id, conversation_id, seq, role, client_message_id, text, risk_level, "
-                "strategy, author_id, created_at FROM messages "
-                "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?");
+    TRY_PREPARE(q, "SELECT " MESSAGE_COLUMNS
+                   " FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?");
     q.Text(1, conversation_id).Int(2, after_seq).Int(3, limit);
     return All<Message>(q, ReadMessage);
   }
@@ -447,23 +554,42 @@ class SqliteTxn final : public Txn {
   }
   Status AddFeedback(const Feedback& f) override {
     if (f.id.empty()) return InvalidArgument("feedback id is empty");
-    TRY_PREPARE(q,
-                "INSERT INTO feedback(id, account_id, conversation_id, message_seq, rating, "
-                "comment, created_at) VALUES(?,?,?,?,?,?,?)");
+    TRY_PREPARE(q, "INSERT INTO feedback(" FEEDBACK_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.Text(1, f.id).Text(2, f.account_id).Text(3, f.conversation_id).Int(4, f.message_seq);
-    q.Int(5, f.rating).Blob(6, f.comment).Int(7, f.created_at);
+    q.Int(5, f.rating).Blob(6, f.comment).Int(7, f.created_at).Text(8, f.kind);
+    q.Text(9, f.author_id).Int(10, f.empathy).Int(11, f.safety).Int(12, f.helpfulness);
+    q.Int(13, f.flagged ? 1 : 0);
     return q.Run();
   }
   StatusOr<std::vector<Feedback>> ListFeedback(std::string_view conversation_id) override {
-    TRY_PREPARE(q,
-                "SELECT id, account_id, conversation_id, message_seq, rating, comment, "
-                "created_at FROM feedback WHERE conversation_id = ? ORDER BY created_at, id");
+    TRY_PREPARE(q, "SELECT " FEEDBACK_COLUMNS
+                   " FROM feedback WHERE conversation_id = ? ORDER BY created_at, id");
     q.Text(1, conversation_id);
-    return All<Feedback>(q, [](const Stmt& s) {
-      return Feedback{
-          s.ColText(0), s.ColText(1), s.ColText(2), s.ColInt(3), static_cast<int>(s.ColInt(4)),
-          s.ColBlob(5), s.ColInt(6)};
-    });
+    return All<Feedback>(q, ReadFeedback);
+  }
+
+  Status AddReviewItem(const ReviewItem& r) override {
+    if (r.conversation_id.empty()) return InvalidArgument("conversation id is empty");
+    TRY_PREPARE(q, "INSERT INTO review_items(" REVIEW_ITEM_COLUMNS ") VALUES(?,?,?,?,?,?,?,?)");
+    q.Text(1, r.conversation_id).Int(2, r.message_seq).Text(3, r.owner_id).Text(4, r.reason);
+    q.Int(5, r.created_at).Int(6, r.done ? 1 : 0).Text(7, r.reviewed_by).Int(8, r.reviewed_at);
+    return q.Run();
+  }
+  StatusOr<std::vector<ReviewItem>> ListReviewItems(bool done, int limit) override {
+    if (limit <= 0) return BadLimit();
+    TRY_PREPARE(q, "SELECT " REVIEW_ITEM_COLUMNS
+                   " FROM review_items WHERE done = ? "
+                   "ORDER BY created_at, conversation_id, message_seq LIMIT ?");
+    q.Int(1, done ? 1 : 0).Int(2, limit);
+    return All<ReviewItem>(q, ReadReviewItem);
+  }
+  Status CompleteReviewItem(std::string_view conversation_id, int64_t message_seq,
+                            std::string_view reviewed_by, UnixMillis reviewed_at) override {
+    TRY_PREPARE(q,
+                "UPDATE review_items SET done = 1, reviewed_by = ?, reviewed_at = ? "
+                "WHERE conversation_id = ? AND message_seq = ?");
+    q.Text(1, reviewed_by).Int(2, reviewed_at).Text(3, conversation_id).Int(4, message_seq);
+    return ChangedOne(db_, q.Run(), "review item");
   }
 
   StatusOr<std::optional<AuditRecord>> LastAuditRecord() override {
@@ -509,6 +635,12 @@ class SqliteTxn final : public Txn {
     q.Int(first + 3, static_cast<int>(a.role)).Text(first + 4, a.password_hash);
     q.BlobOrNull(first + 5, a.totp_secret).Int(first + 6, a.failed_attempts);
     q.Int(first + 7, a.locked_until).Int(first + 8, a.totp_last_step);
+  }
+  // Binds the conversation's oversight fields at first, first+1, ... first+5.
+  static void BindOversightFields(Stmt& q, const Conversation& c, int first) {
+    q.Int(first, c.queue_priority).Int(first + 1, c.queued_at);
+    q.Int(first + 2, static_cast<int>(c.risk_level)).Text(first + 3, JoinTags(c.tags));
+    q.Text(first + 4, c.outcome).Int(first + 5, c.closed_at);
   }
 
   Db& db_;

@@ -35,11 +35,42 @@ TEST(SqliteStoreTest, AppliesMigrationsOnceAndRecordsThem) {
   EXPECT_EQ(Pragma(path, "PRAGMA journal_mode"), "wal");
 }
 
+// Runs one or more statements through a second connection; "" or SQLite's error message.
+std::string Exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string out = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return out;
+}
+
+// Takes a database at the latest version back to version 2 (the reverse of migration 3).
+constexpr const char* kUndoMigrationThree =
+    "DROP INDEX conversations_queued; DROP TABLE review_items;"
+    "ALTER TABLE conversations DROP COLUMN queue_priority;"
+    "ALTER TABLE conversations DROP COLUMN queued_at;"
+    "ALTER TABLE conversations DROP COLUMN risk_level;"
+    "ALTER TABLE conversations DROP COLUMN tags;"
+    "ALTER TABLE conversations DROP COLUMN outcome;"
+    "ALTER TABLE conversations DROP COLUMN closed_at;"
+    "ALTER TABLE messages DROP COLUMN rationale;"
+    "ALTER TABLE feedback DROP COLUMN kind;"
+    "ALTER TABLE feedback DROP COLUMN author_id;"
+    "ALTER TABLE feedback DROP COLUMN empathy;"
+    "ALTER TABLE feedback DROP COLUMN safety;"
+    "ALTER TABLE feedback DROP COLUMN helpfulness;"
+    "ALTER TABLE feedback DROP COLUMN flagged;"
+    "DELETE FROM schema_migrations WHERE version = 3;";
+
 TEST(SqliteStoreTest, MigrationTwoAddsTotpLastStepToAnExistingDatabase) {
   TempDir tmp;
   std::string path = tmp / "haven.db";
   ASSERT_TRUE(SqliteStore::Open(path).ok());
   // Back to the schema of version 1, with a staff account in it.
+  ASSERT_EQ(Exec(path, kUndoMigrationThree), "");
   Pragma(path, "ALTER TABLE accounts DROP COLUMN totp_last_step");
   Pragma(path, "DELETE FROM schema_migrations WHERE version = 2");
   Pragma(path,
@@ -57,6 +88,93 @@ TEST(SqliteStoreTest, MigrationTwoAddsTotpLastStepToAnExistingDatabase) {
                   })
                   .ok());
   EXPECT_EQ(Pragma(path, "SELECT totp_last_step FROM accounts WHERE id = 's1'"), "42");
+}
+
+// The schema as SQLite records it, for comparing two databases.
+std::string Schema(const std::string& path) {
+  return Pragma(path,
+                "SELECT group_concat(type || ' ' || name || ': ' || sql, char(10)) FROM "
+                "(SELECT * FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name)");
+}
+
+TEST(SqliteStoreTest, MigrationThreeAddsOversightToAVersionTwoDatabase) {
+  TempDir tmp;
+  std::string fresh = tmp / "fresh.db";
+  std::string path = tmp / "haven.db";
+  ASSERT_TRUE(SqliteStore::Open(fresh).ok());
+  ASSERT_TRUE(SqliteStore::Open(path).ok());
+  // Back to the schema of version 2, with a seeker's conversation, a message and a rating in it.
+  ASSERT_EQ(Exec(path, kUndoMigrationThree), "");
+  ASSERT_EQ(Exec(path,
+                 "INSERT INTO accounts(id, kind, created_at) VALUES('s1', 0, 1);"
+                 "INSERT INTO conversations(id, owner_id, state, bot_paused, created_at, "
+                 "  updated_at, last_seq) VALUES('c1', 's1', 1, 1, 10, 11, 1);"
+                 "INSERT INTO messages(id, conversation_id, seq, role, text, strategy, "
+                 "  created_at) VALUES('m1', 'c1', 1, 1, X'00', 'reflect', 12);"
+                 "INSERT INTO feedback(id, account_id, conversation_id, message_seq, rating, "
+                 "  created_at) VALUES('f1', 's1', 'c1', 1, -1, 13);"),
+            "");
+  ASSERT_EQ(Pragma(path, "SELECT MAX(version) FROM schema_migrations"), "2");
+
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(Pragma(path, "SELECT MAX(version) FROM schema_migrations"), "3");
+  EXPECT_EQ(Pragma(path, "SELECT name FROM schema_migrations WHERE version = 3"),
+            "oversight: queue, tags, outcome, rationale, reviews");
+  EXPECT_EQ(Schema(path), Schema(fresh));
+  // The old rows read back with the new fields at their defaults.
+  EXPECT_TRUE((*store)
+                  ->Transact([](Txn& t) -> Status {
+                    auto c = t.GetConversation("c1");
+                    if (!c.ok()) return c.status();
+                    EXPECT_EQ(c->state, ConversationState::kWaitingForStaff);
+                    EXPECT_TRUE(c->bot_paused);
+                    EXPECT_EQ(c->updated_at, 11);
+                    EXPECT_EQ(c->queue_priority, 0);
+                    EXPECT_EQ(c->queued_at, 0);
+                    EXPECT_EQ(c->risk_level, RiskLevel::kNone);
+                    EXPECT_TRUE(c->tags.empty());
+                    EXPECT_EQ(c->outcome, "");
+                    EXPECT_EQ(c->closed_at, 0);
+                    auto m = t.ListMessages("c1", 0, 10);
+                    if (!m.ok()) return m.status();
+                    EXPECT_EQ(m->size(), 1u);
+                    if (m->size() == 1) {
+                      EXPECT_EQ((*m)[0].strategy, "reflect");
+                      EXPECT_EQ((*m)[0].rationale, "");
+                    }
+                    auto f = t.ListFeedback("c1");
+                    if (!f.ok()) return f.status();
+                    EXPECT_EQ(f->size(), 1u);
+                    if (f->size() == 1) {
+                      EXPECT_EQ((*f)[0].rating, -1);
+                      EXPECT_EQ((*f)[0].kind, "rating");
+                      EXPECT_EQ((*f)[0].author_id, "");
+                      EXPECT_EQ((*f)[0].empathy, 0);
+                      EXPECT_EQ((*f)[0].safety, 0);
+                      EXPECT_EQ((*f)[0].helpfulness, 0);
+                      EXPECT_FALSE((*f)[0].flagged);
+                    }
+                    // And the new fields work on them: queued, tagged, a review item added.
+                    c->queue_priority = 1;
+                    c->queued_at = 20;
+                    c->tags = {"urgent", "night"};
+                    if (Status s = t.UpdateConversation(*c); !s.ok()) return s;
+                    ConversationQuery queued;
+                    queued.queued_only = true;
+                    EXPECT_EQ(t.ListConversations(queued)->size(), 1u);
+                    ReviewItem r;
+                    r.conversation_id = "c1";
+                    r.message_seq = 1;
+                    r.owner_id = "s1";
+                    r.reason = "risk";
+                    r.created_at = 21;
+                    if (Status s = t.AddReviewItem(r); !s.ok()) return s;
+                    EXPECT_EQ(t.ListReviewItems(false, 10)->size(), 1u);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(Pragma(path, "SELECT tags FROM conversations WHERE id = 'c1'"), "urgent,night");
 }
 
 TEST(SqliteStoreTest, SetsSafetyPragmasOnItsConnection) {
