@@ -3,6 +3,9 @@
 // only for the messages after the last one shown. A message is shown at once as "Sending…" and
 // confirmed by its ack; unacknowledged messages are sent again with the same id after a
 // reconnect, so nothing is lost or shown twice. Text is always inserted as text, never as HTML.
+// When a person from the team takes the conversation over (staff.joined), their messages are
+// shown under their name, the person's own messages are acknowledged and Haven stays silent
+// until they hand back (staff.left).
 'use strict';
 
 (function () {
@@ -30,6 +33,8 @@
     lastSeq: 0,         // the last committed message shown
     pending: new Map(), // client id -> {text, li}, until acknowledged
     mood: null,         // a mood check-in not yet confirmed: {value, label, sent}
+    staff: null,        // the username of the person from the team who is in, or null
+    human: null,        // 'wanted' (human.request not yet sent) or 'sent' (not yet answered)
     retry: 0,
     timer: null,
   };
@@ -175,6 +180,7 @@
       state.ready = false;
       setTyping(false);
       if (state.mood && state.mood.sent) moodFailed();  // it may or may not have been stored
+      if (state.human === 'sent') state.human = 'wanted';
       if (state.stopped) return;
       setStatus('Connection lost. Reconnecting\u2026 Your messages are kept and sent when it is back.');
       const delay = Math.min(10000, 500 * Math.pow(2, state.retry++));
@@ -218,21 +224,46 @@
         log.setAttribute('aria-busy', 'true');  // one announcement for the whole history
         for (const m of f.history || []) {
           if (m.role === 'user' && m.id && state.pending.has(m.id)) confirmPending(m.id, m.seq);
-          else addMessage(m.role, m.text, m.seq);
+          else addMessage(m.role, m.text, m.seq, null, m.name || m.author);
         }
         log.setAttribute('aria-busy', 'false');
         setStatus(f.resumed ? 'Welcome back. Haven is an AI.' : 'Connected. Haven is an AI.');
+        if (f.staff) {  // a person from the team is still in (a resume)
+          setStaff(typeof f.staff === 'string' ? f.staff : f.staff.name || f.staff.username);
+        }
         if (!f.resumed && !(f.history || []).length) showMood(true, false);
         // Anything sent but never acknowledged goes again, with the same id.
         if (state.mood && !state.mood.sent) {
           if (sendFrame({ v: 1, type: 'mood', value: state.mood.value })) state.mood.sent = true;
         }
         for (const [id, p] of state.pending) sendFrame({ v: 1, type: 'message', id, text: p.text });
+        if (state.human === 'wanted') requestHuman();
         break;
       }
       case 'ack':
         if (state.pending.has(f.id)) confirmPending(f.id, f.seq);
-        if (!f.duplicate) setTyping(true);
+        // While a person from the team is in, Haven does not answer: nobody "writes" yet.
+        if (!f.duplicate && state.staff === null) setTyping(true);
+        break;
+      case 'staff.joined':
+        setStaff(String(f.name || ''));
+        systemLine(staffName() + ' from the team has joined');
+        break;
+      case 'staff.message':
+        addMessage('staff', f.text, f.seq, null, f.name || state.staff);
+        break;
+      case 'staff.left': {
+        const name = f.name ? String(f.name) : staffName();
+        setStaff(null);
+        systemLine(name + ' has handed you back to Haven, the AI assistant');
+        break;
+      }
+      case 'queue.position':
+        state.human = null;
+        if (state.staff === null && Number.isInteger(f.position) && f.position > 0) {
+          $('queue-position').textContent =
+            'You are number ' + f.position + ' in the queue for a person';
+        }
         break;
       case 'reply':
         setTyping(false);
@@ -261,6 +292,10 @@
           if (state.ws) state.ws.close();
           break;
         }
+        if (state.human === 'sent' && !f.id) {
+          state.human = null;  // refused; the words still ask
+          if (f.code === 'unknown_type') break;  // a server without human.request: say nothing
+        }
         if (f.id && state.pending.has(f.id)) failPending(f.id, f.code);
         if (!f.id && state.mood && state.mood.sent) moodFailed();
         setTyping(false);
@@ -277,6 +312,8 @@
     state.lastSeq = 0;
     state.pending.clear();
     state.mood = null;
+    state.human = null;
+    setStaff(null);
     $('mood-saved').textContent = '';
     store.remove('haven.token');
     $('log').textContent = '';
@@ -301,14 +338,18 @@
 
   // ---- The conversation log (an aria-live region) ------------------------------------------
 
-  function bubble(role, text) {
+  function bubble(role, text, name) {
     const li = document.createElement('li');
     // Roles: the person, Haven, and (once the team takes over) a person from the team.
     const kind = role === 'user' ? 'user' : role === 'staff' ? 'staff' : 'assistant';
     li.className = kind;
     const who = document.createElement('span');
     who.className = 'who';
-    who.textContent = { user: 'You', staff: 'A person from the team', assistant: 'Haven (AI)' }[kind];
+    who.textContent = {
+      user: 'You',
+      staff: name ? name + ', a person from the team' : 'A person from the team',
+      assistant: 'Haven (AI)',
+    }[kind];
     const sep = document.createElement('span');
     sep.className = 'visually-hidden';
     sep.textContent = ': ';
@@ -327,10 +368,14 @@
     $('composer').scrollIntoView({ block: 'end' });
   }
 
-  function addMessage(role, text, seq, resources) {
+  function addMessage(role, text, seq, resources, name) {
     if (seq <= state.lastSeq) return;  // already shown
     state.lastSeq = seq;
-    const li = bubble(role, text);
+    if (role === 'system') {
+      systemLine(text, seq);
+      return;
+    }
+    const li = bubble(role, text, name);
     li.dataset.seq = String(seq);
     if (resources && resources.lines && resources.lines.length) {
       const list = document.createElement('ul');
@@ -341,6 +386,33 @@
     }
     insert(li);
   }
+
+  // A line about the conversation itself (someone joined or left), in the live log; not a message
+  // of the conversation unless the server numbered it (`seq`).
+  function systemLine(text, seq) {
+    const li = document.createElement('li');
+    li.className = 'system';
+    if (seq) li.dataset.seq = String(seq);
+    const body = document.createElement('p');
+    body.className = 'text';
+    body.textContent = text;
+    li.appendChild(body);
+    insert(li);
+  }
+
+  // Who from the team is in (null: nobody, Haven answers); shown above the log while they are.
+  function setStaff(name) {
+    state.staff = name === null ? null : name || '';
+    const banner = $('with-person');
+    banner.hidden = state.staff === null;
+    banner.textContent = state.staff === null
+      ? '' : 'You are talking with ' + staffName() + ', a person from the team';
+    if (state.staff !== null) {
+      setTyping(false);
+      $('queue-position').textContent = '';
+    }
+  }
+  function staffName() { return state.staff || 'A person'; }
 
   function confirmPending(id, seq) {
     const p = state.pending.get(id);
@@ -415,11 +487,17 @@
     $('text').focus();
   });
 
-  // "Talk to a person": said in words, which Haven answers with a handoff to the team.
+  // "Talk to a person": a `human.request` (answered with the place in the queue), and said in
+  // words too, so that Haven answers it in the conversation with what happens next.
   $('human').addEventListener('click', () => {
+    requestHuman();
     sendText('I would like to talk to a person, please.');
     $('text').focus();
   });
+  // Sent now, or with the next welcome when the connection is down.
+  function requestHuman() {
+    state.human = sendFrame({ v: 1, type: 'human.request' }) ? 'sent' : 'wanted';
+  }
 
   // ---- Mood check-in: optional, offered at the start and on request ------------------------
 

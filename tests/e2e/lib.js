@@ -5,7 +5,8 @@
 'use strict';
 
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -78,6 +79,52 @@ async function startServer(t, dirs, port = 0, extraArgs = []) {
   return server;
 }
 
+// A staff account made the way an operator makes one: `haven admin create-user` with the password
+// on stdin, against the server's data directory and key file (before the server starts; the
+// command creates the database when there is none yet). Returns { username, role, password,
+// secret } where `secret` is the base32 TOTP secret printed once.
+function createStaff(dataDir, keyFile, username, role) {
+  const password = 'correct horse battery staple';  // 12+ characters, not the username
+  const r = spawnSync(HAVEN, ['admin', 'create-user', '--data-dir', dataDir, '--key-file', keyFile,
+    '--username', username, '--role', role], { input: password + '\n', encoding: 'utf8', timeout: WAIT });
+  if (r.status !== 0) {
+    throw new Error('haven admin create-user ' + username + ' failed: ' + (r.stderr || r.error));
+  }
+  const line = r.stdout.split('\n').find((l) => l.startsWith('secret:'));
+  if (!line) throw new Error('haven admin create-user printed no secret');
+  return { username, role, password, secret: line.slice('secret:'.length).trim() };
+}
+
+// RFC 4648 base32 (no padding needed) to bytes.
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    const i = alphabet.indexOf(c);
+    if (i < 0) throw new Error('not base32');
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// The TOTP code of a base32 secret at `ms` (default now): RFC 6238, HMAC-SHA1, 30-second steps,
+// 6 digits.
+function totp(secretBase32, ms = Date.now()) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const mac = crypto.createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(code).padStart(6, '0');
+}
+
 async function launchBrowser(t) {
   const { chromium } = require(require.resolve('playwright-core', { paths: [ROOT] }));
   const browser = await chromium.launch({
@@ -130,9 +177,10 @@ async function waitStatus(page, re) {
     (src) => new RegExp(src).test(document.getElementById('status').textContent), re.source);
 }
 
-// The committed messages in the log, in order: [{role, text, seq}].
+// The committed messages in the log, in order: [{role, text, seq}] (not the lines that say who
+// joined or left).
 async function messages(page) {
-  return page.$$eval('#log > li:not(.pending)', (lis) => lis.map((li) => ({
+  return page.$$eval('#log > li:not(.pending):not(.system)', (lis) => lis.map((li) => ({
     role: ['user', 'staff'].find((r) => li.classList.contains(r)) || 'assistant',
     text: li.querySelector('.text').textContent,
     seq: Number(li.dataset.seq),
@@ -158,5 +206,6 @@ function assertOrderedOnce(list) {
 
 module.exports = {
   ROOT, HAVEN, CHROMIUM, WAIT, missingPrerequisite, tempDir, serverDirs, startServer,
-  launchBrowser, openPage, watch, consent, waitStatus, messages, say, assertOrderedOnce,
+  createStaff, totp, launchBrowser, openPage, watch, consent, waitStatus, messages, say,
+  assertOrderedOnce,
 };
