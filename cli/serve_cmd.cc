@@ -6,9 +6,13 @@
 #include <filesystem>
 
 #include "chat/chat_service.h"
+#include "chat/events.h"
+#include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "cli/serve_config.h"
+#include "reply/draft_coach.h"
 #include "reply/engine.h"
+#include "safety/escalation_policy.h"
 #include "server/server.h"
 #include "server/tls_cert.h"
 #include "storage/crypto/key_file.h"
@@ -131,6 +135,23 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
     return 2;
   }
   if (!AttachLlm(args.llm, **engine, err, "haven serve")) return 2;
+  // The escalation policy: --policy FILE, or the shipped default. Refused with its error (the
+  // loader also refuses a policy weaker than the per-turn safety policy).
+  const std::string policy_path =
+      args.policy.empty() ? (fs::path(shipped_data_dir) / "policy" / "escalation.yaml").string()
+                          : args.policy;
+  auto policy = safety::EscalationPolicy::Load(policy_path);
+  if (!policy.ok()) {
+    std::fprintf(err, "haven serve: %s\n", policy.status().message().c_str());
+    return 2;
+  }
+  if (!policy->webhooks().empty()) {
+    std::fprintf(err,
+                 "haven serve: warning: the escalation policy notifies on-call staff by webhook "
+                 "(%s), and none is configured: escalations reach only the console "
+                 "(docs/deployment.md, \"On-call webhooks\")\n",
+                 policy->webhooks().front().c_str());
+  }
   chat::ChatService chat(**engine, **store, chat_options);
 
   // The signals are taken by sigwait below: block them before any thread starts.
@@ -141,7 +162,14 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   chat::StaffAuth staff(**store);
-  auto server = server::Server::Start(options, chat, &staff);
+  chat::EventLog events;
+  reply::DraftCoach coach(**engine);
+  chat::OversightOptions oversight_options;
+  oversight_options.default_locale = chat_options.default_locale;
+  chat::Oversight oversight(**store, staff, **engine, &*policy, events, /*notifier=*/nullptr,
+                            &coach, oversight_options);
+  chat.set_oversight(&oversight);
+  auto server = server::Server::Start(options, chat, &staff, &oversight);
   if (!server.ok()) {
     std::fprintf(err, "haven serve: %s\n", server.status().message().c_str());
     return 2;
@@ -168,6 +196,9 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
       ->add_option("--data-dir", a.data_dir,
                    "Where Haven keeps its records (haven.db, keys.db, tls/); created 0700")
       ->required();
+  cmd->serve_->add_option("--policy", a.policy,
+                          "The escalation policy (YAML; default: policy/escalation.yaml of the "
+                          "shipped data; check one with `haven policy check FILE`)");
   cmd->listen_ =
       cmd->serve_->add_option("--listen", a.listen, "HOST:PORT to listen on (port 0: any free one)")
           ->capture_default_str();

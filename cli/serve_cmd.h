@@ -26,6 +26,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8443";
   bool listen_given = false;  // --listen was on the command line (it wins over --config)
   std::string config;         // --config FILE (cli/serve_config.h)
+  std::string policy;         // --policy FILE: the escalation policy (default: the shipped one)
   std::string key_file;
   bool insecure_http = false;
   std::string tls_cert;

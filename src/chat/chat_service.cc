@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "chat/oversight.h"
 #include "chat/tokens.h"
 #include "reply/strategy.h"
 #include "safety/policy.h"
@@ -44,23 +45,33 @@ std::string RoleName(MessageRole role) {
   return "system";
 }
 
-bool ValidClientId(std::string_view id, size_t max) {
-  if (id.empty() || id.size() > max) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.' || c == ':';
-  });
-}
-
-bool BlankText(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
-}
-
 std::string ReplyKey(std::string_view client_id) {
   std::string key = kReplyKeyPrefix;
   key.append(client_id);
   return key;
+}
+
+// The engine's reasons as one stored string (Message::rationale): comma-separated, none dropped
+// but one with a comma in it.
+std::string JoinReasons(const std::vector<std::string>& why) {
+  std::string out;
+  for (const auto& w : why) {
+    if (w.empty() || w.find(',') != std::string::npos) continue;
+    if (!out.empty()) out.push_back(',');
+    out += w;
+  }
+  return out;
+}
+
+// The latest PHQ-9 item 9 answer of the conversation, for the escalation policy: the answer
+// 0..3, or 3 when it was endorsed without a frequency (unscored: when unsure, escalate).
+std::optional<int> LatestItem9(const std::vector<reply::ScreeningResult>& results) {
+  for (auto it = results.rbegin(); it != results.rend(); ++it) {
+    if (it->instrument != reply::Instrument::kPhq9) continue;
+    if (it->answers.size() >= 9) return it->answers[8];
+    if (it->item9_positive) return 3;
+  }
+  return std::nullopt;
 }
 
 ReplyOut FromStored(const storage::Message& m) {
@@ -239,12 +250,12 @@ std::shared_ptr<std::mutex> ChatService::ConversationLock(const std::string& con
 StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
                                        std::string_view client_message_id, std::string_view text,
                                        std::string_view locale) {
-  if (!ValidClientId(client_message_id, options_.max_client_id_bytes)) {
+  if (!IsValidClientId(client_message_id, options_.max_client_id_bytes)) {
     return InvalidArgument("bad_client_id");
   }
   if (text.size() > options_.max_text_bytes) return InvalidArgument("too_large");
   if (!IsValidUtf8(text)) return InvalidArgument("invalid_utf8");
-  if (BlankText(text)) return InvalidArgument("empty");
+  if (IsBlank(text)) return InvalidArgument("empty");
   if (locale.empty()) locale = options_.default_locale;
 
   auto lock = ConversationLock(session.conversation_id);
@@ -259,6 +270,7 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
   m.created_at = Now();
   TurnResult result;
   std::optional<storage::Message> earlier_reply;
+  bool held = false;
   Status st = store_.Transact([&](Txn& txn) -> Status {
     // The session is checked (and touched) in the same unit of work as the message: one commit
     // for both, and no turn is stored for a session that ended a moment before.
@@ -278,10 +290,18 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
     result.ack.message_id = appended->message.id;
     result.ack.seq = appended->message.seq;
     result.ack.duplicate = appended->duplicate;
+    // A person has the conversation, or the policy paused the bot: the bot stays silent.
+    held =
+        oversight_ && (conv->state == storage::ConversationState::kWithStaff || conv->bot_paused);
     if (!appended->duplicate) {
       conv->updated_at = m.created_at;
+      // A closed case opens again when the person writes: the conversation goes on.
+      if (conv->state == storage::ConversationState::kClosed) {
+        conv->state = storage::ConversationState::kActive;
+      }
       return txn.UpdateConversation(*conv);
     }
+    if (held) return Status::Ok();
     // A resend: is its reply already there?
     const std::string key = ReplyKey(client_message_id);
     const std::string legacy_key = kLegacyReplyKeyPrefix + std::string(client_message_id);
@@ -302,12 +322,71 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
   });
   if (!st.ok()) return st;
   if (earlier_reply) return result;  // answered before: the same ack, no second reply
+  if (held) {
+    result.held = true;
+    if (!result.ack.duplicate) {
+      Status h = Hold(session, m, result.ack.seq);
+      if (!h.ok()) return h;
+    }
+    return result;
+  }
 
   auto reply = Answer(session.conversation_id, session.account_id, result.ack.seq,
                       client_message_id, locale);
   if (!reply.ok()) return reply.status();
   result.reply = std::move(reply).value();
+  result.queue_position = result.reply->queue_position;
   return result;
+}
+
+Status ChatService::Hold(const SeekerSession& session, const storage::Message& message,
+                         int64_t seq) {
+  TurnFacts facts;
+  facts.analysis = engine_.analyzer().Analyze(message.text);
+  facts.effective_level = facts.analysis.risk.level;
+  TurnEffects fx;
+  Status st = store_.Transact([&](Txn& txn) -> Status {
+    auto conv = txn.GetConversation(session.conversation_id);
+    if (!conv.ok()) return conv.status();
+    auto applied = oversight_->ApplyTurn(txn, *conv, facts, 0);
+    if (!applied.ok()) return applied.status();
+    fx = std::move(applied).value();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  LiveMessage lm;
+  lm.seq = seq;
+  lm.role = MessageRole::kUser;
+  lm.text = message.text;
+  lm.time = message.created_at;
+  lm.client_message_id = message.client_message_id;
+  lm.analysis = std::make_shared<const nlp::Analysis>(std::move(facts.analysis));
+  oversight_->Publish(fx, {lm});
+  return Status::Ok();
+}
+
+StatusOr<int> ChatService::RequestHuman(const SeekerSession& session) {
+  if (!oversight_) return FailedPrecondition("no_oversight");
+  const UnixMillis now = Now();
+  TurnEffects fx;
+  int priority = 0;
+  Status st = store_.Transact([&](Txn& txn) -> Status {
+    auto live = LiveSession(txn, session.token, now);
+    if (!live.ok()) return live.status();
+    if (live->account_id != session.account_id) return NotFound("session not found or expired");
+    auto conv = txn.GetConversation(session.conversation_id);
+    if (!conv.ok()) return conv.status();
+    if (conv->owner_id != session.account_id) return NotFound("conversation not found");
+    if (conv->state == storage::ConversationState::kWithStaff) return Status::Ok();
+    auto queued = oversight_->RequestHuman(txn, *conv, fx);
+    if (!queued.ok()) return queued.status();
+    priority = *queued;
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  if (priority == 0) return 0;
+  oversight_->Publish(fx, {});
+  return oversight_->QueuePosition(session.conversation_id);
 }
 
 StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
@@ -381,14 +460,38 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   m.text = r.text;
   m.risk_level = r.risk_level;
   m.strategy = std::string(reply::StrategyName(r.strategy));
+  m.rationale = JoinReasons(r.why);
   m.created_at = Now();
+  // What the escalation policy reads (chat/oversight.h).
+  TurnFacts facts;
+  if (oversight_) {
+    facts.analysis = engine_.analyzer().Analyze(window.back().text);
+    facts.effective_level = r.risk_level;
+    facts.action = r.action;
+    facts.urgent = r.urgent;
+    for (size_t i = 0; i + 1 < window.size(); ++i) {
+      if (window[i].role == MessageRole::kAssistant && window[i].risk_level) {
+        facts.earlier_levels.push_back(*window[i].risk_level);
+      }
+    }
+    facts.phq9_item9 = LatestItem9(all_results);
+  }
+  TurnEffects fx;
   storage::Message stored;
   st = store_.Transact([&](Txn& txn) -> Status {
     auto appended = txn.AppendMessage(m);
     if (!appended.ok()) return appended.status();
     stored = appended->message;
     // The turn's questionnaire results go with its reply, or neither does.
-    return StoreScreenings(txn, owner_id, conversation_id, fresh);
+    if (Status s = StoreScreenings(txn, owner_id, conversation_id, fresh); !s.ok()) return s;
+    if (!oversight_) return Status::Ok();
+    // So do its escalation: the queue, the risk level, the review queue.
+    auto conv = txn.GetConversation(conversation_id);
+    if (!conv.ok()) return conv.status();
+    auto applied = oversight_->ApplyTurn(txn, *conv, facts, stored.seq);
+    if (!applied.ok()) return applied.status();
+    fx = std::move(applied).value();
+    return Status::Ok();
   });
   if (!st.ok()) {
     live_.Put(conversation_id, std::move(before));
@@ -398,19 +501,49 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   live->results_seen = all_results.size();
   live_.Put(conversation_id, std::move(live));
 
+  if (oversight_) {
+    LiveMessage user;
+    user.seq = user_seq;
+    user.role = MessageRole::kUser;
+    user.text = window.back().text;
+    user.time = window.back().created_at;
+    user.client_message_id = window.back().client_message_id;
+    user.analysis = std::make_shared<const nlp::Analysis>(std::move(facts.analysis));
+    LiveMessage bot;
+    bot.seq = stored.seq;
+    bot.role = MessageRole::kAssistant;
+    bot.text = stored.text;
+    bot.time = stored.created_at;
+    bot.strategy = stored.strategy;
+    bot.why = r.why;
+    oversight_->Publish(fx, {user, bot});
+  }
   ReplyOut out = FromStored(stored);
+  if (oversight_ && fx.queued) {
+    auto position = oversight_->QueuePosition(conversation_id);
+    if (position.ok()) out.queue_position = *position;
+  }
   out.risk_level = r.risk_level;
   out.escalate = r.escalate;
   out.urgent = r.urgent;
   out.action = std::string(safety::ActionName(r.action));
   if (r.action != safety::Action::kContinue || r.escalate ||
-      r.strategy == reply::Strategy::kCrisis) {
-    const auto& region = engine_.resources().ForLocale(locale);
-    out.emergency_number = region.EmergencyNumber();
-    for (const auto& line : region.lines) {
-      out.crisis_lines.push_back(
-          {line.name, line.call, line.text, line.text_keyword, line.url, line.hours});
-    }
+      r.strategy == reply::Strategy::kCrisis || fx.decision.show_crisis_resources) {
+    ReplyOut lines = ResourcesFor(locale);
+    out.emergency_number = std::move(lines.emergency_number);
+    out.crisis_lines = std::move(lines.crisis_lines);
+  }
+  return out;
+}
+
+ReplyOut ChatService::ResourcesFor(std::string_view locale) const {
+  ReplyOut out;
+  const auto& region =
+      engine_.resources().ForLocale(locale.empty() ? options_.default_locale : locale);
+  out.emergency_number = region.EmergencyNumber();
+  for (const auto& line : region.lines) {
+    out.crisis_lines.push_back(
+        {line.name, line.call, line.text, line.text_keyword, line.url, line.hours});
   }
   return out;
 }

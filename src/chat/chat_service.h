@@ -171,6 +171,7 @@ struct ReplyOut {
   // The locale's crisis lines and emergency number, when the reply takes the safety path.
   std::string emergency_number;
   std::vector<CrisisLineOut> crisis_lines;
+  int queue_position = 0;  // this turn queued the conversation for a person: its place (1 = next)
 };
 
 // The instruments of check-ins (storage::ScreeningResult::instrument).
@@ -194,10 +195,20 @@ struct CheckIn {
   storage::UnixMillis time = 0;
 };
 
+// A stored check-in row as a point of the history; nullopt for another instrument or a payload
+// that does not read (skipped rather than failing the whole history). checkins.cc.
+std::optional<CheckIn> CheckInFromRow(const storage::ScreeningResult& row);
+
 struct TurnResult {
   Ack ack;
-  std::optional<ReplyOut> reply;  // absent for a resend that was already answered
+  std::optional<ReplyOut> reply;  // absent for a resend that was already answered, or when held
+  // A person from the team has the conversation (or the escalation policy paused the bot): the
+  // message is stored and shown to them, and the bot stays silent.
+  bool held = false;
+  int queue_position = 0;  // this turn queued the conversation for a person: its place (1 = next)
 };
+
+class Oversight;
 
 class ChatService {
  public:
@@ -256,11 +267,27 @@ class ChatService {
   // Mood, PHQ-9 and GAD-7 results of the seeker, oldest first (the latest max_checkins).
   StatusOr<std::vector<CheckIn>> CheckIns(std::string_view token);
 
+  // The crisis lines and emergency number of `locale` (the default locale when empty), in a
+  // ReplyOut with no text.
+  ReplyOut ResourcesFor(std::string_view locale) const;
+
+  // "Talk to a person": queues the session's conversation for a person (chat/oversight.h) and
+  // returns its place in the queue (1 = next; 0 when a person already has it). Checks the
+  // session like Resume. FailedPrecondition "no_oversight" when the service has none.
+  StatusOr<int> RequestHuman(const SeekerSession& session);
+
+  // The human-oversight layer (queue, takeover, escalation policy). Set it once, before the
+  // service is shared between threads; without it no turn is ever queued or held.
+  void set_oversight(Oversight* oversight) { oversight_ = oversight; }
+
   const ChatOptions& options() const { return options_; }
 
  private:
   storage::UnixMillis Now() const { return clock_(); }
   StatusOr<SeekerSession> NewSession(const std::string& account_id);
+  // A message while the bot is silent (a person has the conversation): the policy still reads
+  // it (its risk can raise the queue priority) and the console sees it.
+  Status Hold(const SeekerSession& session, const storage::Message& message, int64_t seq);
   StatusOr<ReplyOut> Answer(const std::string& conversation_id, const std::string& owner_id,
                             int64_t user_seq, std::string_view client_id, std::string_view locale);
   std::shared_ptr<std::mutex> ConversationLock(const std::string& conversation_id);
@@ -285,6 +312,7 @@ class ChatService {
   std::mutex locks_mu_;
   std::map<std::string, std::weak_ptr<std::mutex>, std::less<>> locks_;
   LiveConversations live_;
+  Oversight* oversight_ = nullptr;
 };
 
 }  // namespace haven::chat

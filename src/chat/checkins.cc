@@ -59,9 +59,9 @@ std::optional<int> IntMember(const json& j, const char* name) {
   return static_cast<int>(v);
 }
 
-// A stored row as a point of the history; nullopt for another instrument or a payload that
-// does not read (skipped rather than failing the whole history).
-std::optional<CheckIn> ReadCheckIn(const storage::ScreeningResult& row) {
+}  // namespace
+
+std::optional<CheckIn> CheckInFromRow(const storage::ScreeningResult& row) {
   CheckIn c;
   c.instrument = row.instrument;
   c.time = row.created_at;
@@ -83,8 +83,6 @@ std::optional<CheckIn> ReadCheckIn(const storage::ScreeningResult& row) {
   c.severity = std::string(reply::BandId(reply::BandFor(*which, *c.score)));
   return c;
 }
-
-}  // namespace
 
 Status ChatService::StoreScreenings(Txn& txn, const std::string& account_id,
                                     const std::string& conversation_id,
@@ -138,7 +136,7 @@ StatusOr<std::vector<CheckIn>> ChatService::CheckIns(std::string_view token) {
     auto rows = txn.ListScreenings(session->account_id);
     if (!rows.ok()) return rows.status();
     for (const auto& row : *rows) {  // ordered by (created_at, id): oldest first
-      if (auto c = ReadCheckIn(row)) out.push_back(std::move(*c));
+      if (auto c = CheckInFromRow(row)) out.push_back(std::move(*c));
     }
     return Status::Ok();
   });

@@ -29,4 +29,9 @@ bool VerifyRecoveryPhrase(std::string_view phrase, const std::string& hash);
 // Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 
+// A client message id: 1..max bytes of [A-Za-z0-9_.:-].
+bool IsValidClientId(std::string_view id, size_t max);
+// True when `text` is only spaces, tabs and line breaks (or empty).
+bool IsBlank(std::string_view text);
+
 }  // namespace haven::chat

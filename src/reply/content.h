@@ -59,6 +59,7 @@ inline constexpr std::string_view kTags[] = {
     "crisis",          // moderate or high risk: acknowledgement in the crisis reply
     "emergency",       // imminent: acknowledgement after the emergency instruction
     "handoff",         // asked for a person
+    "no_human_yet",    // queued for a person and nobody has joined within the policy's limit
     "abuse",           // abuse disclosed
     "harm_to_others",  // thoughts of hurting someone else
     "medical",         // a medical emergency (overdose, injury)

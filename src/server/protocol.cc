@@ -27,6 +27,21 @@ std::string Dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// The crisis lines of a reply: {"emergency", "lines": [{"name", "call"?, ...}]}.
+json Resources(const chat::ReplyOut& r) {
+  json lines = json::array();
+  for (const auto& l : r.crisis_lines) {
+    json line = {{"name", l.name}};
+    if (!l.call.empty()) line["call"] = l.call;
+    if (!l.text.empty()) line["text"] = l.text;
+    if (!l.text_keyword.empty()) line["text_keyword"] = l.text_keyword;
+    if (!l.url.empty()) line["url"] = l.url;
+    if (!l.hours.empty()) line["hours"] = l.hours;
+    lines.push_back(std::move(line));
+  }
+  return {{"emergency", r.emergency_number}, {"lines", std::move(lines)}};
+}
+
 }  // namespace
 
 Decoded DecodeClientFrame(std::string_view bytes) {
@@ -148,6 +163,11 @@ Decoded DecodeClientFrame(std::string_view bytes) {
     if (allowed({})) return Fail(error_code::kBadField, "unknown member");
     return {f, {}};
   }
+  if (type == "human.request") {
+    f.type = ClientType::kHumanRequest;
+    if (allowed({})) return Fail(error_code::kBadField, "unknown member");
+    return {f, {}};
+  }
   if (type == "logout" || type == "ping") {
     f.type = type == "logout" ? ClientType::kLogout : ClientType::kPing;
     if (allowed({})) return Fail(error_code::kBadField, "unknown member");
@@ -191,19 +211,7 @@ std::string EncodeReply(std::string_view client_id, const chat::ReplyOut& r) {
   j["risk_level"] = RiskLevelName(r.risk_level);
   j["escalate"] = r.escalate;
   j["urgent"] = r.urgent;
-  if (!r.crisis_lines.empty() || !r.emergency_number.empty()) {
-    json lines = json::array();
-    for (const auto& l : r.crisis_lines) {
-      json line = {{"name", l.name}};
-      if (!l.call.empty()) line["call"] = l.call;
-      if (!l.text.empty()) line["text"] = l.text;
-      if (!l.text_keyword.empty()) line["text_keyword"] = l.text_keyword;
-      if (!l.url.empty()) line["url"] = l.url;
-      if (!l.hours.empty()) line["hours"] = l.hours;
-      lines.push_back(std::move(line));
-    }
-    j["resources"] = {{"emergency", r.emergency_number}, {"lines", std::move(lines)}};
-  }
+  if (!r.crisis_lines.empty() || !r.emergency_number.empty()) j["resources"] = Resources(r);
   return Dump(j);
 }
 
@@ -275,6 +283,42 @@ std::string EncodeHistory(const std::vector<chat::CheckIn>& checkins) {
                     {"time", c.time}});
   }
   j["screenings"] = std::move(list);
+  return Dump(j);
+}
+
+std::string EncodeQueuePosition(int position) {
+  json j = Base("queue.position");
+  j["position"] = position;
+  return Dump(j);
+}
+
+std::string EncodeStaffJoined(std::string_view name) {
+  json j = Base("staff.joined");
+  j["name"] = name;
+  return Dump(j);
+}
+
+std::string EncodeStaffMessage(const chat::LiveMessage& m) {
+  json j = Base("staff.message");
+  j["seq"] = m.seq;
+  j["text"] = m.text;
+  j["name"] = m.author_name;
+  j["time"] = m.time;
+  return Dump(j);
+}
+
+std::string EncodeStaffLeft(std::string_view name) {
+  json j = Base("staff.left");
+  j["name"] = name;
+  return Dump(j);
+}
+
+std::string EncodeNotice(const chat::LiveMessage& m, const chat::ReplyOut& safety) {
+  json j = Base("notice");
+  j["seq"] = m.seq;
+  j["text"] = m.text;
+  j["time"] = m.time;
+  j["resources"] = Resources(safety);
   return Dump(j);
 }
 

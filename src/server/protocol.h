@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/events.h"
 
 namespace haven::server {
 
@@ -49,6 +50,7 @@ enum class ClientType {
   kErase,         // "erase": confirm must be kEraseConfirmation
   kMood,          // "mood": value 1..5 (chat::kMoodMin..kMoodMax)
   kHistoryGet,    // "history.get"
+  kHumanRequest,  // "human.request": talk to a person
 };
 
 // The exact "confirm" value an erase frame must carry.
@@ -102,6 +104,16 @@ std::string EncodeErased();
 // {"type":"history","screenings":[{"instrument","score","severity","completed","time"}]}
 // (score and severity null when absent).
 std::string EncodeMoodSaved(const chat::CheckIn& saved);
+// A person from the team (chat/oversight.h): {"type":"queue.position","position"} (1 = next;
+// 0: a person already has the conversation), {"type":"staff.joined","name"},
+// {"type":"staff.message","seq","text","name","time"}, {"type":"staff.left","name"}, and
+// {"type":"notice","seq","text","time","resources":{"emergency","lines"}} for a message Haven
+// sends on its own (nobody has joined yet), with the crisis lines as in a reply.
+std::string EncodeQueuePosition(int position);
+std::string EncodeStaffJoined(std::string_view name);
+std::string EncodeStaffMessage(const chat::LiveMessage& m);
+std::string EncodeStaffLeft(std::string_view name);
+std::string EncodeNotice(const chat::LiveMessage& m, const chat::ReplyOut& safety);
 std::string EncodeHistory(const std::vector<chat::CheckIn>& checkins);
 
 }  // namespace haven::server

@@ -34,37 +34,33 @@ int Shared::Count() {
   return static_cast<int>(live_.size());
 }
 
-void Shared::CloseAll() {
+std::vector<std::shared_ptr<Closable>> Shared::Live() {
   std::vector<std::shared_ptr<Closable>> all;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [id, weak] : live_) {
-      if (auto c = weak.lock()) all.push_back(std::move(c));
-    }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [id, weak] : live_) {
+    if (auto c = weak.lock()) all.push_back(std::move(c));
   }
+  return all;
+}
+
+void Shared::CloseAll() {
+  std::vector<std::shared_ptr<Closable>> all = Live();
   for (auto& c : all) c->Shutdown();
 }
 
 void Shared::CloseAccount(const std::string& account_id, const std::string& reason) {
-  std::vector<std::shared_ptr<Closable>> all;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [id, weak] : live_) {
-      if (auto c = weak.lock()) all.push_back(std::move(c));
-    }
-  }
+  std::vector<std::shared_ptr<Closable>> all = Live();
   for (auto& c : all) c->EndAccount(account_id, reason);
 }
 
 void Shared::CloseSession(const std::string& token, const std::string& reason) {
-  std::vector<std::shared_ptr<Closable>> all;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [id, weak] : live_) {
-      if (auto c = weak.lock()) all.push_back(std::move(c));
-    }
-  }
+  std::vector<std::shared_ptr<Closable>> all = Live();
   for (auto& c : all) c->EndSession(token, reason);
+}
+
+void Shared::Broadcast(std::shared_ptr<const chat::Event> event) {
+  std::vector<std::shared_ptr<Closable>> all = Live();
+  for (auto& c : all) c->OnEvent(event);
 }
 
 bool Shared::WaitEmpty(std::chrono::steady_clock::time_point deadline) {
@@ -178,7 +174,9 @@ class HttpSession final : public Closable,
       }
       shared_->metrics.http_requests++;
       Request req = parser.release();
-      if (websocket::is_upgrade(req) && PathOf(req.target()) == "/ws" &&
+      const bool console_ws =
+          PathOf(req.target()) == "/console/ws" && shared_->oversight != nullptr;
+      if (websocket::is_upgrade(req) && (PathOf(req.target()) == "/ws" || console_ws) &&
           req.method() == http::verb::get) {
         std::optional<std::string_view> origin;
         if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
@@ -197,7 +195,8 @@ class HttpSession final : public Closable,
         }
         shared_->Unregister(id_);  // the WebSocket session registers itself
         id_ = 0;
-        co_await RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req));
+        co_await RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req),
+                                             console_ws);
         co_return true;
       }
       Response res;
@@ -312,7 +311,7 @@ class HttpSession final : public Closable,
       return MakeResponse(req, http::status::ok, shared_->metrics.Render(),
                           "text/plain; version=0.0.4; charset=utf-8", tls);
     }
-    if (path == "/ws") {
+    if (path == "/ws" || (path == "/console/ws" && shared_->oversight)) {
       return MakeResponse(req, http::status::upgrade_required, "WebSocket only\n", text, tls);
     }
     if (auto file = ResolveStaticPath(shared_->options.web_root, req.target())) {
@@ -414,6 +413,7 @@ class Listener {
 // handlers with a raw Shared*: Server::Impl destroys the I/O context (and with it a pending
 // wait) before Shared, and Shutdown joins the pool before either.
 constexpr std::chrono::hours kRetentionSweepInterval{1};
+constexpr std::chrono::seconds kUnansweredSweepInterval{5};
 
 void SweepOnWorkers(Shared* shared) {
   asio::post(shared->pool, [shared] {
@@ -423,6 +423,23 @@ void SweepOnWorkers(Shared* shared) {
       std::fprintf(stderr, "haven serve: retention sweep failed: %s\n",
                    swept.status().message().c_str());
     }
+  });
+}
+
+// Conversations nobody has taken within the escalation policy's limits (chat/oversight.h).
+void ScheduleUnanswered(Shared* shared, asio::steady_timer* timer) {
+  timer->expires_after(kUnansweredSweepInterval);
+  timer->async_wait([shared, timer](boost::system::error_code ec) {
+    if (ec || shared->stopping) return;
+    asio::post(shared->pool, [shared] {
+      if (shared->stopping) return;
+      auto told = shared->oversight->SweepUnanswered();
+      if (!told.ok()) {
+        std::fprintf(stderr, "haven serve: unanswered sweep failed: %s\n",
+                     told.status().message().c_str());
+      }
+    });
+    ScheduleUnanswered(shared, timer);
   });
 }
 
@@ -445,6 +462,8 @@ struct Server::Impl {
   std::optional<internal::tcp::acceptor> acceptor;
   std::unique_ptr<internal::Listener> listener;
   std::optional<internal::asio::steady_timer> sweep_timer;
+  std::optional<internal::asio::steady_timer> unanswered_timer;
+  uint64_t subscription = 0;
   std::thread thread;
   std::string host_for_url;
   uint16_t port = 0;
@@ -464,7 +483,8 @@ std::string Server::url() const {
 }
 
 StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::ChatService& chat,
-                                                chat::StaffAuth* staff) {
+                                                chat::StaffAuth* staff,
+                                                chat::Oversight* oversight) {
   namespace asio = internal::asio;
   using internal::tcp;
   auto impl = std::make_unique<Impl>();
@@ -517,6 +537,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
   impl->shared = std::make_shared<internal::Shared>(std::move(options), chat, workers);
   internal::Shared& shared = *impl->shared;
   shared.staff = staff;
+  shared.oversight = oversight;
   shared.origins = shared.options.allowed_origins;
   if (shared.origins.empty()) {
     std::string scheme = shared.options.tls ? "https://" : "http://";
@@ -534,6 +555,14 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
   impl->sweep_timer.emplace(impl->io);
   internal::SweepOnWorkers(impl->shared.get());
   internal::ScheduleSweep(impl->shared.get(), &*impl->sweep_timer);
+  impl->unanswered_timer.emplace(impl->io);
+  if (oversight) {
+    std::weak_ptr<internal::Shared> weak = impl->shared;
+    impl->subscription = oversight->events().Subscribe([weak](const chat::Event& e) {
+      if (auto shared = weak.lock()) shared->Broadcast(std::make_shared<const chat::Event>(e));
+    });
+    internal::ScheduleUnanswered(impl->shared.get(), &*impl->unanswered_timer);
+  }
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] {
     for (;;) {
@@ -559,7 +588,9 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
     boost::system::error_code ec;
     impl_->acceptor->close(ec);
     impl_->sweep_timer->cancel();
+    impl_->unanswered_timer->cancel();
   });
+  if (shared.oversight) shared.oversight->events().Unsubscribe(impl_->subscription);
   shared.CloseAll();
   auto deadline = std::chrono::steady_clock::now() + grace;
   if (!shared.WaitEmpty(deadline)) {

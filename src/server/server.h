@@ -4,6 +4,7 @@
 //   GET /healthz     200 "ok"
 //   GET /metrics     Prometheus text (server/http_policy.h); from a loopback address only
 //   GET /ws          the WebSocket chat protocol v1 (docs/protocol.md), Origin checked
+//   GET /console/ws  the staff console protocol v1 (with an Oversight), Origin checked
 //   /api/staff/...   staff sign-in (server/staff_api.h): POST login, POST logout, GET me
 //   GET /<file>      the pages under web_root ("/" is chat.html); nothing outside it
 //   other methods    405 (TRACE included), POST only on the staff API; every response
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "core/status.h"
 #include "server/http_policy.h"
@@ -69,8 +71,12 @@ class Server {
   // be bound or TLS cannot be set up (the message names the file or address).
   // `staff` (optional) answers the staff sign-in API (server/staff_api.h); without it
   // /api/staff/* is 404. Both must outlive the server.
+  // `oversight` (optional) serves the staff console at /console/ws (docs/protocol.md, "Console
+  // protocol v1"), pushes staff messages to the seeker's chat, and sweeps for conversations
+  // nobody has taken (every 5 s); without it /console/ws is 404.
   static StatusOr<std::unique_ptr<Server>> Start(ServerOptions options, chat::ChatService& chat,
-                                                 chat::StaffAuth* staff = nullptr);
+                                                 chat::StaffAuth* staff = nullptr,
+                                                 chat::Oversight* oversight = nullptr);
   ~Server();  // Shutdown()
 
   uint16_t port() const;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "server/http_policy.h"
 #include "server/server.h"
@@ -51,6 +52,9 @@ class Closable {
     (void)token;
     (void)reason;
   }
+  // An oversight event (chat/events.h): a console or the seeker's chat keeps what its reader
+  // may see. Called from any thread, in event order; posts to the connection's executor.
+  virtual void OnEvent(std::shared_ptr<const chat::Event> event) { (void)event; }
 };
 
 // State every connection shares. Lives as long as the server.
@@ -60,7 +64,8 @@ struct Shared {
 
   ServerOptions options;
   chat::ChatService& chat;
-  chat::StaffAuth* staff = nullptr;  // the staff sign-in API; absent: /api/staff/* is 404
+  chat::StaffAuth* staff = nullptr;      // the staff sign-in API; absent: /api/staff/* is 404
+  chat::Oversight* oversight = nullptr;  // the console; absent: /console/ws is 404
   Metrics metrics;
   asio::thread_pool pool;  // chat turns
   std::vector<std::string> origins;
@@ -80,10 +85,13 @@ struct Shared {
   void CloseAccount(const std::string& account_id, const std::string& reason);
   // EndSession on every live connection (after a logout).
   void CloseSession(const std::string& token, const std::string& reason);
+  // OnEvent on every live connection.
+  void Broadcast(std::shared_ptr<const chat::Event> event);
   // Waits until no connection is left or `deadline` passes; true when none is left.
   bool WaitEmpty(std::chrono::steady_clock::time_point deadline);
 
  private:
+  std::vector<std::shared_ptr<Closable>> Live();  // every connection still alive
   std::mutex mu_;
   std::condition_variable empty_;
   uint64_t next_id_ = 1;
@@ -96,11 +104,11 @@ void AddSecurityHeaders(Fields& fields, bool tls) {
   for (const auto& [name, value] : SecurityHeaders(tls)) fields.set(name, value);
 }
 
-// Takes over a stream whose HTTP request was a WebSocket upgrade to /ws (origin already
-// checked) and runs the session until it closes. Defined in websocket_session.cc for
-// PlainStream and TlsStream.
+// Takes over a stream whose HTTP request was a WebSocket upgrade to /ws (the seeker's chat) or,
+// with `console`, to /console/ws (origin already checked) and runs the session until it
+// closes. Defined in websocket_session.cc for PlainStream and TlsStream.
 template <class Stream>
 asio::awaitable<void> RunWebSocketSession(std::shared_ptr<Shared> shared, Stream stream,
-                                          Request request);
+                                          Request request, bool console);
 
 }  // namespace haven::server::internal

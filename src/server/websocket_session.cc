@@ -4,7 +4,9 @@
 #include <chrono>
 #include <deque>
 #include <optional>
+#include <set>
 
+#include "server/console_protocol.h"
 #include "server/protocol.h"
 #include "server/session.h"
 
@@ -24,8 +26,9 @@ template <class Stream>
 class WebSocketSession final : public Closable,
                                public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(std::shared_ptr<Shared> shared, Stream stream)
-      : shared_(std::move(shared)),
+  WebSocketSession(std::shared_ptr<Shared> shared, Stream stream, bool console)
+      : console_(console),
+        shared_(std::move(shared)),
         ws_(std::move(stream)),
         wake_(ws_.get_executor()),
         hello_timer_(ws_.get_executor()),
@@ -47,9 +50,22 @@ class WebSocketSession final : public Closable,
 
   void EndSession(const std::string& token, const std::string& reason) override {
     asio::post(ws_.get_executor(), [self = this->shared_from_this(), token, reason] {
-      if (!self->session_ || self->session_->token != token || self->close_queued_) return;
+      const bool mine = (self->session_ && self->session_->token == token) ||
+                        (self->staff_ && self->staff_token_ == token);
+      if (!mine || self->close_queued_) return;
       self->Enqueue(EncodeBye(reason));
       self->Close(websocket::close_code::normal, reason);
+    });
+  }
+
+  void OnEvent(std::shared_ptr<const chat::Event> event) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), event] {
+      if (self->close_queued_) return;
+      if (self->console_) {
+        self->ConsoleEvent(*event);
+      } else {
+        self->SeekerEvent(*event);
+      }
     });
   }
 
@@ -139,7 +155,7 @@ class WebSocketSession final : public Closable,
   asio::awaitable<void> HelloDeadline([[maybe_unused]] std::shared_ptr<WebSocketSession> self) {
     hello_timer_.expires_after(shared_->options.handshake_timeout);
     auto [ec] = co_await hello_timer_.async_wait(as_tuple(use_awaitable));
-    if (!ec && !session_ && !reader_done_) {
+    if (!ec && !session_ && !staff_ && !reader_done_) {
       Close(websocket::close_code::policy_error, "hello timeout");
     }
   }
@@ -160,6 +176,10 @@ class WebSocketSession final : public Closable,
   }
 
   asio::awaitable<void> Handle(const std::string& bytes) {
+    if (console_) {
+      co_await HandleConsole(bytes);
+      co_return;
+    }
     Decoded d = DecodeClientFrame(bytes);
     if (!d.frame) {
       Error(d.error.code, d.error.message, d.error.id);
@@ -203,7 +223,294 @@ class WebSocketSession final : public Closable,
       case ClientType::kHistoryGet:
         co_await CheckIn(f);
         co_return;
+      case ClientType::kHumanRequest:
+        co_await HumanRequest();
+        co_return;
     }
+  }
+
+  // ---- The seeker's side of oversight ----
+
+  // "Talk to a person": queued, and told their place.
+  asio::awaitable<void> HumanRequest() {
+    if (!session_) {
+      Error(error_code::kNoSession, "say hello first");
+      co_return;
+    }
+    if (Throttled()) {
+      Error(error_code::kRateLimited, "too many requests; wait a little");
+      co_return;
+    }
+    chat::SeekerSession session = *session_;
+    auto position = co_await OnWorkers([&] { return shared_->chat.RequestHuman(session); });
+    if (!position.ok()) {
+      if (position.status().code() == StatusCode::kNotFound) {
+        Error(error_code::kAuthFailed, "session not found or expired");
+        Close(websocket::close_code::policy_error, "session ended");
+      } else {
+        Error(error_code::kInternal, "the request failed; try again");
+      }
+      co_return;
+    }
+    Enqueue(EncodeQueuePosition(*position));
+  }
+
+  // What the seeker's open chat shows of the staff side: a person joined, their messages, they
+  // left, and what Haven says on its own while the person waits.
+  void SeekerEvent(const chat::Event& e) {
+    if (!session_ || e.conversation_id != session_->conversation_id) return;
+    switch (e.kind) {
+      case chat::EventKind::kStaffJoined:
+        Enqueue(EncodeStaffJoined(e.staff_name));
+        return;
+      case chat::EventKind::kStaffLeft:
+        Enqueue(EncodeStaffLeft(e.staff_name));
+        return;
+      case chat::EventKind::kQueuePosition:
+        Enqueue(EncodeQueuePosition(e.position));
+        return;
+      case chat::EventKind::kMessage:
+        if (!e.message) return;
+        if (e.message->role == storage::MessageRole::kStaff) {
+          Enqueue(EncodeStaffMessage(*e.message));
+        } else if (e.message->pushed) {
+          Enqueue(EncodeNotice(*e.message, shared_->chat.ResourcesFor(locale_)));
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- The staff console (/console/ws) ----
+
+  // The numeric part of an event id ("<epoch>:<n>"); 0 when it has none.
+  static uint64_t EventNumber(std::string_view id) {
+    size_t colon = id.rfind(':');
+    if (colon == std::string_view::npos) return 0;
+    uint64_t n = 0;
+    for (char c : id.substr(colon + 1)) {
+      if (c < '0' || c > '9') return 0;
+      n = n * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return n;
+  }
+
+  // An event as this console may see it: queue changes for everyone signed in, messages only
+  // of conversations it opened, break-glass only for admins.
+  void ConsoleEvent(const chat::Event& e) {
+    if (!staff_) return;
+    if (hello_pending_) {  // the snapshot is being read: keep it for after
+      pending_.push_back(e);
+      return;
+    }
+    if (EventNumber(e.id) <= sent_through_) return;  // sent already (a resume's replay)
+    sent_through_ = EventNumber(e.id);
+    switch (e.kind) {
+      case chat::EventKind::kQueued:
+      case chat::EventKind::kUpdated:
+      case chat::EventKind::kClosed:
+        Enqueue(EncodeConsoleEvent(e, staff_->account_id, nullptr));
+        return;
+      case chat::EventKind::kMessage: {
+        auto it = open_.find(e.conversation_id);
+        if (it == open_.end() || !e.message) return;
+        if (it->second.loading) {  // the transcript is being read: keep it for after
+          it->second.pending.push_back(e);
+          return;
+        }
+        if (e.message->seq <= it->second.through_seq) return;
+        it->second.through_seq = e.message->seq;
+        Enqueue(EncodeConsoleEvent(e, staff_->account_id, e.message->analysis.get()));
+        return;
+      }
+      case chat::EventKind::kBreakGlass:
+        if (staff_->role == storage::StaffRole::kAdmin) {
+          Enqueue(EncodeConsoleEvent(e, staff_->account_id, nullptr));
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  // A refusal from the oversight layer as an error frame (chat/oversight.h lists the codes).
+  void ConsoleError(const Status& s, std::string_view id = {}) {
+    if (s.code() == StatusCode::kNotFound && s.message() != "not_found") {
+      Error(error_code::kAuthFailed, "session not found or expired");
+      Enqueue(EncodeBye("session ended"));
+      Close(websocket::close_code::policy_error, "session ended");
+      return;
+    }
+    if (s.code() == StatusCode::kNotFound) {
+      Error(error_code::kNotFound, "no such conversation", id);
+    } else if (s.code() == StatusCode::kFailedPrecondition &&
+               (s.message() == error_code::kForbidden || s.message() == error_code::kTaken ||
+                s.message() == error_code::kNotTaken || s.message() == error_code::kClosed)) {
+      Error(s.message(), "refused", id);
+    } else if (s.code() == StatusCode::kInvalidArgument) {
+      Error(s.message(), "refused", id);  // the message is the code (chat/oversight.h)
+    } else {
+      Error(error_code::kInternal, "the server failed; nothing was changed", id);
+    }
+  }
+
+  asio::awaitable<void> HandleConsole(const std::string& bytes) {
+    ConsoleDecoded d = DecodeConsoleFrame(bytes);
+    if (!d.frame) {
+      Error(d.error.code, d.error.message, d.error.id);
+      co_return;
+    }
+    ConsoleFrame f = std::move(*d.frame);
+    if (f.type == ConsoleType::kPing) {
+      Enqueue(EncodePong());
+      co_return;
+    }
+    if (f.type == ConsoleType::kHello) {
+      co_await ConsoleHello(f);
+      co_return;
+    }
+    if (!staff_) {
+      Error(error_code::kNoSession, "say hello first", f.id);
+      co_return;
+    }
+    if (!console_limiter_.Allow(SteadyMillis())) {  // generous: staff are signed in and audited
+      shared_->metrics.rate_limited++;
+      Error(error_code::kRateLimited, "too many requests; wait a little", f.id);
+      co_return;
+    }
+    chat::Oversight& o = *shared_->oversight;
+    const std::string token = staff_token_;
+    const std::string me = staff_->account_id;
+    switch (f.type) {
+      case ConsoleType::kQueueGet: {
+        auto q = co_await OnWorkers([&] { return o.Queue(token); });
+        if (!q.ok()) co_return ConsoleError(q.status());
+        Enqueue(EncodeQueue(*q, me));
+        co_return;
+      }
+      case ConsoleType::kOpen: {
+        OpenView& view = open_[f.conversation];
+        view.loading = true;
+        view.pending.clear();
+        auto v = co_await OnWorkers(
+            [&] { return o.Open(token, f.conversation, f.after_seq, f.reason); });
+        auto it = open_.find(f.conversation);
+        if (!v.ok()) {
+          if (it != open_.end()) open_.erase(it);
+          co_return ConsoleError(v.status());
+        }
+        if (it == open_.end()) co_return;  // closed meanwhile
+        int64_t through = f.after_seq;
+        for (const auto& m : v->messages) through = std::max(through, m.message.seq);
+        it->second.through_seq = through;
+        it->second.loading = false;
+        Enqueue(EncodeConversation(*v, me));
+        std::vector<chat::Event> later = std::move(it->second.pending);
+        for (const auto& e : later) {
+          if (!e.message || e.message->seq <= it->second.through_seq) continue;
+          it->second.through_seq = e.message->seq;
+          Enqueue(EncodeConsoleEvent(e, me, e.message->analysis.get()));
+        }
+        co_return;
+      }
+      case ConsoleType::kTakeover:
+      case ConsoleType::kHandback:
+      case ConsoleType::kTagsSet:
+      case ConsoleType::kCaseClose: {
+        auto item = co_await OnWorkers([&]() -> StatusOr<chat::QueueItem> {
+          if (f.type == ConsoleType::kTakeover) return o.TakeOver(token, f.conversation);
+          if (f.type == ConsoleType::kHandback) return o.HandBack(token, f.conversation);
+          if (f.type == ConsoleType::kTagsSet) return o.SetTags(token, f.conversation, f.tags);
+          return o.CloseCase(token, f.conversation, f.outcome);
+        });
+        // The answer is the `updated` (or `closed`) event every console receives.
+        if (!item.ok()) ConsoleError(item.status());
+        co_return;
+      }
+      case ConsoleType::kSend: {
+        auto sent = co_await OnWorkers(
+            [&] { return o.Send(token, f.conversation, f.id, f.text, f.suggestion_used); });
+        if (!sent.ok()) co_return ConsoleError(sent.status(), f.id);
+        Enqueue(EncodeSent(f.conversation, *sent));
+        co_return;
+      }
+      case ConsoleType::kNoteAdd: {
+        auto note = co_await OnWorkers([&] { return o.AddNote(token, f.conversation, f.text); });
+        if (!note.ok()) co_return ConsoleError(note.status());
+        Enqueue(EncodeNote(f.conversation, *note));
+        co_return;
+      }
+      case ConsoleType::kDraft: {
+        auto fb = co_await OnWorkers([&] { return o.Draft(token, f.conversation, f.text); });
+        if (!fb.ok()) co_return ConsoleError(fb.status());
+        Enqueue(EncodeDraftFeedback(f.conversation, *fb));
+        co_return;
+      }
+      case ConsoleType::kReviewGet: {
+        auto items = co_await OnWorkers([&] { return o.ReviewQueue(token); });
+        if (!items.ok()) co_return ConsoleError(items.status());
+        Enqueue(EncodeReview(*items));
+        co_return;
+      }
+      case ConsoleType::kReviewSubmit: {
+        Status s = co_await OnWorkers(
+            [&] { return o.SubmitReview(token, f.conversation, f.seq, f.review); });
+        if (!s.ok()) co_return ConsoleError(s);
+        Enqueue(EncodeReviewSaved(f.conversation, f.seq));
+        co_return;
+      }
+      case ConsoleType::kHello:
+      case ConsoleType::kPing:
+        co_return;
+    }
+  }
+
+  // Sign-in on the socket: the staff token, then either the events missed since `last_event`
+  // or (a restart, or too long away) a fresh queue. Events published meanwhile wait in
+  // pending_ and follow, so none is lost between the snapshot and the live stream.
+  asio::awaitable<void> ConsoleHello(const ConsoleFrame& f) {
+    if (staff_ || hello_pending_) {
+      Error(error_code::kAlreadyHello, "hello was already said");
+      co_return;
+    }
+    if (Throttled()) {
+      Error(error_code::kRateLimited, "too many requests; wait a little");
+      co_return;
+    }
+    chat::Oversight& o = *shared_->oversight;
+    const std::string token = f.token;
+    auto who = co_await OnWorkers([&] { return o.Authenticate(token); });
+    if (!who.ok()) {
+      Error(who.status().code() == StatusCode::kInternal ? error_code::kInternal
+                                                         : error_code::kAuthFailed,
+            who.status().code() == StatusCode::kInternal ? "storage failed"
+                                                         : "session not found or expired");
+      co_return;
+    }
+    staff_ = *who;
+    staff_token_ = token;
+    hello_timer_.cancel();
+    hello_pending_ = true;
+    std::optional<std::vector<chat::Event>> missed;
+    if (!f.last_event.empty()) missed = o.events().Since(f.last_event);
+    if (missed) {
+      hello_pending_ = false;
+      sent_through_ = EventNumber(f.last_event);
+      Enqueue(EncodeConsoleWelcome(*staff_, o.events().epoch(), o.events().LastId(), true));
+      for (const auto& e : *missed) ConsoleEvent(e);
+    } else {
+      const std::string base = o.events().LastId();
+      auto q = co_await OnWorkers([&] { return o.Queue(token); });
+      hello_pending_ = false;
+      if (!q.ok()) co_return ConsoleError(q.status());
+      sent_through_ = EventNumber(base);
+      Enqueue(EncodeConsoleWelcome(*staff_, o.events().epoch(), base, false));
+      Enqueue(EncodeQueue(*q, staff_->account_id));
+    }
+    std::vector<chat::Event> later = std::move(pending_);
+    pending_.clear();
+    for (const auto& e : later) ConsoleEvent(e);
   }
 
   // Check-ins (the mood check-in and the history behind the charts): authorised like the
@@ -416,9 +723,20 @@ class WebSocketSession final : public Closable,
       shared_->metrics.chat_turns++;
       if (result->reply->escalate) shared_->metrics.chat_escalations++;
       Enqueue(EncodeReply(id, *result->reply));
+      if (result->reply->queue_position > 0) {
+        Enqueue(EncodeQueuePosition(result->reply->queue_position));
+      }
     }
   }
 
+  // A conversation this console opened: its live messages follow the transcript it was sent.
+  struct OpenView {
+    bool loading = false;
+    int64_t through_seq = 0;  // the last message seq sent
+    std::vector<chat::Event> pending;
+  };
+
+  const bool console_;
   std::shared_ptr<Shared> shared_;
   websocket::stream<Stream> ws_;
   asio::steady_timer wake_;
@@ -430,22 +748,31 @@ class WebSocketSession final : public Closable,
   uint64_t id_ = 0;
   std::optional<chat::SeekerSession> session_;
   std::string locale_;
-  RateLimiter limiter_;  // this connection's
+  RateLimiter limiter_;                    // this connection's
+  RateLimiter console_limiter_{600, 100};  // a console's frames after hello
   std::string address_;  // the peer's, when per-address limits apply to it (not loopback)
+  // The console's.
+  std::optional<chat::StaffIdentity> staff_;
+  std::string staff_token_;
+  bool hello_pending_ = false;
+  std::vector<chat::Event> pending_;
+  uint64_t sent_through_ = 0;  // the last event number sent
+  std::map<std::string, OpenView> open_;
 };
 
 }  // namespace
 
 template <class Stream>
 asio::awaitable<void> RunWebSocketSession(std::shared_ptr<Shared> shared, Stream stream,
-                                          Request request) {
-  auto session = std::make_shared<WebSocketSession<Stream>>(std::move(shared), std::move(stream));
+                                          Request request, bool console) {
+  auto session =
+      std::make_shared<WebSocketSession<Stream>>(std::move(shared), std::move(stream), console);
   co_await session->Run(std::move(request));
 }
 
 template asio::awaitable<void> RunWebSocketSession<PlainStream>(std::shared_ptr<Shared>,
-                                                                PlainStream, Request);
+                                                                PlainStream, Request, bool);
 template asio::awaitable<void> RunWebSocketSession<TlsStream>(std::shared_ptr<Shared>, TlsStream,
-                                                              Request);
+                                                              Request, bool);
 
 }  // namespace haven::server::internal

@@ -47,6 +47,8 @@ inline constexpr char kTakeover[] = "conversation.takeover";
 inline constexpr char kRoleChange[] = "role.change";
 inline constexpr char kAccessDenied[] = "access.denied";
 inline constexpr char kBreakGlass[] = "break_glass";
+inline constexpr char kHandBack[] = "conversation.handback";
+inline constexpr char kCaseClose[] = "case.close";  // detail: "conversation <id> <outcome>"
 inline constexpr char kLogin[] = "login";
 inline constexpr char kKeyRotation[] = "keys.rotate";
 inline constexpr char kConsentChange[] = "consent.change";      // detail: "kind=on|off"
