@@ -1,6 +1,6 @@
 // OpenAiClient: an OpenAI-compatible chat-completions client (POST {base}/chat/completions) over
 // HTTP or HTTPS, so that llama.cpp's server, vLLM, Ollama or a hosted API can word Haven's
-// replies (reply/generator.h). Boost.Beast lives in openai_client.cc only.
+// replies (reply/generator.h). The exchange is llm/http_client.h's HttpPost.
 //
 // One request per call, on its own connection, bounded by one deadline for the whole exchange
 // (resolve, connect, TLS handshake, write, read). HTTPS verifies the server's certificate and
@@ -15,6 +15,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "llm/http_client.h"
 #include "reply/generator.h"
 
 namespace haven::llm {
@@ -27,13 +28,7 @@ struct OpenAiOptions {
   std::chrono::milliseconds timeout{8000};
 };
 
-// The parts of a base URL.
-struct Endpoint {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string path;  // the base path without a trailing '/', e.g. "/v1"
-};
+// The parts of a base URL (ParseHttpUrl), its path without a trailing '/', e.g. "/v1".
 // InvalidArgument for anything but http:// or https:// with a host.
 StatusOr<Endpoint> ParseBaseUrl(std::string_view url);
 
