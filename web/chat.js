@@ -247,7 +247,7 @@
         break;
       case 'staff.joined':
         setStaff(String(f.name || ''));
-        systemLine(staffName() + ' from the team has joined');
+        staffLine(staffName() + ' from the team has joined', f.seq);
         break;
       case 'staff.message':
         addMessage('staff', f.text, f.seq, null, f.name || state.staff);
@@ -255,7 +255,7 @@
       case 'staff.left': {
         const name = f.name ? String(f.name) : staffName();
         setStaff(null);
-        systemLine(name + ' has handed you back to Haven, the AI assistant');
+        staffLine(name + ' has handed you back to Haven, the AI assistant', f.seq);
         break;
       }
       case 'queue.position':
@@ -400,7 +400,19 @@
     insert(li);
   }
 
-  // Who from the team is in (null: nobody, Haven answers); shown above the log while they are.
+  // A joined/left line; when the server numbers it (`seq`, the system message it stored), a
+  // resume does not show that message a second time.
+  function staffLine(text, seq) {
+    if (Number.isInteger(seq) && seq > 0) {
+      if (seq <= state.lastSeq) return;
+      state.lastSeq = seq;
+      systemLine(text, seq);
+    } else {
+      systemLine(text);
+    }
+  }
+
+  // Who from the team is in (null: nobody, Haven answers); shown above the composer meanwhile.
   function setStaff(name) {
     state.staff = name === null ? null : name || '';
     const banner = $('with-person');

@@ -209,6 +209,7 @@
     renderQueue();
     closeView();
     $('review-list').textContent = '';
+    $('notice').textContent = '';
     state.review.clear();
     state.reviewLoaded = false;
     selectTab('cases');
@@ -438,10 +439,10 @@
       case 'message':
         if (state.open && state.open.id === f.conversation && f.message) addMessage(f.message);
         break;
-      case 'breakglass':
-        $('conn').textContent = 'Break-glass: ' + f.staff + ' opened conversation ' +
-          String(f.conversation).slice(0, 8) + ' until ' + clock(f.expires_at) + '. Reason: ' +
-          String(f.reason || '');
+      case 'breakglass':  // admins only: someone opened a conversation outside their queue
+        $('notice').textContent = 'Break-glass: ' + f.staff + ' opened conversation ' +
+          String(f.conversation).slice(0, 8) + ' (access until ' + clock(f.expires_at) +
+          '). Their reason: ' + String(f.reason || '');
         break;
       default:
         break;
@@ -767,9 +768,14 @@
     const role = ['user', 'assistant', 'staff', 'system'].includes(m.role) ? m.role : 'system';
     const li = el('li', role);
     li.dataset.seq = String(m.seq);
+    if (role === 'system') {  // about the conversation ("sam from the team has joined ...")
+      const p = el('p', 'text', m.text);
+      p.appendChild(el('span', 'time', ' ' + clock(m.time)));
+      li.appendChild(p);
+      return li;
+    }
     const who = el('span', 'who', {
-      user: 'The person', assistant: 'Haven (AI)', system: 'Haven',
-      staff: (m.author || 'Someone') + ' (team)',
+      user: 'The person', assistant: 'Haven (AI)', staff: (m.author || 'Someone') + ' (team)',
     }[role]);
     who.appendChild(el('span', 'visually-hidden', ', '));
     who.appendChild(el('span', 'time', clock(m.time)));
@@ -853,6 +859,7 @@
       $('send-status').textContent = 'That message is too long (' + bytes + ' of 4000 bytes).';
       return;
     }
+    clearTimeout(state.draftTimer);  // no feedback on what is already sent
     const id = newId();
     const p = { conversation: open.id, text, suggestion_used: state.suggestionUsed };
     state.pendingSends.set(id, p);
