@@ -15,6 +15,7 @@
 #include "safety/escalation_policy.h"
 #include "server/server.h"
 #include "server/tls_cert.h"
+#include "server/webhook.h"
 #include "storage/crypto/key_file.h"
 #include "storage/open.h"
 
@@ -59,6 +60,8 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
   }
   if (given.web_root.empty()) given.web_root = options.web_root;
   if (given.allowed_origins.empty()) given.allowed_origins = options.allowed_origins;
+  given.webhooks = file.webhooks;
+  given.oversight = file.oversight;
   return RunServe(given, options, chat_options, shipped_data_dir, out, err);
 }
 
@@ -145,12 +148,39 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
     std::fprintf(err, "haven serve: %s\n", policy.status().message().c_str());
     return 2;
   }
-  if (!policy->webhooks().empty()) {
-    std::fprintf(err,
-                 "haven serve: warning: the escalation policy notifies on-call staff by webhook "
-                 "(%s), and none is configured: escalations reach only the console "
-                 "(docs/deployment.md, \"On-call webhooks\")\n",
-                 policy->webhooks().front().c_str());
+  // On-call webhooks (server/webhook.h, docs/webhooks.md). A webhook the policy names must be
+  // configured once any is; with none configured at all (the embedded default, `make run`),
+  // escalations reach only the console, and the start says so.
+  std::unique_ptr<server::WebhookNotifier> notifier;
+  if (args.webhooks.empty()) {
+    if (!policy->webhooks().empty()) {
+      std::fprintf(err,
+                   "haven serve: warning: the escalation policy notifies on-call staff by webhook "
+                   "(%s), and none is configured: escalations reach only the console "
+                   "(docs/webhooks.md)\n",
+                   policy->webhooks().front().c_str());
+    }
+  } else {
+    for (const auto& name : policy->webhooks()) {
+      bool found = false;
+      for (const auto& w : args.webhooks) found = found || w.name == name;
+      if (!found) {
+        std::fprintf(err,
+                     "haven serve: the escalation policy notifies the webhook \"%s\", which the "
+                     "configuration does not define (webhooks: in --config)\n",
+                     name.c_str());
+        return 2;
+      }
+    }
+    server::WebhookOptions wo;
+    wo.endpoints = args.webhooks;
+    wo.log_path = (fs::path(args.data_dir) / "webhook-deliveries.log").string();
+    auto created = server::WebhookNotifier::Create(std::move(wo));
+    if (!created.ok()) {
+      std::fprintf(err, "haven serve: %s\n", created.status().message().c_str());
+      return 2;
+    }
+    notifier = std::move(created).value();
   }
   chat::ChatService chat(**engine, **store, chat_options);
 
@@ -164,10 +194,10 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
   chat::StaffAuth staff(**store);
   chat::EventLog events;
   reply::DraftCoach coach(**engine);
-  chat::OversightOptions oversight_options;
+  chat::OversightOptions oversight_options = args.oversight;
   oversight_options.default_locale = chat_options.default_locale;
-  chat::Oversight oversight(**store, staff, **engine, &*policy, events, /*notifier=*/nullptr,
-                            &coach, oversight_options);
+  chat::Oversight oversight(**store, staff, **engine, &*policy, events, notifier.get(), &coach,
+                            oversight_options);
   chat.set_oversight(&oversight);
   auto server = server::Server::Start(options, chat, &staff, &oversight);
   if (!server.ok()) {
@@ -180,6 +210,7 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
   sigwait(&signals, &sig);
   std::fprintf(err, "haven serve: %s: shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
+  if (notifier) notifier->Shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   std::fprintf(err, "haven serve: stopped\n");
   return 0;
 }

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/oversight.h"
 #include "cli/llm_options.h"
 #include "server/server.h"
+#include "server/webhook.h"
 
 namespace haven::cli {
 
@@ -34,6 +36,9 @@ struct ServeArgs {
   std::string web_root;  // default: "web" beside the shipped data directory
   std::vector<std::string> allowed_origins;
   LlmArgs llm;  // the optional language model (cli/llm_options.h)
+  // On-call webhooks from --config (server/webhook.h); empty: none configured.
+  std::vector<server::WebhookEndpoint> webhooks;
+  chat::OversightOptions oversight;  // from --config (`oversight:`)
 };
 
 // "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -130,6 +131,79 @@ class ConfigReader {
   Status status_;
 };
 
+// A webhook's name as the escalation policy writes it.
+bool IsWebhookName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+          c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// `webhooks: {NAME: {url, secret_file, ca_file, timeout_ms, max_attempts}, ...}`. The URL and the
+// secret are never quoted in an error.
+void ReadWebhooks(const YAML::Node& node, ConfigReader& r,
+                  std::vector<server::WebhookEndpoint>* out) {
+  if (!node.IsMap()) {
+    r.Fail(node, "webhooks", "must be a mapping of names to endpoints");
+    return;
+  }
+  std::vector<server::WebhookEndpoint> endpoints;
+  for (const auto& entry : node) {
+    const std::string name = entry.first.Scalar();
+    const std::string p = "webhooks." + name;
+    if (!IsWebhookName(name)) {
+      r.Fail(entry.first, p, "a webhook's name is letters, digits, '_' and '-'");
+      return;
+    }
+    const YAML::Node w = entry.second;
+    if (!r.Map(w, p, {"url", "secret_file", "ca_file", "timeout_ms", "max_attempts"})) return;
+    server::WebhookEndpoint e;
+    e.name = name;
+    std::string secret_file;
+    r.Text(w, p, "url", &e.url);
+    r.Text(w, p, "secret_file", &secret_file);
+    if (!r.status().ok()) return;
+    if (e.url.empty() || secret_file.empty()) {
+      r.Fail(w, p, "give url and secret_file");
+      return;
+    }
+    if (Status s = server::CheckWebhookUrl(e.url); !s.ok()) {
+      r.Fail(w["url"], p + ".url", s.message());
+      return;
+    }
+    auto secret = server::ReadWebhookSecret(secret_file);
+    if (!secret.ok()) {
+      r.Fail(w["secret_file"], p + ".secret_file", secret.status().message());
+      return;
+    }
+    e.secret = std::move(secret).value();
+    if (const YAML::Node ca = w["ca_file"]; ca) {
+      if (!ca.IsScalar()) {
+        r.Fail(ca, p + ".ca_file", "must be a path, or \"\" for the system's CAs");
+        return;
+      }
+      e.ca_file = ca.Scalar();
+      std::error_code ec;
+      if (!e.ca_file.empty() && !std::filesystem::is_regular_file(e.ca_file, ec)) {
+        r.Fail(ca, p + ".ca_file", "is not a readable file");
+        return;
+      }
+    }
+    double v = 0;
+    if (r.Number(w, p, "timeout_ms", 100, 120'000, true, &v)) {
+      e.timeout = std::chrono::milliseconds(static_cast<int64_t>(v));
+    }
+    r.Whole(w, p, "max_attempts", 1, 100, &e.max_attempts);
+    if (!r.status().ok()) return;
+    endpoints.push_back(std::move(e));
+  }
+  *out = std::move(endpoints);
+}
+
 }  // namespace
 
 Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out,
@@ -152,7 +226,7 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
   try {
     if (!r.Map(root, "",
                {"listen", "web_root", "allowed_origins", "tls", "workers", "locale", "limits",
-                "sessions", "privacy"})) {
+                "sessions", "privacy", "oversight", "webhooks"})) {
       return r.status();
     }
     r.Text(root, "", "listen", &file.listen);
@@ -226,6 +300,16 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
         r.Fail(pr, p, "default_retention_days must not exceed max_retention_days");
       }
     }
+    if (const YAML::Node o = root["oversight"];
+        o && r.Map(o, "oversight", {"review_sample_percent", "break_glass_minutes"})) {
+      if (r.Number(o, "oversight", "review_sample_percent", 0, 100, false, &v)) {
+        file.oversight.review_sample_rate = v / 100.0;
+      }
+      if (r.Number(o, "oversight", "break_glass_minutes", 1, 24 * 60, true, &v)) {
+        file.oversight.break_glass_duration = std::chrono::minutes(static_cast<int64_t>(v));
+      }
+    }
+    if (const YAML::Node w = root["webhooks"]; w) ReadWebhooks(w, r, &file.webhooks);
   } catch (const YAML::Exception& e) {
     return InvalidArgument("config: " + e.msg);
   }

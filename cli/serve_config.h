@@ -18,14 +18,25 @@
 //   sessions: {seeker_idle_days, seeker_lifetime_days}
 //   privacy: {default_retention_days, max_retention_days, unkept_history_hours,
 //             max_export_mib}
+//   oversight: {review_sample_percent, break_glass_minutes}   # the staff console
+//   (chat/oversight.h) webhooks:                           # the endpoints the escalation policy's
+//   `notify` names
+//     on_call: {url: https://..., secret_file: /etc/haven/on_call.key, ca_file: /ca.pem,
+//               timeout_ms: 5000, max_attempts: 6}
+// A webhook's url must be https:// (http:// only to a loopback host); its secret_file must be a
+// regular file that group and others cannot read (chmod 600) holding a key of at least 32 bytes
+// (read when the file is applied; a trailing newline is not part of it); ca_file is optional.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/oversight.h"
 #include "core/status.h"
 #include "server/server.h"
+#include "server/webhook.h"
 
 namespace haven::cli {
 
@@ -34,6 +45,12 @@ struct ServeFileSettings {
   std::string listen;  // "" when the file does not say
   std::string tls_cert;
   std::string tls_key;
+  // The `webhooks:` endpoints, in file order, each with its secret read from its secret_file:
+  // what server::WebhookOptions::endpoints takes. Empty when the file names none.
+  std::vector<server::WebhookEndpoint> webhooks;
+  // The staff console's settings (`oversight:`): the share of ordinary bot replies sampled for
+  // review and how long a break-glass grant lasts.
+  chat::OversightOptions oversight;
 };
 
 // Applies the YAML document `text` on top of `server` and `chat` (which hold the defaults, or

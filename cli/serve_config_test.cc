@@ -1,7 +1,10 @@
 #include "cli/serve_config.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -155,12 +158,127 @@ TEST(ServeConfigTest, TheShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(server.max_connections, ds.max_connections);
   EXPECT_EQ(server.max_connections_per_address, ds.max_connections_per_address);
   EXPECT_EQ(server.limit_loopback, ds.limit_loopback);
+  const chat::OversightOptions dov;
+  EXPECT_DOUBLE_EQ(file.oversight.review_sample_rate, dov.review_sample_rate);
+  EXPECT_EQ(file.oversight.break_glass_duration, dov.break_glass_duration);
   EXPECT_EQ(chat.session_idle, dc.session_idle);
   EXPECT_EQ(chat.session_lifetime, dc.session_lifetime);
   EXPECT_EQ(chat.default_retention_days, dc.default_retention_days);
   EXPECT_EQ(chat.max_retention_days, dc.max_retention_days);
   EXPECT_EQ(chat.unkept_history_window, dc.unkept_history_window);
   EXPECT_EQ(chat.max_export_bytes, dc.max_export_bytes);
+  EXPECT_TRUE(file.webhooks.empty());  // listed, commented out
+}
+
+// A temporary directory holding webhook secrets, removed at the end.
+class SecretDir {
+ public:
+  SecretDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "haven-cfg-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~SecretDir() { std::filesystem::remove_all(path_); }
+  std::string Write(const std::string& name, const std::string& text, mode_t mode) const {
+    const std::string p = (path_ / name).string();
+    std::ofstream(p) << text;
+    ::chmod(p.c_str(), mode);
+    return p;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+const std::string kKey = "an-on-call-signing-key-of-40-bytes-long!";
+
+TEST(ServeConfigTest, ReadsWebhooksWithTheirSecrets) {
+  SecretDir dir;
+  const std::string key = dir.Write("on_call.key", kKey + "\n", 0600);
+  const std::string pager = dir.Write("pager.key", std::string(64, 'p'), 0400);
+  const std::string ca = dir.Write("ca.pem", "not checked here", 0644);
+  Applied a = Apply(
+      "webhooks:\n"
+      "  on_call:\n"
+      "    url: https://hooks.example/in?team=night\n"
+      "    secret_file: " +
+      key +
+      "\n"
+      "    ca_file: " +
+      ca +
+      "\n"
+      "    timeout_ms: 2500\n"
+      "    max_attempts: 3\n"
+      "  local-pager: {url: \"http://127.0.0.1:9000/\", secret_file: " +
+      pager + ", ca_file: \"\"}\n");
+  ASSERT_TRUE(a.status.ok()) << a.status.message();
+  ASSERT_EQ(a.file.webhooks.size(), 2u);
+  const server::WebhookEndpoint& w = a.file.webhooks[0];
+  EXPECT_EQ(w.name, "on_call");
+  EXPECT_EQ(w.url, "https://hooks.example/in?team=night");
+  EXPECT_EQ(w.secret, kKey);  // without the trailing newline
+  EXPECT_EQ(w.ca_file, ca);
+  EXPECT_EQ(w.timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(w.max_attempts, 3);
+  const server::WebhookEndpoint& p = a.file.webhooks[1];
+  EXPECT_EQ(p.name, "local-pager");
+  EXPECT_EQ(p.secret, std::string(64, 'p'));
+  EXPECT_EQ(p.ca_file, "");
+  EXPECT_EQ(p.timeout, server::WebhookEndpoint().timeout);
+  EXPECT_EQ(p.max_attempts, server::WebhookEndpoint().max_attempts);
+}
+
+// Each webhook mistake is refused with the key and its line, never quoting the URL or the key.
+TEST(ServeConfigTest, RefusesWebhookMistakes) {
+  SecretDir dir;
+  const std::string good = dir.Write("good.key", kKey, 0600);
+  const std::string open = dir.Write("open.key", kKey, 0644);
+  const std::string group = dir.Write("group.key", kKey, 0620);
+  const std::string shrt = dir.Write("short.key", std::string(31, 'k') + "\n", 0600);
+  struct Case {
+    std::string yaml;
+    const char* expect;
+  };
+  const std::string h = "webhooks:\n  on_call:\n";
+  const Case cases[] = {
+      {h + "    url: https://h.example/?t=s3cr3t\n    secret_file: " + good + "\n    retries: 3",
+       "config: webhooks.on_call.retries (line 5): unknown key"},
+      {h + "    url: http://h.example/?t=s3cr3t\n    secret_file: " + good,
+       "webhooks.on_call.url (line 3): the webhook URL must be https://"},
+      {h + "    url: ftp://h.example/?t=s3cr3t\n    secret_file: " + good,
+       "webhooks.on_call.url (line 3): the webhook URL must start with http:// or https://"},
+      {h + "    url: https://h.example/?t=s3cr3t\n    secret_file: " + open,
+       "webhooks.on_call.secret_file (line 4): the secret file must not be readable"},
+      {h + "    url: https://h.example/?t=s3cr3t\n    secret_file: " + group,
+       "webhooks.on_call.secret_file (line 4): the secret file must not be readable"},
+      {h + "    url: https://h.example/?t=s3cr3t\n    secret_file: " + shrt,
+       "webhooks.on_call.secret_file (line 4): the secret file must hold at least 32 bytes"},
+      {h + "    url: https://h.example/?t=s3cr3t\n    secret_file: /nonexistent/k",
+       "webhooks.on_call.secret_file (line 4): the secret file cannot be opened"},
+      {h + "    url: https://h.example/?t=s3cr3t\n    secret_file: /",
+       "webhooks.on_call.secret_file (line 4): the secret file must be a regular file"},
+      {h + "    url: https://h.example/?t=s3cr3t", "webhooks.on_call (line 3): give url and"},
+      {h + "    secret_file: " + good, "webhooks.on_call (line 3): give url and secret_file"},
+      {h + "    url: https://h.example/\n    secret_file: " + good + "\n    timeout_ms: 0",
+       "webhooks.on_call.timeout_ms (line 5): must be between 100 and 120000"},
+      {h + "    url: https://h.example/\n    secret_file: " + good + "\n    max_attempts: 0",
+       "webhooks.on_call.max_attempts (line 5): must be between 1 and 100"},
+      {h + "    url: https://h.example/\n    secret_file: " + good +
+           "\n    ca_file: /nonexistent/ca.pem",
+       "webhooks.on_call.ca_file (line 5): is not a readable file"},
+      {"webhooks:\n  \"on call\": {url: https://h.example/, secret_file: " + good + "}",
+       "webhooks.on call (line 2): a webhook's name is"},
+      {"webhooks: [on_call]", "config: webhooks (line 1): must be a mapping"},
+      {"webhooks:\n  on_call: https://h.example/", "webhooks.on_call (line 2): must be a mapping"},
+  };
+  for (const Case& c : cases) {
+    Applied a = Apply(c.yaml);
+    EXPECT_EQ(a.status.code(), StatusCode::kInvalidArgument) << c.yaml;
+    EXPECT_NE(a.status.message().find(c.expect), std::string::npos)
+        << c.yaml << " -> " << a.status.message();
+    EXPECT_EQ(a.status.message().find("s3cr3t"), std::string::npos) << a.status.message();
+    EXPECT_EQ(a.status.message().find(kKey), std::string::npos) << a.status.message();
+    EXPECT_TRUE(a.file.webhooks.empty());
+  }
 }
 
 TEST(ServeConfigTest, AnUnreadableFileIsNamed) {

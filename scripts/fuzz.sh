@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/fuzz}
 seconds=${2:-60}
-for target in analyze_fuzz normalize_fuzz jsonl_fuzz respond_fuzz safety_config_fuzz protocol_fuzz; do
+for target in analyze_fuzz normalize_fuzz jsonl_fuzz respond_fuzz safety_config_fuzz protocol_fuzz console_fuzz; do
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/* "$corpus"/ 2>/dev/null || true
   echo "fuzz: $target for ${seconds}s"

@@ -168,6 +168,10 @@ StatusOr<SeekerSession> ChatService::Resume(std::string_view token, int64_t afte
     for (auto it = convs->rbegin(); it != convs->rend(); ++it) {
       if (it->state != storage::ConversationState::kClosed) {
         s.conversation_id = it->id;
+        if (it->state == storage::ConversationState::kWithStaff && it->assigned_staff_id) {
+          auto staff = txn.GetAccount(*it->assigned_staff_id);
+          if (staff.ok()) s.staff_name = staff->username;
+        }
         break;
       }
     }
@@ -183,9 +187,18 @@ StatusOr<SeekerSession> ChatService::Resume(std::string_view token, int64_t afte
     if (max_history <= 0) return Status::Ok();
     auto msgs = txn.ListMessages(s.conversation_id, std::max<int64_t>(after_seq, 0), max_history);
     if (!msgs.ok()) return msgs.status();
+    std::map<std::string, std::string> names;  // staff account -> username
     for (const auto& m : *msgs) {
       s.history.push_back(
-          {m.seq, RoleName(m.role), m.text, m.client_message_id, m.strategy, m.created_at});
+          {m.seq, RoleName(m.role), m.text, m.client_message_id, m.strategy, m.created_at, ""});
+      if (m.role == MessageRole::kStaff && !m.author_id.empty()) {
+        auto [it, fresh] = names.try_emplace(m.author_id);
+        if (fresh) {
+          auto staff = txn.GetAccount(m.author_id);
+          if (staff.ok()) it->second = staff->username;
+        }
+        s.history.back().author_name = it->second;
+      }
     }
     return Status::Ok();
   });
@@ -394,7 +407,13 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
                                        std::string_view client_id, std::string_view locale) {
   // The context: the stored messages up to the user's, at most history_turns of them.
   std::vector<storage::Message> window;
+  std::optional<storage::Conversation> conversation;  // for the escalation policy's safest mode
   Status st = store_.Transact([&](Txn& txn) -> Status {
+    if (oversight_) {
+      auto c = txn.GetConversation(conversation_id);
+      if (!c.ok()) return c.status();
+      conversation = std::move(c).value();
+    }
     int64_t from = std::max<int64_t>(0, user_seq - options_.history_turns);
     auto msgs = txn.ListMessages(conversation_id, from, options_.history_turns);
     if (!msgs.ok()) return msgs.status();
@@ -438,6 +457,9 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   // Screening results are stamped with message seqs: started_at is the seq of the message that
   // started the administration, which names it for good (StoreScreenings).
   live->conversation->set_now(user_seq);
+  // The escalation policy's safest mode: no guided activity while the person waits for someone.
+  const bool safest = oversight_ && conversation && oversight_->SafestMode(*conversation);
+  live->conversation->set_guided(!safest);
   // The state before this turn, kept if the turn fails, so that its retry answers the same way.
   auto before = std::make_unique<LiveConversation>();
   before->conversation = std::make_unique<reply::Conversation>(*live->conversation);
@@ -470,6 +492,9 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
     facts.action = r.action;
     facts.urgent = r.urgent;
     for (size_t i = 0; i + 1 < window.size(); ++i) {
+      if (window[i].role == MessageRole::kSystem && window[i].strategy == kHandBackMarker) {
+        facts.earlier_levels.clear();  // a person judged it safe to go on with the bot
+      }
       if (window[i].role == MessageRole::kAssistant && window[i].risk_level) {
         facts.earlier_levels.push_back(*window[i].risk_level);
       }
@@ -528,7 +553,8 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   out.urgent = r.urgent;
   out.action = std::string(safety::ActionName(r.action));
   if (r.action != safety::Action::kContinue || r.escalate ||
-      r.strategy == reply::Strategy::kCrisis || fx.decision.show_crisis_resources) {
+      r.strategy == reply::Strategy::kCrisis || fx.decision.show_crisis_resources || safest ||
+      (oversight_ && fx.decision.safest_mode)) {
     ReplyOut lines = ResourcesFor(locale);
     out.emergency_number = std::move(lines.emergency_number);
     out.crisis_lines = std::move(lines.crisis_lines);

@@ -136,6 +136,7 @@ struct HistoryEntry {
   std::string client_message_id;
   std::string strategy;
   storage::UnixMillis created_at = 0;
+  std::string author_name;  // staff messages: the supporter's username
 };
 
 // Who is talking: the result of creating or resuming a session.
@@ -146,6 +147,7 @@ struct SeekerSession {
   std::string recovery_phrase;  // only on creation: shown once, never stored
   bool resumed = false;
   std::vector<HistoryEntry> history;  // on resume: messages after `after_seq`, oldest first
+  std::string staff_name;  // a person from the team has the conversation now: their username
 };
 
 struct Ack {

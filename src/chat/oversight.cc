@@ -47,6 +47,14 @@ std::vector<std::string> SplitWhy(std::string_view s) {
   return out;
 }
 
+Event MakeEvent(EventKind kind, const std::string& conversation_id, const std::string& owner_id) {
+  Event e;
+  e.kind = kind;
+  e.conversation_id = conversation_id;
+  e.owner_id = owner_id;
+  return e;
+}
+
 // A stored message as the console and the seeker's chat see it.
 LiveMessage Live(const storage::Message& m, std::string author_name) {
   LiveMessage out;
@@ -85,9 +93,9 @@ storage::AuditEvent AuditOf(UnixMillis now, const std::string& actor, const std:
   return e;
 }
 
+// Queued for a person and nobody has it now (it may name who handled it before: a caseload).
 bool Waiting(const storage::Conversation& c) {
-  return c.queue_priority > 0 && c.state == ConversationState::kWaitingForStaff &&
-         !c.assigned_staff_id;
+  return c.queue_priority > 0 && c.state == ConversationState::kWaitingForStaff;
 }
 
 // Queue order: the most urgent first, then whoever has waited longest.
@@ -209,17 +217,6 @@ Oversight::Access Oversight::AccessTo(const StaffIdentity& who, const storage::C
   return Access::kNone;
 }
 
-bool Oversight::MaySee(const StaffIdentity& who, std::string_view conversation_id) {
-  bool ok = false;
-  Status s = store_.Transact([&](Txn& txn) -> Status {
-    auto c = txn.GetConversation(conversation_id);
-    if (!c.ok()) return c.status();
-    ok = AccessTo(who, *c) != Access::kNone;
-    return Status::Ok();
-  });
-  return s.ok() && ok;
-}
-
 Status Oversight::Denied(const StaffIdentity& who, const storage::Conversation& c) {
   // Audited in its own unit of work: the refused action's was rolled back.
   (void)store_.Transact([&](Txn& txn) -> Status {
@@ -232,19 +229,20 @@ Status Oversight::Denied(const StaffIdentity& who, const storage::Conversation& 
 }
 
 void Oversight::PublishItem(EventKind kind, const QueueItem& item) {
-  Event e;
-  e.kind = kind;
-  e.conversation_id = item.conversation_id;
-  e.owner_id = item.owner_id;
+  Event e = MakeEvent(kind, item.conversation_id, item.owner_id);
   e.item = item;
   events_.Publish(std::move(e));
+  // Everyone waiting whose place changed is told (the seeker's chat shows it).
+  AnnouncePositions();
 }
 
-storage::Message Oversight::SystemMessage(const std::string& conversation_id, std::string text) {
+storage::Message Oversight::SystemMessage(const std::string& conversation_id, std::string text,
+                                          std::string_view marker) {
   storage::Message m;
   m.id = storage::NewRecordId();
   m.conversation_id = conversation_id;
   m.role = MessageRole::kSystem;
+  m.strategy = std::string(marker);
   m.text = std::move(text);
   m.created_at = Now();
   return m;
@@ -268,8 +266,10 @@ StatusOr<std::vector<QueueItem>> Oversight::Queue(std::string_view token) {
     own.limit = 10000;
     auto assigned = txn.ListConversations(own);
     if (!assigned.ok()) return assigned.status();
-    for (const auto& c : *assigned) {
-      if (c.state == ConversationState::kWithStaff) mine.push_back(ItemOf(txn, c));
+    for (const auto& c : *assigned) {  // the caseload: with them now, or handed back
+      if (c.state == ConversationState::kWithStaff || c.state == ConversationState::kActive) {
+        mine.push_back(ItemOf(txn, c));
+      }
     }
     return Status::Ok();
   });
@@ -365,10 +365,7 @@ StatusOr<ConversationView> Oversight::Open(std::string_view token, std::string_v
       std::lock_guard<std::mutex> lock(mu_);
       grants_[{who->account_id, std::string(conversation_id)}] = expires;
     }
-    Event e;
-    e.kind = EventKind::kBreakGlass;
-    e.conversation_id = std::string(conversation_id);
-    e.owner_id = view.item.owner_id;
+    Event e = MakeEvent(EventKind::kBreakGlass, std::string(conversation_id), view.item.owner_id);
     e.staff_name = who->username;
     e.reason = std::string(reason);
     e.expires_at = expires;
@@ -404,8 +401,8 @@ StatusOr<QueueItem> Oversight::TakeOver(std::string_view token, std::string_view
     c->updated_at = now;
     if (Status u = txn.UpdateConversation(*c); !u.ok()) return u;
     if (!already) {
-      auto m = txn.AppendMessage(
-          SystemMessage(c->id, who->username + " from the team has joined the conversation."));
+      auto m = txn.AppendMessage(SystemMessage(
+          c->id, who->username + " from the team has joined the conversation.", kJoinedMarker));
       if (!m.ok()) return m.status();
       joined = Live(m->message, who->username);
     }
@@ -420,16 +417,10 @@ StatusOr<QueueItem> Oversight::TakeOver(std::string_view token, std::string_view
   if (!s.ok()) return s;
   PublishItem(EventKind::kUpdated, item);
   if (joined.seq > 0) {
-    Event m;
-    m.kind = EventKind::kMessage;
-    m.conversation_id = item.conversation_id;
-    m.owner_id = item.owner_id;
+    Event m = MakeEvent(EventKind::kMessage, item.conversation_id, item.owner_id);
     m.message = joined;
     events_.Publish(std::move(m));
-    Event j;
-    j.kind = EventKind::kStaffJoined;
-    j.conversation_id = item.conversation_id;
-    j.owner_id = item.owner_id;
+    Event j = MakeEvent(EventKind::kStaffJoined, item.conversation_id, item.owner_id);
     j.staff_name = who->username;
     j.message = joined;
     events_.Publish(std::move(j));
@@ -452,15 +443,15 @@ StatusOr<QueueItem> Oversight::HandBack(std::string_view token, std::string_view
         *c->assigned_staff_id != who->account_id) {
       return FailedPrecondition("not_taken");
     }
-    c->state = ConversationState::kActive;
-    c->assigned_staff_id.reset();
+    c->state = ConversationState::kActive;  // it stays in their caseload (assigned_staff_id)
     c->queue_priority = 0;
     c->queued_at = 0;
     c->bot_paused = false;
     c->updated_at = now;
     if (Status u = txn.UpdateConversation(*c); !u.ok()) return u;
     auto m = txn.AppendMessage(
-        SystemMessage(c->id, who->username + " has handed you back to Haven, the AI assistant."));
+        SystemMessage(c->id, who->username + " has handed you back to Haven, the AI assistant.",
+                      kHandBackMarker));
     if (!m.ok()) return m.status();
     left = Live(m->message, who->username);
     auto a = storage::AppendAudit(
@@ -478,10 +469,7 @@ StatusOr<QueueItem> Oversight::HandBack(std::string_view token, std::string_view
     }
   }
   PublishItem(EventKind::kUpdated, item);
-  Event m;
-  m.kind = EventKind::kMessage;
-  m.conversation_id = item.conversation_id;
-  m.owner_id = item.owner_id;
+  Event m = MakeEvent(EventKind::kMessage, item.conversation_id, item.owner_id);
   m.message = left;
   events_.Publish(m);
   m.kind = EventKind::kStaffLeft;
@@ -533,10 +521,7 @@ StatusOr<LiveMessage> Oversight::Send(std::string_view token, std::string_view c
   });
   if (!s.ok()) return s;
   if (!duplicate) {
-    Event e;
-    e.kind = EventKind::kMessage;
-    e.conversation_id = std::string(conversation_id);
-    e.owner_id = owner;
+    Event e = MakeEvent(EventKind::kMessage, std::string(conversation_id), owner);
     e.message = out;
     e.staff_name = who->username;
     events_.Publish(std::move(e));
@@ -669,7 +654,8 @@ StatusOr<reply::DraftFeedback> Oversight::Draft(std::string_view token,
       return c.status().code() == StatusCode::kNotFound ? NotFound("not_found") : c.status();
     }
     // Only the person who has the conversation is writing in it.
-    if (!c->assigned_staff_id || *c->assigned_staff_id != who->account_id) {
+    if (c->state != ConversationState::kWithStaff || !c->assigned_staff_id ||
+        *c->assigned_staff_id != who->account_id) {
       return FailedPrecondition("not_taken");
     }
     int64_t from = 0;  // read through, keeping the latest ten
@@ -724,7 +710,11 @@ StatusOr<std::vector<ReviewEntry>> Oversight::ReviewQueue(std::string_view token
           e.context = m.text;
         }
       }
-      if (e.text.empty()) continue;  // deleted by retention or erasure since
+      if (e.text.empty()) {  // deleted by retention since: nothing left to review
+        Status done = txn.CompleteReviewItem(it.conversation_id, it.message_seq, "system", now);
+        if (!done.ok()) return done;
+        continue;
+      }
       auto a = storage::AppendAudit(
           txn, AuditOf(now, who->account_id, it.owner_id, audit_action::kTranscriptRead,
                        audit_outcome::kOk,
@@ -800,7 +790,13 @@ StatusOr<TurnEffects> Oversight::ApplyTurn(Txn& txn, storage::Conversation& conv
     fx.decision.matched_rules.push_back(facts.urgent ? "per-turn-urgent" : "asks-for-human");
   }
   const auto before = conv;
-  conv.risk_level = facts.effective_level;
+  // While the conversation waits for a person or is with one, the queue keeps its highest level
+  // (a calm "ok thanks" must not hide an earlier plan); otherwise the latest turn's.
+  if (conv.queue_priority > 0 || conv.state == ConversationState::kWithStaff) {
+    conv.risk_level = std::max(conv.risk_level, facts.effective_level);
+  } else {
+    conv.risk_level = facts.effective_level;
+  }
   if (fx.decision.queue_priority && conv.state != ConversationState::kWithStaff) {
     const int p = *fx.decision.queue_priority;
     if (conv.queue_priority == 0 || p < conv.queue_priority) {
@@ -814,6 +810,10 @@ StatusOr<TurnEffects> Oversight::ApplyTurn(Txn& txn, storage::Conversation& conv
     }
   }
   if (fx.decision.pause_bot && conv.state != ConversationState::kWithStaff) conv.bot_paused = true;
+  if (fx.decision.safest_mode && conv.state != ConversationState::kWithStaff) {
+    std::lock_guard<std::mutex> lock(mu_);
+    safest_.insert(conv.id);
+  }
   fx.changed =
       fx.queued || conv.risk_level != before.risk_level || conv.bot_paused != before.bot_paused;
   if (fx.changed) {
@@ -859,10 +859,7 @@ StatusOr<TurnEffects> Oversight::ApplyTurn(Txn& txn, storage::Conversation& conv
 
 void Oversight::Publish(const TurnEffects& effects, const std::vector<LiveMessage>& messages) {
   for (const auto& m : messages) {
-    Event e;
-    e.kind = EventKind::kMessage;
-    e.conversation_id = effects.item.conversation_id;
-    e.owner_id = effects.item.owner_id;
+    Event e = MakeEvent(EventKind::kMessage, effects.item.conversation_id, effects.item.owner_id);
     e.message = m;
     events_.Publish(std::move(e));
   }
@@ -907,7 +904,7 @@ StatusOr<int> Oversight::RequestHuman(Txn& txn, storage::Conversation& conv, Tur
   return conv.queue_priority;
 }
 
-StatusOr<int> Oversight::QueuePosition(std::string_view conversation_id) {
+StatusOr<std::vector<QueueItem>> Oversight::WaitingInOrder() {
   std::vector<QueueItem> waiting;
   Status s = store_.Transact([&](Txn& txn) -> Status {
     storage::ConversationQuery q;
@@ -919,6 +916,7 @@ StatusOr<int> Oversight::QueuePosition(std::string_view conversation_id) {
       if (!Waiting(c)) continue;
       QueueItem i;
       i.conversation_id = c.id;
+      i.owner_id = c.owner_id;
       i.priority = c.queue_priority;
       i.queued_at = c.queued_at;
       waiting.push_back(std::move(i));
@@ -927,10 +925,48 @@ StatusOr<int> Oversight::QueuePosition(std::string_view conversation_id) {
   });
   if (!s.ok()) return s;
   std::sort(waiting.begin(), waiting.end(), Before);
-  for (size_t i = 0; i < waiting.size(); ++i) {
-    if (waiting[i].conversation_id == conversation_id) return static_cast<int>(i + 1);
+  return waiting;
+}
+
+bool Oversight::SafestMode(const storage::Conversation& conv) {
+  if (!Waiting(conv)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    safest_.erase(conv.id);  // a person took it, or it left the queue
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  return safest_.count(conv.id) > 0 || conv.queue_priority <= 2;
+}
+
+StatusOr<int> Oversight::QueuePosition(std::string_view conversation_id) {
+  auto waiting = WaitingInOrder();
+  if (!waiting.ok()) return waiting.status();
+  for (size_t i = 0; i < waiting->size(); ++i) {
+    if ((*waiting)[i].conversation_id == conversation_id) return static_cast<int>(i + 1);
   }
   return 0;
+}
+
+void Oversight::AnnouncePositions() {
+  auto waiting = WaitingInOrder();
+  if (!waiting.ok()) return;  // the next change announces them
+  std::vector<Event> changed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::map<std::string, int> now;
+    for (size_t i = 0; i < waiting->size(); ++i) {
+      const QueueItem& w = (*waiting)[i];
+      const int position = static_cast<int>(i + 1);
+      now[w.conversation_id] = position;
+      auto it = positions_.find(w.conversation_id);
+      if (it != positions_.end() && it->second == position) continue;
+      Event e = MakeEvent(EventKind::kQueuePosition, w.conversation_id, w.owner_id);
+      e.position = position;
+      changed.push_back(std::move(e));
+    }
+    positions_ = std::move(now);
+  }
+  for (auto& e : changed) events_.Publish(std::move(e));
 }
 
 StatusOr<int> Oversight::SweepUnanswered() {
@@ -972,6 +1008,10 @@ StatusOr<int> Oversight::SweepUnanswered() {
       }
     }
     if (fresh.empty()) continue;
+    if (d.safest_mode) {
+      std::lock_guard<std::mutex> lock(mu_);
+      safest_.insert(c.id);
+    }
     const bool say = std::find(d.handoff_messages.begin(), d.handoff_messages.end(),
                                "no_human_yet") != d.handoff_messages.end();
     LiveMessage said;
@@ -997,10 +1037,7 @@ StatusOr<int> Oversight::SweepUnanswered() {
         return Status::Ok();
       });
       if (!w.ok()) continue;
-      Event e;
-      e.kind = EventKind::kMessage;
-      e.conversation_id = c.id;
-      e.owner_id = c.owner_id;
+      Event e = MakeEvent(EventKind::kMessage, c.id, c.owner_id);
       e.message = said;
       events_.Publish(std::move(e));
       ++told;

@@ -9,9 +9,10 @@
 // Who may see what (checked on every call, with the staff token, in the unit of work of the
 // action; a refusal is audited as access.denied):
 //   - every role (supporter, clinician, admin) sees the queue: conversations waiting for a
-//     person, without text, and the conversations assigned to them (their caseload);
+//     person, without text, and the conversations assigned to them (their caseload: the ones
+//     they took over, with them now or handed back to the bot, until the case is closed);
 //   - a conversation's transcript may be opened by its assigned staff member and, while it waits
-//     unassigned in the queue, by any staff member (to decide whether to take it);
+//     in the queue with nobody in it, by any staff member (to decide whether to take it);
 //   - anything else needs break-glass: a written reason (at least `min_reason_chars`), which
 //     grants that staff member that conversation for `break_glass_duration`, is audited
 //     (break_glass, with the conversation id), kept as a private note on the conversation (the
@@ -77,6 +78,12 @@ struct OversightOptions {
   int review_batch = 50;         // items returned by ReviewQueue
   std::string default_locale = "en-US";
 };
+
+// Stored as the strategy of the system messages a takeover and a hand back leave in the
+// transcript. Risk accumulated before a hand back does not count after it (a person judged the
+// conversation safe to continue with the bot): ChatService starts AccumulatedRisk afresh there.
+inline constexpr char kJoinedMarker[] = "staff_joined";
+inline constexpr char kHandBackMarker[] = "handed_back";
 
 // The outcomes a case may be closed with.
 inline constexpr const char* kCaseOutcomes[] = {"resolved", "referred", "emergency_services",
@@ -165,8 +172,6 @@ class Oversight {
   // The transcript after `after_seq`, annotated, with notes and check-ins. `reason`: break-glass.
   StatusOr<ConversationView> Open(std::string_view token, std::string_view conversation_id,
                                   int64_t after_seq, std::string_view reason = {});
-  // Whether the token's staff member may see live events of the conversation now.
-  bool MaySee(const StaffIdentity& who, std::string_view conversation_id);
   StatusOr<QueueItem> TakeOver(std::string_view token, std::string_view conversation_id);
   StatusOr<QueueItem> HandBack(std::string_view token, std::string_view conversation_id);
   // A message from the staff member who took the conversation over. Idempotent by client id.
@@ -196,6 +201,11 @@ class Oversight {
   // The person asked for a person (the "talk to a person" button): queued at the asks-for-human
   // priority of the policy (4 without one) unless already queued higher or with staff.
   StatusOr<int> RequestHuman(storage::Txn& txn, storage::Conversation& conv, TurnEffects& effects);
+  // Whether the policy keeps the bot in its safest mode for this conversation now: a rule with
+  // `safest_mode` matched since it was queued and no person has taken it yet. Remembered in
+  // memory; after a restart, a conversation waiting at priority 1 or 2 counts as in it.
+  // In safest mode the bot runs no guided activity and every reply carries the crisis lines.
+  bool SafestMode(const storage::Conversation& conv);
   // The seeker's place in the queue (1 = next), 0 when not waiting.
   StatusOr<int> QueuePosition(std::string_view conversation_id);
   // Conversations nobody took within the policy's limits (see the top). Returns how many people
@@ -213,8 +223,14 @@ class Oversight {
   QueueItem ItemOf(storage::Txn& txn, const storage::Conversation& conv);
   std::string NameOf(storage::Txn& txn, const std::string& account_id);
   Status Denied(const StaffIdentity& who, const storage::Conversation& conv);
+  // Publishes a queue change, then AnnouncePositions.
   void PublishItem(EventKind kind, const QueueItem& item);
-  storage::Message SystemMessage(const std::string& conversation_id, std::string text);
+  // The waiting conversations in queue order (no text).
+  StatusOr<std::vector<QueueItem>> WaitingInOrder();
+  // A queue_position event for each waiting conversation whose place changed since last time.
+  void AnnouncePositions();
+  storage::Message SystemMessage(const std::string& conversation_id, std::string text,
+                                 std::string_view marker);
 
   storage::Store& store_;
   StaffAuth& staff_;
@@ -230,6 +246,9 @@ class Oversight {
   std::map<std::pair<std::string, std::string>, storage::UnixMillis> grants_;  // (staff, conv)
   std::map<std::string, std::string> names_;                                   // staff id -> name
   std::set<std::pair<std::string, std::string>> told_;  // (conv, rule) unanswered, announced
+  std::map<std::string, int> positions_;
+  std::set<std::string> safest_;  // conversations a safest_mode rule matched while waiting  //
+                                  // waiting conversation -> place last announced
 };
 
 }  // namespace haven::chat

@@ -179,6 +179,16 @@ TEST_F(OversightTest, HighRiskTurnQueuesNotifiesAndAnnounces) {
   EXPECT_EQ(sent[0].kind, "escalation");
   EXPECT_EQ(sent[0].conversation_id, s.conversation_id);
   for (const auto& rule : sent[0].rules) EXPECT_EQ(rule.find("pills"), std::string::npos);
+
+  // Safest mode while the person waits: every reply carries the crisis lines, and no exercise
+  // or questionnaire starts.
+  auto next = Say(s, "can we do a breathing exercise please?");
+  ASSERT_TRUE(next.ok());
+  ASSERT_TRUE(next->reply);
+  EXPECT_FALSE(next->reply->crisis_lines.empty());
+  EXPECT_NE(next->reply->strategy, "exercise");
+  // A calmer message does not hide the plan from the queue while the person waits.
+  EXPECT_GE((*oversight_.Queue(sam))[0].risk_level, RiskLevel::kHigh);
 }
 
 TEST_F(OversightTest, QueueRanksByPriorityThenWaitingTime) {
@@ -200,6 +210,26 @@ TEST_F(OversightTest, QueueRanksByPriorityThenWaitingTime) {
   EXPECT_EQ((*queue)[1].conversation_id, asks.conversation_id);
   EXPECT_EQ((*queue)[2].conversation_id, asks_later.conversation_id);
   EXPECT_EQ(*oversight_.QueuePosition(asks.conversation_id), 2);
+}
+
+TEST_F(OversightTest, WaitingPeopleAreToldWhenTheirPlaceChanges) {
+  const std::string sam = SignIn("sam", StaffRole::kSupporter);
+  SeekerSession first = Seeker();
+  SeekerSession second = Seeker();
+  ASSERT_TRUE(chat_.RequestHuman(first).ok());
+  now_ += 1000;
+  ASSERT_TRUE(chat_.RequestHuman(second).ok());
+  auto last_position = [&](const std::string& conversation) {
+    int p = -1;
+    for (const auto& e : Seen(EventKind::kQueuePosition)) {
+      if (e.conversation_id == conversation) p = e.position;
+    }
+    return p;
+  };
+  EXPECT_EQ(last_position(first.conversation_id), 1);
+  EXPECT_EQ(last_position(second.conversation_id), 2);
+  ASSERT_TRUE(oversight_.TakeOver(sam, first.conversation_id).ok());
+  EXPECT_EQ(last_position(second.conversation_id), 1);  // moved up
 }
 
 TEST_F(OversightTest, TakeOverSilencesTheBotUntilHandBack) {
@@ -242,6 +272,8 @@ TEST_F(OversightTest, TakeOverSilencesTheBotUntilHandBack) {
   ASSERT_TRUE(answered.ok());
   EXPECT_FALSE(answered->held);
   EXPECT_TRUE(answered->reply);
+  // Risk before the hand back does not put a calm conversation straight back in the queue.
+  EXPECT_EQ(answered->queue_position, 0);
   EXPECT_EQ(AuditCount(storage::audit_action::kTakeover), 1);
   EXPECT_EQ(AuditCount(storage::audit_action::kHandBack), 1);
 }

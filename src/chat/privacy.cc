@@ -375,7 +375,10 @@ StatusOr<std::string> ChatService::Export(std::string_view token) {
       json conv = {{"id", c.id},
                    {"state", StateName(c.state)},
                    {"created_at", c.created_at},
-                   {"updated_at", c.updated_at}};
+                   {"updated_at", c.updated_at},
+                   {"risk_level", std::string(RiskLevelName(c.risk_level))},
+                   {"tags", c.tags},
+                   {"outcome", c.outcome.empty() ? json(nullptr) : json(c.outcome)}};
       auto msgs = AllMessages(txn, c.id);
       if (!msgs.ok()) return msgs.status();
       json messages = json::array();
@@ -401,13 +404,20 @@ StatusOr<std::string> ChatService::Export(std::string_view token) {
       auto fb = txn.ListFeedback(c.id);
       if (!fb.ok()) return fb.status();
       for (const auto& f : *fb) {
-        if (f.account_id != id) continue;  // staff ratings are theirs, not the person's
-        feedback.push_back({{"id", f.id},
-                            {"conversation", f.conversation_id},
-                            {"message_seq", f.message_seq},
-                            {"rating", f.rating},
-                            {"comment", f.comment},
-                            {"time", f.created_at}});
+        if (f.account_id != id) continue;
+        json fj = {{"id", f.id},
+                   {"kind", f.kind},
+                   {"conversation", f.conversation_id},
+                   {"message_seq", f.message_seq},
+                   {"rating", f.rating},
+                   {"comment", f.comment},
+                   {"time", f.created_at}};
+        if (f.kind == "review") {  // a clinician's review of a bot reply to them (no reviewer id)
+          fj["scores"] = {
+              {"empathy", f.empathy}, {"safety", f.safety}, {"helpfulness", f.helpfulness}};
+          fj["flagged"] = f.flagged;
+        }
+        feedback.push_back(std::move(fj));
       }
     }
     j["conversations"] = std::move(conversations);

@@ -188,9 +188,11 @@ std::string EncodeWelcome(const chat::SeekerSession& s, bool include_secrets) {
     json m = {{"seq", h.seq}, {"role", h.role}, {"text", h.text}, {"time", h.created_at}};
     if (h.role == "user" && !h.client_message_id.empty()) m["id"] = h.client_message_id;
     if (!h.strategy.empty()) m["strategy"] = h.strategy;
+    if (!h.author_name.empty()) m["name"] = h.author_name;
     history.push_back(std::move(m));
   }
   j["history"] = std::move(history);
+  if (!s.staff_name.empty()) j["staff"] = {{"name", s.staff_name}};
   return Dump(j);
 }
 
@@ -292,9 +294,10 @@ std::string EncodeQueuePosition(int position) {
   return Dump(j);
 }
 
-std::string EncodeStaffJoined(std::string_view name) {
+std::string EncodeStaffJoined(std::string_view name, int64_t seq) {
   json j = Base("staff.joined");
   j["name"] = name;
+  j["seq"] = seq;
   return Dump(j);
 }
 
@@ -307,9 +310,10 @@ std::string EncodeStaffMessage(const chat::LiveMessage& m) {
   return Dump(j);
 }
 
-std::string EncodeStaffLeft(std::string_view name) {
+std::string EncodeStaffLeft(std::string_view name, int64_t seq) {
   json j = Base("staff.left");
   j["name"] = name;
+  j["seq"] = seq;
   return Dump(j);
 }
 

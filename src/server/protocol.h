@@ -105,14 +105,15 @@ std::string EncodeErased();
 // (score and severity null when absent).
 std::string EncodeMoodSaved(const chat::CheckIn& saved);
 // A person from the team (chat/oversight.h): {"type":"queue.position","position"} (1 = next;
-// 0: a person already has the conversation), {"type":"staff.joined","name"},
-// {"type":"staff.message","seq","text","name","time"}, {"type":"staff.left","name"}, and
+// 0: a person already has the conversation), {"type":"staff.joined","name","seq"},
+// {"type":"staff.message","seq","text","name","time"}, {"type":"staff.left","name","seq"} (seq:
+// the system message the change left in the transcript), and
 // {"type":"notice","seq","text","time","resources":{"emergency","lines"}} for a message Haven
 // sends on its own (nobody has joined yet), with the crisis lines as in a reply.
 std::string EncodeQueuePosition(int position);
-std::string EncodeStaffJoined(std::string_view name);
+std::string EncodeStaffJoined(std::string_view name, int64_t seq);
 std::string EncodeStaffMessage(const chat::LiveMessage& m);
-std::string EncodeStaffLeft(std::string_view name);
+std::string EncodeStaffLeft(std::string_view name, int64_t seq);
 std::string EncodeNotice(const chat::LiveMessage& m, const chat::ReplyOut& safety);
 std::string EncodeHistory(const std::vector<chat::CheckIn>& checkins);
 

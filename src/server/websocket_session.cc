@@ -261,10 +261,10 @@ class WebSocketSession final : public Closable,
     if (!session_ || e.conversation_id != session_->conversation_id) return;
     switch (e.kind) {
       case chat::EventKind::kStaffJoined:
-        Enqueue(EncodeStaffJoined(e.staff_name));
+        Enqueue(EncodeStaffJoined(e.staff_name, e.message ? e.message->seq : 0));
         return;
       case chat::EventKind::kStaffLeft:
-        Enqueue(EncodeStaffLeft(e.staff_name));
+        Enqueue(EncodeStaffLeft(e.staff_name, e.message ? e.message->seq : 0));
         return;
       case chat::EventKind::kQueuePosition:
         Enqueue(EncodeQueuePosition(e.position));
@@ -309,9 +309,18 @@ class WebSocketSession final : public Closable,
     switch (e.kind) {
       case chat::EventKind::kQueued:
       case chat::EventKind::kUpdated:
-      case chat::EventKind::kClosed:
+      case chat::EventKind::kClosed: {
+        // Someone else took a conversation this console read from the queue: its messages are
+        // no longer this console's to see (a break-glass grant keeps them).
+        auto it = open_.find(e.conversation_id);
+        if (it != open_.end() && !it->second.break_glass && e.item &&
+            e.item->state == storage::ConversationState::kWithStaff &&
+            e.item->assigned_staff_id != staff_->account_id) {
+          open_.erase(it);
+        }
         Enqueue(EncodeConsoleEvent(e, staff_->account_id, nullptr));
         return;
+      }
       case chat::EventKind::kMessage: {
         auto it = open_.find(e.conversation_id);
         if (it == open_.end() || !e.message) return;
@@ -405,6 +414,7 @@ class WebSocketSession final : public Closable,
         for (const auto& m : v->messages) through = std::max(through, m.message.seq);
         it->second.through_seq = through;
         it->second.loading = false;
+        it->second.break_glass = v->break_glass;
         Enqueue(EncodeConversation(*v, me));
         std::vector<chat::Event> later = std::move(it->second.pending);
         for (const auto& e : later) {
@@ -732,7 +742,8 @@ class WebSocketSession final : public Closable,
   // A conversation this console opened: its live messages follow the transcript it was sent.
   struct OpenView {
     bool loading = false;
-    int64_t through_seq = 0;  // the last message seq sent
+    bool break_glass = false;  // opened by break-glass: kept whoever takes the conversation
+    int64_t through_seq = 0;   // the last message seq sent
     std::vector<chat::Event> pending;
   };
 

@@ -51,6 +51,7 @@ FRAMES = {
     "erase": {"confirm": "erase everything"},
     "mood": {"value": 3},
     "history.get": {},
+    "human.request": {},
 }
 # The answer each one gets from a seeker with a live session (erase and logout end it).
 SEEKER_ANSWER = {
@@ -311,6 +312,9 @@ def ws_matrix(srv, staff_tokens):
             expected = "already_hello" if kind == "hello" else "bad_field"
             check(f.get("type") == "error" and f.get("code") in (expected, "bad_field"),
                   "%s naming %s is refused (got %s)" % (kind, member, f))
+    ws_b.send_json(frame("human.request"))
+    check(recv_type(ws_b, {"queue.position", "error"}).get("type") == "queue.position",
+          "human.request from a seeker is answered with queue.position")
     ws_a.send_json(frame("privacy.get"))
     pa = recv_type(ws_a, {"privacy"})
     check(pa.get("account") == wa["account"], "privacy answers the caller's own account")

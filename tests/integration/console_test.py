@@ -10,9 +10,14 @@ outside everybody's queue and caseload (break-glass only), and ids that do not e
 
 Run: console_test.py BUILD/cli/haven   (the real binary; temp directories; port 0)
 """
+import hashlib
+import hmac
+import http.server
+import json
 import os
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -229,8 +234,12 @@ def matrix(srv, tokens, conv):
         ws, _ = console(srv, tokens[role])
         base.recv_type(ws, {"queue"})
         send(ws, "open", conversation=conv)
-        check(base.recv_type(ws, {"error"})["code"] == "forbidden",
-              "%s: a closed conversation outside the queue is forbidden" % role)
+        got = base.recv_type(ws, {"error", "conversation"})
+        if role == "sup":  # who handled it keeps it in their caseload, closed or not
+            check(got["type"] == "conversation", "the handler can read their closed case")
+        else:
+            check(got.get("code") == "forbidden",
+                  "%s: a closed conversation outside the queue is forbidden" % role)
         send(ws, "open", conversation="f" * 32)
         check(base.recv_type(ws, {"error"})["code"] == "not_found", "%s: unknown id" % role)
         send(ws, "send", conversation=conv, id="z1", text="hello")
@@ -287,6 +296,66 @@ def matrix(srv, tokens, conv):
     check(w["code"] == "auth_failed", "a logged-out token opens no console")
 
 
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """An on-call endpoint: records each signed POST."""
+    got = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Receiver.got.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def webhooks(tmp):
+    """A server configured with an on-call webhook: a risky message reaches it, signed, with no
+    text in it."""
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    key = os.path.join(tmp, "on_call.key")
+    secret = "k" * 48
+    with open(key, "w") as f:
+        f.write(secret + "\n")
+    os.chmod(key, 0o600)
+    config = ("webhooks:\n  on_call:\n    url: http://127.0.0.1:%d/hook\n"
+              "    secret_file: %s\n    timeout_ms: 5000\n    max_attempts: 3\n"
+              % (receiver.server_address[1], key))
+    srv = base.Server(tmp, "hooks", config=config).start()
+    try:
+        ws, w = base.seeker(srv)
+        ws.send_json({"v": 1, "type": "message", "id": "h1", "text": HIGH_RISK})
+        base.recv_type(ws, {"reply"})
+        deadline = time.time() + TIMEOUT
+        while not Receiver.got and time.time() < deadline:
+            time.sleep(0.05)
+        check(Receiver.got, "the on-call webhook is called for a risky message")
+        if Receiver.got:
+            headers, body = Receiver.got[0]
+            headers = {k.lower(): v for k, v in headers.items()}
+            want = hmac.new(secret.encode(), headers["x-haven-timestamp"].encode() + b"." + body,
+                            hashlib.sha256).hexdigest()
+            check(headers.get("x-haven-signature") == "sha256=" + want,
+                  "the webhook is signed with HMAC-SHA256 over timestamp.body")
+            doc = json.loads(body)
+            check(doc["conversation"] == w["conversation"] and doc["kind"] == "escalation"
+                  and doc["priority"] <= 2, "the webhook names the conversation and priority")
+            check(b"pills" not in body, "the webhook carries no message text")
+        ws.close()
+    finally:
+        srv.stop()
+        receiver.shutdown()
+    log = os.path.join(srv.data, "webhook-deliveries.log")
+    check(os.path.exists(log) and (os.stat(log).st_mode & 0o077) == 0,
+          "the delivery log exists, readable by the owner only")
+    if os.path.exists(log):
+        with open(log) as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+        check(any(line["outcome"] == "delivered" for line in lines), "the delivery is logged")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         srv = base.Server(tmp, "console")
@@ -303,6 +372,7 @@ def main():
             matrix(srv, tokens, conv)
         finally:
             srv.stop()
+        webhooks(tmp)
         out = base.subprocess.run(
             [base.HAVEN, "audit", "verify", "--data-dir", srv.data, "--key-file", srv.key],
             capture_output=True, text=True, timeout=TIMEOUT)
