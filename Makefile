@@ -53,12 +53,13 @@ eval-smoke:
 eval: dev
 	@scripts/eval.sh build/dev/cli/haven
 
-# server_bench (docs/benchmarks.md) is built only here, not by any preset's default build.
-# SERVER_BENCH_ARGS=--quick for a smoke run.
+# server_bench and console_bench (docs/benchmarks.md) are built only here, not by any preset's
+# default build. SERVER_BENCH_ARGS=--quick CONSOLE_BENCH_ARGS=--quick for a smoke run.
 bench: release
-	cmake --build --preset release -j$(JOBS) --target bench_analyze server_bench
+	cmake --build --preset release -j$(JOBS) --target bench_analyze server_bench console_bench
 	build/release/bench/bench_analyze
 	build/release/bench/server_bench $(SERVER_BENCH_ARGS)
+	build/release/bench/console_bench $(CONSOLE_BENCH_ARGS)
 
 fuzz:
 	@cmake --preset fuzz >/dev/null

@@ -32,25 +32,16 @@
 #include <malloc.h>
 #include <poll.h>
 #include <spawn.h>
-#include <sys/resource.h>
-#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <future>
 #include <memory>
@@ -59,35 +50,18 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <type_traits>
-#include <utility>  // before Asio's awaitable
 #include <vector>
 
 #include "chat/chat_service.h"
 #include "reply/engine.h"
 #include "server/server.h"
-#include "server/tls_cert.h"
 #include "storage/open.h"
+#include "ws_load.h"
 
 extern char** environ;
 
 namespace haven::bench {
 namespace {
-
-namespace asio = boost::asio;
-namespace ssl = asio::ssl;
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
-namespace fs = std::filesystem;
-using tcp = asio::ip::tcp;
-using asio::as_tuple;
-using asio::use_awaitable;
-using Clock = std::chrono::steady_clock;
-using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-using PlainWs = websocket::stream<beast::tcp_stream>;
-
-template <class Ws>
-constexpr bool kIsTls = std::is_same_v<Ws, TlsWs>;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -256,33 +230,8 @@ std::string MessageFrame(const std::string& id, size_t sentence) {
          texts[sentence % texts.size()] + "}";
 }
 
-std::string HelloFrame(const std::string& token) {
-  if (token.empty()) return R"({"v":1,"type":"hello"})";
-  // last_seq far ahead: no history back (the connections of a run are new, not reconnecting).
-  return R"({"v":1,"type":"hello","token":")" + token + R"(","last_seq":1000000000000})";
-}
-
-// Frames are compact JSON (server/protocol.cc), so a type is this exact text.
-constexpr std::string_view kWelcome = R"("type":"welcome")";
-constexpr std::string_view kAck = R"("type":"ack")";
-constexpr std::string_view kReply = R"("type":"reply")";
-constexpr std::string_view kError = R"("type":"error")";
-
-bool IsType(std::string_view frame, std::string_view needle) {
-  return frame.find(needle) != std::string_view::npos;
-}
-
-std::string_view View(const beast::flat_buffer& b) {
-  return {static_cast<const char*>(b.data().data()), b.size()};
-}
-
 // ---------------------------------------------------------------------------------------------
 // Small helpers
-
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-Clock::duration FromSeconds(double s) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
 
 // VmRSS and RssAnon of a process, in KiB (from /proc/<pid>/status).
 struct Rss {
@@ -298,84 +247,6 @@ Rss ReadRss(const std::string& pid = "self") {
     if (line.rfind("RssAnon:", 0) == 0) r.anon_kib = std::atol(line.c_str() + 8);
   }
   return r;
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      size_t colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(colon + 2);
-    }
-  }
-  return "unknown CPU";
-}
-
-std::string FsType(const std::string& path) {
-  struct statfs s {};
-  if (::statfs(path.c_str(), &s) != 0) return "unknown";
-  switch (static_cast<unsigned long>(s.f_type)) {
-    case 0xEF53:
-      return "ext4";
-    case 0x01021994:
-      return "tmpfs (fsync costs nothing here)";
-    case 0x58465342:
-      return "xfs";
-    case 0x9123683E:
-      return "btrfs";
-    case 0x794c7630:
-      return "overlayfs";
-    default: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "fs 0x%lx", static_cast<unsigned long>(s.f_type));
-      return buf;
-    }
-  }
-}
-
-// Raises the soft open-file limit to the hard one; returns the limit in effect.
-rlim_t RaiseFileLimit() {
-  rlimit r{};
-  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return 0;
-  if (r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &r);
-    ::getrlimit(RLIMIT_NOFILE, &r);
-  }
-  return r.rlim_cur;
-}
-
-void SleepFor(double seconds) { std::this_thread::sleep_for(FromSeconds(seconds)); }
-
-// Polls `done` every 10 ms until it holds or `timeout_s` passes; returns whether it held.
-template <class Pred>
-bool WaitUntil(Pred done, double timeout_s) {
-  auto deadline = Clock::now() + FromSeconds(timeout_s);
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
-
-struct Percentiles {
-  size_t n = 0;
-  double p50 = 0, p99 = 0, max = 0;  // milliseconds
-};
-Percentiles Summarise(std::vector<float> us) {
-  Percentiles p;
-  p.n = us.size();
-  if (us.empty()) return p;
-  std::sort(us.begin(), us.end());
-  auto at = [&](double q) {
-    size_t i = static_cast<size_t>(q * static_cast<double>(us.size() - 1) + 0.5);
-    return us[std::min(i, us.size() - 1)] / 1000.0;
-  };
-  p.p50 = at(0.50);
-  p.p99 = at(0.99);
-  p.max = us.back() / 1000.0;
-  return p;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,47 +330,6 @@ class EchoServer {
 
 // ---------------------------------------------------------------------------------------------
 // The load generator's clients
-
-// A connected WebSocket client, TLS or not. Throws on failure (the callers catch).
-template <class Ws>
-asio::awaitable<std::unique_ptr<Ws>> Connect(ssl::context& ctx, uint16_t port) {
-  auto ex = co_await asio::this_coro::executor;
-  std::unique_ptr<Ws> ws;
-  if constexpr (kIsTls<Ws>) {
-    ws = std::make_unique<Ws>(ex, ctx);
-  } else {
-    (void)ctx;
-    ws = std::make_unique<Ws>(ex);
-  }
-  auto& stream = beast::get_lowest_layer(*ws);
-  stream.expires_after(std::chrono::seconds(60));
-  co_await stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                use_awaitable);
-  stream.socket().set_option(tcp::no_delay(true));
-  if constexpr (kIsTls<Ws>) {
-    co_await ws->next_layer().async_handshake(ssl::stream_base::client, use_awaitable);
-  }
-  stream.expires_never();
-  ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-  co_await ws->async_handshake("127.0.0.1:" + std::to_string(port), "/ws", use_awaitable);
-  co_return ws;
-}
-
-// Sends hello (new seeker when `token` is empty, else resumes) and waits for welcome. Returns the
-// token of a new seeker, `token` on a resume, "" when refused.
-template <class Ws>
-asio::awaitable<std::string> Hello(Ws& ws, beast::flat_buffer& buf, const std::string& token) {
-  ws.text(true);
-  co_await ws.async_write(asio::buffer(HelloFrame(token)), use_awaitable);
-  buf.consume(buf.size());
-  co_await ws.async_read(buf, use_awaitable);
-  std::string_view f = View(buf);
-  if (!IsType(f, kWelcome)) co_return "";
-  if (!token.empty()) co_return token;
-  auto j = nlohmann::json::parse(f, nullptr, false);
-  if (!j.is_object() || !j.contains("token") || !j["token"].is_string()) co_return "";
-  co_return j["token"].get<std::string>();
-}
 
 enum class Target { kEcho, kHaven };
 
@@ -652,8 +482,7 @@ asio::awaitable<void> CreateSeekers(uint16_t port, ssl::context& ctx, int count,
 // The load generator's io_context and thread.
 class LoadGenerator {
  public:
-  explicit LoadGenerator(bool tls) : tls_(tls), ctx_(ssl::context::tls_client) {
-    ctx_.set_verify_mode(ssl::verify_none);  // our own self-signed certificate on loopback
+  explicit LoadGenerator(bool tls) : tls_(tls), ctx_(ClientTlsContext()) {
     thread_ = std::thread([this] { io_.run(); });
   }
   ~LoadGenerator() {
@@ -719,8 +548,7 @@ template <class Ws>
 int IdleChild(uint16_t port, int count, bool haven, int seekers) {
   ::close_range(3, ~0U, 0);  // nothing of the parent's (its sockets) stays open here
   asio::io_context io{1};
-  ssl::context ctx(ssl::context::tls_client);
-  ctx.set_verify_mode(ssl::verify_none);
+  ssl::context ctx = ClientTlsContext();
   std::vector<std::unique_ptr<Ws>> held;
   held.reserve(static_cast<size_t>(count));
   std::vector<std::string> tokens;
@@ -880,29 +708,6 @@ int IdleChildMain(int argc, char** argv) {
 // ---------------------------------------------------------------------------------------------
 // Haven in-process
 
-// Raises the server's limits so the bench measures the path, not the limiter: message rates
-// per connection, per account and per address, and the connection caps. Members that this
-// version of ServerOptions lacks are skipped.
-void RaiseLimits(server::ServerOptions& o, int connections) {
-  auto raise = [connections](auto& opt) {
-    opt.messages_per_minute = 1e9;
-    opt.message_burst = 1e9;
-    opt.max_connections = connections;
-    if constexpr (requires { opt.account_messages_per_minute; }) {
-      opt.account_messages_per_minute = 1e9;
-      opt.account_message_burst = 1e9;
-    }
-    if constexpr (requires { opt.address_messages_per_minute; }) {
-      opt.address_messages_per_minute = 1e9;
-      opt.address_message_burst = 1e9;
-    }
-    if constexpr (requires { opt.max_connections_per_address; }) {
-      opt.max_connections_per_address = 0;
-    }
-  };
-  raise(o);
-}
-
 // The chat service alone, no network: `threads` threads (the server's worker count) each
 // running turns on its own seekers for `seconds`. The ceiling for the server's full path.
 struct DirectResult {
@@ -985,8 +790,8 @@ RunSummary Summarise(const Run& run, double seconds) {
   // Open loop: the turns due in the window over the time it took to finish them.
   double window = run.open_loop ? std::max(seconds, Seconds(last - run.measure_from)) : seconds;
   s.turns_per_s = static_cast<double>(lat.size()) / window;
-  s.latency = Summarise(std::move(lat));
-  s.ack = Summarise(std::move(ack));
+  s.latency = ComputePercentiles(std::move(lat));
+  s.ack = ComputePercentiles(std::move(ack));
   return s;
 }
 
@@ -1028,20 +833,14 @@ int Main(int argc, char** argv) {
   }
 
   // The data directory, where a real deployment would have it: on disk, not tmpfs.
-  fs::path parent = opt.data_parent.empty() ? fs::temp_directory_path() : fs::path(opt.data_parent);
-  std::string tmpl = (parent / "haven-bench-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    std::fprintf(stderr, "server_bench: cannot create a directory under %s\n", parent.c_str());
+  ScratchDir scratch(opt.data_parent, "haven-bench-");
+  if (!scratch.ok()) {
+    std::fprintf(
+        stderr, "server_bench: cannot create a directory under %s\n",
+        opt.data_parent.empty() ? fs::temp_directory_path().c_str() : opt.data_parent.c_str());
     return 2;
   }
-  fs::path root = tmpl;
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(p, ec);
-    }
-  } cleanup{root};
+  const fs::path& root = scratch.path();
 
   auto engine = reply::Engine::Load(HAVEN_SOURCE_DATA_DIR);
   if (!engine.ok()) {
@@ -1065,13 +864,11 @@ int Main(int argc, char** argv) {
   so.tls = opt.tls;
   std::optional<ssl::context> echo_ssl;
   if (opt.tls) {
-    auto files_tls = server::EnsureSelfSignedCertificate(data_dir);
+    auto files_tls = UseSelfSignedTls(so, data_dir);
     if (!files_tls.ok()) {
       std::fprintf(stderr, "server_bench: %s\n", files_tls.status().message().c_str());
       return 2;
     }
-    so.tls_cert_file = files_tls->cert;
-    so.tls_key_file = files_tls->key;
     // The echo server's TLS context is set up exactly as Haven's (server.cc).
     echo_ssl.emplace(ssl::context::tls_server);
     echo_ssl->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -1102,15 +899,7 @@ int Main(int argc, char** argv) {
   std::printf("server_bench: Haven's full chat turn vs a bare Beast WebSocket echo server\n");
   std::printf("machine: %u CPUs (%s); the load generator (1 thread) shares them with the servers\n",
               std::thread::hardware_concurrency(), CpuModel().c_str());
-  {
-    std::ifstream load("/proc/loadavg");
-    std::string l1, l5;
-    load >> l1 >> l5;
-    std::printf(
-        "load average before the run: %s (1 min), %s (5 min); other work on the machine "
-        "lowers every figure here\n",
-        l1.c_str(), l5.c_str());
-  }
+  PrintLoadAverage();
   std::printf("transport: %s on loopback for both servers, same clients and frames\n",
               opt.tls ? "WebSocket over TLS (self-signed ECDSA P-256)" : "plain WebSocket");
   std::printf(
@@ -1256,7 +1045,7 @@ int Main(int argc, char** argv) {
 
   // 5. The chat service alone, for where the time goes.
   DirectResult direct = RunDirect(chat, tokens, workers, opt.seconds);
-  Percentiles dp = Summarise(direct.latency_us);
+  Percentiles dp = ComputePercentiles(direct.latency_us);
   std::printf(
       "chat service alone (ChatService::Send on %d threads, no network): %.0f turns/s, "
       "p50 %.2f ms, p99 %.2f ms, errors %llu\n",
