@@ -370,6 +370,9 @@ class Listener {
       beast::error_code peer_ec;
       auto peer = socket.remote_endpoint(peer_ec);
       if (peer_ec) continue;  // already gone
+      // Frames go out as soon as they are written (an ack and its reply are two frames: without
+      // this, Nagle holds the reply until the client's delayed ACK, about 40 ms).
+      socket.set_option(tcp::no_delay(true), peer_ec);
       const bool loopback = peer.address().is_loopback();
       std::string address = peer.address().to_string();
       const bool counted = (!loopback || o.limit_loopback) && o.max_connections_per_address > 0;
