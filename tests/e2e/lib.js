@@ -172,9 +172,11 @@ async function consent(page, url) {
   await waitStatus(page, /Connected|Welcome back/);
 }
 
-async function waitStatus(page, re) {
+// `timeout` (ms) for the waits that include a server's start under a sanitizer on a busy machine.
+async function waitStatus(page, re, timeout = WAIT) {
   await page.waitForFunction(
-    (src) => new RegExp(src).test(document.getElementById('status').textContent), re.source);
+    (src) => new RegExp(src).test(document.getElementById('status').textContent), re.source,
+    { timeout });
 }
 
 // The committed messages in the log, in order: [{role, text, seq}] (not the lines that say who

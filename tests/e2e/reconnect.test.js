@@ -26,7 +26,8 @@ test('the page survives a server restart: resume, nothing lost, nothing twice', 
   assert.match(await page.locator('#log > li.pending').textContent(), /Sending/);
 
   server = await h.startServer(t, dirs, port);
-  await h.waitStatus(page, /Welcome back/);
+  // The page retries with backoff (up to 12.5 s apart): wait for it generously.
+  await h.waitStatus(page, /Welcome back/, 120000);
   await page.locator('#log li.assistant').nth(1).waitFor();
   await page.waitForFunction(() => !document.querySelector('#log li.pending'));
   const after = await h.messages(page);
