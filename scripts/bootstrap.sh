@@ -3,18 +3,19 @@
 # present are skipped, so a second run costs a few dpkg queries and nothing else.
 #   scripts/bootstrap.sh          build + run dependencies
 #   scripts/bootstrap.sh --test   also what the test suite needs (Chromium for the browser
-#                                 tests, the fuzzing runtime)
+#                                 tests, the fuzzing runtime, the PostgreSQL server that the
+#                                 PostgreSQL backend's tests start a throwaway cluster of)
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
   libicu-dev libhyperscan-dev libfasttext-dev fasttext
-  libcli11-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libyaml-cpp-dev
+  libcli11-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libpq-dev libyaml-cpp-dev
   libboost1.81-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(clang libclang-rt-14-dev python3 chromium)
+  packages+=(clang libclang-rt-14-dev python3 chromium postgresql)
   # Node.js may come from another source than Debian (it does on the CI image); only install
   # Debian's when there is none, since Debian's nodejs conflicts with a separately installed npm.
   command -v node >/dev/null || packages+=(nodejs)

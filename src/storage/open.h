@@ -1,8 +1,11 @@
-// Opening Haven's embedded default storage: one call that the server and the command line share.
+// Opening Haven's storage: one call per backend that the server and the command line share.
 //
+// The embedded default (OpenSqliteStorage):
 //   <data_dir>/haven.db   the records (SqliteStore), personal fields sealed
 //   <data_dir>/keys.db    the wrapped data keys (SqliteKeyStore)
 //   <key file>            the KEK, outside data_dir (crypto/key_file.h); created on first start
+// PostgreSQL (OpenPostgresStorage): the records and the keys in two databases, each named by a
+// libpq connection string, and the KEK in its file as above.
 #pragma once
 
 #include <memory>
@@ -31,5 +34,22 @@ struct SqliteStorageOptions {
 StatusOr<std::unique_ptr<EncryptedStore>> OpenSqliteStorage(
     const std::string& data_dir, const std::string& key_file,
     const SqliteStorageOptions& options = {});
+
+struct PostgresStorageOptions {
+  // As SqliteStorageOptions::older_key_files.
+  std::vector<std::string> older_key_files;
+  // Connections in each pool: the records' and the keys'.
+  int store_pool_size = 4;
+  int keys_pool_size = 2;
+};
+
+// Loads or creates the KEK at key_file, connects to both databases (migrating them) and returns
+// the encrypted store over them. The keys should live in another database than the records (a
+// copy of the records' database then never holds a data key); giving the same connection string
+// for both works but loses that. Errors: those of KeyFile::LoadOrCreate / Load,
+// PostgresStore::Open and PostgresKeyStore::Open; messages never quote a connection string.
+StatusOr<std::unique_ptr<EncryptedStore>> OpenPostgresStorage(
+    const std::string& store_conninfo, const std::string& keys_conninfo,
+    const std::string& key_file, const PostgresStorageOptions& options = {});
 
 }  // namespace haven::storage

@@ -8,6 +8,9 @@
 #include "storage/crypto/encrypted_store.h"
 #include "storage/memory/memory_key_store.h"
 #include "storage/memory/memory_store.h"
+#include "storage/postgres/pg_key_store.h"
+#include "storage/postgres/pg_store.h"
+#include "storage/postgres/test_cluster.h"
 #include "storage/sqlite/sqlite_key_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
@@ -19,6 +22,8 @@ namespace {
 using testing::TempDir;
 
 // Each adapter opens its backend over a temp directory; Open may be called again to reopen.
+// An adapter may also have Prepare(), run before the first Open: NotFound skips the test (the
+// backend cannot run on this machine), another error fails it.
 struct MemoryBackend {
   static constexpr const char* kName = "Memory";
   static constexpr bool kPersistent = false;
@@ -38,20 +43,62 @@ struct SqliteBackend {
   std::string dir_;
 };
 
-// The encryption decorator over another backend, with one KEK for the adapter's lifetime.
+// A fresh database on the process's throwaway cluster (postgres/test_cluster.h); reopening
+// connects to the same database.
+struct PostgresBackend {
+  static constexpr const char* kName = "Postgres";
+  static constexpr bool kPersistent = true;
+  explicit PostgresBackend(const std::string&) {}
+  Status Prepare() {
+    auto cluster = testing::TestCluster::Get();
+    if (!cluster.ok()) return cluster.status();
+    auto db = (*cluster)->NewDatabase();
+    if (!db.ok()) return db.status();
+    conninfo_ = *db;
+    return Status::Ok();
+  }
+  StatusOr<std::unique_ptr<Store>> Open() {
+    auto s = PostgresStore::Open(conninfo_);
+    if (!s.ok()) return s.status();
+    return std::unique_ptr<Store>(std::move(s).value());
+  }
+  std::string conninfo_;
+};
+
+// The encryption decorator over another backend, with one KEK for the adapter's lifetime. Over
+// PostgreSQL the keys are in a database of their own, as operators are told to keep them.
 template <typename Inner, typename Keys>
 struct EncryptedBackend {
   static constexpr const char* kName =
-      std::is_same_v<Inner, MemoryBackend> ? "EncryptedMemory" : "EncryptedSqlite";
+      std::is_same_v<Inner, MemoryBackend>
+          ? "EncryptedMemory"
+          : (std::is_same_v<Inner, SqliteBackend> ? "EncryptedSqlite" : "EncryptedPostgres");
   static constexpr bool kPersistent = Inner::kPersistent;
   explicit EncryptedBackend(const std::string& dir)
       : inner_(dir), dir_(dir), kek_bytes_(crypto::SecretKey::Random()) {}
+  Status Prepare() {
+    if constexpr (requires { inner_.Prepare(); }) {
+      if (Status s = inner_.Prepare(); !s.ok()) return s;
+    }
+    if constexpr (std::is_same_v<Keys, PostgresKeyStore>) {
+      auto cluster = testing::TestCluster::Get();
+      if (!cluster.ok()) return cluster.status();
+      auto db = (*cluster)->NewDatabase();
+      if (!db.ok()) return db.status();
+      keys_conninfo_ = *db;
+    }
+    return Status::Ok();
+  }
   StatusOr<std::unique_ptr<Store>> Open() {
     auto inner = inner_.Open();
     if (!inner.ok()) return inner.status();
     std::unique_ptr<KeyStore> keys;
     if constexpr (std::is_same_v<Keys, SqliteKeyStore>) {
       auto k = SqliteKeyStore::Open(dir_ + "/keys.db");
+      if (!k.ok()) return k.status();
+      keys = std::move(k).value();
+    } else if constexpr (std::is_same_v<Keys, PostgresKeyStore>) {
+      auto k = PostgresKeyStore::Open(keys_conninfo_);
       if (!k.ok()) return k.status();
       keys = std::move(k).value();
     } else {
@@ -83,20 +130,31 @@ struct EncryptedBackend {
   std::string dir_;
   crypto::SecretKey kek_bytes_;
   std::shared_ptr<MemoryKeyStore> memory_keys_;
+  std::string keys_conninfo_;
 };
 
 using EncryptedMemoryBackend = EncryptedBackend<MemoryBackend, MemoryKeyStore>;
 using EncryptedSqliteBackend = EncryptedBackend<SqliteBackend, SqliteKeyStore>;
+using EncryptedPostgresBackend = EncryptedBackend<PostgresBackend, PostgresKeyStore>;
 
-// Every backend, plain and under the encryption decorator. PostgreSQL joins here.
+// Every backend, plain and under the encryption decorator. The PostgreSQL ones skip where the
+// server is not installed.
 using Backends =
-    ::testing::Types<MemoryBackend, SqliteBackend, EncryptedMemoryBackend, EncryptedSqliteBackend>;
+    ::testing::Types<MemoryBackend, SqliteBackend, PostgresBackend, EncryptedMemoryBackend,
+                     EncryptedSqliteBackend, EncryptedPostgresBackend>;
 
 template <typename B>
 class StoreContractTest : public ::testing::Test {
  protected:
   StoreContractTest() : backend_(dir_.path()) {}
-  void SetUp() override { Reopen(); }
+  void SetUp() override {
+    if constexpr (requires { backend_.Prepare(); }) {
+      Status s = backend_.Prepare();
+      if (s.code() == StatusCode::kNotFound) GTEST_SKIP() << s.message();
+      ASSERT_TRUE(s.ok()) << s.message();
+    }
+    Reopen();
+  }
   void Reopen() {
     store_.reset();
     auto s = backend_.Open();
@@ -1059,6 +1117,13 @@ class KeyStoreContractTest : public ::testing::Test {
       auto k = SqliteKeyStore::Open(dir_ / "keys.db");
       ASSERT_TRUE(k.ok()) << k.status().message();
       keys_ = std::move(k).value();
+    } else if constexpr (std::is_same_v<K, PostgresKeyStore>) {
+      HAVEN_REQUIRE_PG_CLUSTER(cluster);
+      auto db = cluster.NewDatabase();
+      ASSERT_TRUE(db.ok()) << db.status().message();
+      auto k = PostgresKeyStore::Open(*db);
+      ASSERT_TRUE(k.ok()) << k.status().message();
+      keys_ = std::move(k).value();
     } else {
       keys_ = std::make_unique<MemoryKeyStore>();
     }
@@ -1067,11 +1132,13 @@ class KeyStoreContractTest : public ::testing::Test {
   std::unique_ptr<KeyStore> keys_;
 };
 
-using KeyStores = ::testing::Types<MemoryKeyStore, SqliteKeyStore>;
+using KeyStores = ::testing::Types<MemoryKeyStore, SqliteKeyStore, PostgresKeyStore>;
 struct KeyStoreName {
   template <typename T>
   static std::string GetName(int) {
-    return std::is_same_v<T, SqliteKeyStore> ? "Sqlite" : "Memory";
+    if (std::is_same_v<T, SqliteKeyStore>) return "Sqlite";
+    if (std::is_same_v<T, PostgresKeyStore>) return "Postgres";
+    return "Memory";
   }
 };
 TYPED_TEST_SUITE(KeyStoreContractTest, KeyStores, KeyStoreName);
