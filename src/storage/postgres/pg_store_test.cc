@@ -213,9 +213,9 @@ TEST_F(PostgresStoreTest, AFailedStatementTheFunctionIgnoresFailsTheUnitOfWork) 
   auto store = Open();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(Seed(*store).ok());
-  // A read that fails (a bad limit never reaches the server; a list on a lost table would):
-  // here, a statement the server refuses outside a savepoint, simulated by dropping a table
-  // the read needs, then carrying on as if nothing happened.
+  // A statement the server refuses outside a savepoint (here a read of a table that is gone)
+  // aborts the transaction. A function that carries on and returns OK gets Internal, not a
+  // silent rollback, and nothing it wrote is kept.
   ASSERT_EQ(Query(conninfo_, "ALTER TABLE notes RENAME TO notes_gone"), "");
   Status s = store->Transact([&](Txn& t) -> Status {
     EXPECT_FALSE(t.ListNotes("c1").ok());
