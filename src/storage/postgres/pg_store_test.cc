@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -228,6 +229,28 @@ TEST_F(PostgresStoreTest, AFailedStatementTheFunctionIgnoresFailsTheUnitOfWork) 
   EXPECT_EQ(Query(conninfo_, "SELECT COUNT(*) FROM accounts WHERE id = 's2'"), "0");
   ASSERT_EQ(Query(conninfo_, "ALTER TABLE notes_gone RENAME TO notes"), "");
   EXPECT_TRUE(store->Transact([&](Txn& t) { return t.ListNotes("c1").status(); }).ok());
+}
+
+TEST_F(PostgresStoreTest, AFunctionThatThrowsLeavesNothingAndTheConnectionUsable) {
+  auto store = Open(1);  // one connection: the next unit of work reuses the same one
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(Seed(*store).ok());
+  EXPECT_THROW((void)store->Transact([&](Txn& t) -> Status {
+    Message m;
+    m.id = "m1";
+    m.conversation_id = "c1";
+    m.text = "x";
+    (void)t.AppendMessage(m);
+    throw std::runtime_error("a bug in the caller");
+  }),
+               std::runtime_error);
+  Status s = store->Transact([&](Txn& t) -> Status {
+    auto all = t.ListMessages("c1", 0, 10);
+    if (!all.ok()) return all.status();
+    EXPECT_TRUE(all->empty());
+    return Status::Ok();
+  });
+  EXPECT_TRUE(s.ok()) << s.message();
 }
 
 TEST_F(PostgresStoreTest, ALostConnectionIsReplacedOnTheNextUnitOfWork) {
