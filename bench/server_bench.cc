@@ -78,6 +78,7 @@ struct Options {
   bool sync_every_commit = true;      // as `haven serve`; --no-fsync: fsync at checkpoints only
   bool echo_release_buffers = false;  // an experiment: SSL_MODE_RELEASE_BUFFERS on the echo
   std::string data_parent;  // where the temp data directory goes ("" = the temp directory)
+  int workers = 0;          // the server's worker threads; 0: ServerOptions' default
 };
 
 [[noreturn]] void Usage(const char* why) {
@@ -87,7 +88,7 @@ struct Options {
       "usage: server_bench [--quick] [--clients 100,1000] [--seconds S] [--warmup S]\n"
       "                    [--idle N] [--rate R] [--open-clients N] [--plain] [--no-fsync]\n"
       "                    [--echo-release-buffers]\n"
-      "                    [--data-parent DIR]\n",
+      "                    [--data-parent DIR] [--workers N]\n",
       why);
   std::exit(2);
 }
@@ -141,6 +142,9 @@ Options ParseArgs(int argc, char** argv) {
       o.echo_release_buffers = true;
     } else if (a == "--no-fsync") {
       o.sync_every_commit = false;
+    } else if (a == "--workers") {
+      o.workers = static_cast<int>(number(i));
+      if (o.workers < 1) Usage("--workers must be at least 1");
     } else if (a == "--data-parent") {
       o.data_parent = value(i);
     } else {
@@ -886,6 +890,7 @@ int Main(int argc, char** argv) {
     }
   }
   RaiseLimits(so, std::max({idle, max_clients, opt.open_clients}) + 1000);
+  if (opt.workers > 0) so.worker_threads = opt.workers;
   const int workers = so.worker_threads;
   auto started = server::Server::Start(so, chat);
   if (!started.ok()) {

@@ -1,6 +1,8 @@
 #include "storage/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <ctime>
+#include <exception>
 #include <utility>
 #include <vector>
 
@@ -660,19 +662,113 @@ SqliteStore::~SqliteStore() = default;
 
 int SqliteStore::LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 
+struct SqliteStore::Unit {
+  const std::function<Status(Txn&)>* fn;
+  Status result;
+  std::exception_ptr thrown;
+  bool done = false;
+};
+
 Status SqliteStore::Transact(const std::function<Status(Txn&)>& fn) {
+  Unit unit{&fn, Status(), nullptr, false};
+  std::unique_lock lock(mu_);
+  queue_.push_back(&unit);
+  while (!unit.done) {
+    if (leader_) {
+      cv_.wait(lock);
+      continue;
+    }
+    // Lead: take what is queued (this unit among it, unless an earlier leader already ran it).
+    leader_ = true;
+    size_t n = std::min(queue_.size(), kMaxBatch);
+    std::vector<Unit*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    counters_.batches++;
+    counters_.units += static_cast<int64_t>(batch.size());
+    for (Unit* u : batch) u->done = true;
+    leader_ = false;
+    cv_.notify_all();
+  }
+  lock.unlock();
+  if (unit.thrown) std::rethrow_exception(unit.thrown);
+  return unit.result;
+}
+
+void SqliteStore::RunBatch(const std::vector<Unit*>& batch) {
+  sqlite3* raw = db_->raw();
+  size_t next = 0;
+  while (next < batch.size()) {
+    // One transaction for the units from `first` on; a transaction SQLite rolled back by itself
+    // (an I/O error, a full disk) fails the units already run in it, and the rest start anew.
+    size_t first = next;
+    if (Status s = db_->Exec("BEGIN IMMEDIATE", "begin"); !s.ok()) {
+      for (size_t i = first; i < batch.size(); ++i) batch[i]->result = s;
+      return;
+    }
+    bool lost = false;
+    for (; next < batch.size() && !lost; ++next) {
+      Unit& u = *batch[next];
+      Status s = db_->Exec("SAVEPOINT unit", "savepoint");
+      if (s.ok()) {
+        SqliteTxn txn(*db_);
+        try {
+          s = (*u.fn)(txn);
+        } catch (...) {
+          u.thrown = std::current_exception();
+          s = Internal("a unit of work threw");
+        }
+      }
+      if (sqlite3_get_autocommit(raw)) {  // SQLite ended the transaction: its work is gone
+        lost = true;
+        u.result = s.ok() ? Internal("transaction rolled back by the database") : s;
+        for (size_t i = first; i < next; ++i) {
+          if (batch[i]->result.ok() && !batch[i]->thrown) {
+            batch[i]->result = Internal("transaction rolled back by the database");
+          }
+        }
+        continue;
+      }
+      if (s.ok()) {
+        s = db_->Exec("RELEASE unit", "release savepoint");
+      } else {
+        (void)db_->Exec("ROLLBACK TO unit; RELEASE unit", "rollback to savepoint");
+      }
+      u.result = s;
+    }
+    if (lost) continue;
+    Status commit = db_->Exec("COMMIT", "commit");
+    if (!commit.ok()) {
+      if (!sqlite3_get_autocommit(raw)) (void)db_->Exec("ROLLBACK", "rollback");
+      for (size_t i = first; i < next; ++i) {
+        if (batch[i]->result.ok()) batch[i]->result = commit;
+      }
+    }
+  }
+}
+
+SqliteStore::Counters SqliteStore::counters() {
   std::lock_guard lock(mu_);
-  TRY(db_->Exec("BEGIN IMMEDIATE", "begin"));
-  SqliteTxn txn(*db_);
-  Status s = fn(txn);
-  if (s.ok()) s = db_->Exec("COMMIT", "commit");
-  if (!s.ok()) (void)db_->Exec("ROLLBACK", "rollback");
-  return s;
+  return counters_;
+}
+
+size_t SqliteStore::queued() {
+  std::lock_guard lock(mu_);
+  return queue_.size();
 }
 
 Status SqliteStore::Checkpoint() {
-  std::lock_guard lock(mu_);
-  return db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint");
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [this] { return !leader_; });
+  leader_ = true;
+  lock.unlock();
+  Status s = db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)", "checkpoint");
+  lock.lock();
+  leader_ = false;
+  cv_.notify_all();
+  return s;
 }
 
 }  // namespace haven::storage

@@ -4,6 +4,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <functional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
 #include "storage/test_util.h"
 
 namespace haven::storage {
@@ -238,6 +245,150 @@ TEST(SqliteStoreTest, CommitsSurviveWithoutAnFsyncPerCommit) {
   auto store = SqliteStore::Open(path);
   ASSERT_TRUE(store.ok());
   EXPECT_TRUE((*store)->Transact([](Txn& t) { return t.GetAccount("a").status(); }).ok());
+}
+
+// Group commit: units that arrive while another runs share one commit, each keeps its own
+// outcome. The first unit holds the connection until four more are queued behind it; those four
+// then run as one batch: one succeeds, one fails after writing, one throws, one succeeds.
+TEST(SqliteStoreTest, UnitsQueuedBehindACommitShareTheNextOneAndKeepTheirOwnOutcome) {
+  TempDir tmp;
+  auto opened = SqliteStore::Open(tmp / "haven.db");
+  ASSERT_TRUE(opened.ok());
+  SqliteStore& store = **opened;
+  auto create = [&](const std::string& id) {
+    return [id](Txn& t) {
+      Account a;
+      a.id = id;
+      return t.CreateAccount(a);
+    };
+  };
+  SqliteStore::Counters before = store.counters();
+  Status first;
+  std::atomic<bool> running{false};
+  std::thread leader([&] {
+    first = store.Transact([&](Txn& t) {
+      running = true;
+      while (store.queued() < 4) std::this_thread::yield();
+      Account a;
+      a.id = "first";
+      return t.CreateAccount(a);
+    });
+  });
+  while (!running) std::this_thread::yield();
+  Status ok1, failed, ok2;
+  bool threw = false;
+  std::vector<std::thread> others;
+  // Started one at a time so that the batch's order is known.
+  auto enqueue = [&](std::function<void()> call, size_t queued_after) {
+    others.emplace_back(std::move(call));
+    while (store.queued() < queued_after) std::this_thread::yield();
+  };
+  enqueue([&] { ok1 = store.Transact(create("b")); }, 1);
+  enqueue(
+      [&] {
+        failed = store.Transact([](Txn& t) {
+          Account a;
+          a.id = "c";
+          if (Status s = t.CreateAccount(a); !s.ok()) return s;
+          return InvalidArgument("changed its mind");
+        });
+      },
+      2);
+  enqueue(
+      [&] {
+        try {
+          (void)store.Transact([](Txn& t) -> Status {
+            Account a;
+            a.id = "d";
+            (void)t.CreateAccount(a);
+            throw std::runtime_error("boom");
+          });
+        } catch (const std::runtime_error&) {
+          threw = true;
+        }
+      },
+      3);
+  enqueue([&] { ok2 = store.Transact(create("e")); }, 4);
+  leader.join();
+  for (auto& t : others) t.join();
+
+  EXPECT_TRUE(first.ok());
+  EXPECT_TRUE(ok1.ok()) << ok1.message();
+  EXPECT_EQ(failed.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(threw) << "the exception reaches its own caller";
+  EXPECT_TRUE(ok2.ok()) << ok2.message();
+  SqliteStore::Counters after = store.counters();
+  EXPECT_EQ(after.units - before.units, 5);
+  EXPECT_EQ(after.batches - before.batches, 2) << "the four queued units shared one commit";
+  for (const char* id : {"first", "b", "e"}) {
+    EXPECT_TRUE(store.Transact([&](Txn& t) { return t.GetAccount(id).status(); }).ok()) << id;
+  }
+  for (const char* id : {"c", "d"}) {
+    EXPECT_EQ(store.Transact([&](Txn& t) { return t.GetAccount(id).status(); }).code(),
+              StatusCode::kNotFound)
+        << id << " was rolled back with its unit only";
+  }
+}
+
+// Many writers at once (the server's workers): every append lands once, seqs are consecutive,
+// and the data is there after reopening.
+TEST(SqliteStoreTest, ConcurrentWritersEachCommitOnceInOrder) {
+  TempDir tmp;
+  std::string path = tmp / "haven.db";
+  constexpr int kThreads = 12, kEach = 20;
+  {
+    auto opened = SqliteStore::Open(path);
+    ASSERT_TRUE(opened.ok());
+    SqliteStore& store = **opened;
+    ASSERT_TRUE(store
+                    .Transact([](Txn& t) -> Status {
+                      Account a;
+                      a.id = "owner";
+                      if (Status s = t.CreateAccount(a); !s.ok()) return s;
+                      Conversation c;
+                      c.id = "conv";
+                      c.owner_id = "owner";
+                      return t.CreateConversation(c);
+                    })
+                    .ok());
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        for (int j = 0; j < kEach; ++j) {
+          Status s = store.Transact([&](Txn& t) -> Status {
+            Message m;
+            m.id = "m" + std::to_string(i) + "-" + std::to_string(j);
+            m.conversation_id = "conv";
+            m.client_message_id = m.id;
+            m.text = "x";
+            return t.AppendMessage(m).status();
+          });
+          if (!s.ok()) failures++;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+  }
+  auto reopened = SqliteStore::Open(path);
+  ASSERT_TRUE(reopened.ok());
+  std::vector<Message> all;
+  ASSERT_TRUE((*reopened)
+                  ->Transact([&](Txn& t) -> Status {
+                    auto l = t.ListMessages("conv", 0, 10000);
+                    if (!l.ok()) return l.status();
+                    all = std::move(l).value();
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+  std::set<std::string> ids;
+  for (size_t k = 0; k < all.size(); ++k) {
+    EXPECT_EQ(all[k].seq, static_cast<int64_t>(k + 1));
+    ids.insert(all[k].id);
+  }
+  EXPECT_EQ(ids.size(), all.size());
 }
 
 }  // namespace
