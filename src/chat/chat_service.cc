@@ -262,7 +262,7 @@ std::shared_ptr<std::mutex> ChatService::ConversationLock(const std::string& con
 
 StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
                                        std::string_view client_message_id, std::string_view text,
-                                       std::string_view locale) {
+                                       std::string_view locale, const OnStored& on_stored) {
   if (!IsValidClientId(client_message_id, options_.max_client_id_bytes)) {
     return InvalidArgument("bad_client_id");
   }
@@ -334,6 +334,7 @@ StatusOr<TurnResult> ChatService::Send(const SeekerSession& session,
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  if (on_stored) on_stored(result.ack);
   if (earlier_reply) return result;  // answered before: the same ack, no second reply
   if (held) {
     result.held = true;

@@ -238,8 +238,13 @@ class ChatService {
   // in the unit of work that stores the message: NotFound "session not found or expired" like
   // Resume. InvalidArgument: "invalid_utf8", "too_large", "empty", "bad_client_id" (the message
   // is one of these codes).
+  // `on_stored` (optional) is called once, on this thread, as soon as the message is committed
+  // (a resend: found), with the ack that the result will also hold, before the reply is composed:
+  // the server acknowledges at commit latency. It is not called when the message was not stored.
+  using OnStored = std::function<void(const Ack&)>;
   StatusOr<TurnResult> Send(const SeekerSession& session, std::string_view client_message_id,
-                            std::string_view text, std::string_view locale);
+                            std::string_view text, std::string_view locale,
+                            const OnStored& on_stored = {});
 
   // The privacy center (see the top of this file). Each checks `token` like Resume: NotFound
   // "session not found or expired" for an unknown, expired or revoked token.

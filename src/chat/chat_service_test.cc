@@ -104,6 +104,40 @@ TEST_F(ChatServiceTest, TurnPersistsBothMessagesAndReplies) {
   EXPECT_EQ(missed->history[0].seq, 2);
 }
 
+// The server acknowledges at commit latency: on_stored runs once the message is committed and
+// before the reply exists, with the ack the result holds; not at all for a refused message.
+TEST_F(ChatServiceTest, OnStoredRunsOnceAfterTheCommitAndBeforeTheReply) {
+  auto s = service_.CreateSeeker();
+  ASSERT_TRUE(s.ok());
+  int calls = 0;
+  Ack seen;
+  size_t stored_then = 0;
+  auto t = service_.Send(*s, "early", "my exams start tomorrow and I can't sleep", "en-US",
+                         [&](const Ack& ack) {
+                           calls++;
+                           seen = ack;
+                           auto r = service_.Resume(s->token);
+                           if (r.ok()) stored_then = r->history.size();
+                         });
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(seen.seq, t->ack.seq);
+  EXPECT_EQ(seen.message_id, t->ack.message_id);
+  EXPECT_EQ(stored_then, 1u) << "the person's message was there, the reply not yet";
+  ASSERT_TRUE(t->reply.has_value());
+
+  auto again = service_.Send(*s, "early", "my exams start tomorrow and I can't sleep", "en-US",
+                             [&](const Ack& ack) {
+                               calls++;
+                               EXPECT_TRUE(ack.duplicate);
+                             });
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(calls, 2);
+  auto refused = service_.Send(*s, "bad", "", "en-US", [&](const Ack&) { calls++; });
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(calls, 2);
+}
+
 TEST_F(ChatServiceTest, ResendGetsSameAckAndNoSecondReply) {
   auto s = service_.CreateSeeker();
   ASSERT_TRUE(s.ok());

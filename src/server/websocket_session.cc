@@ -706,8 +706,16 @@ class WebSocketSession final : public Closable,
     const auto start = std::chrono::steady_clock::now();
     std::string id = f.id, text = f.text, locale = locale_;
     chat::SeekerSession session = *session_;
+    // The ack goes out as soon as the message is committed, before the reply is composed: posted
+    // from the worker to this session's executor, where it runs before this coroutine resumes.
+    bool acked = false;
+    auto self = this->shared_from_this();
     auto result = co_await OnWorkers([&]() -> StatusOr<chat::TurnResult> {
-      return shared_->chat.Send(session, id, text, locale);  // checks the session too
+      return shared_->chat.Send(session, id, text, locale, [&](const chat::Ack& ack) {
+        acked = true;
+        asio::post(ws_.get_executor(),
+                   [self, frame = EncodeAck(ack)]() mutable { self->Enqueue(std::move(frame)); });
+      });  // checks the session too
     });
     if (!result.ok()) {
       const Status& s = result.status();
@@ -727,7 +735,7 @@ class WebSocketSession final : public Closable,
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                   std::chrono::steady_clock::now() - start)
                                   .count());
-    Enqueue(EncodeAck(result->ack));
+    if (!acked) Enqueue(EncodeAck(result->ack));
     if (result->ack.duplicate) shared_->metrics.chat_duplicates++;
     if (result->reply) {
       shared_->metrics.chat_turns++;
