@@ -45,11 +45,26 @@ struct PostgresStorageOptions {
 
 // Loads or creates the KEK at key_file, connects to both databases (migrating them) and returns
 // the encrypted store over them. The keys should live in another database than the records (a
-// copy of the records' database then never holds a data key); giving the same connection string
-// for both works but loses that. Errors: those of KeyFile::LoadOrCreate / Load,
-// PostgresStore::Open and PostgresKeyStore::Open; messages never quote a connection string.
+// copy of the records' database then never holds a data key). Giving the same connection string
+// for both works but loses that: the keys then live in that database's schema kKeysSchema
+// (OpenPostgresKeyStore). Errors: those of KeyFile::LoadOrCreate / Load, PostgresStore::Open and
+// OpenPostgresKeyStore; messages never quote a connection string.
 StatusOr<std::unique_ptr<EncryptedStore>> OpenPostgresStorage(
     const std::string& store_conninfo, const std::string& keys_conninfo,
     const std::string& key_file, const PostgresStorageOptions& options = {});
+
+// The schema that holds the keys when they share the records' database.
+inline constexpr char kKeysSchema[] = "haven_keys";
+
+// The key store for records at `store_conninfo` and keys at `keys_conninfo` (migrated). Each
+// database records its schema version in one table, so two stores cannot share a schema: when
+// the two strings are equal, the keys' connections use the schema kKeysSchema (created when
+// missing; options=-c search_path=... is added to the string, replacing any `options` it has).
+// FailedPrecondition when the keys' database turns out to hold another store's schema (its
+// version table is there but not the data_keys table: two spellings of one database); else the
+// errors of PostgresKeyStore::Open.
+StatusOr<std::unique_ptr<KeyStore>> OpenPostgresKeyStore(const std::string& store_conninfo,
+                                                         const std::string& keys_conninfo,
+                                                         int pool_size = 2);
 
 }  // namespace haven::storage
