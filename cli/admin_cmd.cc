@@ -5,10 +5,8 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <filesystem>
 
-#include "storage/crypto/key_file.h"
-#include "storage/open.h"
+#include "cli/store_options.h"
 
 namespace haven::cli {
 namespace {
@@ -58,18 +56,11 @@ void Wipe(std::string& s) {
 }
 
 // The storage, opened with the key file given or the default one. For commands other than
-// create-user the database must exist already (nothing is created by a typo in --data-dir).
+// create-user an SQLite database must exist already (nothing is created by a typo in --data-dir).
 StatusOr<std::unique_ptr<storage::EncryptedStore>> OpenStore(const AdminArgs& args, bool create) {
-  if (args.data_dir.empty()) return InvalidArgument("give --data-dir");
-  std::string key_file =
-      args.key_file.empty() ? storage::crypto::KeyFile::DefaultPath() : args.key_file;
-  if (key_file.empty()) return InvalidArgument("give --key-file (or set HAVEN_KEY_FILE)");
-  std::error_code ec;
-  std::string db = args.data_dir + "/" + storage::kMainDbName;
-  if (!create && !std::filesystem::exists(db, ec)) {
-    return NotFound("no database at " + db);
-  }
-  return storage::OpenSqliteStorage(args.data_dir, key_file);
+  auto where = ResolveStore(args.store, args.keys_store, args.data_dir);
+  if (!where.ok()) return where.status();
+  return OpenStorage(*where, KeyFileOrDefault(args.key_file), create);
 }
 
 StatusOr<storage::StaffRole> RoleArg(const std::string& name) {
@@ -197,9 +188,10 @@ std::unique_ptr<AdminCommand> AdminCommand::Add(CLI::App& app) {
       app.add_subcommand("admin", "Manage staff accounts (supporters, clinicians, admins)");
   admin->require_subcommand(1);
   auto common = [](CLI::App* sub, AdminArgs& a) {
-    sub->add_option("--data-dir", a.data_dir, "Haven's data directory (haven.db, keys.db)")
-        ->required();
+    sub->add_option("--data-dir", a.data_dir,
+                    "Haven's data directory (haven.db, keys.db); not with --store postgres://");
     sub->add_option("--key-file", a.key_file, "The key file (default: $HAVEN_KEY_FILE)");
+    AddStoreOptions(sub, &a.store, &a.keys_store);
   };
   cmd->create_ = admin->add_subcommand(
       "create-user",

@@ -7,6 +7,8 @@
 //   haven admin list-users   --data-dir DIR [--key-file K]
 //   haven admin set-role     --data-dir DIR [--key-file K] --username U --role R
 //   haven admin disable-user --data-dir DIR [--key-file K] --username U
+// Each takes --store postgres://... [--keys-store URL] instead of --data-dir to manage the
+// accounts in PostgreSQL (cli/store_options.h).
 // Roles: supporter, clinician, admin. set-role also enables a disabled account; both set-role
 // and disable-user end the account's sessions. Exit status 0 on success, 2 on any error (the
 // message names the rule or the path, never the password).
@@ -26,6 +28,8 @@ struct AdminArgs {
   std::string key_file;  // default $HAVEN_KEY_FILE, then ~/.config/haven/haven.key
   std::string username;
   std::string role;
+  std::string store;  // --store: "" or sqlite (--data-dir), or postgres://... (store_options.h)
+  std::string keys_store;  // --keys-store (PostgreSQL only)
 };
 
 // `options` is for tests (a cheap password hash); the command line always uses the defaults.

@@ -35,7 +35,12 @@ std::string Field(const std::string& text, const std::string& label) {
 class AdminCommandTest : public ::testing::Test {
  protected:
   AdminArgs Args(const std::string& username = "", const std::string& role = "") const {
-    return {data_, key_, username, role};
+    AdminArgs a;
+    a.data_dir = data_;
+    a.key_file = key_;
+    a.username = username;
+    a.role = role;
+    return a;
   }
   int Create(const std::string& username, const std::string& role, const std::string& stdin_text,
              Captured& c) {

@@ -2,12 +2,9 @@
 
 #include <sodium.h>
 
-#include <filesystem>
-
+#include "cli/store_options.h"
 #include "storage/audit.h"
 #include "storage/crypto/key_file.h"
-#include "storage/open.h"
-#include "storage/sqlite/sqlite_store.h"
 
 namespace haven::cli {
 namespace {
@@ -22,10 +19,9 @@ std::string ShortHex(const std::string& bytes) {
 }  // namespace
 
 int RunAuditVerify(const AuditVerifyArgs& args, std::FILE* out, std::FILE* err) {
-  std::string db = args.data_dir + "/" + storage::kMainDbName;
-  std::error_code ec;
-  if (args.data_dir.empty() || !std::filesystem::exists(db, ec)) {
-    std::fprintf(err, "haven audit verify: no database at %s\n", db.c_str());
+  auto where = ResolveStore(args.store, args.keys_store, args.data_dir);
+  if (!where.ok()) {
+    std::fprintf(err, "haven audit verify: %s\n", where.status().message().c_str());
     return 2;
   }
   std::string checkpoint_path = args.checkpoint;
@@ -43,7 +39,7 @@ int RunAuditVerify(const AuditVerifyArgs& args, std::FILE* out, std::FILE* err) 
     }
     checkpoint = *read;
   }
-  auto store = storage::SqliteStore::Open(db);
+  auto store = OpenRecords(*where, /*create=*/false);
   if (!store.ok()) {
     std::fprintf(err, "haven audit verify: %s\n", store.status().message().c_str());
     return 2;
@@ -89,10 +85,12 @@ std::unique_ptr<AuditCommand> AuditCommand::Add(CLI::App& app) {
       "verify",
       "Verify the hash chain of the audit log and compare it with the checkpoint kept beside "
       "the key file. Exit status 0 intact, 1 tampered, 2 error.\n"
-      "  haven audit verify --data-dir DIR [--key-file K | --checkpoint F] [--update-checkpoint]");
+      "  haven audit verify --data-dir DIR [--key-file K | --checkpoint F] [--update-checkpoint]\n"
+      "  haven audit verify --store postgres://... [--key-file K | --checkpoint F] ...");
   AuditVerifyArgs& a = cmd->verify_args_;
-  cmd->verify_->add_option("--data-dir", a.data_dir, "Haven's data directory (haven.db)")
-      ->required();
+  cmd->verify_->add_option("--data-dir", a.data_dir,
+                           "Haven's data directory (haven.db); not with --store postgres://");
+  AddStoreOptions(cmd->verify_, &a.store, &a.keys_store);
   cmd->verify_->add_option("--key-file", a.key_file,
                            "The key file; the checkpoint is beside it (default: $HAVEN_KEY_FILE)");
   cmd->verify_->add_option("--checkpoint", a.checkpoint, "The checkpoint file");

@@ -3,6 +3,7 @@
 // recomputes the hash chain of DIR/haven.db and checks it against the checkpoint (default: the
 // key file's path + ".audit-checkpoint"). Exit status: 0 intact, 1 tampered, 2 error.
 // --update-checkpoint moves the checkpoint to the verified head.
+// With --store postgres://... (cli/store_options.h) it verifies the records in PostgreSQL.
 // Other `haven audit ...` subcommands may be added to the app returned by audit().
 #pragma once
 
@@ -18,6 +19,8 @@ struct AuditVerifyArgs {
   std::string key_file;    // used only to find the checkpoint; default $HAVEN_KEY_FILE
   std::string checkpoint;  // overrides the path derived from the key file
   bool update_checkpoint = false;
+  std::string store;       // --store: "" or sqlite (--data-dir), or postgres://...
+  std::string keys_store;  // --keys-store: accepted for symmetry; the keys are not read
 };
 
 int RunAuditVerify(const AuditVerifyArgs& args, std::FILE* out, std::FILE* err);

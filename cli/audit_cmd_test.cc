@@ -14,6 +14,16 @@ namespace {
 using storage::testing::TempDir;
 
 // Runs the command once and keeps what it wrote.
+AuditVerifyArgs VerifyArgs(const std::string& data_dir, const std::string& key_file,
+                           const std::string& checkpoint, bool update_checkpoint) {
+  AuditVerifyArgs a;
+  a.data_dir = data_dir;
+  a.key_file = key_file;
+  a.checkpoint = checkpoint;
+  a.update_checkpoint = update_checkpoint;
+  return a;
+}
+
 struct Verified {
   explicit Verified(const AuditVerifyArgs& args) {
     rc = RunAuditVerify(args, io.out, io.err);
@@ -41,16 +51,16 @@ TEST(AuditVerifyCommandTest, IntactThenCheckpointedThenTampered) {
                       .ok());
     }
   }
-  Verified first({data, key, "", false});
+  Verified first(VerifyArgs(data, key, "", false));
   EXPECT_EQ(first.rc, 0) << first.err_text;
   EXPECT_NE(first.out_text.find("intact: 3 entries"), std::string::npos);
   EXPECT_NE(first.out_text.find("no checkpoint"), std::string::npos);
 
-  Verified update({data, key, "", true});
+  Verified update(VerifyArgs(data, key, "", true));
   EXPECT_EQ(update.rc, 0);
   EXPECT_NE(update.out_text.find("checkpoint updated"), std::string::npos);
 
-  Verified checked({data, key, "", false});
+  Verified checked(VerifyArgs(data, key, "", false));
   EXPECT_EQ(checked.rc, 0);
   EXPECT_NE(checked.out_text.find("3 entries, matches"), std::string::npos);
 
@@ -62,14 +72,14 @@ TEST(AuditVerifyCommandTest, IntactThenCheckpointedThenTampered) {
                    nullptr, nullptr, nullptr),
       SQLITE_OK);
   sqlite3_close(db);
-  Verified tampered({data, key, "", false});
+  Verified tampered(VerifyArgs(data, key, "", false));
   EXPECT_EQ(tampered.rc, 1);
   EXPECT_NE(tampered.out_text.find("TAMPERED"), std::string::npos);
 }
 
 TEST(AuditVerifyCommandTest, AMissingDatabaseIsAnError) {
   TempDir tmp;
-  Verified r({tmp / "nothing", tmp / "k", "", false});
+  Verified r(VerifyArgs(tmp / "nothing", tmp / "k", "", false));
   EXPECT_EQ(r.rc, 2);
   EXPECT_NE(r.err_text.find("no database"), std::string::npos);
 }

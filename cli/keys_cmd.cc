@@ -3,41 +3,40 @@
 #include <chrono>
 #include <filesystem>
 
+#include "cli/store_options.h"
 #include "storage/audit.h"
 #include "storage/crypto/key_file.h"
 #include "storage/crypto/rotation.h"
-#include "storage/open.h"
-#include "storage/sqlite/sqlite_key_store.h"
-#include "storage/sqlite/sqlite_store.h"
 
 namespace haven::cli {
 
 int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err) {
   using storage::crypto::KeyFile;
-  std::string old_path = args.key_file.empty() ? KeyFile::DefaultPath() : args.key_file;
-  if (args.data_dir.empty() || old_path.empty() || args.new_key_file.empty()) {
-    std::fprintf(err, "haven keys rotate: give --data-dir, --key-file and --new-key-file\n");
+  std::string old_path = KeyFileOrDefault(args.key_file);
+  if (old_path.empty() || args.new_key_file.empty()) {
+    std::fprintf(err, "haven keys rotate: give --key-file and --new-key-file\n");
     return 2;
   }
-  std::string keys_db = args.data_dir + "/" + storage::kKeysDbName;
-  std::error_code ec;
-  if (!std::filesystem::exists(keys_db, ec)) {
-    std::fprintf(err, "haven keys rotate: no key store at %s\n", keys_db.c_str());
+  auto where = ResolveStore(args.store, args.keys_store, args.data_dir);
+  if (!where.ok()) {
+    std::fprintf(err, "haven keys rotate: %s\n", where.status().message().c_str());
     return 2;
   }
-  auto old_kek = KeyFile::Load(old_path, args.data_dir);
+  // The key files must lie outside the data directory (SQLite; PostgreSQL has none).
+  const std::string data_dir = where->postgres ? "" : where->data_dir;
+  auto keys = OpenKeys(*where, /*create=*/false);
+  if (!keys.ok()) {
+    std::fprintf(err, "haven keys rotate: %s\n", keys.status().message().c_str());
+    return 2;
+  }
+  auto old_kek = KeyFile::Load(old_path, data_dir);
   if (!old_kek.ok()) {
     std::fprintf(err, "haven keys rotate: %s\n", old_kek.status().message().c_str());
     return 2;
   }
-  auto new_kek = KeyFile::LoadOrCreate(args.new_key_file, args.data_dir, old_kek->version + 1);
+  auto new_kek = KeyFile::LoadOrCreate(args.new_key_file, data_dir, old_kek->version + 1);
   if (!new_kek.ok()) {
     std::fprintf(err, "haven keys rotate: %s\n", new_kek.status().message().c_str());
-    return 2;
-  }
-  auto keys = storage::SqliteKeyStore::Open(keys_db);
-  if (!keys.ok()) {
-    std::fprintf(err, "haven keys rotate: %s\n", keys.status().message().c_str());
     return 2;
   }
   auto result = storage::crypto::RotateKek(**keys, *old_kek, *new_kek);
@@ -47,8 +46,10 @@ int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err) {
     return 2;
   }
   // Recorded in the audit log (actor "system": the operator's shell is not an account).
-  if (auto store = storage::SqliteStore::Open(args.data_dir + "/" + storage::kMainDbName);
-      store.ok()) {
+  if (auto store = OpenRecords(*where, /*create=*/false); !store.ok()) {
+    std::fprintf(err, "haven keys rotate: audit entry not written: %s\n",
+                 store.status().message().c_str());
+  } else {
     storage::AuditEvent event;
     event.time = std::chrono::duration_cast<std::chrono::milliseconds>(
                      std::chrono::system_clock::now().time_since_epoch())
@@ -68,6 +69,7 @@ int RunKeysRotate(const KeysRotateArgs& args, std::FILE* out, std::FILE* err) {
   std::string old_checkpoint = storage::AuditCheckpointPathFor(old_path);
   std::string new_checkpoint = storage::AuditCheckpointPathFor(args.new_key_file);
   auto checkpoint = storage::ReadAuditCheckpoint(old_checkpoint);
+  std::error_code ec;
   if (checkpoint.ok() && checkpoint->has_value() && !std::filesystem::exists(new_checkpoint, ec)) {
     if (Status s = storage::WriteAuditCheckpoint(new_checkpoint, **checkpoint); !s.ok()) {
       std::fprintf(err, "haven keys rotate: %s\n", s.message().c_str());
@@ -89,10 +91,14 @@ std::unique_ptr<KeysCommand> KeysCommand::Add(CLI::App& app) {
       "rotate",
       "Re-wrap every person's data key under a new key-encryption key. Resumable: after an "
       "interruption run the same command again.\n"
-      "  haven keys rotate --data-dir DIR --key-file OLD --new-key-file NEW");
+      "  haven keys rotate --data-dir DIR --key-file OLD --new-key-file NEW\n"
+      "  haven keys rotate --store postgres://... [--keys-store URL] --key-file OLD "
+      "--new-key-file NEW");
   KeysRotateArgs& a = cmd->rotate_args_;
-  cmd->rotate_->add_option("--data-dir", a.data_dir, "Haven's data directory (haven.db, keys.db)")
-      ->required();
+  cmd->rotate_->add_option("--data-dir", a.data_dir,
+                           "Haven's data directory (haven.db, keys.db); not with --store "
+                           "postgres://");
+  AddStoreOptions(cmd->rotate_, &a.store, &a.keys_store);
   cmd->rotate_->add_option("--key-file", a.key_file,
                            "The current key file (default: $HAVEN_KEY_FILE)");
   cmd->rotate_

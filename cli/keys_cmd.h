@@ -5,6 +5,8 @@
 // again. Haven should be stopped meanwhile and restarted with --key-file NEW afterwards.
 // Each completed rotation is recorded in the audit log (action "keys.rotate", actor "system"),
 // and the audit checkpoint beside OLD is copied beside NEW.
+//   haven keys rotate --store postgres://... [--keys-store URL] --key-file OLD --new-key-file NEW
+// does the same for keys in PostgreSQL (cli/store_options.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -18,6 +20,8 @@ struct KeysRotateArgs {
   std::string data_dir;
   std::string key_file;  // the current (old) key file; default $HAVEN_KEY_FILE
   std::string new_key_file;
+  std::string store;       // --store: "" or sqlite (--data-dir), or postgres://...
+  std::string keys_store;  // --keys-store (PostgreSQL only)
 };
 
 // Runs the rotation; a summary goes to `out`, errors (paths and counts only) to `err`.

@@ -15,6 +15,7 @@
 #include "cli/jsonl.h"
 #include "cli/keys_cmd.h"
 #include "cli/llm_options.h"
+#include "cli/migrate_cmd.h"
 #include "cli/policy_cmd.h"
 #include "cli/respond_cmd.h"
 #include "cli/serve_cmd.h"
@@ -204,6 +205,7 @@ int main(int argc, char** argv) {
   auto audit_cmd = haven::cli::AuditCommand::Add(app);
   auto serve_cmd = haven::cli::ServeCommand::Add(app);
   auto admin_cmd = haven::cli::AdminCommand::Add(app);
+  auto migrate_cmd = haven::cli::MigrateCommand::Add(app);
   auto policy_cmd = haven::cli::PolicyCommand::Add(app);
 
   CLI11_PARSE(app, argc, argv);
@@ -212,6 +214,7 @@ int main(int argc, char** argv) {
   if (audit_cmd->parsed()) return audit_cmd->Run();
   if (serve_cmd->parsed()) return serve_cmd->Run(ResolveDataDir(data_dir));
   if (admin_cmd->parsed()) return admin_cmd->Run();
+  if (migrate_cmd->parsed()) return migrate_cmd->Run();
   if (policy_cmd->parsed()) return policy_cmd->Run(ResolveDataDir(data_dir));
 
   if (analyze->parsed()) {

@@ -10,14 +10,13 @@
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "cli/serve_config.h"
+#include "cli/store_options.h"
 #include "reply/draft_coach.h"
 #include "reply/engine.h"
 #include "safety/escalation_policy.h"
 #include "server/server.h"
 #include "server/tls_cert.h"
 #include "server/webhook.h"
-#include "storage/crypto/key_file.h"
-#include "storage/open.h"
 
 namespace haven::cli {
 
@@ -54,6 +53,10 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
   }
   ServeArgs given = args;  // the command line wins over the file
   if (!args.listen_given && !file.listen.empty()) given.listen = file.listen;
+  if (args.store.empty()) {  // --store on the command line replaces the file's pair
+    given.store = file.store;
+    if (args.keys_store.empty()) given.keys_store = file.keys_store;
+  }
   if (given.tls_cert.empty() && given.tls_key.empty() && !given.insecure_http) {
     given.tls_cert = file.tls_cert;
     given.tls_key = file.tls_key;
@@ -87,10 +90,29 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
                  "haven --data-dir DIR serve ...)\n");
     return 2;
   }
-  std::string key_file =
-      args.key_file.empty() ? storage::crypto::KeyFile::DefaultPath() : args.key_file;
+  std::string key_file = KeyFileOrDefault(args.key_file);
   if (key_file.empty()) {
     std::fprintf(err, "haven serve: give --key-file or set HAVEN_KEY_FILE\n");
+    return 2;
+  }
+  auto where = ResolveStore(args.store, args.keys_store, args.data_dir);
+  if (!where.ok()) {
+    std::fprintf(err, "haven serve: %s\n", where.status().message().c_str());
+    return 2;
+  }
+  // With PostgreSQL the data directory is optional; it holds only tls/ and the webhook log.
+  if (args.data_dir.empty() && !args.insecure_http && args.tls_cert.empty()) {
+    std::fprintf(err,
+                 "haven serve: give --tls-cert and --tls-key, or --data-dir for a self-signed "
+                 "certificate\n");
+    return 2;
+  }
+  if (args.data_dir.empty() && !args.webhooks.empty()) {
+    std::fprintf(err, "haven serve: give --data-dir: the webhook delivery log is kept there\n");
+    return 2;
+  }
+  if (args.store_pool < 1 || args.store_pool > 256) {
+    std::fprintf(err, "haven serve: --store-pool must be 1 to 256\n");
     return 2;
   }
   options.tls = !args.insecure_http;
@@ -109,10 +131,19 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
     return 2;
   }
 
-  auto store = storage::OpenSqliteStorage(args.data_dir, key_file);
+  auto store = OpenStorage(*where, key_file, /*create=*/true, args.store_pool);
   if (!store.ok()) {
     std::fprintf(err, "haven serve: %s\n", store.status().message().c_str());
     return 2;
+  }
+  if (where->postgres) {
+    std::fprintf(err, "haven serve: storage: %s\n", where->Describe().c_str());
+    if (where->keys_url == where->store_url) {
+      std::fprintf(err,
+                   "haven serve: warning: the data keys share the records' database (schema "
+                   "haven_keys): a copy of that database holds both; give --keys-store a "
+                   "database of its own (docs/deployment.md)\n");
+    }
   }
   if (options.tls) {
     if (args.tls_cert.empty()) {
@@ -221,12 +252,18 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
       app.add_subcommand("serve",
                          "Serve the chat over HTTPS and WebSocket, with the pages in web/.\n"
                          "  haven serve --data-dir DIR --listen 127.0.0.1:8443 [--key-file PATH]\n"
+                         "  haven serve --store postgres://... [--keys-store URL] --key-file PATH "
+                         "...\n"
                          "Prints the URL on stdout; SIGINT/SIGTERM stop it gracefully.");
   ServeArgs& a = cmd->args_;
+  cmd->serve_->add_option("--data-dir", a.data_dir,
+                          "Where Haven keeps its records (haven.db, keys.db, tls/); created 0700. "
+                          "With --store postgres:// only tls/ and the webhook log");
+  AddStoreOptions(cmd->serve_, &a.store, &a.keys_store);
   cmd->serve_
-      ->add_option("--data-dir", a.data_dir,
-                   "Where Haven keeps its records (haven.db, keys.db, tls/); created 0700")
-      ->required();
+      ->add_option("--store-pool", a.store_pool,
+                   "With --store postgres://: connections to the records' database")
+      ->capture_default_str();
   cmd->serve_->add_option("--policy", a.policy,
                           "The escalation policy (YAML; default: policy/escalation.yaml of the "
                           "shipped data; check one with `haven policy check FILE`)");

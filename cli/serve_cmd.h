@@ -5,6 +5,10 @@
 // Storage: <DIR>/haven.db and keys.db, sealed under the key file (created on first start, mode
 // 0600, refused inside DIR; default $HAVEN_KEY_FILE or ~/.config/haven/haven.key). TLS: the
 // given certificate, or a self-signed one for localhost made on first start in <DIR>/tls/.
+// With --store postgres://... [--keys-store URL] (or `store:` in --config; cli/store_options.h)
+// the records and keys are in PostgreSQL instead, and --data-dir is optional: it then holds only
+// tls/ (the self-signed certificate; give --tls-cert/--tls-key without it) and the webhook
+// delivery log (webhooks need it). Run `haven migrate` first, or let the first start migrate.
 // Prints the URL it listens on (the real port when given port 0) as one line on stdout; all
 // else goes to stderr and never carries a person's text. SIGINT/SIGTERM stop it gracefully.
 #pragma once
@@ -25,6 +29,9 @@ namespace haven::cli {
 
 struct ServeArgs {
   std::string data_dir;
+  std::string store;       // --store: "" or sqlite, or postgres://... (wins over the file's)
+  std::string keys_store;  // --keys-store URL (PostgreSQL only)
+  int store_pool = 4;      // --store-pool: PostgreSQL connections for the records
   std::string listen = "127.0.0.1:8443";
   bool listen_given = false;  // --listen was on the command line (it wins over --config)
   std::string config;         // --config FILE (cli/serve_config.h)

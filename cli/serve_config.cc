@@ -11,6 +11,8 @@
 #include <sstream>
 #include <vector>
 
+#include "cli/store_options.h"
+
 namespace haven::cli {
 namespace {
 
@@ -225,11 +227,20 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
   double v = 0;
   try {
     if (!r.Map(root, "",
-               {"listen", "web_root", "allowed_origins", "tls", "workers", "locale", "limits",
-                "sessions", "privacy", "oversight", "webhooks"})) {
+               {"listen", "store", "keys_store", "web_root", "allowed_origins", "tls", "workers",
+                "locale", "limits", "sessions", "privacy", "oversight", "webhooks"})) {
       return r.status();
     }
     r.Text(root, "", "listen", &file.listen);
+    r.Text(root, "", "store", &file.store);
+    r.Text(root, "", "keys_store", &file.keys_store);
+    if (r.status().ok() && !file.store.empty() && file.store != "sqlite" &&
+        !IsPostgresUrl(file.store)) {
+      r.Fail(root["store"], "store", "must be sqlite or a postgres:// URL");
+    }
+    if (r.status().ok() && !file.keys_store.empty() && !IsPostgresUrl(file.keys_store)) {
+      r.Fail(root["keys_store"], "keys_store", "must be a postgres:// URL");
+    }
     r.Text(root, "", "web_root", &server.web_root);
     r.TextList(root, "", "allowed_origins", &server.allowed_origins);
     r.Text(root, "", "locale", &chat.default_locale);

@@ -5,6 +5,8 @@
 // command line win over the file.
 //
 //   listen: 127.0.0.1:8443              # HOST:PORT, like --listen
+//   store: postgres://haven@db/haven    # like --store (cli/store_options.h)
+//   keys_store: postgres://haven@db/haven_keys   # like --keys-store
 //   web_root: /usr/share/haven/web      # like --web-root
 //   allowed_origins: [https://haven.example]
 //   tls: {cert: /etc/haven/cert.pem, key: /etc/haven/key.pem}
@@ -43,6 +45,8 @@ namespace haven::cli {
 // What the file sets apart from the two option structs: the values that have flags too.
 struct ServeFileSettings {
   std::string listen;  // "" when the file does not say
+  std::string store;   // `store:` ("" when absent): sqlite or a PostgreSQL URL
+  std::string keys_store;
   std::string tls_cert;
   std::string tls_key;
   // The `webhooks:` endpoints, in file order, each with its secret read from its secret_file:

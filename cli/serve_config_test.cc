@@ -290,5 +290,20 @@ TEST(ServeConfigTest, AnUnreadableFileIsNamed) {
   EXPECT_NE(s.message().find("/nonexistent/haven.yaml"), std::string::npos);
 }
 
+TEST(ServeConfigTest, ReadsTheStoreWithoutQuotingABadOne) {
+  Applied a = Apply("store: postgres://haven:pw@db/haven\nkeys_store: postgres://haven@db/keys\n");
+  ASSERT_TRUE(a.status.ok()) << a.status.message();
+  EXPECT_EQ(a.file.store, "postgres://haven:pw@db/haven");
+  EXPECT_EQ(a.file.keys_store, "postgres://haven@db/keys");
+  EXPECT_TRUE(Apply("store: sqlite\n").status.ok());
+  Applied bad = Apply("store: mysql://u:hunter2@h/db\n");
+  ASSERT_FALSE(bad.status.ok());
+  EXPECT_NE(bad.status.message().find("store (line 1)"), std::string::npos);
+  EXPECT_EQ(bad.status.message().find("hunter2"), std::string::npos);
+  Applied bad_keys = Apply("keys_store: host=db password=hunter2\n");
+  ASSERT_FALSE(bad_keys.status.ok());
+  EXPECT_EQ(bad_keys.status.message().find("hunter2"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace haven::cli
