@@ -24,6 +24,7 @@ constexpr char kReplyKeyPrefix[] = "reply/";
 constexpr char kLegacyReplyKeyPrefix[] = "reply:";
 // User turns after which a kept engine state is rebuilt from the window (memory bound).
 constexpr int kMaxLiveTurns = 200;
+constexpr int kPage = 200;  // messages read per ListMessages call when paging
 
 UnixMillis SystemNow() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -165,9 +166,12 @@ StatusOr<SeekerSession> ChatService::Resume(std::string_view token, int64_t afte
     q.owner_id = row->account_id;
     auto convs = txn.ListConversations(q);
     if (!convs.ok()) return convs.status();
+    bool held = false;  // a person has the conversation, or the policy paused the bot
     for (auto it = convs->rbegin(); it != convs->rend(); ++it) {
       if (it->state != storage::ConversationState::kClosed) {
         s.conversation_id = it->id;
+        held =
+            oversight_ && (it->state == storage::ConversationState::kWithStaff || it->bot_paused);
         if (it->state == storage::ConversationState::kWithStaff && it->assigned_staff_id) {
           auto staff = txn.GetAccount(*it->assigned_staff_id);
           if (staff.ok()) s.staff_name = staff->username;
@@ -199,6 +203,26 @@ StatusOr<SeekerSession> ChatService::Resume(std::string_view token, int64_t afte
         }
         s.history.back().author_name = it->second;
       }
+    }
+    if (held) return Status::Ok();
+    // The last message: the history's when it ends the conversation; read on otherwise (from
+    // the one before after_seq when the history is empty: the client saw the last message).
+    std::optional<storage::Message> last;
+    if (!msgs->empty()) last = msgs->back();
+    if (msgs->empty() || msgs->size() >= static_cast<size_t>(max_history)) {
+      int64_t from = msgs->empty() ? std::max<int64_t>(after_seq - 1, 0) : msgs->back().seq;
+      for (;;) {
+        auto more = txn.ListMessages(s.conversation_id, from, kPage);
+        if (!more.ok()) return more.status();
+        if (more->empty()) break;
+        last = std::move(more->back());
+        if (more->size() < static_cast<size_t>(kPage)) break;
+        from = last->seq;
+      }
+    }
+    if (last && last->role == MessageRole::kUser && !last->client_message_id.empty()) {
+      s.unanswered_id = last->client_message_id;
+      s.unanswered_text = std::move(last->text);
     }
     return Status::Ok();
   });

@@ -148,6 +148,11 @@ struct SeekerSession {
   bool resumed = false;
   std::vector<HistoryEntry> history;  // on resume: messages after `after_seq`, oldest first
   std::string staff_name;  // a person from the team has the conversation now: their username
+  // On resume: the conversation ends with a message of the person that nothing answered (the
+  // process stopped after its commit and early ack, before the reply) while the bot has the
+  // conversation. Its client id and text: Send them again (a resend) to finish that turn.
+  std::string unanswered_id;
+  std::string unanswered_text;  // personal: the caller clears it once the turn is sent
 };
 
 struct Ack {
@@ -224,7 +229,9 @@ class ChatService {
   // The session of `token` (touched: its idle timer restarts) with the seeker's latest
   // conversation (a new one when all are closed) and its messages after `after_seq` (at most
   // `max_history`). NotFound "session not found or expired" for an unknown, expired or revoked
-  // token, and for a staff session's token (staff never take the seeker path).
+  // token, and for a staff session's token (staff never take the seeker path). Sets
+  // unanswered_id/unanswered_text when the conversation's last message is the person's and the
+  // bot, which has the conversation, never answered it.
   StatusOr<SeekerSession> Resume(std::string_view token, int64_t after_seq = 0,
                                  int max_history = 200);
   // A new session for the account, given its recovery phrase. NotFound for a wrong pair.

@@ -138,6 +138,59 @@ TEST_F(ChatServiceTest, OnStoredRunsOnceAfterTheCommitAndBeforeTheReply) {
   EXPECT_EQ(calls, 2);
 }
 
+// The process stopped after the message's commit (and its early ack), before the reply: a resume
+// says which message is owed its reply, whatever last_seq the client gives and however long the
+// conversation; a resend of it finishes the turn, and then nothing is owed.
+TEST_F(ChatServiceTest, ResumeFindsTheMessageTheServerStoppedBeforeAnswering) {
+  auto s = service_.CreateSeeker();
+  ASSERT_TRUE(s.ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(service_.Send(*s, "m" + std::to_string(i), "work was long today", "en-US").ok());
+  }
+  auto clean = service_.Resume(s->token);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(clean->unanswered_id, "");
+
+  storage::Message lost;
+  lost.id = storage::NewRecordId();
+  lost.conversation_id = s->conversation_id;
+  lost.role = storage::MessageRole::kUser;
+  lost.client_message_id = "lost";
+  lost.text = "I keep going over what she said";
+  int64_t lost_seq = 0;
+  ASSERT_TRUE(store_
+                  .Transact([&](storage::Txn& txn) -> Status {
+                    auto a = txn.AppendMessage(lost);
+                    if (!a.ok()) return a.status();
+                    lost_seq = a->message.seq;
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(lost_seq, 7);
+  for (int64_t after : {int64_t{0}, int64_t{5}, lost_seq - 1, lost_seq}) {
+    auto r = service_.Resume(s->token, after);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->unanswered_id, "lost") << "after " << after;
+    EXPECT_EQ(r->unanswered_text, lost.text) << "after " << after;
+  }
+  auto paged = service_.Resume(s->token, 0, /*max_history=*/2);  // the tail is read on
+  ASSERT_TRUE(paged.ok());
+  EXPECT_EQ(paged->history.size(), 2u);
+  EXPECT_EQ(paged->unanswered_id, "lost");
+
+  auto r = service_.Resume(s->token, lost_seq);
+  ASSERT_TRUE(r.ok());
+  auto finished = service_.Send(*r, r->unanswered_id, r->unanswered_text, "en-US");
+  ASSERT_TRUE(finished.ok());
+  EXPECT_TRUE(finished->ack.duplicate);
+  ASSERT_TRUE(finished->reply.has_value());
+  EXPECT_EQ(finished->reply->seq, lost_seq + 1);
+  auto after = service_.Resume(s->token, lost_seq);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->unanswered_id, "");
+  EXPECT_EQ(after->unanswered_text, "");
+}
+
 TEST_F(ChatServiceTest, ResendGetsSameAckAndNoSecondReply) {
   auto s = service_.CreateSeeker();
   ASSERT_TRUE(s.ok());

@@ -266,8 +266,15 @@ TEST_F(OversightTest, TakeOverSilencesTheBotUntilHandBack) {
   ASSERT_TRUE(held.ok());
   EXPECT_TRUE(held->held);
   EXPECT_FALSE(held->reply);  // the bot stays silent
+  // Nor does a resume make the bot answer the message the person wrote to Sam.
+  auto resumed = chat_.Resume(s.token);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->unanswered_id, "");
 
   ASSERT_TRUE(oversight_.HandBack(sam, s.conversation_id).ok());
+  resumed = chat_.Resume(s.token);  // the hand back's line comes last: nothing is owed
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->unanswered_id, "");
   auto answered = Say(s, "I feel a bit calmer now");
   ASSERT_TRUE(answered.ok());
   EXPECT_FALSE(answered->held);

@@ -681,6 +681,7 @@ class WebSocketSession final : public Closable,
       }
       session_ = std::move(resumed).value();
       Enqueue(EncodeWelcome(*session_, /*include_secrets=*/false));
+      if (!session_->unanswered_id.empty()) co_await FinishUnanswered();
     } else {
       auto created = co_await OnWorkers([&] { return shared_->chat.CreateSeeker(); });
       if (!created.ok()) {
@@ -692,6 +693,27 @@ class WebSocketSession final : public Closable,
       session_->recovery_phrase.clear();  // shown once; not kept in memory
     }
     hello_timer_.cancel();
+  }
+
+  // The person's last message was stored and acknowledged, and the server stopped before the
+  // reply: the turn is finished now, as a resend of it would (at most one reply per message).
+  // On failure the next resume tries again.
+  asio::awaitable<void> FinishUnanswered() {
+    chat::SeekerSession session = *session_;
+    session_->unanswered_id.clear();
+    session_->unanswered_text.clear();
+    std::string locale = locale_;
+    auto result = co_await OnWorkers([&] {
+      return shared_->chat.Send(session, session.unanswered_id, session.unanswered_text, locale);
+    });
+    session.unanswered_text.clear();
+    if (!result.ok() || !result->reply) co_return;
+    shared_->metrics.chat_turns++;
+    if (result->reply->escalate) shared_->metrics.chat_escalations++;
+    Enqueue(EncodeReply(session.unanswered_id, *result->reply));
+    if (result->reply->queue_position > 0) {
+      Enqueue(EncodeQueuePosition(result->reply->queue_position));
+    }
   }
 
   asio::awaitable<void> Message(const ClientFrame& f) {

@@ -9,6 +9,9 @@ What it holds the server to (docs/protocol.md, chat protocol v1):
     like "reply:X" once collided with Haven's key for the reply to X);
   - after a reconnect, `hello {token, last_seq}` replays exactly what came after `last_seq`,
     oldest first, with no gap, no repeat and nothing changed;
+  - every message is answered exactly once: the ack goes out at commit, before the reply, so a
+    crash can fall between them; then the resume's welcome is followed at once by the reply to
+    that last, unanswered message (and by no other);
   - the audit log's hash chain verifies after every crash and never loses an entry that a
     checkpoint already covered; no message text reaches the server's output or, unsealed, its
     data directory.
@@ -296,7 +299,7 @@ class Client(threading.Thread):
             for gen in range(ROUNDS + 1):
                 url, final = r.wait_gen(gen)
                 try:
-                    ws = self.connect_and_resume(url)
+                    ws, owed = self.connect_and_resume(url)
                 except (ConnectionClosed, OSError) as e:
                     # Only when the server was killed while the clients reconnected.
                     self.check(r.was_killed(gen) and not final,
@@ -305,10 +308,10 @@ class Client(threading.Thread):
                     continue
                 r.report("resumed", gen)
                 if final:
-                    self.finish(ws)
+                    self.finish(ws, owed)
                     r.report("done", gen)
                     return
-                code = self.traffic(ws)
+                code = self.traffic(ws, owed)
                 self.check(r.was_killed(gen),
                            "the connection ended (close code %s) while the server was alive"
                            % code)
@@ -335,7 +338,9 @@ class Client(threading.Thread):
 
     def connect_and_resume(self, url):
         """hello (new seeker the first time; then token and a last_seq at or a little before
-        the last seq seen) and the checks on the replay (check_replay)."""
+        the last seq seen) and the checks on the replay (check_replay). Returns the connection
+        and the client id whose reply must come next (the conversation ends with it: stored,
+        never answered), or None."""
         ws = self.connect(url)
         if self.token is None:
             ws.send_json({"v": 1, "type": "hello", "locale": "en-GB"})
@@ -345,7 +350,7 @@ class Client(threading.Thread):
                        "a new seeker gets a token and an empty history")
             self.token, self.account = w["token"], w["account"]
             self.conversation = w["conversation"]
-            return ws
+            return ws, None
         last = max(self.model, default=0)
         after = last if self.rng.random() < 0.5 else self.rng.randint(max(0, last - 12), last)
         ws.send_json({"v": 1, "type": "hello", "token": self.token, "last_seq": after,
@@ -359,7 +364,11 @@ class Client(threading.Thread):
                    "a resume continues the same account and conversation")
         self.check_replay(w["history"], after)
         self.run_state.count("resumes")
-        return ws
+        last = self.model.get(max(self.model, default=0))
+        if last is not None and last[0] == "user":
+            self.run_state.count("late_replies")
+            return ws, last[1]
+        return ws, None
 
     def check_replay(self, history, after):
         """Proves: the replay after `after` is exactly the messages after it, oldest first,
@@ -419,13 +428,14 @@ class Client(threading.Thread):
         self.pending.append(cid)
         return cid
 
-    def traffic(self, ws):
+    def traffic(self, ws, owed):
         """Sends until the connection dies (the server is killed). Returns the close code the
-        server sent (None when the TCP connection just ended, as it must under SIGKILL)."""
+        server sent (None when the TCP connection just ended, as it must under SIGKILL).
+        `owed`: the client id whose reply comes first (connect_and_resume)."""
         resend = list(self.pending)   # first, in order, whatever is unacknowledged
         pacer = Pacer()
         inflight = collections.deque()
-        state = {"first_ack": None}
+        state = {"first_ack": owed}
         try:
             while True:
                 if len(inflight) < WINDOW:
@@ -541,8 +551,9 @@ class Client(threading.Thread):
         return True
 
     def on_reply(self, msg, first_ack):
-        """Proves: a reply comes right after the first ack of its message (never after a
-        resend's ack: never answered twice), once per client id, at the next seq."""
+        """Proves: a reply comes right after the first ack of its message, or right after the
+        welcome for the conversation's unanswered last message (never after a resend's ack:
+        never answered twice), once per client id, at the next seq."""
         cid = msg["reply_to"]
         self.check(first_ack == cid,
                    "a reply to %s that does not follow its first ack (answered twice?)" % cid)
@@ -555,13 +566,13 @@ class Client(threading.Thread):
 
     # ----- the end: resend what is left, probe, read everything ---------------------------
 
-    def finish(self, ws):
+    def finish(self, ws, owed):
         """On the last server (it stays up): resend what was never acknowledged until it is,
         resend a few acknowledged ids (duplicate probes), wait with a ping (answered after
         everything before it), then read the whole conversation and check it."""
         pacer = Pacer()
         inflight = collections.deque()
-        state = {"first_ack": None}
+        state = {"first_ack": owed}
         frames = [("message", cid) for cid in self.pending]
         acked = sorted(self.acked)
         for cid in self.rng.sample(acked, min(PROBES_AT_END, len(acked))):
@@ -603,9 +614,9 @@ class Client(threading.Thread):
         - everything the client was told (acks, replies, replays) is there unchanged;
         - every client id it sent is there exactly once, at the seq of its ack, with its text,
           and in the order the client first sent them;
-        - as many assistant messages as user messages: each message answered once. (Haven
-          commits the reply before it sends the ack, ChatService::Send, so every acked message
-          has its reply; and a message is never answered twice.)"""
+        - as many assistant messages as user messages: each message answered once (a message
+          left unanswered by a crash after its ack is answered on the next resume, and the
+          final resume came before this read)."""
         seqs = [h["seq"] for h in history]
         self.check(seqs == list(range(1, len(seqs) + 1)),
                    "the conversation's seqs are 1..N, strictly increasing: %s" % seqs)
@@ -782,11 +793,11 @@ def main():
     s = run.stats
     print("%d crashes (%d while clients reconnected); %d messages checked, %d acks (%d "
           "recovered from a replay after a lost ack), %d duplicate acks, %d replies, %d resends, "
-          "%d probes, %d resumes; consent changes %d sent / %d answered; audit verified after "
+          "%d probes, %d resumes (%d owed a late reply); consent changes %d sent / %d answered; audit verified after "
           "%d crashes, at the end: %s; %.1f s"
           % (server.starts - 1, s["crashes_during_reconnect"], s["messages_checked"], s["acks"],
              s["recovered_acks"], s["duplicate_acks"], s["replies"], s["resends"], s["probes"],
-             s["resumes"],
+             s["resumes"], s["late_replies"],
              s["consents_sent"], s["consents_answered"], audit_rounds, audit_end,
              time.monotonic() - started))
     if run.failures:
