@@ -10,6 +10,7 @@
 #include "cli/admin_cmd.h"
 #include "cli/analyze_report.h"
 #include "cli/audit_cmd.h"
+#include "cli/backup_cmd.h"
 #include "cli/chat_cmd.h"
 #include "cli/empathy_cmd.h"
 #include "cli/jsonl.h"
@@ -207,6 +208,7 @@ int main(int argc, char** argv) {
   auto admin_cmd = haven::cli::AdminCommand::Add(app);
   auto migrate_cmd = haven::cli::MigrateCommand::Add(app);
   auto policy_cmd = haven::cli::PolicyCommand::Add(app);
+  auto backup_cmd = haven::cli::BackupCommands::Add(app);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -215,6 +217,7 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return serve_cmd->Run(ResolveDataDir(data_dir));
   if (admin_cmd->parsed()) return admin_cmd->Run();
   if (migrate_cmd->parsed()) return migrate_cmd->Run();
+  if (backup_cmd->parsed()) return backup_cmd->Run();
   if (policy_cmd->parsed()) return policy_cmd->Run(ResolveDataDir(data_dir));
 
   if (analyze->parsed()) {

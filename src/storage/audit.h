@@ -54,6 +54,7 @@ inline constexpr char kKeyRotation[] = "keys.rotate";
 inline constexpr char kConsentChange[] = "consent.change";      // detail: "kind=on|off"
 inline constexpr char kRetentionChange[] = "retention.change";  // detail: "days=N"
 inline constexpr char kRetentionDelete[] = "retention.delete";  // detail: "messages=N"
+inline constexpr char kRestore[] = "backup.restore";            // detail: "erasures_reapplied=N"
 }  // namespace audit_action
 
 namespace audit_outcome {
