@@ -174,20 +174,9 @@ TEST(BackupCommandTest, PostgresRestoreCannotBringBackSomeoneErasedAfterTheBacku
   TempDir tmp;
   const std::string key = tmp / "haven.key";
   const std::string records = tmp / "records.dump", keys = tmp / "keys.dump";
-  // The commands take URLs: the cluster's conninfo strings as postgres:// URLs.
-  auto as_url = [](const std::string& conninfo) {
-    auto value = [&](const std::string& k) {
-      size_t at = conninfo.find(k + "=");
-      if (at == std::string::npos) return std::string();
-      at += k.size() + 1;
-      return conninfo.substr(at, conninfo.find(' ', at) - at);
-    };
-    return "postgres://" + value("user") + "@" + value("host") + ":" + value("port") + "/" +
-           value("dbname");
-  };
   BackupArgs a;
-  a.store = as_url(*records_db);
-  a.keys_store = as_url(*keys_db);
+  a.store = testing::PostgresUrl(*records_db);
+  a.keys_store = testing::PostgresUrl(*keys_db);
   a.key_file = key;
   auto where = ResolveStore(a.store, a.keys_store, "");
   ASSERT_TRUE(where.ok());

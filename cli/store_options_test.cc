@@ -104,14 +104,7 @@ TEST(MigrateCommandTest, SqliteIsIdempotent) {
 // "host=127.0.0.1 port=P user=U dbname=D ..." (TestCluster) -> "postgres://U:pw@127.0.0.1:P/D".
 // The cluster trusts every local connection, so the password is there only to be redacted.
 std::string AsUrl(const std::string& conninfo) {
-  auto value = [&](const std::string& key) {
-    size_t at = conninfo.find(key + "=");
-    if (at == std::string::npos) return std::string();
-    at += key.size() + 1;
-    return conninfo.substr(at, conninfo.find(' ', at) - at);
-  };
-  return "postgres://" + value("user") + ":Sekr1t-pw@" + value("host") + ":" + value("port") + "/" +
-         value("dbname");
+  return testing::PostgresUrl(conninfo, "Sekr1t-pw");
 }
 
 TEST(PostgresCommandsTest, MigrateOpenVerifyAndRotate) {

@@ -44,4 +44,16 @@ struct Input {
   std::FILE* file;
 };
 
+// "host=H port=P user=U dbname=D ..." (a TestCluster conninfo) as "postgres://U[:password]@H:P/D".
+inline std::string PostgresUrl(const std::string& conninfo, const std::string& password = "") {
+  auto value = [&](const std::string& key) {
+    size_t at = conninfo.find(key + "=");
+    if (at == std::string::npos) return std::string();
+    at += key.size() + 1;
+    return conninfo.substr(at, conninfo.find(' ', at) - at);
+  };
+  return "postgres://" + value("user") + (password.empty() ? "" : ":" + password) + "@" +
+         value("host") + ":" + value("port") + "/" + value("dbname");
+}
+
 }  // namespace haven::cli::testing
