@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -156,28 +157,83 @@ void BM_AnalyzeAll(benchmark::State& state) {
 }
 BENCHMARK(BM_AnalyzeAll);
 
-// Prints each stage's mean time as a multiple of the baseline's, after the table.
+// Start-up: what each stage costs to load, against reading the bytes of every data file the
+// analyzer reads (the least a load can do). A whole-process `haven analyze` pays all of it once.
+void BM_Load_Baseline_ReadFiles(benchmark::State& state) {
+  const std::string dir = HAVEN_SOURCE_DATA_DIR;
+  const std::vector<std::string> files = {
+      "/models/emotions.ftz",          "/models/risk.ftz",
+      "/models/emotions.thresholds",   "/models/risk.thresholds",
+      "/lexicons/vader_lexicon.txt",   "/lexicons/afinn-en-165.txt",
+      "/lexicons/haven_sentiment.txt", "/lexicons/english_words.txt"};
+  for (auto _ : state) {
+    size_t bytes = 0;
+    for (const auto& f : files) {
+      std::ifstream in(dir + f, std::ios::binary);
+      std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      bytes += data.size();
+      benchmark::DoNotOptimize(data.data());
+    }
+    benchmark::DoNotOptimize(bytes);
+  }
+}
+BENCHMARK(BM_Load_Baseline_ReadFiles)->Unit(benchmark::kMillisecond);
+
+#define HAVEN_LOAD_BENCH(NAME, EXPR)                        \
+  void BM_Load_##NAME(benchmark::State& state) {            \
+    const std::string dir = HAVEN_SOURCE_DATA_DIR;          \
+    for (auto _ : state) {                                  \
+      auto loaded = EXPR;                                   \
+      if (!loaded.ok()) state.SkipWithError("load failed"); \
+      benchmark::DoNotOptimize(loaded);                     \
+    }                                                       \
+  }                                                         \
+  BENCHMARK(BM_Load_##NAME)->Unit(benchmark::kMillisecond)
+
+HAVEN_LOAD_BENCH(Normalizer, haven::nlp::Normalizer::Load(dir));
+HAVEN_LOAD_BENCH(Sentiment, haven::nlp::SentimentScorer::Load(dir));
+HAVEN_LOAD_BENCH(Emotions, haven::nlp::EmotionClassifier::Load(dir));
+HAVEN_LOAD_BENCH(RiskRules, haven::nlp::RiskDetector::Create());
+HAVEN_LOAD_BENCH(RiskModel, haven::nlp::RiskModel::Load(dir));
+HAVEN_LOAD_BENCH(Intent, haven::nlp::IntentClassifier::Create());
+HAVEN_LOAD_BENCH(Topics, haven::nlp::TopicDetector::Create());
+HAVEN_LOAD_BENCH(Pii, haven::nlp::PiiDetector::Create());
+HAVEN_LOAD_BENCH(Analyzer, Analyzer::Load(dir));
+
+// Prints each stage's mean time as a multiple of its baseline's, after the table: per-message
+// stages against copying and lower-casing the message, loads against reading the files.
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
       double t = r.GetAdjustedRealTime();
-      if (r.benchmark_name().find("Baseline") != std::string::npos) baseline_ = t;
-      results_.emplace_back(r.benchmark_name(), t);
+      const bool load = r.benchmark_name().starts_with("BM_Load_");
+      if (r.benchmark_name().find("Baseline") != std::string::npos) {
+        (load ? load_baseline_ : baseline_) = t;
+      }
+      (load ? load_results_ : results_).emplace_back(r.benchmark_name(), t);
     }
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    if (baseline_ <= 0) return;
-    std::printf("\nratio to baseline (copy + lowercase of the same message), same run:\n");
-    for (const auto& [name, t] : results_)
-      std::printf("  %-28s %8.1fx\n", name.c_str(), t / baseline_);
+    if (baseline_ > 0) {
+      std::printf("\nratio to baseline (copy + lowercase of the same message), same run:\n");
+      for (const auto& [name, t] : results_)
+        std::printf("  %-28s %8.1fx\n", name.c_str(), t / baseline_);
+    }
+    if (load_baseline_ > 0) {
+      std::printf("\nstart-up, ratio to baseline (reading the data files' bytes), same run:\n");
+      for (const auto& [name, t] : load_results_)
+        std::printf("  %-28s %8.1fx\n", name.c_str(), t / load_baseline_);
+    }
   }
 
  private:
   double baseline_ = 0;
+  double load_baseline_ = 0;
   std::vector<std::pair<std::string, double>> results_;
+  std::vector<std::pair<std::string, double>> load_results_;
 };
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "nlp/emotions.h"
 
-#include <fasttext/fasttext.h>
-
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -38,8 +36,7 @@ std::string EmotionFeatures(const NormalizedText& text) {
 }
 
 struct EmotionClassifier::Model {
-  fasttext::FastText fasttext;
-  std::optional<FastTextPredictor> predictor;  // fastText's predict, faster (same values)
+  std::optional<FastTextPredictor> predictor;  // fastText's predict, without fastText
   std::vector<int> label_to_emotion;           // fastText label id -> index into kEmotionNames
   std::array<float, kNumEmotions> thresholds{};
 };
@@ -47,16 +44,15 @@ struct EmotionClassifier::Model {
 StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir) {
   const std::string model_path = data_dir + "/models/emotions.ftz";
   auto model = std::make_shared<Model>();
-  if (Status s = LoadSupervisedModel(model_path, "emotion", &model->fasttext); !s.ok()) return s;
-  std::shared_ptr<const fasttext::Dictionary> dict = model->fasttext.getDictionary();
-  if (dict->nlabels() != kNumEmotions) {
+  auto predictor = FastTextPredictor::Load(model_path);
+  if (!predictor.ok())
+    return Status(predictor.status().code(), "emotion " + predictor.status().message());
+  if (predictor->labels() != kNumEmotions) {
     return InvalidArgument("emotion model must have the 28 GoEmotions labels: " + model_path);
   }
-  const std::string prefix = model->fasttext.getArgs().label;
   std::array<bool, kNumEmotions> seen{};
-  for (int32_t id = 0; id < dict->nlabels(); ++id) {
-    std::string label = dict->getLabel(id);
-    int index = label.starts_with(prefix) ? EmotionIndex(label.substr(prefix.size())) : -1;
+  for (int32_t id = 0; id < predictor->labels(); ++id) {
+    int index = EmotionIndex(predictor->label(id));
     if (index < 0 || seen[static_cast<size_t>(index)]) {
       return InvalidArgument("emotion model has an unknown or repeated label: " + model_path);
     }
@@ -67,10 +63,6 @@ StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir)
                                 model->thresholds);
       !s.ok()) {
     return s;
-  }
-  auto predictor = FastTextPredictor::Create(model->fasttext);
-  if (!predictor.ok()) {
-    return InvalidArgument("emotion model: " + predictor.status().message() + ": " + model_path);
   }
   model->predictor.emplace(std::move(predictor).value());
   EmotionClassifier classifier;

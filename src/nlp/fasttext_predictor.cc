@@ -1,17 +1,16 @@
 #include "nlp/fasttext_predictor.h"
 
-#include <fasttext/densematrix.h>
-#include <fasttext/dictionary.h>
-#include <fasttext/fasttext.h>
-#include <fasttext/loss.h>
-#include <fasttext/model.h>
-#include <fasttext/productquantizer.h>
-#include <fasttext/quantmatrix.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -20,68 +19,7 @@
 namespace haven::nlp {
 namespace {
 
-// fastText keeps what prediction reads in protected members. A pointer to a protected member,
-// formed through a derived class, may be applied to any object of the base class: these
-// accessors read them without copying (and without undefined behaviour).
-struct FastTextAccess : fasttext::FastText {
-  static const std::shared_ptr<fasttext::Matrix>& Input(const fasttext::FastText& f) {
-    return f.*(&FastTextAccess::input_);
-  }
-  static const std::shared_ptr<fasttext::Matrix>& Output(const fasttext::FastText& f) {
-    return f.*(&FastTextAccess::output_);
-  }
-  static const std::shared_ptr<fasttext::Model>& Model(const fasttext::FastText& f) {
-    return f.*(&FastTextAccess::model_);
-  }
-};
-
-struct ModelAccess : fasttext::Model {
-  static const std::shared_ptr<fasttext::Loss>& Loss(const fasttext::Model& m) {
-    return m.*(&ModelAccess::loss_);
-  }
-};
-
-struct LossAccess : fasttext::Loss {
-  static const std::vector<fasttext::real>& SigmoidTable(const fasttext::Loss& l) {
-    return l.*(&LossAccess::t_sigmoid_);
-  }
-};
-
-struct DictionaryAccess : fasttext::Dictionary {
-  static const std::vector<fasttext::entry>& Words(const fasttext::Dictionary& d) {
-    return d.*(&DictionaryAccess::words_);
-  }
-  static int64_t PruneIdxSize(const fasttext::Dictionary& d) {
-    return d.*(&DictionaryAccess::pruneidx_size_);
-  }
-  static const std::unordered_map<int32_t, int32_t>& PruneIdx(const fasttext::Dictionary& d) {
-    return d.*(&DictionaryAccess::pruneidx_);
-  }
-};
-
-struct QuantMatrixAccess : fasttext::QuantMatrix {
-  static const fasttext::ProductQuantizer* Pq(const fasttext::QuantMatrix& q) {
-    return (q.*(&QuantMatrixAccess::pq_)).get();
-  }
-  static const fasttext::ProductQuantizer* Npq(const fasttext::QuantMatrix& q) {
-    return (q.*(&QuantMatrixAccess::npq_)).get();
-  }
-  static const std::vector<uint8_t>& Codes(const fasttext::QuantMatrix& q) {
-    return q.*(&QuantMatrixAccess::codes_);
-  }
-  static const std::vector<uint8_t>& NormCodes(const fasttext::QuantMatrix& q) {
-    return q.*(&QuantMatrixAccess::norm_codes_);
-  }
-  static bool QNorm(const fasttext::QuantMatrix& q) { return q.*(&QuantMatrixAccess::qnorm_); }
-};
-
-struct PqAccess : fasttext::ProductQuantizer {
-  static int32_t Nsubq(const fasttext::ProductQuantizer& p) { return p.*(&PqAccess::nsubq_); }
-  static int32_t Dsub(const fasttext::ProductQuantizer& p) { return p.*(&PqAccess::dsub_); }
-  static int32_t LastDsub(const fasttext::ProductQuantizer& p) { return p.*(&PqAccess::lastdsub_); }
-  static int32_t Ksub(const fasttext::ProductQuantizer& p) { return p.*(&PqAccess::ksub_); }
-};
-
+constexpr std::string_view kEos = "</s>";  // Dictionary::EOS
 constexpr uint32_t kFnvOffset = 2166136261u;
 constexpr uint32_t kFnvPrime = 16777619u;
 
@@ -194,49 +132,140 @@ struct MatrixView {
   }
 };
 
-StatusOr<MatrixView> ViewOf(const fasttext::Matrix& m) {
-  MatrixView v;
-  v.rows = m.size(0);
-  v.cols = m.size(1);
-  if (const auto* dense = dynamic_cast<const fasttext::DenseMatrix*>(&m)) {
-    v.data = dense->data();
-    return v;
+// Bounds-checked reads of a model file's bytes, in fastText's (native, little-endian) layout.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+
+  template <typename T>
+  bool Read(T* out) {
+    if (bytes_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(out, bytes_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
   }
-  const auto* quant = dynamic_cast<const fasttext::QuantMatrix*>(&m);
-  if (quant == nullptr) return InvalidArgument("fastText matrix of an unknown kind");
-  const fasttext::ProductQuantizer* pq = QuantMatrixAccess::Pq(*quant);
-  if (pq == nullptr) return InvalidArgument("fastText quantised matrix without a quantiser");
-  v.codes = QuantMatrixAccess::Codes(*quant).data();
-  v.nsubq = PqAccess::Nsubq(*pq);
-  v.dsub = PqAccess::Dsub(*pq);
-  v.lastdsub = PqAccess::LastDsub(*pq);
-  v.ksub = PqAccess::Ksub(*pq);
-  v.centroids = pq->get_centroids(0, 0);
-  if (QuantMatrixAccess::QNorm(*quant)) {
-    const fasttext::ProductQuantizer* npq = QuantMatrixAccess::Npq(*quant);
-    if (npq == nullptr) return InvalidArgument("fastText quantised norms without a quantiser");
-    v.norm_codes = QuantMatrixAccess::NormCodes(*quant).data();
-    v.norm_centroids = npq->get_centroids(0, 0);
-    v.norm_nsubq = PqAccess::Nsubq(*npq);
-    v.norm_dsub = PqAccess::Dsub(*npq);
-    v.norm_lastdsub = PqAccess::LastDsub(*npq);
-    v.norm_ksub = PqAccess::Ksub(*npq);
+
+  // `n` values of T into `out` (copied: the file's floats need not be aligned).
+  template <typename T>
+  bool ReadArray(uint64_t n, std::vector<T>* out) {
+    if (n > (bytes_.size() - pos_) / sizeof(T)) return false;
+    out->resize(static_cast<size_t>(n));
+    if (n > 0) std::memcpy(out->data(), bytes_.data() + pos_, static_cast<size_t>(n) * sizeof(T));
+    pos_ += static_cast<size_t>(n) * sizeof(T);
+    return true;
   }
-  return v;
+
+  // `n` bytes left where they lie: their offset in the file.
+  bool Skip(uint64_t n, size_t* offset) {
+    if (n > bytes_.size() - pos_) return false;
+    *offset = pos_;
+    pos_ += static_cast<size_t>(n);
+    return true;
+  }
+
+  // A NUL-terminated string (Dictionary::load's words): its offset and size.
+  bool ReadCString(size_t* offset, size_t* size) {
+    const size_t end = bytes_.find('\0', pos_);
+    if (end == std::string_view::npos) return false;
+    *offset = pos_;
+    *size = end - pos_;
+    pos_ = end + 1;
+    return true;
+  }
+
+ private:
+  std::string_view bytes_;
+  size_t pos_ = 0;
+};
+
+// What a matrix's view points into: dense rows, or a quantiser's centroids (its codes stay in
+// the file's bytes).
+struct MatrixData {
+  std::vector<float> dense;
+  std::vector<float> centroids;
+  std::vector<float> norm_centroids;
+};
+
+// ProductQuantizer::load: dim, nsubq, dsub, lastdsub, then dim * 256 centroids.
+bool ReadQuantiser(Reader* in, int64_t expected_dim, std::vector<float>* centroids, int32_t* nsubq,
+                   int32_t* dsub, int32_t* lastdsub) {
+  int32_t dim = 0;
+  if (!in->Read(&dim) || !in->Read(nsubq) || !in->Read(dsub) || !in->Read(lastdsub)) return false;
+  if (dim <= 0 || dim != expected_dim || *dsub <= 0 || *dsub > dim) return false;
+  // ProductQuantizer's constructor: nsubq = dim / dsub, one more for a remainder.
+  const int32_t whole = dim / *dsub;
+  const int32_t rest = dim % *dsub;
+  if (*nsubq != (rest == 0 ? whole : whole + 1) || *lastdsub != (rest == 0 ? *dsub : rest)) {
+    return false;
+  }
+  return in->ReadArray(static_cast<uint64_t>(dim) * 256u, centroids);
+}
+
+// DenseMatrix::load or QuantMatrix::load into `view`, whose pointers go into `data` and into
+// `file` (the codes).
+bool ReadMatrix(Reader* in, bool quantised, std::string_view file, MatrixView* view,
+                MatrixData* data) {
+  if (!quantised) {
+    int64_t m = 0, n = 0;
+    if (!in->Read(&m) || !in->Read(&n) || m <= 0 || n <= 0) return false;
+    if (m > std::numeric_limits<int32_t>::max() || n > std::numeric_limits<int32_t>::max()) {
+      return false;
+    }
+    if (!in->ReadArray(static_cast<uint64_t>(m) * static_cast<uint64_t>(n), &data->dense)) {
+      return false;
+    }
+    view->rows = m;
+    view->cols = n;
+    view->data = data->dense.data();
+    return true;
+  }
+  uint8_t qnorm = 0;
+  int64_t m = 0, n = 0;
+  int32_t codesize = 0;
+  if (!in->Read(&qnorm) || !in->Read(&m) || !in->Read(&n) || !in->Read(&codesize)) return false;
+  if (m <= 0 || n <= 0 || m > std::numeric_limits<int32_t>::max() ||
+      n > std::numeric_limits<int32_t>::max() || codesize < 0) {
+    return false;
+  }
+  size_t codes = 0;
+  if (!in->Skip(static_cast<uint64_t>(codesize), &codes)) return false;
+  if (!ReadQuantiser(in, n, &data->centroids, &view->nsubq, &view->dsub, &view->lastdsub)) {
+    return false;
+  }
+  if (static_cast<int64_t>(codesize) != m * view->nsubq) return false;
+  view->rows = m;
+  view->cols = n;
+  view->ksub = 256;
+  view->codes = reinterpret_cast<const uint8_t*>(file.data() + codes);
+  view->centroids = data->centroids.data();
+  if (qnorm != 0) {
+    size_t norm_codes = 0;
+    if (!in->Skip(static_cast<uint64_t>(m), &norm_codes)) return false;
+    if (!ReadQuantiser(in, 1, &data->norm_centroids, &view->norm_nsubq, &view->norm_dsub,
+                       &view->norm_lastdsub)) {
+      return false;
+    }
+    view->norm_ksub = 256;
+    view->norm_codes = reinterpret_cast<const uint8_t*>(file.data() + norm_codes);
+    view->norm_centroids = data->norm_centroids.data();
+  }
+  return true;
 }
 
 // Dictionary::pruneidx_ (hashed n-gram bucket -> row) as one flat open-addressing table.
 class PruneTable {
  public:
-  explicit PruneTable(const std::unordered_map<int32_t, int32_t>& index) {
+  // `pairs` in file order; a later pair for the same bucket replaces an earlier one, as it does
+  // in fastText's map. Keys are >= 0 (the caller checks).
+  explicit PruneTable(const std::vector<std::pair<int32_t, int32_t>>& pairs) {
     size_t capacity = 16;
-    while (capacity < index.size() * 2) capacity *= 2;
+    while (capacity < pairs.size() * 2) capacity *= 2;
     shift_ = 64 - std::countr_zero(capacity);
     mask_ = capacity - 1;
     slots_.assign(capacity, {-1, -1});
-    for (const auto& [key, value] : index) {
+    for (const auto& [key, value] : pairs) {
       size_t s = Slot(key);
-      while (slots_[s].first != -1) s = (s + 1) & mask_;
+      while (slots_[s].first != -1 && slots_[s].first != key) s = (s + 1) & mask_;
       slots_[s] = {key, value};
     }
   }
@@ -268,24 +297,26 @@ class PruneTable {
 // bytes (fastText's reads its word2int slot, the entry, then the entry's string).
 class WordTable {
  public:
-  explicit WordTable(const std::vector<fasttext::entry>& words) {
+  // A dictionary entry: where its bytes lie in `bytes` and whether it is a word (or a label).
+  struct Entry {
+    uint32_t offset;
+    uint32_t size;
+    bool is_word;
+  };
+
+  // `entries` in id order; `bytes` (the model file) outlives the table.
+  WordTable(std::string_view bytes, const std::vector<Entry>& entries) : bytes_(bytes) {
     size_t capacity = 16;
-    while (capacity < words.size() * 2) capacity *= 2;
+    while (capacity < entries.size() * 2) capacity *= 2;
     shift_ = 64 - std::countr_zero(capacity);
     mask_ = capacity - 1;
     slots_.assign(capacity, Slot{});
-    size_t total = 0;
-    for (const auto& e : words) total += e.word.size();
-    bytes_.reserve(total);
-    for (size_t id = 0; id < words.size(); ++id) {
-      const std::string& w = words[id].word;
-      const uint32_t h = Fnv(w);
+    for (size_t id = 0; id < entries.size(); ++id) {
+      const Entry& e = entries[id];
+      const uint32_t h = Fnv(bytes.substr(e.offset, e.size));
       size_t s = Index(h);
       while (slots_[s].id != -1) s = (s + 1) & mask_;
-      const bool is_word = words[id].type == fasttext::entry_type::word;
-      slots_[s] = {h, static_cast<int32_t>(id), static_cast<uint32_t>(bytes_.size()),
-                   static_cast<uint32_t>(w.size() << 1) | (is_word ? 1u : 0u)};
-      bytes_.append(w);
+      slots_[s] = {h, static_cast<int32_t>(id), e.offset, (e.size << 1) | (e.is_word ? 1u : 0u)};
     }
   }
 
@@ -317,8 +348,8 @@ class WordTable {
     return static_cast<size_t>((static_cast<uint64_t>(h) * 0x9E3779B97F4A7C15ull) >> shift_);
   }
 
+  std::string_view bytes_;
   std::vector<Slot> slots_;
-  std::string bytes_;
   int shift_ = 0;
   size_t mask_ = 0;
 };
@@ -326,12 +357,25 @@ class WordTable {
 }  // namespace
 
 struct FastTextPredictor::Impl {
-  // Kept alive: everything below points into these.
-  std::shared_ptr<const fasttext::Dictionary> dict;
-  std::shared_ptr<fasttext::Matrix> input_matrix;
-  std::shared_ptr<fasttext::Matrix> output_matrix;
+  // The model file, mapped read-only (its pages are read as they are first touched: a line's
+  // prediction touches a few rows of a file of megabytes), and the matrices' floats: the tables
+  // and views below point into them. A model is replaced by writing a new file and renaming it
+  // over the old one, never by rewriting it in place.
+  struct Mapping {
+    void* data = nullptr;
+    size_t size = 0;
+    Mapping() = default;
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    ~Mapping() {
+      if (data != nullptr) ::munmap(data, size);
+    }
+  };
+  Mapping mapping;
+  std::string_view file;
+  MatrixData input_data;
+  MatrixData output_data;
 
-  const std::vector<fasttext::entry>* words = nullptr;
   std::unique_ptr<WordTable> word_table;
   int32_t nwords = 0;
   int32_t nlabels = 0;
@@ -342,8 +386,9 @@ struct FastTextPredictor::Impl {
   int32_t bucket = 0;
   int32_t minn = 0;
   int32_t maxn = 0;
-  std::string label_prefix;
-  uint32_t eos_hash = Fnv(fasttext::Dictionary::EOS);
+  std::string label_prefix = "__label__";  // Args::label, which the file does not hold
+  std::vector<std::string> label_names;    // without the prefix
+  uint32_t eos_hash = Fnv(kEos);
   bool softmax = false;  // else one-vs-all
   std::vector<float> sigmoid_table;
 
@@ -395,13 +440,13 @@ struct FastTextPredictor::Impl {
     if (wid < 0) is_word = !token.starts_with(label_prefix);
     if (!is_word) return;
     if (wid < 0) {
-      if (token != fasttext::Dictionary::EOS) PushSubwords(token, scratch, rows);
-    } else if (maxn <= 0) {
+      if (token != kEos) PushSubwords(token, scratch, rows);
+    } else {
+      // Dictionary::initNgrams: a known word's subwords are its id, then (but for "</s>") its
+      // character n-grams.
       rows->push_back(wid);
       input.Prefetch(wid);  // needed once the whole line is read: start fetching it now
-    } else {
-      const std::vector<int32_t>& sub = (*words)[static_cast<size_t>(wid)].subwords;
-      rows->insert(rows->end(), sub.begin(), sub.end());
+      if (maxn > 0 && token != kEos) PushSubwords(token, scratch, rows);
     }
     word_hashes->push_back(static_cast<int32_t>(h));
   }
@@ -433,55 +478,160 @@ struct FastTextPredictor::Impl {
   }
 };
 
-StatusOr<FastTextPredictor> FastTextPredictor::Create(const fasttext::FastText& model) {
-  const fasttext::Args& args = model.getArgs();
-  if (args.model != fasttext::model_name::sup) {
-    return InvalidArgument("fastText model is not supervised");
-  }
-  if (args.loss != fasttext::loss_name::softmax && args.loss != fasttext::loss_name::ova) {
-    return InvalidArgument("fastText model's loss is neither softmax nor one-vs-all");
-  }
+namespace {
+
+constexpr int32_t kFileMagic = 793712314;  // fastText's FILEFORMAT_MAGIC_INT32
+constexpr int32_t kFileVersion = 12;       // fastText 0.9.2's FASTTEXT_VERSION
+constexpr int32_t kModelSupervised = 3;    // model_name::sup
+constexpr int32_t kLossSoftmax = 3;        // loss_name::softmax
+constexpr int32_t kLossOva = 4;            // loss_name::ova
+
+// Args::save's fields, in file order.
+struct FileArgs {
+  int32_t dim, ws, epoch, min_count, neg, word_ngrams, loss, model, bucket, minn, maxn,
+      lr_update_rate;
+  double t;
+};
+
+bool ReadArgs(Reader* in, FileArgs* a) {
+  return in->Read(&a->dim) && in->Read(&a->ws) && in->Read(&a->epoch) && in->Read(&a->min_count) &&
+         in->Read(&a->neg) && in->Read(&a->word_ngrams) && in->Read(&a->loss) &&
+         in->Read(&a->model) && in->Read(&a->bucket) && in->Read(&a->minn) && in->Read(&a->maxn) &&
+         in->Read(&a->lr_update_rate) && in->Read(&a->t);
+}
+
+}  // namespace
+
+// FastText::loadModel's reading of the file (Args::load, Dictionary::load, the input matrix,
+// qout, the output matrix), checked at every step so that Predict never reads outside what the
+// file held. Only what prediction needs is kept.
+StatusOr<FastTextPredictor> FastTextPredictor::Load(const std::string& path) {
   auto impl = std::make_shared<Impl>();
-  impl->dict = model.getDictionary();
-  impl->input_matrix = FastTextAccess::Input(model);
-  impl->output_matrix = FastTextAccess::Output(model);
-  if (!impl->dict || !impl->input_matrix || !impl->output_matrix) {
-    return InvalidArgument("fastText model is not loaded");
+  {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return errno == ENOENT ? NotFound("model file not found: " + path)
+                             : InvalidArgument("model file cannot be opened: " + path);
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+        static_cast<uint64_t>(st.st_size) > std::numeric_limits<uint32_t>::max()) {
+      ::close(fd);
+      return InvalidArgument("model file is not a regular file of a readable size: " + path);
+    }
+    if (st.st_size > 0) {
+      void* data = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (data == MAP_FAILED) {
+        ::close(fd);
+        return InvalidArgument("model file cannot be mapped: " + path);
+      }
+      impl->mapping.data = data;
+      impl->mapping.size = static_cast<size_t>(st.st_size);
+      impl->file = std::string_view(static_cast<const char*>(data), impl->mapping.size);
+    }
+    ::close(fd);
   }
-  const fasttext::Dictionary& dict = *impl->dict;
-  impl->words = &DictionaryAccess::Words(dict);
-  if (impl->words->empty()) return InvalidArgument("fastText model has an empty dictionary");
-  impl->word_table = std::make_unique<WordTable>(*impl->words);
-  impl->nwords = dict.nwords();
-  impl->nlabels = dict.nlabels();
-  impl->pruneidx_size = DictionaryAccess::PruneIdxSize(dict);
+  const std::string_view file = impl->file;
+  const auto bad = [&path](const std::string& what) {
+    return InvalidArgument("model is not a usable fastText model (" + what + "): " + path);
+  };
+  Reader in(file);
+
+  int32_t magic = 0, version = 0;
+  if (!in.Read(&magic) || !in.Read(&version) || magic != kFileMagic || version > kFileVersion) {
+    return bad("not a fastText 0.9 file");
+  }
+  FileArgs args{};
+  if (!ReadArgs(&in, &args)) return bad("truncated arguments");
+  if (args.model != kModelSupervised) return bad("not a supervised model");
+  if (args.loss != kLossSoftmax && args.loss != kLossOva) {
+    return bad("the loss is neither softmax nor one-vs-all");
+  }
+  if (version == 11) args.maxn = 0;  // as FastText::loadModel does for an old supervised model
+  if (args.bucket <= 0 || args.word_ngrams < 1 || args.minn < 0 || args.maxn < 0) {
+    return bad("arguments out of range");
+  }
+
+  // Dictionary::load: size, nwords, nlabels, ntokens, pruneidx_size, then the entries (words
+  // first, then labels) and the pruned n-gram index.
+  int32_t size = 0;
+  int64_t ntokens = 0;
+  if (!in.Read(&size) || !in.Read(&impl->nwords) || !in.Read(&impl->nlabels) ||
+      !in.Read(&ntokens) || !in.Read(&impl->pruneidx_size)) {
+    return bad("truncated dictionary");
+  }
+  if (size <= 0 || impl->nwords < 0 || impl->nlabels <= 0 ||
+      static_cast<int64_t>(impl->nwords) + impl->nlabels != size || impl->pruneidx_size < -1) {
+    return bad("dictionary sizes do not add up");
+  }
+  std::vector<WordTable::Entry> entries;
+  entries.reserve(static_cast<size_t>(size));
+  for (int32_t id = 0; id < size; ++id) {
+    size_t offset = 0, length = 0;
+    int64_t count = 0;
+    int8_t type = 0;
+    if (!in.ReadCString(&offset, &length) || !in.Read(&count) || !in.Read(&type)) {
+      return bad("truncated dictionary");
+    }
+    const bool is_word = id < impl->nwords;
+    if (type != (is_word ? 0 : 1)) return bad("dictionary entries out of order");
+    entries.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(length), is_word});
+    if (!is_word) {
+      std::string_view label = file.substr(offset, length);
+      if (label.starts_with(impl->label_prefix)) label.remove_prefix(impl->label_prefix.size());
+      impl->label_names.emplace_back(label);
+    }
+  }
+  std::vector<std::pair<int32_t, int32_t>> pruned;
+  int32_t max_pruned_row = -1;
   if (impl->pruneidx_size > 0) {
-    impl->prune = std::make_unique<PruneTable>(DictionaryAccess::PruneIdx(dict));
+    if (impl->pruneidx_size > std::numeric_limits<int32_t>::max()) return bad("pruned index");
+    pruned.reserve(static_cast<size_t>(impl->pruneidx_size));
+    for (int64_t i = 0; i < impl->pruneidx_size; ++i) {
+      int32_t bucket = 0, row = 0;
+      if (!in.Read(&bucket) || !in.Read(&row)) return bad("truncated pruned index");
+      if (row < 0) return bad("pruned index");
+      if (bucket < 0) continue;  // no n-gram hashes there
+      pruned.emplace_back(bucket, row);
+      max_pruned_row = std::max(max_pruned_row, row);
+    }
   }
-  impl->word_ngrams = args.wordNgrams;
+
+  uint8_t quant_input = 0;
+  if (!in.Read(&quant_input)) return bad("truncated input matrix");
+  if (!ReadMatrix(&in, quant_input != 0, file, &impl->input, &impl->input_data)) {
+    return bad("input matrix");
+  }
+  if (quant_input == 0 && impl->pruneidx_size >= 0) return bad("pruned but not quantised");
+  uint8_t qout = 0;
+  if (!in.Read(&qout)) return bad("truncated output matrix");
+  if (!ReadMatrix(&in, quant_input != 0 && qout != 0, file, &impl->output, &impl->output_data)) {
+    return bad("output matrix");
+  }
+
+  // Every row Predict can reach lies in the matrices.
+  const int64_t ngram_rows = impl->pruneidx_size < 0    ? args.bucket
+                             : impl->pruneidx_size == 0 ? 0
+                                                        : int64_t{max_pruned_row} + 1;
+  if (impl->input.cols != args.dim || impl->output.cols != args.dim ||
+      impl->output.rows != impl->nlabels || impl->input.rows < impl->nwords + ngram_rows) {
+    return bad("the matrices do not match the dictionary");
+  }
+
+  impl->word_table = std::make_unique<WordTable>(file, entries);
+  if (!pruned.empty()) impl->prune = std::make_unique<PruneTable>(pruned);
+  impl->word_ngrams = args.word_ngrams;
   impl->bucket = args.bucket;
   impl->minn = args.minn;
   impl->maxn = args.maxn;
-  impl->label_prefix = args.label;
-  impl->softmax = args.loss == fasttext::loss_name::softmax;
+  impl->softmax = args.loss == kLossSoftmax;
   if (!impl->softmax) {
-    const std::shared_ptr<fasttext::Model>& m = FastTextAccess::Model(model);
-    const std::shared_ptr<fasttext::Loss>& loss = m ? ModelAccess::Loss(*m) : nullptr;
-    if (!loss) return InvalidArgument("fastText model has no loss");
-    impl->sigmoid_table = LossAccess::SigmoidTable(*loss);
-    if (impl->sigmoid_table.size() != 513) {
-      return InvalidArgument("fastText sigmoid table of an unexpected size");
+    // Loss::Loss's table: the same float arithmetic (expf, then a double sum and quotient).
+    impl->sigmoid_table.reserve(513);
+    for (int64_t i = 0; i < 513; ++i) {
+      const float x = static_cast<float>(i * 2 * 8) / 512 - 8;
+      impl->sigmoid_table.push_back(static_cast<float>(1.0 / (1.0 + std::exp(-x))));
     }
-  }
-  auto input = ViewOf(*impl->input_matrix);
-  if (!input.ok()) return input.status();
-  auto output = ViewOf(*impl->output_matrix);
-  if (!output.ok()) return output.status();
-  impl->input = *input;
-  impl->output = *output;
-  if (impl->input.cols != impl->output.cols || impl->output.rows != impl->nlabels ||
-      impl->input.cols <= 0 || impl->bucket <= 0) {
-    return InvalidArgument("fastText model's matrices do not match its dictionary");
   }
   if (impl->output.codes == nullptr) {
     impl->label_lanes = (impl->nlabels + 7) / 8 * 8;
@@ -497,6 +647,10 @@ StatusOr<FastTextPredictor> FastTextPredictor::Create(const fasttext::FastText& 
   FastTextPredictor p;
   p.impl_ = std::move(impl);
   return p;
+}
+
+const std::string& FastTextPredictor::label(int32_t id) const {
+  return impl_->label_names[static_cast<size_t>(id)];
 }
 
 int32_t FastTextPredictor::labels() const { return impl_->nlabels; }
@@ -532,10 +686,12 @@ bool FastTextPredictor::Predict(std::string_view line, std::vector<float>* log_p
   rows.clear();
   word_hashes.clear();
 
-  // Dictionary::getLine on `line` + "\n": words up to the first newline, then "</s>". Every
-  // token's slot of the word table is fetched first, then the tokens are looked up in order.
+  // Dictionary::getLine on `line` + "\n": words up to the first newline, then "</s>"; the line
+  // ends at the first "</s>", the newline's or one written in the text. Every token's slot of
+  // the word table is fetched first, then the tokens are looked up in order.
   t.tokens.clear();
   size_t i = 0;
+  bool ended = false;
   while (i < line.size() && line[i] != '\n') {
     if (IsSeparator(line[i])) {
       ++i;
@@ -543,15 +699,20 @@ bool FastTextPredictor::Predict(std::string_view line, std::vector<float>* log_p
     }
     size_t end = i;
     while (end < line.size() && !IsSeparator(line[end])) ++end;
-    const uint32_t h = Fnv(line.substr(i, end - i));
+    const std::string_view token = line.substr(i, end - i);
+    const uint32_t h = Fnv(token);
     m.word_table->Prefetch(h);
     t.tokens.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(end - i), h});
     i = end;
+    if (token == kEos) {
+      ended = true;
+      break;
+    }
   }
   for (const TokenRef& tok : t.tokens) {
     m.AddToken(line.substr(tok.begin, tok.size), tok.hash, &t.subword, &rows, &word_hashes);
   }
-  m.AddToken(fasttext::Dictionary::EOS, m.eos_hash, &t.subword, &rows, &word_hashes);
+  if (!ended) m.AddToken(kEos, m.eos_hash, &t.subword, &rows, &word_hashes);
   m.AddWordNgrams(word_hashes, &t.buckets, &rows);
   if (rows.empty()) return false;
 

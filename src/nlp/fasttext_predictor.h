@@ -1,9 +1,12 @@
-// A faster reader of a loaded fastText model: the same answer as fastText 0.9.2's
-// FastText::predict(k = -1, threshold = 0) on one line of text, bit for bit, without its
-// per-call costs (an istream read byte by byte, a std::string per word and per character n-gram,
-// a std::unordered_map lookup per hashed n-gram, a call per product-quantiser sub-vector).
+// fastText's supervised prediction without fastText: reads a model file that fastText 0.9.2
+// saved (.bin or quantised .ftz) and gives the same answer as its FastText::predict(k = -1,
+// threshold = 0) on one line of text, bit for bit, without its costs: loading a model through
+// fastText fills a 30-million-slot word table (120 MB written at start-up, per model) and reads
+// the file through an istream; predicting reads the line byte by byte, makes a std::string per
+// word and per character n-gram, a std::unordered_map lookup per hashed n-gram and a call per
+// product-quantiser sub-vector.
 //
-// It walks the same arithmetic in the same order: the input rows (each word's id or subwords,
+// It walks the same arithmetic in the same order: the input rows (each word's id and subwords,
 // then the word n-grams) are summed into the hidden vector one after the other, scaled by
 // 1 / rows, multiplied by the output matrix row by row, then softmax or the sigmoid table. Only
 // the lookups and the memory traffic are rebuilt: the dictionary and the pruned n-gram index as
@@ -12,31 +15,29 @@
 // gathered before it is added, and a dense output matrix transposed so that every label's sum
 // (each still in fastText's order) proceeds side by side. The file is compiled with
 // -ffp-contract=off so that no multiply-add is fused where fastText's build does not fuse it.
-// tests: fasttext_predictor_test.cc compares every label's value with fastText's own predict.
+// tests: fasttext_predictor_test.cc compares every label's value with fastText's own predict, on
+// the shipped models and on models the test trains with other settings (dense, character
+// n-grams, quantised output).
 //
-// Immutable after Create; Predict is thread-safe (its scratch lives on the caller's stack).
+// Immutable after Load; Predict is thread-safe (its scratch is per thread).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
 
-namespace fasttext {
-class FastText;
-}
-
 namespace haven::nlp {
 
 class FastTextPredictor {
  public:
-  // Reads what prediction needs from `model` (a loaded supervised model with a softmax or
-  // one-vs-all loss, dense or quantised matrices). The predictor shares ownership of the
-  // model's dictionary and matrices, so `model` may be destroyed afterwards. Error for any other
-  // kind of model.
-  static StatusOr<FastTextPredictor> Create(const fasttext::FastText& model);
+  // Reads the supervised model (softmax or one-vs-all loss, dense or quantised matrices) that
+  // fastText saved at `path`. NotFound when the file is missing; InvalidArgument, naming what is
+  // wrong, for any other file: truncated, of another version or kind, or inconsistent.
+  static StatusOr<FastTextPredictor> Load(const std::string& path);
 
   // For `line` (words separated by fastText's separator bytes, read up to the first '\n' as
   // fastText's getLine reads `line + "\n"`): sets (*log_probs)[label id] to the value fastText's
@@ -46,6 +47,9 @@ class FastTextPredictor {
 
   // The number of labels, the size of Predict's output.
   int32_t labels() const;
+
+  // Label `id`'s name (0 <= id < labels()), without fastText's "__label__" prefix.
+  const std::string& label(int32_t id) const;
 
  private:
   struct Impl;

@@ -7,24 +7,6 @@
 
 namespace haven::nlp {
 
-Status LoadSupervisedModel(const std::string& path, std::string_view what,
-                           fasttext::FastText* out) {
-  const std::string name(what);
-  {
-    std::ifstream probe(path, std::ios::binary);
-    if (!probe) return NotFound(name + " model not found: " + path);
-  }
-  try {
-    out->loadModel(path);
-  } catch (const std::exception&) {
-    return InvalidArgument(name + " model is not a readable fastText model: " + path);
-  }
-  if (out->getArgs().model != fasttext::model_name::sup) {
-    return InvalidArgument(name + " model is not a supervised fastText model: " + path);
-  }
-  return Status::Ok();
-}
-
 Status ReadThresholds(const std::string& path, std::string_view what,
                       const std::function<int(std::string_view)>& index_of,
                       std::span<float> thresholds) {

@@ -1,9 +1,8 @@
-// Reading the files of Haven's shipped fastText models (data/models/): the model itself and its
-// per-label decision thresholds. Shared by the emotion classifier and the learned risk reader so
-// that both reject a missing or malformed file the same way. Pure functions; thread-safe.
+// Reading the files beside Haven's shipped fastText models (data/models/): the per-label decision
+// thresholds (FastTextPredictor::Load reads the models themselves). Shared by the emotion
+// classifier and the learned risk reader so that both reject a missing or malformed file the same
+// way. Pure functions; thread-safe.
 #pragma once
-
-#include <fasttext/fasttext.h>
 
 #include <functional>
 #include <span>
@@ -13,11 +12,6 @@
 #include "core/status.h"
 
 namespace haven::nlp {
-
-// Loads the supervised fastText model at `path` into `out`. NotFound when the file is missing;
-// InvalidArgument when it is not a readable fastText model or not a supervised one. `what` names
-// the model in the message ("emotion model ...").
-Status LoadSupervisedModel(const std::string& path, std::string_view what, fasttext::FastText* out);
 
 // Reads a thresholds file of "label<TAB>value" lines (blank lines and lines starting with '#'
 // are skipped) into `thresholds`: `index_of` maps a label to its slot (or -1 if unknown), and

@@ -1,7 +1,5 @@
 #include "nlp/risk_model.h"
 
-#include <fasttext/fasttext.h>
-
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -15,8 +13,7 @@
 namespace haven::nlp {
 
 struct RiskModel::Model {
-  fasttext::FastText fasttext;
-  std::optional<FastTextPredictor> predictor;  // fastText's predict, faster (same values)
+  std::optional<FastTextPredictor> predictor;  // fastText's predict, without fastText
   std::vector<int> label_to_level;             // fastText label id -> level 0..4
   std::array<float, 4> thresholds{};
 };
@@ -47,13 +44,12 @@ int ThresholdIndex(std::string_view name) {
 StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
   const std::string model_path = data_dir + "/models/risk.ftz";
   auto model = std::make_shared<Model>();
-  if (Status s = LoadSupervisedModel(model_path, "risk", &model->fasttext); !s.ok()) return s;
-  std::shared_ptr<const fasttext::Dictionary> dict = model->fasttext.getDictionary();
-  const std::string prefix = model->fasttext.getArgs().label;
+  auto predictor = FastTextPredictor::Load(model_path);
+  if (!predictor.ok())
+    return Status(predictor.status().code(), "risk " + predictor.status().message());
   std::array<bool, 5> seen{};
-  for (int32_t id = 0; id < dict->nlabels(); ++id) {
-    std::string label = dict->getLabel(id);
-    int level = label.starts_with(prefix) ? LevelOfLabel(label.substr(prefix.size())) : -1;
+  for (int32_t id = 0; id < predictor->labels(); ++id) {
+    int level = LevelOfLabel(predictor->label(id));
     if (level < 0 || seen[static_cast<size_t>(level)]) {
       return InvalidArgument("risk model has an unknown or repeated label: " + model_path);
     }
@@ -67,10 +63,6 @@ StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
                                 model->thresholds);
       !s.ok()) {
     return s;
-  }
-  auto predictor = FastTextPredictor::Create(model->fasttext);
-  if (!predictor.ok()) {
-    return InvalidArgument("risk model: " + predictor.status().message() + ": " + model_path);
   }
   model->predictor.emplace(std::move(predictor).value());
   RiskModel out;
