@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -169,8 +168,10 @@ void BM_Load_Baseline_ReadFiles(benchmark::State& state) {
   for (auto _ : state) {
     size_t bytes = 0;
     for (const auto& f : files) {
-      std::ifstream in(dir + f, std::ios::binary);
-      std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::ifstream in(dir + f, std::ios::binary | std::ios::ate);
+      std::string data(static_cast<size_t>(std::max<std::streamoff>(0, in.tellg())), '\0');
+      in.seekg(0);
+      in.read(data.data(), static_cast<std::streamsize>(data.size()));
       bytes += data.size();
       benchmark::DoNotOptimize(data.data());
     }
