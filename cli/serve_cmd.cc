@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "chat/chat_service.h"
+#include "chat/event_relay.h"
 #include "chat/events.h"
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
@@ -17,6 +18,7 @@
 #include "server/server.h"
 #include "server/tls_cert.h"
 #include "server/webhook.h"
+#include "storage/postgres/pg_broadcast.h"
 
 namespace haven::cli {
 
@@ -230,6 +232,24 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
   chat::Oversight oversight(**store, staff, **engine, &*policy, events, notifier.get(), &coach,
                             oversight_options);
   chat.set_oversight(&oversight);
+  // Several instances on one PostgreSQL database share the console's and the chat's real-time
+  // events over LISTEN/NOTIFY (chat/event_relay.h); the embedded store has one instance only.
+  std::unique_ptr<storage::PgBroadcast> broadcast;
+  std::unique_ptr<chat::EventRelay> relay;
+  if (where->postgres) {
+    auto opened = storage::PgBroadcast::Open(where->store_url);
+    if (!opened.ok()) {
+      std::fprintf(err, "haven serve: events across instances: %s\n",
+                   opened.status().message().c_str());
+      return 2;
+    }
+    broadcast = std::move(opened).value();
+    relay = std::make_unique<chat::EventRelay>(oversight, *broadcast);
+    if (Status s = relay->Start(); !s.ok()) {
+      std::fprintf(err, "haven serve: events across instances: %s\n", s.message().c_str());
+      return 2;
+    }
+  }
   auto server = server::Server::Start(options, chat, &staff, &oversight);
   if (!server.ok()) {
     std::fprintf(err, "haven serve: %s\n", server.status().message().c_str());
@@ -241,6 +261,7 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
   sigwait(&signals, &sig);
   std::fprintf(err, "haven serve: %s: shutting down\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown();
+  if (relay) relay->Stop();
   if (notifier) notifier->Shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(5));
   std::fprintf(err, "haven serve: stopped\n");
   return 0;

@@ -90,6 +90,8 @@ struct Event {
   std::string reason;                  // break-glass: the written reason
   storage::UnixMillis expires_at = 0;  // break-glass grant
   int position = 0;                    // queue position (1 = next)
+  // Published by another Haven process and relayed here (chat/event_relay.h): not relayed again.
+  bool remote = false;
 };
 
 class EventLog {

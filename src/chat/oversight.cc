@@ -873,6 +873,35 @@ void Oversight::Publish(const TurnEffects& effects, const std::vector<LiveMessag
   }
 }
 
+StatusOr<QueueItem> Oversight::CurrentItem(std::string_view conversation_id) {
+  QueueItem item;
+  Status s = store_.Transact([&](Txn& txn) -> Status {
+    auto c = txn.GetConversation(conversation_id);
+    if (!c.ok()) return c.status();
+    item = ItemOf(txn, *c);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return item;
+}
+
+StatusOr<LiveMessage> Oversight::StoredMessage(std::string_view conversation_id, int64_t seq) {
+  LiveMessage out;
+  Status s = store_.Transact([&](Txn& txn) -> Status {
+    auto ms = txn.ListMessages(conversation_id, seq - 1, 1);
+    if (!ms.ok()) return ms.status();
+    if (ms->empty() || ms->front().seq != seq) return NotFound("not_found");
+    const storage::Message& m = ms->front();
+    out = Live(m, m.role == MessageRole::kStaff ? NameOf(txn, m.author_id) : "");
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  if (out.role == MessageRole::kUser) {
+    out.analysis = std::make_shared<const nlp::Analysis>(engine_.analyzer().Analyze(out.text));
+  }
+  return out;
+}
+
 StatusOr<int> Oversight::RequestHuman(Txn& txn, storage::Conversation& conv, TurnEffects& effects) {
   int priority = kDefaultHumanPriority;
   if (policy_) {

@@ -212,6 +212,13 @@ class Oversight {
   // were told.
   StatusOr<int> SweepUnanswered();
 
+  // ---- Relaying events between processes (chat/event_relay.h) ----
+  // The conversation as the queue shows it now, read from the store.
+  StatusOr<QueueItem> CurrentItem(std::string_view conversation_id);
+  // Stored message `seq` of the conversation as an event carries it (a user message with its
+  // reading, a staff message with its author's name). NotFound when there is none.
+  StatusOr<LiveMessage> StoredMessage(std::string_view conversation_id, int64_t seq);
+
   EventLog& events() { return events_; }
   const reply::Engine& engine() const { return engine_; }
 
