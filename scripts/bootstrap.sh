@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(clang libclang-rt-14-dev python3 chromium postgresql)
+  packages+=(clang libclang-rt-14-dev python3 chromium postgresql nginx-light)
   # Node.js may come from another source than Debian (it does on the CI image); only install
   # Debian's when there is none, since Debian's nodejs conflicts with a separately installed npm.
   command -v node >/dev/null || packages+=(nodejs)
@@ -31,5 +31,14 @@ if ((${#missing[@]})); then
   sudo_cmd=()
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
+  # Packages with a service (nginx, postgresql) would start it on install; the tests start their
+  # own on free ports, and a machine without an init system may have port 80 taken. Debian's
+  # policy-rc.d says "do not start" (101) for the length of the install, unless one exists.
+  policy=/usr/sbin/policy-rc.d
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo_cmd[@]}" tee "$policy" >/dev/null
+    "${sudo_cmd[@]}" chmod 755 "$policy"
+    trap '"${sudo_cmd[@]}" rm -f "$policy"' EXIT
+  fi
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
