@@ -29,6 +29,7 @@ Status EventRelay::Start() {
   if (started_) return FailedPrecondition("relay already started");
   if (Status s = broadcast_.Start([this](std::string_view p) { OnRemote(p); }); !s.ok()) return s;
   subscription_ = oversight_.events().Subscribe([this](const Event& e) { OnLocal(e); });
+  oversight_.set_sweep_gate([this] { return broadcast_.Leads(); });
   started_ = true;
   return Status::Ok();
 }
@@ -37,6 +38,7 @@ void EventRelay::Stop() {
   if (!started_) return;
   started_ = false;
   oversight_.events().Unsubscribe(subscription_);
+  oversight_.set_sweep_gate(nullptr);
   broadcast_.Stop();
 }
 

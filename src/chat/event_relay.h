@@ -19,6 +19,10 @@
 // work that writes a turn is serialised across processes (storage/postgres/pg_store.h), so
 // exactly one process answers each turn.
 //
+// Once-per-deployment work: the relay makes the oversight's sweep of unanswered escalations run
+// only in the process the broadcast elects (storage::Broadcast::Leads), so people and on-call
+// staff are reminded once, not once per instance.
+//
 // A reference that cannot be rebuilt (the conversation was erased meanwhile, the store is down)
 // is dropped: consoles catch up on their next queue snapshot or transcript open.
 //

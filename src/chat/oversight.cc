@@ -998,7 +998,20 @@ void Oversight::AnnouncePositions() {
   for (auto& e : changed) events_.Publish(std::move(e));
 }
 
+void Oversight::set_sweep_gate(std::function<bool()> gate) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sweep_gate_ = std::move(gate);
+}
+
 StatusOr<int> Oversight::SweepUnanswered() {
+  {
+    std::function<bool()> gate;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      gate = sweep_gate_;
+    }
+    if (gate && !gate()) return 0;
+  }
   if (!policy_) return 0;
   const UnixMillis now = Now();
   std::vector<storage::Conversation> waiting;

@@ -211,6 +211,10 @@ class Oversight {
   // Conversations nobody took within the policy's limits (see the top). Returns how many people
   // were told.
   StatusOr<int> SweepUnanswered();
+  // With several processes on one store: SweepUnanswered does nothing (returns 0) unless `gate`
+  // says this process leads (EventRelay sets it), so the person and on-call staff are told once,
+  // not once per process. Null (the default): always sweep.
+  void set_sweep_gate(std::function<bool()> gate);
 
   // ---- Relaying events between processes (chat/event_relay.h) ----
   // The conversation as the queue shows it now, read from the store.
@@ -254,6 +258,7 @@ class Oversight {
   std::map<std::string, std::string> names_;                                   // staff id -> name
   std::set<std::pair<std::string, std::string>> told_;  // (conv, rule) unanswered, announced
   std::map<std::string, int> positions_;
+  std::function<bool()> sweep_gate_;
   std::set<std::string> safest_;  // conversations a safest_mode rule matched while waiting  //
                                   // waiting conversation -> place last announced
 };

@@ -40,6 +40,14 @@ class LocalBroadcastHub::Channel final : public Broadcast {
     if (thread_.joinable()) thread_.join();
   }
 
+  bool Leads() const override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!started_ || stopped_) return false;
+    }
+    return hub_->IsFirst(this);
+  }
+
   void Enqueue(const std::string& payload) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -64,7 +72,7 @@ class LocalBroadcastHub::Channel final : public Broadcast {
   }
 
   LocalBroadcastHub* hub_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   bool started_ = false;
   bool stopped_ = false;
@@ -83,6 +91,11 @@ std::unique_ptr<Broadcast> LocalBroadcastHub::NewChannel() {
 void LocalBroadcastHub::Deliver(const std::string& payload) {
   std::lock_guard<std::mutex> lock(mu_);
   for (Channel* c : channels_) c->Enqueue(payload);
+}
+
+bool LocalBroadcastHub::IsFirst(const Channel* channel) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !channels_.empty() && channels_.front() == channel;
 }
 
 void LocalBroadcastHub::Remove(Channel* channel) {

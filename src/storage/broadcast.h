@@ -45,12 +45,19 @@ class Broadcast {
   virtual Status Send(std::string payload) = 0;
   // Stops sending and delivering (the receiver is not called after it returns). Idempotent.
   virtual void Stop() = 0;
+  // Whether this process is, of all those sharing the channel, the one chosen for work that must
+  // run once per deployment (the sweep of unanswered escalations). One leads at a time (a leader
+  // whose connection broke may believe it leads until its listener notices, which for a closed
+  // connection is at once); when the leader stops or dies another takes over within seconds.
+  // False before Start.
+  virtual bool Leads() const = 0;
 };
 
 // Channels of one process joined together: what one sends, each (itself included) receives on
 // its own delivery thread.
 class LocalBroadcastHub {
  public:
+  // The first channel made (while it runs) leads; then the next.
   std::unique_ptr<Broadcast> NewChannel();
 
  private:
@@ -58,6 +65,8 @@ class LocalBroadcastHub {
   friend class Channel;
   void Deliver(const std::string& payload);
   void Remove(Channel* channel);
+
+  bool IsFirst(const Channel* channel);
 
   std::mutex mu_;
   std::vector<Channel*> channels_;

@@ -81,5 +81,20 @@ TEST(LocalBroadcastTest, AStoppedChannelNoLongerReceives) {
   EXPECT_TRUE(in_b.WaitFor(0).empty());
 }
 
+TEST(LocalBroadcastTest, OneChannelLeadsAtATime) {
+  LocalBroadcastHub hub;
+  Inbox in_a, in_b;
+  auto a = hub.NewChannel();
+  auto b = hub.NewChannel();
+  EXPECT_FALSE(a->Leads());  // not started
+  ASSERT_TRUE(a->Start(in_a.Receiver()).ok());
+  ASSERT_TRUE(b->Start(in_b.Receiver()).ok());
+  EXPECT_TRUE(a->Leads());
+  EXPECT_FALSE(b->Leads());
+  a->Stop();
+  EXPECT_FALSE(a->Leads());
+  EXPECT_TRUE(b->Leads());
+}
+
 }  // namespace
 }  // namespace haven::storage

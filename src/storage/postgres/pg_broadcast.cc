@@ -26,6 +26,11 @@ constexpr int kPollMillis = 200;
 Status StartListening(pg::Conn& conn) { return conn.Exec("LISTEN haven_events", "listen"); }
 
 const pg::Statement kNotify = {"haven_notify", "SELECT pg_notify('haven_events', $1)"};
+// 0x686176656e6c6564, "havenled": the leader's session-level lock (other keys: pg_store.cc,
+// pg_key_store.cc).
+const pg::Statement kTryLead = {"haven_try_lead",
+                                "SELECT pg_try_advisory_lock(7521423030701811044)"};
+constexpr std::chrono::seconds kLeadRetry{2};
 
 }  // namespace
 
@@ -119,38 +124,60 @@ void PgBroadcast::SendLoop() {
 void PgBroadcast::Listen() {
   pg::Conn& conn = *conns_->listener;
   auto backoff = kFirstBackoff;
+  auto next_lead_try = std::chrono::steady_clock::now();
+  // Delivers every notification libpq has read; false once stopped.
+  const auto deliver = [&]() {
+    while (PGnotify* n = PQnotifies(conn.raw())) {
+      std::string payload = n->extra != nullptr ? n->extra : "";
+      PQfreemem(n);
+      ++received_;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stopped_) return false;
+      }
+      receiver_(payload);
+    }
+    return true;
+  };
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopped_) return;
+      if (stopped_) break;
     }
-    PGconn* raw = conn.raw();
     bool lost = conn.Broken();
+    if (!lost && !leads_.load() && std::chrono::steady_clock::now() >= next_lead_try) {
+      next_lead_try = std::chrono::steady_clock::now() + kLeadRetry;
+      auto got = conn.Run(kTryLead, pg::Params());
+      if (got.ok()) {
+        leads_.store(got->rows() == 1 && got->Int(0, 0) != 0);
+      } else {
+        lost = conn.Broken();
+      }
+      // Notifications that arrived with the answer are read already: poll() would not see them.
+      if (!lost && !deliver()) break;
+    }
     if (!lost) {
-      pollfd pfd{PQsocket(raw), POLLIN, 0};
+      pollfd pfd{PQsocket(conn.raw()), POLLIN, 0};
       const int ready = pfd.fd < 0 ? -1 : ::poll(&pfd, 1, kPollMillis);
       if (ready < 0 && errno != EINTR) lost = true;
-      if (ready > 0 && PQconsumeInput(raw) == 0) lost = true;
-      while (!lost) {
-        PGnotify* n = PQnotifies(raw);
-        if (n == nullptr) break;
-        std::string payload = n->extra != nullptr ? n->extra : "";
-        PQfreemem(n);
-        ++received_;
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          if (stopped_) return;
-        }
-        receiver_(payload);
-      }
+      if (ready > 0 && PQconsumeInput(conn.raw()) == 0) lost = true;
       if (!lost) {
+        if (!deliver()) break;
         backoff = kFirstBackoff;
         continue;
       }
     }
-    if (!Sleep(backoff)) return;
+    leads_.store(false);  // the lock went with the session
+    if (!Sleep(backoff)) break;
     backoff = std::min(backoff * 2, kMaxBackoff);
-    if (conn.Reset().ok() && StartListening(conn).ok()) ++reconnects_;
+    if (conn.Reset().ok() && StartListening(conn).ok()) {
+      ++reconnects_;
+      next_lead_try = std::chrono::steady_clock::now();
+    }
+  }
+  // Stopped: give the lead up now rather than when the connection closes.
+  if (leads_.exchange(false) && !conn.Broken()) {
+    (void)conn.Exec("SELECT pg_advisory_unlock_all()", "unlock");
   }
 }
 

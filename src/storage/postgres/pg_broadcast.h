@@ -11,6 +11,10 @@
 // beyond that); notifications sent by others while the listener was away are lost to it, as
 // PostgreSQL keeps none for a session that is not listening.
 //
+// Leadership (Leads): the listener connection holds a session-level advisory lock while it
+// lives; an instance without it tries to take it every two seconds, so when the leader stops,
+// or dies and its connection closes, another instance leads within a few seconds.
+//
 // NOTIFY is transactional in PostgreSQL, but pg_notify here runs in its own transaction after
 // the unit of work that made the change committed: a receiver that reads the store sees it.
 //
@@ -40,6 +44,7 @@ class PgBroadcast final : public Broadcast {
   Status Start(Receiver receiver) override;
   Status Send(std::string payload) override;
   void Stop() override;
+  bool Leads() const override { return leads_.load(); }
 
   // For tests and /metrics: payloads sent, received, and dropped (queue full); reconnections.
   uint64_t sent() const { return sent_.load(); }
@@ -68,6 +73,7 @@ class PgBroadcast final : public Broadcast {
   std::thread sender_;
 
   std::atomic<uint64_t> sent_{0}, received_{0}, dropped_{0}, reconnects_{0};
+  std::atomic<bool> leads_{false};
 };
 
 }  // namespace haven::storage

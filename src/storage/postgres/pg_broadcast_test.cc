@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/postgres/test_cluster.h"
@@ -128,6 +130,52 @@ TEST_F(PgBroadcastTest, StopIsPromptAndFinal) {
   a->Stop();
   EXPECT_EQ(a->Send("x").code(), StatusCode::kFailedPrecondition);
   a->Stop();
+}
+
+// Waits (bounded) until `pred` holds; no timing is asserted.
+bool Eventually(const std::function<bool()>& pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+TEST_F(PgBroadcastTest, ExactlyOneLeadsAndAnotherTakesOverWhenItStops) {
+  Inbox in_a, in_b;
+  auto a = Open();
+  auto b = Open();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(a->Start(in_a.Receiver()).ok());
+  ASSERT_TRUE(b->Start(in_b.Receiver()).ok());
+  ASSERT_TRUE(Eventually([&] { return a->Leads() || b->Leads(); }));
+  EXPECT_FALSE(a->Leads() && b->Leads());
+  PgBroadcast* leader = a->Leads() ? a.get() : b.get();
+  PgBroadcast* other = leader == a.get() ? b.get() : a.get();
+  leader->Stop();
+  EXPECT_FALSE(leader->Leads());
+  EXPECT_TRUE(Eventually([&] { return other->Leads(); }));
+  // Payloads still flow to the new leader while it leads.
+  ASSERT_TRUE(other->Send("still here").ok());
+  auto& inbox = other == a.get() ? in_a : in_b;
+  EXPECT_EQ(inbox.WaitFor(1).back(), "still here");
+}
+
+TEST_F(PgBroadcastTest, ALeaderWhoseConnectionDiesLosesTheLead) {
+  Inbox in_a, in_b;
+  auto a = Open();
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->Start(in_a.Receiver()).ok());
+  ASSERT_TRUE(Eventually([&] { return a->Leads(); }));
+  auto b = Open();
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(b->Start(in_b.Receiver()).ok());
+  TerminateOtherSessions();  // as a SIGKILLed instance's connections end
+  // Someone leads again afterwards (a learns it lost the lead as soon as its listener sees the
+  // connection closed).
+  ASSERT_TRUE(Eventually([&] { return a->Leads() || b->Leads(); }));
 }
 
 }  // namespace
