@@ -53,6 +53,7 @@ std::string EventRelay::Encode(const Event& e, std::string_view origin) {
     if (e.message->pushed) j["pushed"] = true;
   }
   if (!e.staff_name.empty()) j["s"] = e.staff_name;
+  if (!e.staff_id.empty()) j["a"] = e.staff_id;
   if (e.expires_at != 0) j["x"] = e.expires_at;
   if (e.kind == EventKind::kQueuePosition) j["p"] = e.position;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -76,6 +77,7 @@ StatusOr<Event> EventRelay::Decode(std::string_view payload, std::string* origin
       e.message = std::move(m);
     }
     e.staff_name = j.value("s", std::string());
+    e.staff_id = j.value("a", std::string());
     e.expires_at = j.value("x", int64_t{0});
     e.position = j.value("p", 0);
     if (e.conversation_id.empty()) return InvalidArgument("bad_reference");
@@ -128,9 +130,12 @@ void EventRelay::OnRemote(std::string_view payload) {
       e.message->pushed = pushed;
       break;
     }
+    case EventKind::kBreakGlass:
+      // The grant holds on every instance, as the reason (in the notes) and the audit do.
+      oversight_.AddGrant(e.staff_id, e.conversation_id, e.expires_at);
+      break;
     case EventKind::kStaffJoined:
     case EventKind::kStaffLeft:
-    case EventKind::kBreakGlass:
     case EventKind::kQueuePosition:
       break;  // everything they carry came with the reference
   }

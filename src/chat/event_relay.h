@@ -9,7 +9,8 @@
 //
 // What travels (the database can read it): the sending process's event-log epoch, the event kind,
 // the conversation's and its owner's pseudonymous ids, a message's seq and whether Haven pushed
-// it, a queue position, a staff member's username and a break-glass grant's expiry. Never a
+// it, a queue position, a staff member's username and a break-glass grant's expiry and staff
+// account id (so the grant holds on every instance). Never a
 // message, a note or a break-glass reason: a remote break-glass event arrives without its reason
 // (it is in the conversation's notes).
 //

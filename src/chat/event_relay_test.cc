@@ -190,6 +190,18 @@ void EscalateOnAAnswerOnB(Instance& a, Instance& b) {
   EXPECT_TRUE(again->ack.duplicate);
   EXPECT_GT(a.relay.sent(), 0u);
   EXPECT_GT(b.relay.relayed_in(), 0u);
+
+  // Break-glass on B holds on A too (one staff session serves both: it is in the store).
+  const std::string kim = b.SignIn("kim", /*create=*/true);
+  auto refused = a.oversight.Open(kim, conv, 0);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "forbidden");
+  ASSERT_TRUE(b.oversight.Open(kim, conv, 0, "the person named a plan; covering for sam").ok());
+  ASSERT_TRUE(a.seen.WaitFor([&](const Event& e) {
+    return e.kind == EventKind::kBreakGlass && e.conversation_id == conv;
+  }));
+  auto granted = a.oversight.Open(kim, conv, 0);
+  EXPECT_TRUE(granted.ok()) << granted.status().message();
 }
 
 TEST(EventRelayTest, TwoProcessesOnOneStoreOverALocalHub) {
@@ -243,6 +255,7 @@ TEST(EventRelayTest, ReferencesCarryNoTextAndRoundTrip) {
   g.kind = EventKind::kBreakGlass;
   g.conversation_id = "c2";
   g.staff_name = "kim";
+  g.staff_id = "acct-kim";
   g.reason = "a written reason that must stay in the notes";
   g.expires_at = 123;
   const std::string gp = EventRelay::Encode(g, "e");
@@ -251,6 +264,7 @@ TEST(EventRelayTest, ReferencesCarryNoTextAndRoundTrip) {
   auto gd = EventRelay::Decode(gp, &origin);
   ASSERT_TRUE(gd.ok());
   EXPECT_EQ(gd->staff_name, "kim");
+  EXPECT_EQ(gd->staff_id, "acct-kim");
   EXPECT_EQ(gd->expires_at, 123);
 
   for (const char* bad : {"", "{}", "[1]", R"({"v":1,"k":"nope","c":"c","u":"u","o":"e"})",

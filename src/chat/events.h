@@ -87,6 +87,7 @@ struct Event {
   std::optional<QueueItem> item;
   std::optional<LiveMessage> message;
   std::string staff_name;              // joined/left; break-glass: who
+  std::string staff_id;                // break-glass: who (the staff account id)
   std::string reason;                  // break-glass: the written reason
   storage::UnixMillis expires_at = 0;  // break-glass grant
   int position = 0;                    // queue position (1 = next)

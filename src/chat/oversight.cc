@@ -367,6 +367,7 @@ StatusOr<ConversationView> Oversight::Open(std::string_view token, std::string_v
     }
     Event e = MakeEvent(EventKind::kBreakGlass, std::string(conversation_id), view.item.owner_id);
     e.staff_name = who->username;
+    e.staff_id = who->account_id;
     e.reason = std::string(reason);
     e.expires_at = expires;
     events_.Publish(std::move(e));
@@ -996,6 +997,14 @@ void Oversight::AnnouncePositions() {
     positions_ = std::move(now);
   }
   for (auto& e : changed) events_.Publish(std::move(e));
+}
+
+void Oversight::AddGrant(std::string_view staff_id, std::string_view conversation_id,
+                         UnixMillis expires_at) {
+  if (staff_id.empty() || conversation_id.empty() || expires_at <= Now()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  UnixMillis& until = grants_[{std::string(staff_id), std::string(conversation_id)}];
+  until = std::max(until, expires_at);
 }
 
 void Oversight::set_sweep_gate(std::function<bool()> gate) {

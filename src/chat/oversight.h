@@ -211,6 +211,10 @@ class Oversight {
   // Conversations nobody took within the policy's limits (see the top). Returns how many people
   // were told.
   StatusOr<int> SweepUnanswered();
+  // A break-glass grant made by another process (its audit and note are in the store already):
+  // the staff member may open the conversation here too until `expires_at`.
+  void AddGrant(std::string_view staff_id, std::string_view conversation_id,
+                storage::UnixMillis expires_at);
   // With several processes on one store: SweepUnanswered does nothing (returns 0) unless `gate`
   // says this process leads (EventRelay sets it), so the person and on-call staff are told once,
   // not once per process. Null (the default): always sweep.
