@@ -1535,16 +1535,22 @@ StatusOr<PiiDetector> PiiDetector::Create() {
 std::vector<PiiSpan> PiiDetector::Find(const NormalizedText& text) const {
   std::string_view s = text.text;
   Candidates cands;
+  // Scanners whose every match holds an ASCII digit (an IPv6 address: a colon) are skipped for
+  // text without one: most messages have no number at all.
+  const bool digit = std::any_of(s.begin(), s.end(), [](char c) { return IsDigit(c); });
+  const bool colon = s.find(':') != std::string_view::npos;
   try {
     ScanEmails(s, cands);
     ScanUrls(s, cands);
-    ScanIps(s, cands);
-    ScanNumbers(s, cands);
-    ScanIbans(s, cands);
-    ScanNinos(s, cands);
-    ScanPostcodes(s, cands);
+    if (digit || colon) ScanIps(s, cands);
+    if (digit) {
+      ScanNumbers(s, cands);
+      ScanIbans(s, cands);
+      ScanNinos(s, cands);
+      ScanPostcodes(s, cands);
+    }
     std::vector<Word> words = SplitWords(s);
-    ScanStreetAddresses(words, cands);
+    if (digit) ScanStreetAddresses(words, cands);
     ScanDatesOfBirth(s, words, cands);
     ScanPersons(s, words, cands);
     ScanLocations(words, cands);
