@@ -101,6 +101,14 @@ inline constexpr char kDeidentifiedUse[] = "deidentified_use";  // default off
 inline constexpr char kAnalytics[] = "analytics";               // default off
 }  // namespace consent
 
+// Feedback on a reply (RateReply).
+inline constexpr size_t kMaxFeedbackCommentBytes = 1000;
+struct FeedbackOut {
+  int64_t seq = 0;
+  int rating = 0;
+  bool learned = false;  // the reply's logged choice rewarded the learner
+};
+
 // The version of the export document (docs/export-schema.md).
 inline constexpr char kExportSchema[] = "haven.export.v1";
 
@@ -216,6 +224,7 @@ struct TurnResult {
 };
 
 class Oversight;
+class Learner;
 
 class ChatService {
  public:
@@ -290,9 +299,23 @@ class ChatService {
   // session like Resume. FailedPrecondition "no_oversight" when the service has none.
   StatusOr<int> RequestHuman(const SeekerSession& session);
 
+  // Feedback on one of Haven's replies (chat/feedback.cc): the person's thumbs up (+1) or down
+  // (-1) on the reply `seq` of the session's conversation, with an optional "what would have
+  // helped" (sealed like their messages). Kept only when the person allows de-identified use:
+  // FailedPrecondition "consent_required" otherwise, and nothing is stored. InvalidArgument
+  // "bad_feedback": no reply of Haven's with that seq in the conversation, or a rating other
+  // than +1 or -1; "invalid_utf8" and "too_large" (over kMaxFeedbackCommentBytes) for the
+  // comment. A later rating of the same reply counts instead of the earlier one. A reply whose
+  // choice was logged (reply/chooser.h) rewards the learner, when there is one.
+  StatusOr<FeedbackOut> RateReply(const SeekerSession& session, int64_t seq, int rating,
+                                  std::string_view comment);
+
   // The human-oversight layer (queue, takeover, escalation policy). Set it once, before the
   // service is shared between threads; without it no turn is ever queued or held.
   void set_oversight(Oversight* oversight) { oversight_ = oversight; }
+  // The learner that chooses among the engine's best candidates (chat/learning.h), rewarded by
+  // RateReply. Set it once, before the service is shared; nullptr: no learning.
+  void set_learner(Learner* learner) { learner_ = learner; }
 
   const ChatOptions& options() const { return options_; }
 
@@ -327,6 +350,7 @@ class ChatService {
   std::map<std::string, std::weak_ptr<std::mutex>, std::less<>> locks_;
   LiveConversations live_;
   Oversight* oversight_ = nullptr;
+  Learner* learner_ = nullptr;
 };
 
 }  // namespace haven::chat

@@ -555,13 +555,12 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   }
 
   // Candidates of one (strategy, tag) pool, best first by fit and empathy.
-  auto pick = [&](Strategy strategy,
-                  std::string_view tag) -> std::pair<const Variant*, std::string> {
-    struct Cand {
-      const Variant* v;
-      std::string text;
-      double score;
-    };
+  struct Cand {
+    const Variant* v;
+    std::string text;
+    double score;
+  };
+  auto rank = [&](Strategy strategy, std::string_view tag) -> std::vector<Cand> {
     std::vector<Cand> cands;
     for (const Variant& v : content_.variants()) {
       if (v.strategy != strategy || v.tag != tag || state.VariantUsed(v.id)) continue;
@@ -598,7 +597,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       }
       cands.push_back({&v, std::move(*filled), fit + 1.2 * Jitter(seed, v.id)});
     }
-    if (cands.empty()) return {nullptr, ""};
+    if (cands.empty()) return cands;
     std::sort(cands.begin(), cands.end(),
               [](const Cand& a, const Cand& b) { return a.score > b.score; });
     // The empathy scorer ranks the best few (crisis acknowledgements and social moments are
@@ -616,7 +615,37 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       std::sort(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(n),
                 [](const Cand& a, const Cand& b) { return a.score > b.score; });
     }
+    return cands;
+  };
+  auto pick = [&](Strategy strategy,
+                  std::string_view tag) -> std::pair<const Variant*, std::string> {
+    std::vector<Cand> cands = rank(strategy, tag);
+    if (cands.empty()) return {nullptr, ""};
     return {cands.front().v, std::move(cands.front().text)};
+  };
+  // The planned pool of an ordinary turn: the best candidate, or the chooser's pick among the
+  // best kMaxArms (reply/chooser.h), recorded in the reasons.
+  auto choose = [&](Strategy strategy,
+                    std::string_view tag) -> std::pair<const Variant*, std::string> {
+    std::vector<Cand> cands = rank(strategy, tag);
+    if (cands.empty()) return {nullptr, ""};
+    size_t k = 0;
+    if (chooser_ != nullptr && cands.size() >= 2) {
+      ChoiceRecord record;
+      record.context = ChoiceContext(StrategyName(strategy), tag, feeling.family);
+      for (size_t i = 0; i < cands.size() && i < kMaxArms; ++i) {
+        record.arms.push_back(cands[i].v->id);
+      }
+      VariantChoice c = chooser_->Choose(record.context, record.arms);
+      if (c.index < record.arms.size() && c.propensity > 0 && c.propensity <= 1) {
+        k = c.index;
+        record.arm = record.arms[k];
+        record.policy = c.policy;
+        record.propensity = c.propensity;
+        plan.why.push_back(FormatChoiceReason(record));
+      }
+    }
+    return {cands[k].v, std::move(cands[k].text)};
   };
 
   std::string body;
@@ -719,7 +748,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     }
     body = std::move(out);
   } else {
-    auto [v, filled] = pick(plan.strategy, plan.tag);
+    auto [v, filled] = choose(plan.strategy, plan.tag);
     if (v == nullptr) {
       plan.why.push_back("no_variant:" + std::string(StrategyName(plan.strategy)) +
                          (plan.tag.empty() ? "" : "/" + plan.tag));

@@ -47,6 +47,7 @@
 #include "core/risk_level.h"
 #include "core/status.h"
 #include "nlp/analyzer.h"
+#include "reply/chooser.h"
 #include "reply/content.h"
 #include "reply/empathy.h"
 #include "reply/flows.h"
@@ -106,6 +107,12 @@ class Engine {
   }
   const ReplyGenerator* generator() const { return generator_.get(); }
 
+  // An optional learner that picks among the best candidates of an ordinary turn
+  // (reply/chooser.h); the choice is recorded in `why`. The safety path, guided activities,
+  // the disclosure and fallbacks never pass through it. Set it before the engine is shared
+  // between threads; nullptr (the default) says the best-ranked candidate.
+  void set_chooser(std::shared_ptr<const VariantChooser> chooser) { chooser_ = std::move(chooser); }
+
  private:
   friend class Conversation;
   Engine() = default;
@@ -150,6 +157,7 @@ class Engine {
   // an earlier assistant turn.
   std::vector<std::string> signatures_;
   std::shared_ptr<const ReplyGenerator> generator_;
+  std::shared_ptr<const VariantChooser> chooser_;
 };
 
 // One live conversation (haven chat): state kept between messages.
