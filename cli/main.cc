@@ -16,6 +16,7 @@
 #include "cli/fairness_cmd.h"
 #include "cli/jsonl.h"
 #include "cli/keys_cmd.h"
+#include "cli/learn_cmd.h"
 #include "cli/llm_options.h"
 #include "cli/migrate_cmd.h"
 #include "cli/policy_cmd.h"
@@ -211,6 +212,7 @@ int main(int argc, char** argv) {
   auto migrate_cmd = haven::cli::MigrateCommand::Add(app);
   auto policy_cmd = haven::cli::PolicyCommand::Add(app);
   auto backup_cmd = haven::cli::BackupCommands::Add(app);
+  auto learn_cmd = haven::cli::LearnCommand::Add(app);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -221,6 +223,7 @@ int main(int argc, char** argv) {
   if (admin_cmd->parsed()) return admin_cmd->Run();
   if (migrate_cmd->parsed()) return migrate_cmd->Run();
   if (backup_cmd->parsed()) return backup_cmd->Run();
+  if (learn_cmd->parsed()) return learn_cmd->Run();
   if (policy_cmd->parsed()) return policy_cmd->Run(ResolveDataDir(data_dir));
 
   if (analyze->parsed()) {

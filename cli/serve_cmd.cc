@@ -1,6 +1,7 @@
 #include "cli/serve_cmd.h"
 
 #include <signal.h>
+#include <sodium.h>
 
 #include <charconv>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include "chat/chat_service.h"
 #include "chat/event_relay.h"
 #include "chat/events.h"
+#include "chat/learning.h"
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "cli/serve_config.h"
@@ -67,6 +69,8 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
   if (given.allowed_origins.empty()) given.allowed_origins = options.allowed_origins;
   given.webhooks = file.webhooks;
   given.oversight = file.oversight;
+  given.bandit = file.bandit;
+  given.explore_rate = file.explore_rate;
   return RunServe(given, options, chat_options, shipped_data_dir, out, err);
 }
 
@@ -171,6 +175,32 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
     return 2;
   }
   if (!AttachLlm(args.llm, **engine, err, "haven serve")) return 2;
+  // Learning from feedback (chat/learning.h): a chooser among the engine's best candidates on
+  // ordinary turns, its beliefs rebuilt from the logged choices and their feedback (metadata
+  // only: the records below the encryption layer, no text decrypted).
+  std::shared_ptr<chat::Learner> learner;
+  if (args.bandit != chat::BanditMode::kOff) {
+    uint64_t seed = 0;
+    randombytes_buf(&seed, sizeof seed);
+    auto created = chat::Learner::Create(args.bandit, args.explore_rate, seed);
+    if (!created.ok()) {
+      std::fprintf(err, "haven serve: %s\n", created.status().message().c_str());
+      return 2;
+    }
+    learner = std::move(created).value();
+    auto logged = chat::CollectChoices((*store)->inner());
+    if (!logged.ok()) {
+      std::fprintf(err, "haven serve: learning: %s\n", logged.status().message().c_str());
+      return 2;
+    }
+    for (const auto& l : *logged) {
+      if (l.reward) learner->Reward(l.choice, *l.reward);
+    }
+    (*engine)->set_chooser(learner);
+    std::fprintf(out, "haven serve: learning: bandit %s, %lld rewarded choices\n",
+                 std::string(chat::BanditModeName(args.bandit)).c_str(),
+                 static_cast<long long>(learner->rewards()));
+  }
   // The escalation policy: --policy FILE, or the shipped default. Refused with its error (the
   // loader also refuses a policy weaker than the per-turn safety policy).
   const std::string policy_path =
@@ -232,6 +262,7 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
   chat::Oversight oversight(**store, staff, **engine, &*policy, events, notifier.get(), &coach,
                             oversight_options);
   chat.set_oversight(&oversight);
+  chat.set_learner(learner.get());
   // Several instances on one PostgreSQL database share the console's and the chat's real-time
   // events over LISTEN/NOTIFY (chat/event_relay.h); the embedded store has one instance only.
   std::unique_ptr<storage::PgBroadcast> broadcast;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/learning.h"
 #include "chat/oversight.h"
 #include "cli/llm_options.h"
 #include "server/server.h"
@@ -45,7 +46,9 @@ struct ServeArgs {
   LlmArgs llm;  // the optional language model (cli/llm_options.h)
   // On-call webhooks from --config (server/webhook.h); empty: none configured.
   std::vector<server::WebhookEndpoint> webhooks;
-  chat::OversightOptions oversight;  // from --config (`oversight:`)
+  chat::OversightOptions oversight;                  // from --config (`oversight:`)
+  chat::BanditMode bandit = chat::BanditMode::kOff;  // from --config (`learning:`)
+  double explore_rate = 0.1;
 };
 
 // "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.

@@ -228,7 +228,7 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
   try {
     if (!r.Map(root, "",
                {"listen", "store", "keys_store", "web_root", "allowed_origins", "tls", "workers",
-                "locale", "limits", "sessions", "privacy", "oversight", "webhooks"})) {
+                "locale", "limits", "sessions", "privacy", "oversight", "webhooks", "learning"})) {
       return r.status();
     }
     r.Text(root, "", "listen", &file.listen);
@@ -318,6 +318,20 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
       }
       if (r.Number(o, "oversight", "break_glass_minutes", 1, 24 * 60, true, &v)) {
         file.oversight.break_glass_duration = std::chrono::minutes(static_cast<int64_t>(v));
+      }
+    }
+    if (const YAML::Node l = root["learning"];
+        l && r.Map(l, "learning", {"bandit", "explore_percent"})) {
+      std::string mode;
+      if (r.Text(l, "learning", "bandit", &mode) && !mode.empty()) {
+        if (auto m = chat::ParseBanditMode(mode)) {
+          file.bandit = *m;
+        } else {
+          r.Fail(l["bandit"], "learning.bandit", "must be off, explore or thompson");
+        }
+      }
+      if (r.Number(l, "learning", "explore_percent", 0, 100, false, &v)) {
+        file.explore_rate = v / 100.0;
       }
     }
     if (const YAML::Node w = root["webhooks"]; w) ReadWebhooks(w, r, &file.webhooks);

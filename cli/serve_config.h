@@ -21,6 +21,7 @@
 //   privacy: {default_retention_days, max_retention_days, unkept_history_hours,
 //             max_export_mib}
 //   oversight: {review_sample_percent, break_glass_minutes}   # the staff console
+//   learning: {bandit: off|explore|thompson, explore_percent}  # chat/learning.h
 //   (chat/oversight.h) webhooks:                           # the endpoints the escalation policy's
 //   `notify` names
 //     on_call: {url: https://..., secret_file: /etc/haven/on_call.key, ca_file: /ca.pem,
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/learning.h"
 #include "chat/oversight.h"
 #include "core/status.h"
 #include "server/server.h"
@@ -55,6 +57,10 @@ struct ServeFileSettings {
   // The staff console's settings (`oversight:`): the share of ordinary bot replies sampled for
   // review and how long a break-glass grant lasts.
   chat::OversightOptions oversight;
+  // Learning from feedback (`learning:`, chat/learning.h): the bandit's mode and, in explore
+  // mode, the share of ordinary turns that try one of the best candidates at random.
+  chat::BanditMode bandit = chat::BanditMode::kOff;
+  double explore_rate = 0.1;
 };
 
 // Applies the YAML document `text` on top of `server` and `chat` (which hold the defaults, or

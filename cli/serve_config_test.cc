@@ -121,6 +121,9 @@ TEST(ServeConfigTest, RefusesMistakesNamingTheKeyAndLine) {
       {"listen: [1, 2]", "listen (line 1): must be a non-empty string"},
       {"- a\n- b", "config:  (line 1): must be a mapping"},
       {"limits: {a: 1\n", "config: malformed YAML"},
+      {"learning: {bandit: on}", "learning.bandit (line 1): must be off, explore or thompson"},
+      {"learning: {explore_percent: 101}", "learning.explore_percent (line 1): must be between"},
+      {"learning: {greedy: true}", "learning.greedy (line 1): unknown key"},
   };
   for (const Case& c : cases) {
     Applied a = Apply(c.yaml);
@@ -168,6 +171,22 @@ TEST(ServeConfigTest, TheShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_EQ(chat.unkept_history_window, dc.unkept_history_window);
   EXPECT_EQ(chat.max_export_bytes, dc.max_export_bytes);
   EXPECT_TRUE(file.webhooks.empty());  // listed, commented out
+  const ServeFileSettings df;
+  EXPECT_EQ(file.bandit, df.bandit);
+  EXPECT_DOUBLE_EQ(file.explore_rate, df.explore_rate);
+}
+
+TEST(ServeConfigTest, ReadsLearning) {
+  server::ServerOptions server;
+  chat::ChatOptions chat;
+  ServeFileSettings file;
+  ASSERT_TRUE(
+      ApplyServeConfig("learning: {bandit: explore, explore_percent: 20}", &server, &chat, &file)
+          .ok());
+  EXPECT_EQ(file.bandit, chat::BanditMode::kExplore);
+  EXPECT_DOUBLE_EQ(file.explore_rate, 0.2);
+  ASSERT_TRUE(ApplyServeConfig("learning: {bandit: thompson}", &server, &chat, &file).ok());
+  EXPECT_EQ(file.bandit, chat::BanditMode::kThompson);
 }
 
 // A temporary directory holding webhook secrets, removed at the end.

@@ -158,6 +158,26 @@ Decoded DecodeClientFrame(std::string_view bytes) {
     f.mood_value = static_cast<int>(val->get<int64_t>());
     return {f, {}};
   }
+  if (type == "feedback") {
+    f.type = ClientType::kFeedback;
+    if (allowed({"seq", "rating", "comment"})) return Fail(error_code::kBadField, "unknown member");
+    auto seq = j.find("seq");
+    if (seq == j.end() || !seq->is_number_integer() || seq->get<int64_t>() <= 0) {
+      return Fail(error_code::kBadField, "\"seq\" must be a positive integer");
+    }
+    auto r = j.find("rating");
+    if (r == j.end() || !r->is_number_integer() ||
+        (r->get<int64_t>() != 1 && r->get<int64_t>() != -1)) {
+      return Fail(error_code::kBadField, "\"rating\" must be 1 or -1");
+    }
+    if (auto c = j.find("comment"); c != j.end()) {
+      if (!c->is_string()) return Fail(error_code::kBadField, "\"comment\" must be a string");
+      f.text = c->get<std::string>();
+    }
+    f.feedback_seq = seq->get<int64_t>();
+    f.rating = static_cast<int>(r->get<int64_t>());
+    return {f, {}};
+  }
   if (type == "history.get") {
     f.type = ClientType::kHistoryGet;
     if (allowed({})) return Fail(error_code::kBadField, "unknown member");
@@ -266,6 +286,13 @@ std::string EncodeExport(std::string_view document) {
 }
 
 std::string EncodeErased() { return Dump(Base("erased")); }
+
+std::string EncodeFeedbackSaved(const chat::FeedbackOut& saved) {
+  json j = Base("feedback.saved");
+  j["seq"] = saved.seq;
+  j["rating"] = saved.rating;
+  return Dump(j);
+}
 
 std::string EncodeMoodSaved(const chat::CheckIn& saved) {
   json j = Base("mood.saved");

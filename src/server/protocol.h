@@ -36,6 +36,8 @@ inline constexpr char kBadConsent[] = "bad_consent";      // consent.set with an
 inline constexpr char kBadRetention[] = "bad_retention";  // retention.set days out of range
 inline constexpr char kConfirmRequired[] = "confirm_required";  // erase without "confirm"
 inline constexpr char kExportTooLarge[] = "export_too_large";   // the export is over the cap
+inline constexpr char kConsentRequired[] = "consent_required";  // feedback without the consent
+inline constexpr char kBadFeedback[] = "bad_feedback";          // feedback on no reply of Haven's
 }  // namespace error_code
 
 enum class ClientType {
@@ -51,6 +53,7 @@ enum class ClientType {
   kMood,          // "mood": value 1..5 (chat::kMoodMin..kMoodMax)
   kHistoryGet,    // "history.get"
   kHumanRequest,  // "human.request": talk to a person
+  kFeedback,      // "feedback": seq, rating 1 or -1, optional comment (in `text`)
 };
 
 // The exact "confirm" value an erase frame must carry.
@@ -63,8 +66,8 @@ struct ClientFrame {
   std::string locale;                // BCP-47, "" for the server's default
   int64_t last_seq = 0;              // history after this seq is sent back on resume
   // message
-  std::string id;  // the client message id
-  std::string text;
+  std::string id;    // the client message id
+  std::string text;  // also a feedback's comment
   // consent.set
   std::string consent_kind;
   bool granted = false;
@@ -72,6 +75,9 @@ struct ClientFrame {
   int retention_days = 0;
   // mood
   int mood_value = 0;
+  // feedback
+  int64_t feedback_seq = 0;
+  int rating = 0;
 };
 
 struct DecodeError {
@@ -100,6 +106,8 @@ std::string EncodePrivacy(const chat::PrivacySummary& summary);
 // {"type":"export","data":…}
 std::string EncodeExport(std::string_view document);
 std::string EncodeErased();
+// {"type":"feedback.saved","seq","rating"}
+std::string EncodeFeedbackSaved(const chat::FeedbackOut& saved);
 // Check-ins: {"type":"mood.saved","value","time"} and
 // {"type":"history","screenings":[{"instrument","score","severity","completed","time"}]}
 // (score and severity null when absent).

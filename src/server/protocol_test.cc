@@ -233,3 +233,38 @@ TEST(ProtocolTest, EncodesTheCheckInFrames) {
 
 }  // namespace
 }  // namespace haven::server
+
+namespace haven::server {
+namespace {
+
+TEST(ProtocolTest, DecodesFeedback) {
+  Decoded up = DecodeClientFrame(R"({"v":1,"type":"feedback","seq":12,"rating":1})");
+  ASSERT_TRUE(up.frame);
+  EXPECT_EQ(up.frame->type, ClientType::kFeedback);
+  EXPECT_EQ(up.frame->feedback_seq, 12);
+  EXPECT_EQ(up.frame->rating, 1);
+  EXPECT_TRUE(up.frame->text.empty());
+  Decoded down = DecodeClientFrame(
+      R"({"v":1,"type":"feedback","seq":3,"rating":-1,"comment":"a question first"})");
+  ASSERT_TRUE(down.frame);
+  EXPECT_EQ(down.frame->rating, -1);
+  EXPECT_EQ(down.frame->text, "a question first");
+  for (const char* bad :
+       {R"({"v":1,"type":"feedback","rating":1})",
+        R"({"v":1,"type":"feedback","seq":0,"rating":1})",
+        R"({"v":1,"type":"feedback","seq":-4,"rating":1})",
+        R"({"v":1,"type":"feedback","seq":"4","rating":1})", R"({"v":1,"type":"feedback","seq":4})",
+        R"({"v":1,"type":"feedback","seq":4,"rating":0})",
+        R"({"v":1,"type":"feedback","seq":4,"rating":2})",
+        R"({"v":1,"type":"feedback","seq":4,"rating":1.0})",
+        R"({"v":1,"type":"feedback","seq":4,"rating":"up"})",
+        R"({"v":1,"type":"feedback","seq":4,"rating":1,"comment":7})",
+        R"({"v":1,"type":"feedback","seq":4,"rating":1,"who":"me"})"}) {
+    EXPECT_EQ(CodeOf(bad), "bad_field") << bad;
+  }
+  const std::string saved = EncodeFeedbackSaved({12, -1, true});
+  EXPECT_EQ(saved, R"({"rating":-1,"seq":12,"type":"feedback.saved","v":1})");
+}
+
+}  // namespace
+}  // namespace haven::server

@@ -226,7 +226,45 @@ class WebSocketSession final : public Closable,
       case ClientType::kHumanRequest:
         co_await HumanRequest();
         co_return;
+      case ClientType::kFeedback:
+        co_await Feedback(f);
+        co_return;
     }
+  }
+
+  // A thumbs up or down on one of Haven's replies: kept only with the person's consent
+  // (ChatService::RateReply checks it, and the session, in the same unit of work).
+  asio::awaitable<void> Feedback(const ClientFrame& f) {
+    if (!session_) {
+      Error(error_code::kNoSession, "say hello first");
+      co_return;
+    }
+    if (Throttled()) {
+      Error(error_code::kRateLimited, "too many requests; wait a little");
+      co_return;
+    }
+    chat::SeekerSession session = *session_;
+    const int64_t seq = f.feedback_seq;
+    const int rating = f.rating;
+    const std::string comment = f.text;
+    auto saved =
+        co_await OnWorkers([&] { return shared_->chat.RateReply(session, seq, rating, comment); });
+    if (!saved.ok()) {
+      const Status& s = saved.status();
+      if (s.code() == StatusCode::kNotFound) {
+        Error(error_code::kAuthFailed, "session not found or expired");
+        Close(websocket::close_code::policy_error, "session ended");
+      } else if (s.code() == StatusCode::kFailedPrecondition) {
+        Error(error_code::kConsentRequired,
+              "feedback is kept only when you allow de-identified use to improve Haven");
+      } else if (s.code() == StatusCode::kInvalidArgument) {
+        Error(s.message(), "feedback refused");  // the message is the code (chat_service.h)
+      } else {
+        Error(error_code::kInternal, "storage failed; nothing was changed");
+      }
+      co_return;
+    }
+    Enqueue(EncodeFeedbackSaved(*saved));
   }
 
   // ---- The seeker's side of oversight ----
