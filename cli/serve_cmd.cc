@@ -197,7 +197,7 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
       if (l.reward) learner->Reward(l.choice, *l.reward);
     }
     (*engine)->set_chooser(learner);
-    std::fprintf(out, "haven serve: learning: bandit %s, %lld rewarded choices\n",
+    std::fprintf(err, "haven serve: learning: bandit %s, %lld rewarded choices\n",
                  std::string(chat::BanditModeName(args.bandit)).c_str(),
                  static_cast<long long>(learner->rewards()));
   }
