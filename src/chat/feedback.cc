@@ -28,27 +28,16 @@ StatusOr<FeedbackOut> ChatService::RateReply(const SeekerSession& session, int64
     auto conv = txn.GetConversation(session.conversation_id);
     if (!conv.ok()) return conv.status();
     if (conv->owner_id != session.account_id) return NotFound("conversation not found");
-    bool allowed = false;
-    auto consents = txn.ListConsents(session.account_id);
-    if (!consents.ok()) return consents.status();
-    for (const auto& c : *consents) {
-      if (c.kind == consent::kDeidentifiedUse) allowed = c.granted;
+    if (!AllowsDeidentifiedUse(txn, session.account_id)) {
+      return FailedPrecondition("consent_required");
     }
-    if (!allowed) return FailedPrecondition("consent_required");
     auto rated = txn.ListMessages(session.conversation_id, seq - 1, 1);
     if (!rated.ok()) return rated.status();
     if (rated->empty() || rated->front().seq != seq ||
         rated->front().role != storage::MessageRole::kAssistant) {
       return InvalidArgument("bad_feedback");
     }
-    const std::string& rationale = rated->front().rationale;
-    size_t start = 0;
-    while (start <= rationale.size() && !choice) {
-      size_t end = rationale.find(',', start);
-      if (end == std::string::npos) end = rationale.size();
-      choice = reply::ParseChoiceReason(std::string_view(rationale).substr(start, end - start));
-      start = end + 1;
-    }
+    choice = ChoiceInRationale(rated->front().rationale);
     storage::Feedback f;
     f.id = storage::NewRecordId();
     f.account_id = session.account_id;

@@ -12,15 +12,6 @@ namespace {
 
 constexpr int kPropensityDraws = 500;
 
-bool AllowsDeidentifiedUse(storage::Txn& txn, const std::string& account_id) {
-  auto consents = txn.ListConsents(account_id);
-  if (!consents.ok()) return false;
-  for (const auto& c : *consents) {
-    if (c.kind == consent::kDeidentifiedUse) return c.granted;
-  }
-  return false;  // default off
-}
-
 std::vector<std::string_view> SplitCommas(std::string_view s) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -44,6 +35,22 @@ learn::LoggedChoice ToLogged(const LoggedReward& r) {
 }
 
 }  // namespace
+
+bool AllowsDeidentifiedUse(storage::Txn& txn, const std::string& account_id) {
+  auto consents = txn.ListConsents(account_id);
+  if (!consents.ok()) return false;
+  for (const auto& c : *consents) {
+    if (c.kind == consent::kDeidentifiedUse) return c.granted;
+  }
+  return false;  // default off
+}
+
+std::optional<reply::ChoiceRecord> ChoiceInRationale(std::string_view rationale) {
+  for (std::string_view reason : SplitCommas(rationale)) {
+    if (auto c = reply::ParseChoiceReason(reason)) return c;
+  }
+  return std::nullopt;
+}
 
 std::string_view BanditModeName(BanditMode mode) {
   switch (mode) {
@@ -165,9 +172,7 @@ StatusOr<std::vector<LoggedReward>> CollectChoices(storage::Store& store, int li
           for (const auto& m : *page) {
             after = m.seq;
             if (m.role != storage::MessageRole::kAssistant) continue;
-            for (std::string_view reason : SplitCommas(m.rationale)) {
-              auto c = reply::ParseChoiceReason(reason);
-              if (!c) continue;
+            if (auto c = ChoiceInRationale(m.rationale)) {
               LoggedReward l;
               l.choice = std::move(*c);
               l.conversation_id = conv.id;
@@ -179,7 +184,6 @@ StatusOr<std::vector<LoggedReward>> CollectChoices(storage::Store& store, int li
                 l.reward = jt->second;
               }
               out.push_back(std::move(l));
-              break;
             }
           }
           if (page->size() < 500) break;

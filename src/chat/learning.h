@@ -71,6 +71,12 @@ class Learner : public reply::VariantChooser {
   int64_t rewards_ = 0;
 };
 
+// The choice logged in a stored rationale (comma-separated reasons), if there is one.
+std::optional<reply::ChoiceRecord> ChoiceInRationale(std::string_view rationale);
+// Whether the person allows de-identified use (chat_service.h consent::kDeidentifiedUse;
+// default off). An error reading the consents reads as no.
+bool AllowsDeidentifiedUse(storage::Txn& txn, const std::string& account_id);
+
 // One logged choice and what came of it.
 struct LoggedReward {
   reply::ChoiceRecord choice;

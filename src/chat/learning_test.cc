@@ -211,6 +211,7 @@ TEST_F(FeedbackTest, RatesHavensRepliesOnlyAndRewardsTheLoggedChoice) {
     EXPECT_EQ(*l.reward, l.message_seq != seqs[1]);
   }
   // A later rating counts instead of the earlier one.
+  clock_.Advance(std::chrono::seconds(5));
   ASSERT_TRUE(service_->RateReply(*s, seqs[1], 1, "").ok());
   log = CollectChoices(store_);
   ASSERT_TRUE(log.ok());
