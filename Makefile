@@ -21,7 +21,7 @@ run: deps release
 chat: deps release
 	$(HAVEN) chat
 
-test: test-deps dev asan layering
+test: test-deps layering dev asan
 	ctest --preset dev
 	ctest --preset asan
 	@$(MAKE) --no-print-directory eval-smoke

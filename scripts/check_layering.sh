@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Holds the layering line of STYLE.md: a lower layer never includes a higher one.
-# Order (low -> high): core < nlp < safety < reply < llm < storage < chat < server < learn < cli.
+# Order (low -> high): core < nlp < safety < reply < llm < learn < storage < chat < server < cli.
+# learn is pure statistics over core (private counts, the bandit, fairness); chat's learner and
+# feedback use it, and it never reads storage or a turn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-layers=(core nlp safety reply llm storage chat server learn)
+layers=(core nlp safety reply llm learn storage chat server)
 status=0
 for ((i = 0; i < ${#layers[@]}; i++)); do
   dir="src/${layers[$i]}"
