@@ -6,6 +6,9 @@
 // When a person from the team takes the conversation over (staff.joined), their messages are
 // shown under their name, the person's own messages are acknowledged and Haven stays silent
 // until they hand back (staff.left).
+// Each of Haven's replies can be rated (thumbs up or down, and after a thumbs down an optional
+// "what would have helped"); ratings are kept only when the person allows de-identified use, and
+// the page asks for that consent the first time, at the rating, never before.
 'use strict';
 
 (function () {
@@ -35,6 +38,8 @@
     mood: null,         // a mood check-in not yet confirmed: {value, label, sent}
     staff: null,        // the username of the person from the team who is in, or null
     human: null,        // 'wanted' (human.request not yet sent) or 'sent' (not yet answered)
+    ratings: [],        // feedback frames to send, oldest first: {seq, rating, comment, sent}
+    asking: false,      // the consent question for ratings is open (the head of ratings waits)
     retry: 0,
     timer: null,
   };
@@ -238,6 +243,8 @@
         }
         for (const [id, p] of state.pending) sendFrame({ v: 1, type: 'message', id, text: p.text });
         if (state.human === 'wanted') requestHuman();
+        if (state.ratings.length) state.ratings[0].sent = false;
+        sendRating();
         break;
       }
       case 'ack':
@@ -277,6 +284,14 @@
       case 'mood.saved':
         moodSaved(f);
         break;
+      case 'feedback.saved':
+        ratingSaved(f);
+        break;
+      case 'privacy':  // the answer to the consent this page asked for, for a rating
+        if (f.consents && f.consents.deidentified_use && f.consents.deidentified_use.granted) {
+          sendRating();
+        }
+        break;
       case 'bye':  // logged out, or the account was erased (from the privacy center)
         endSession(f.reason === 'account erased'
           ? 'This conversation was erased, with everything in it.'
@@ -292,6 +307,7 @@
           if (state.ws) state.ws.close();
           break;
         }
+        if (!f.id && ratingRefused(f.code)) break;
         if (state.human === 'sent' && !f.id) {
           state.human = null;  // refused; the words still ask
           if (f.code === 'unknown_type') break;  // a server without human.request: say nothing
@@ -313,6 +329,8 @@
     state.pending.clear();
     state.mood = null;
     state.human = null;
+    state.ratings = [];
+    state.asking = false;
     setStaff(null);
     $('mood-saved').textContent = '';
     store.remove('haven.token');
@@ -384,6 +402,7 @@
       for (const line of resources.lines) list.appendChild(lineItem(line));
       li.appendChild(list);
     }
+    if (role === 'assistant') li.appendChild(rateControls(seq));
     insert(li);
   }
 
@@ -509,6 +528,217 @@
   // Sent now, or with the next welcome when the connection is down.
   function requestHuman() {
     state.human = sendFrame({ v: 1, type: 'human.request' }) ? 'sent' : 'wanted';
+  }
+
+  // ---- Rating Haven's replies: thumbs up or down, "what would have helped" ------------------
+  // One feedback frame is in flight at a time (the server answers frames in order): the head of
+  // state.ratings. A later rating of the same reply replaces the earlier one on the server.
+
+  const MAX_COMMENT_BYTES = 1000;  // the server's cap on "what would have helped"
+
+  function replyItem(seq) { return $('log').querySelector('li.assistant[data-seq="' + seq + '"]'); }
+
+  function rateButton(label, symbol, rating, seq) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'rate-button';
+    b.dataset.rating = String(rating);
+    b.setAttribute('aria-label', label);
+    b.setAttribute('aria-pressed', 'false');
+    b.title = label;
+    b.textContent = symbol;
+    b.addEventListener('click', () => rate(seq, rating, b));
+    return b;
+  }
+
+  // The controls under one of Haven's replies: a group of two toggle buttons and a status line.
+  function rateControls(seq) {
+    const box = document.createElement('div');
+    box.className = 'rate';
+    const group = document.createElement('div');
+    group.className = 'rate-buttons';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Was this reply helpful?');
+    group.appendChild(rateButton('Helpful', '\u{1F44D}', 1, seq));
+    group.appendChild(rateButton('Not helpful', '\u{1F44E}', -1, seq));
+    box.appendChild(group);
+    const st = document.createElement('p');
+    st.className = 'rate-state hint';
+    st.setAttribute('role', 'status');
+    box.appendChild(st);
+    return box;
+  }
+
+  function rateState(seq, text) {
+    const li = replyItem(seq);
+    if (li) li.querySelector('.rate-state').textContent = text;
+  }
+
+  function rate(seq, rating, button) {
+    const li = replyItem(seq);
+    if (!li) return;
+    for (const b of li.querySelectorAll('.rate-button')) {
+      b.setAttribute('aria-pressed', String(b === button));
+    }
+    const form = li.querySelector('.rate-more');
+    if (rating < 0 && !form) li.querySelector('.rate').appendChild(helpedForm(seq));
+    if (rating > 0 && form) form.remove();
+    queueRating({ seq, rating, comment: '' });
+    if (rating < 0) li.querySelector('.rate-more textarea').focus();
+  }
+
+  // "What would have helped?": optional words after a thumbs down, sent with the same rating.
+  function helpedForm(seq) {
+    const form = document.createElement('form');
+    form.className = 'rate-more';
+    const id = 'helped-' + seq;
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = 'What would have helped? (optional)';
+    const area = document.createElement('textarea');
+    area.id = id;
+    area.rows = 2;
+    area.maxLength = MAX_COMMENT_BYTES;
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.id = id + '-hint';
+    hint.textContent = 'Kept encrypted and de-identified, to improve Haven\u2019s replies. ' +
+      'A person from the team may read it.';
+    area.setAttribute('aria-describedby', hint.id);
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    const send = document.createElement('button');
+    send.type = 'submit';
+    send.className = 'secondary';
+    send.textContent = 'Send';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'link';
+    close.textContent = 'No thanks';
+    close.addEventListener('click', () => {
+      form.remove();
+      $('text').focus();
+    });
+    actions.append(send, close);
+    form.append(label, area, hint, actions);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const comment = area.value.trim();
+      if (!comment) return;
+      const bytes = new TextEncoder().encode(comment).length;
+      if (bytes > MAX_COMMENT_BYTES) {
+        rateState(seq, 'That is too long (' + bytes + ' of ' + MAX_COMMENT_BYTES +
+                  ' bytes). Please shorten it.');
+        return;
+      }
+      queueRating({ seq, rating: -1, comment });
+      form.remove();
+      $('text').focus();
+    });
+    return form;
+  }
+
+  function queueRating(r) {
+    // A newer rating of the same reply, not yet sent, replaces the waiting one.
+    const waiting = state.ratings.findIndex((q, i) => q.seq === r.seq && !(i === 0 && q.sent));
+    if (waiting >= 0) state.ratings.splice(waiting, 1, r);
+    else state.ratings.push(r);
+    rateState(r.seq, 'Saving your rating\u2026');
+    if (!state.asking) sendRating();
+  }
+
+  function sendRating() {
+    const head = state.ratings[0];
+    if (!head || head.sent || state.asking) return;
+    const frame = { v: 1, type: 'feedback', seq: head.seq, rating: head.rating };
+    if (head.comment) frame.comment = head.comment;
+    if (sendFrame(frame)) head.sent = true;
+  }
+
+  function ratingSaved(f) {
+    const head = state.ratings[0];
+    if (!head || head.seq !== f.seq) return;
+    state.ratings.shift();
+    rateState(f.seq, head.comment
+      ? 'Thank you. What you wrote is saved, to help Haven learn.'
+      : 'Thank you. Your rating is saved, to help Haven learn.');
+    sendRating();
+  }
+
+  // An error without a message id while a rating is in flight is the rating's, unless a mood
+  // check-in or a request for a person is also waiting (then the codes only it can get decide).
+  // Returns whether the error was the rating's.
+  function ratingRefused(code) {
+    const head = state.ratings[0];
+    if (!head || !head.sent) return false;
+    const others = (state.mood && state.mood.sent) || state.human === 'sent';
+    if (code !== 'consent_required' && code !== 'bad_feedback' && others) return false;
+    if (code === 'consent_required') {
+      head.sent = false;
+      askConsent(head.seq);
+      return true;
+    }
+    state.ratings.shift();
+    rateState(head.seq, 'Your rating was not saved (' + String(code).replace(/_/g, ' ') +
+              '). You can choose again.');
+    sendRating();
+    return true;
+  }
+
+  // Ratings are kept only with consent to de-identified use: asked here, the first time, with
+  // the choice to say no (nothing is kept then). The privacy center changes it at any time.
+  function askConsent(seq) {
+    state.asking = true;
+    const li = replyItem(seq);
+    const box = document.createElement('div');
+    box.className = 'rate-consent panel';
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-labelledby', 'rate-consent-text');
+    const p = document.createElement('p');
+    p.id = 'rate-consent-text';
+    p.textContent = 'Haven keeps ratings only if you allow it to use what you write, ' +
+      'de-identified, to improve its replies. You can change this at any time in ';
+    p.appendChild(link('/privacy.html', 'Your privacy and data'));
+    p.appendChild(document.createTextNode('.'));
+    const allow = document.createElement('button');
+    allow.type = 'button';
+    allow.textContent = 'Allow and save my rating';
+    const no = document.createElement('button');
+    no.type = 'button';
+    no.className = 'secondary';
+    no.textContent = 'Not now';
+    const done = () => {
+      box.remove();
+      state.asking = false;
+      $('text').focus();
+    };
+    allow.addEventListener('click', () => {
+      done();
+      if (!sendFrame({ v: 1, type: 'consent.set', kind: 'deidentified_use', granted: true })) {
+        sendRating();  // sent with the next welcome; refused again if the consent never got there
+      }
+    });
+    no.addEventListener('click', () => {
+      done();
+      // Nothing of the waiting ratings is kept.
+      for (const r of state.ratings) {
+        rateState(r.seq, 'Not kept. Thank you anyway.');
+        const item = replyItem(r.seq);
+        if (item) {
+          for (const b of item.querySelectorAll('.rate-button')) b.setAttribute('aria-pressed', 'false');
+          const form = item.querySelector('.rate-more');
+          if (form) form.remove();
+        }
+      }
+      state.ratings = [];
+    });
+    const actions = document.createElement('div');
+    actions.className = 'actions';
+    actions.append(allow, no);
+    box.append(p, actions);
+    if (li) li.querySelector('.rate').appendChild(box);
+    else $('log').after(box);
+    allow.focus();
   }
 
   // ---- Mood check-in: optional, offered at the start and on request ------------------------
