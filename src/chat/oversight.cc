@@ -801,7 +801,13 @@ StatusOr<TurnEffects> Oversight::ApplyTurn(Txn& txn, storage::Conversation& conv
   if (fx.decision.queue_priority && conv.state != ConversationState::kWithStaff) {
     const int p = *fx.decision.queue_priority;
     if (conv.queue_priority == 0 || p < conv.queue_priority) {
-      if (conv.queue_priority == 0) conv.queued_at = now;
+      if (conv.queue_priority == 0) {
+        conv.queued_at = now;
+        auto a = storage::AppendAudit(
+            txn, AuditOf(now, "system", conv.owner_id, audit_action::kQueue, audit_outcome::kOk,
+                         "conversation " + conv.id + " priority " + std::to_string(p) + " risk"));
+        if (!a.ok()) return a.status();
+      }
       conv.queue_priority = p;
       fx.queued = true;
     }
@@ -916,7 +922,14 @@ StatusOr<int> Oversight::RequestHuman(Txn& txn, storage::Conversation& conv, Tur
   const UnixMillis now = Now();
   if (conv.state != ConversationState::kWithStaff) {
     if (conv.queue_priority == 0 || priority < conv.queue_priority) {
-      if (conv.queue_priority == 0) conv.queued_at = now;
+      if (conv.queue_priority == 0) {
+        conv.queued_at = now;
+        auto a = storage::AppendAudit(txn, AuditOf(now, conv.owner_id, conv.owner_id,
+                                                   audit_action::kQueue, audit_outcome::kOk,
+                                                   "conversation " + conv.id + " priority " +
+                                                       std::to_string(priority) + " request"));
+        if (!a.ok()) return a.status();
+      }
       conv.queue_priority = priority;
       effects.queued = true;
     }

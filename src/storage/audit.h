@@ -44,6 +44,12 @@ inline constexpr char kTranscriptRead[] = "transcript.read";
 inline constexpr char kExport[] = "export";
 inline constexpr char kErase[] = "account.erase";
 inline constexpr char kTakeover[] = "conversation.takeover";
+// A conversation queued for a person (escalation by the policy, or the person's own request);
+// detail: "conversation <id> priority <p> <risk|request>". With the takeover that follows, the
+// time to a human (chat/insights.h).
+inline constexpr char kQueue[] = "conversation.queue";
+// A release of private insights (chat/insights.h); detail: "epsilon <e>", the privacy spent.
+inline constexpr char kInsightsRelease[] = "insights.release";
 inline constexpr char kRoleChange[] = "role.change";
 inline constexpr char kAccessDenied[] = "access.denied";
 inline constexpr char kBreakGlass[] = "break_glass";
