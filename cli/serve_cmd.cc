@@ -71,6 +71,7 @@ int RunServe(const ServeArgs& args, const std::string& shipped_data_dir, std::FI
   given.oversight = file.oversight;
   given.bandit = file.bandit;
   given.explore_rate = file.explore_rate;
+  given.insights = file.insights;
   return RunServe(given, options, chat_options, shipped_data_dir, out, err);
 }
 
@@ -281,7 +282,15 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
       return 2;
     }
   }
-  auto server = server::Server::Start(options, chat, &staff, &oversight);
+  // The admin pages' data: private insights over the records (metadata, below the encryption)
+  // and the sealed store (the scores).
+  auto insights = chat::Insights::Create((*store)->inner(), **store, args.insights);
+  if (!insights.ok()) {
+    std::fprintf(err, "haven serve: %s\n", insights.status().message().c_str());
+    return 2;
+  }
+  server::AdminRoutes admin(**store, insights->get());
+  auto server = server::Server::Start(options, chat, &staff, &oversight, &admin);
   if (!server.ok()) {
     std::fprintf(err, "haven serve: %s\n", server.status().message().c_str());
     return 2;

@@ -49,6 +49,7 @@ struct ServeArgs {
   chat::OversightOptions oversight;                  // from --config (`oversight:`)
   chat::BanditMode bandit = chat::BanditMode::kOff;  // from --config (`learning:`)
   double explore_rate = 0.1;
+  chat::InsightsOptions insights;  // from --config (`insights:`)
 };
 
 // "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.

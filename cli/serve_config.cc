@@ -228,7 +228,8 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
   try {
     if (!r.Map(root, "",
                {"listen", "store", "keys_store", "web_root", "allowed_origins", "tls", "workers",
-                "locale", "limits", "sessions", "privacy", "oversight", "webhooks", "learning"})) {
+                "locale", "limits", "sessions", "privacy", "oversight", "webhooks", "learning",
+                "insights"})) {
       return r.status();
     }
     r.Text(root, "", "listen", &file.listen);
@@ -332,6 +333,34 @@ Status ApplyServeConfig(std::string_view text, server::ServerOptions* server_out
       }
       if (r.Number(l, "learning", "explore_percent", 0, 100, false, &v)) {
         file.explore_rate = v / 100.0;
+      }
+    }
+    if (const YAML::Node in = root["insights"];
+        in && r.Map(in, "insights",
+                    {"epsilon", "period_budget", "period_days", "min_group_size", "weeks",
+                     "cache_hours"})) {
+      const std::string p = "insights";
+      chat::InsightsOptions& o = file.insights;
+      for (const char* key : {"epsilon", "period_budget"}) {
+        std::string text;
+        if (r.Text(in, p, key, &text) && !text.empty()) {
+          if (auto e = chat::MicroEpsilon(text); e.ok()) {
+            (std::string_view(key) == "epsilon" ? o.epsilon : o.period_budget) = text;
+          } else {
+            r.Fail(in[key], p + "." + key, e.status().message());
+          }
+        }
+      }
+      r.Whole(in, p, "period_days", 1, 366, &o.period_days);
+      int min_group = static_cast<int>(o.min_group_size);
+      r.Whole(in, p, "min_group_size", 1, 1000000, &min_group);
+      o.min_group_size = min_group;
+      r.Whole(in, p, "weeks", 1, 12, &o.weeks);
+      if (r.Number(in, p, "cache_hours", 0, 24 * 30, false, &v)) {
+        o.cache_ms = static_cast<int64_t>(v * 3600 * 1000);
+      }
+      if (r.status().ok()) {
+        if (Status s = chat::ValidateInsightsOptions(o); !s.ok()) r.Fail(in, p, s.message());
       }
     }
     if (const YAML::Node w = root["webhooks"]; w) ReadWebhooks(w, r, &file.webhooks);

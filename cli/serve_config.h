@@ -22,6 +22,8 @@
 //             max_export_mib}
 //   oversight: {review_sample_percent, break_glass_minutes}   # the staff console
 //   learning: {bandit: off|explore|thompson, explore_percent}  # chat/learning.h
+//   insights: {epsilon, period_budget, period_days, min_group_size, weeks, cache_hours}
+//             # private insights for the admin pages (chat/insights.h); epsilons are decimals
 //   (chat/oversight.h) webhooks:                           # the endpoints the escalation policy's
 //   `notify` names
 //     on_call: {url: https://..., secret_file: /etc/haven/on_call.key, ca_file: /ca.pem,
@@ -36,6 +38,7 @@
 #include <vector>
 
 #include "chat/chat_service.h"
+#include "chat/insights.h"
 #include "chat/learning.h"
 #include "chat/oversight.h"
 #include "core/status.h"
@@ -61,6 +64,9 @@ struct ServeFileSettings {
   // mode, the share of ordinary turns that try one of the best candidates at random.
   chat::BanditMode bandit = chat::BanditMode::kOff;
   double explore_rate = 0.1;
+  // Private insights (`insights:`, chat/insights.h): the privacy budget of one release and of a
+  // period, the minimum group size, the window and how long a release is served again.
+  chat::InsightsOptions insights;
 };
 
 // Applies the YAML document `text` on top of `server` and `chat` (which hold the defaults, or

@@ -173,6 +173,13 @@ TEST(ServeConfigTest, TheShippedExampleIsValidAndHoldsTheDefaults) {
   EXPECT_TRUE(file.webhooks.empty());  // listed, commented out
   const ServeFileSettings df;
   EXPECT_EQ(file.bandit, df.bandit);
+  const chat::InsightsOptions di;
+  EXPECT_EQ(file.insights.epsilon, di.epsilon);
+  EXPECT_EQ(file.insights.period_budget, di.period_budget);
+  EXPECT_EQ(file.insights.period_days, di.period_days);
+  EXPECT_EQ(file.insights.min_group_size, di.min_group_size);
+  EXPECT_EQ(file.insights.weeks, di.weeks);
+  EXPECT_EQ(file.insights.cache_ms, di.cache_ms);
   EXPECT_DOUBLE_EQ(file.explore_rate, df.explore_rate);
 }
 

@@ -125,6 +125,7 @@
     $('console').hidden = false;
     $('bar-signed-in').hidden = false;
     $('me').textContent = 'Signed in as ' + state.session.username + ' (' + state.session.role + ')';
+    $('insights-link').hidden = state.session.role !== 'admin';  // the admin pages
     const reviewer = state.session.role === 'clinician' || state.session.role === 'admin';
     $('tab-review').hidden = !reviewer;
   }

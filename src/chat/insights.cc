@@ -18,7 +18,7 @@ namespace haven::chat {
 
 using storage::Txn;
 using storage::UnixMillis;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // figures keep the order they were drawn in
 
 namespace {
 
@@ -65,21 +65,31 @@ void FirstLast(std::vector<std::pair<UnixMillis, int>>& v, std::optional<int>& f
 }  // namespace
 
 StatusOr<int64_t> MicroEpsilon(std::string_view decimal) {
-  auto parsed = learn::ParseEpsilon(decimal);
-  if (!parsed.ok()) return parsed.status();
-  // ParseEpsilon allows at most six decimals, so this is exact.
+  const auto bad = [] {
+    return InvalidArgument(
+        "must be a decimal above 0 and at most 10000, with six decimals at most");
+  };
   const size_t point = decimal.find('.');
-  int64_t whole = 0, frac = 0;
-  for (char c : decimal.substr(0, point)) whole = whole * 10 + (c - '0');
-  int digits = 0;
-  if (point != std::string_view::npos) {
-    for (char c : decimal.substr(point + 1)) {
-      frac = frac * 10 + (c - '0');
-      ++digits;
-    }
+  const std::string_view whole_part = decimal.substr(0, point);
+  const std::string_view frac_part =
+      point == std::string_view::npos ? std::string_view() : decimal.substr(point + 1);
+  if (whole_part.empty() || whole_part.size() > 5 || frac_part.size() > 6 ||
+      (point != std::string_view::npos && frac_part.empty())) {
+    return bad();
   }
-  for (; digits < 6; ++digits) frac *= 10;
-  return whole * 1'000'000 + frac;
+  int64_t whole = 0, frac = 0;
+  for (char c : whole_part) {
+    if (c < '0' || c > '9') return bad();
+    whole = whole * 10 + (c - '0');
+  }
+  for (char c : frac_part) {
+    if (c < '0' || c > '9') return bad();
+    frac = frac * 10 + (c - '0');
+  }
+  for (size_t d = frac_part.size(); d < 6; ++d) frac *= 10;
+  const int64_t micro = whole * 1'000'000 + frac;
+  if (micro <= 0 || micro > 10'000'000'000) return bad();
+  return micro;
 }
 
 std::string EpsilonDecimal(int64_t micro) {
@@ -93,6 +103,10 @@ std::string EpsilonDecimal(int64_t micro) {
 }
 
 Status ValidateInsightsOptions(const InsightsOptions& o) {
+  // One release's epsilon is what learn::PrivateRelease takes (at most 100).
+  if (auto r = learn::ParseEpsilon(o.epsilon); !r.ok()) {
+    return InvalidArgument("insights.epsilon: " + r.status().message());
+  }
   auto e = MicroEpsilon(o.epsilon);
   if (!e.ok()) return InvalidArgument("insights.epsilon: " + e.status().message());
   auto p = MicroEpsilon(o.period_budget);

@@ -150,6 +150,11 @@ TEST(MicroEpsilon, ExactDecimals) {
   EXPECT_EQ(*MicroEpsilon("0.000001"), 1);
   EXPECT_FALSE(MicroEpsilon("0").ok());
   EXPECT_FALSE(MicroEpsilon("1e-3").ok());
+  EXPECT_FALSE(MicroEpsilon("0.0000001").ok());
+  EXPECT_FALSE(MicroEpsilon("-1").ok());
+  EXPECT_FALSE(MicroEpsilon("1.").ok());
+  EXPECT_FALSE(MicroEpsilon("").ok());
+  EXPECT_EQ(*MicroEpsilon("300"), 300'000'000);  // a period's budget may pass one release's cap
   EXPECT_EQ(EpsilonDecimal(50'000), "0.05");
   EXPECT_EQ(EpsilonDecimal(2'000'000), "2");
   EXPECT_EQ(EpsilonDecimal(1'000'001), "1.000001");
@@ -162,6 +167,10 @@ TEST(InsightsOptions, Validated) {
   EXPECT_FALSE(ValidateInsightsOptions(o).ok());
   o = {};
   o.epsilon = "0.00001";  // too small to share among the figures
+  EXPECT_FALSE(ValidateInsightsOptions(o).ok());
+  o = {};
+  o.epsilon = "101";  // one release: at most 100
+  o.period_budget = "200";
   EXPECT_FALSE(ValidateInsightsOptions(o).ok());
   o = {};
   o.weeks = 0;

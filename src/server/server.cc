@@ -202,6 +202,8 @@ class HttpSession final : public Closable,
       Response res;
       if (PathOf(req.target()).starts_with("/api/staff/")) {
         res = co_await StaffApi(req);  // not inside ?: (GCC 12 miscompiles co_await there)
+      } else if (PathOf(req.target()).starts_with("/api/admin/")) {
+        res = co_await AdminGet(req);
       } else {
         res = Answer(req);
       }
@@ -279,6 +281,58 @@ class HttpSession final : public Closable,
       co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
     }
     co_return answer(http::status::ok, EncodeStaffIdentity(*identity));
+  }
+
+  // The admin API (server/admin_api.h): GET only, Origin checked like the staff API, a staff
+  // session's bearer token; the answer comes from the AdminApi on the worker pool.
+  asio::awaitable<Response> AdminGet(const Request& req) {
+    const bool tls = shared_->options.tls;
+    const std::string_view json = "application/json; charset=utf-8";
+    auto answer = [&](http::status status, std::string body) {
+      return MakeResponse(req, status, std::move(body), json, tls);
+    };
+    chat::StaffAuth* staff = shared_->staff;
+    AdminApi* admin = shared_->admin;
+    if (staff == nullptr || admin == nullptr) {
+      co_return answer(http::status::not_found, EncodeApiError("not_found"));
+    }
+    if (req.method() != http::verb::get) {
+      Response res = answer(http::status::method_not_allowed, EncodeApiError("method_not_allowed"));
+      res.set(http::field::allow, "GET");
+      co_return res;
+    }
+    std::optional<std::string_view> origin;
+    if (auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
+    if (!OriginAllowed(origin, shared_->origins)) {
+      shared_->metrics.origin_refused++;
+      co_return answer(http::status::forbidden, EncodeApiError("origin_not_allowed"));
+    }
+    std::optional<std::string> token = BearerToken(req[http::field::authorization]);
+    if (!token) co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
+    auto identity = co_await OnWorkers([&] { return staff->CheckSession(*token); });
+    if (!identity.ok()) {
+      if (identity.status().code() == StatusCode::kInternal) {
+        co_return answer(http::status::internal_server_error, EncodeApiError("internal"));
+      }
+      co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
+    }
+    const std::string_view target = req.target();
+    const std::string what(PathOf(target).substr(std::string_view("/api/admin/").size()));
+    const size_t q = target.find('?');
+    const std::string query(q == std::string_view::npos ? "" : target.substr(q + 1));
+    auto body = co_await OnWorkers([&] { return admin->Get(what, query, *identity); });
+    if (body.ok()) co_return answer(http::status::ok, std::move(body).value());
+    const Status& s = body.status();
+    switch (s.code()) {
+      case StatusCode::kNotFound:
+        co_return answer(http::status::not_found, EncodeApiError("not_found"));
+      case StatusCode::kFailedPrecondition:
+        co_return answer(
+            s.message() == "forbidden" ? http::status::forbidden : http::status::conflict,
+            EncodeApiError(s.message()));
+      default:
+        co_return answer(http::status::internal_server_error, EncodeApiError("internal"));
+    }
   }
 
   // Runs `fn` on the worker pool and resumes here with its result.
@@ -486,8 +540,8 @@ std::string Server::url() const {
 }
 
 StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::ChatService& chat,
-                                                chat::StaffAuth* staff,
-                                                chat::Oversight* oversight) {
+                                                chat::StaffAuth* staff, chat::Oversight* oversight,
+                                                AdminApi* admin) {
   namespace asio = internal::asio;
   using internal::tcp;
   auto impl = std::make_unique<Impl>();
@@ -541,6 +595,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
   internal::Shared& shared = *impl->shared;
   shared.staff = staff;
   shared.oversight = oversight;
+  shared.admin = admin;
   shared.origins = shared.options.allowed_origins;
   if (shared.origins.empty()) {
     std::string scheme = shared.options.tls ? "https://" : "http://";

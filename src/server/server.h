@@ -6,6 +6,7 @@
 //   GET /ws          the WebSocket chat protocol v1 (docs/protocol.md), Origin checked
 //   GET /console/ws  the staff console protocol v1 (with an Oversight), Origin checked
 //   /api/staff/...   staff sign-in (server/staff_api.h): POST login, POST logout, GET me
+//   /api/admin/...   the admin pages' data (server/admin_api.h), GET with a staff token
 //   GET /<file>      the pages under web_root ("/" is chat.html); nothing outside it
 //   other methods    405 (TRACE included), POST only on the staff API; every response
 //                    carries the security headers
@@ -29,6 +30,7 @@
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "core/status.h"
+#include "server/admin_api.h"
 #include "server/http_policy.h"
 
 namespace haven::server {
@@ -77,9 +79,12 @@ class Server {
   // `oversight` (optional) serves the staff console at /console/ws (docs/protocol.md, "Console
   // protocol v1"), pushes staff messages to the seeker's chat, and sweeps for conversations
   // nobody has taken (every 5 s); without it /console/ws is 404.
+  // `admin` (optional, with `staff`) answers GET /api/admin/* (server/admin_api.h) for signed-in
+  // staff; without it /api/admin/* is 404.
   static StatusOr<std::unique_ptr<Server>> Start(ServerOptions options, chat::ChatService& chat,
                                                  chat::StaffAuth* staff = nullptr,
-                                                 chat::Oversight* oversight = nullptr);
+                                                 chat::Oversight* oversight = nullptr,
+                                                 AdminApi* admin = nullptr);
   ~Server();  // Shutdown()
 
   uint16_t port() const;

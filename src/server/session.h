@@ -66,6 +66,7 @@ struct Shared {
   chat::ChatService& chat;
   chat::StaffAuth* staff = nullptr;      // the staff sign-in API; absent: /api/staff/* is 404
   chat::Oversight* oversight = nullptr;  // the console; absent: /console/ws is 404
+  AdminApi* admin = nullptr;             // the admin API; absent: /api/admin/* is 404
   Metrics metrics;
   asio::thread_pool pool;  // chat turns
   std::vector<std::string> origins;

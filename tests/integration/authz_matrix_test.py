@@ -259,7 +259,27 @@ def http_matrix(srv, staff_tokens, seeker_token, far):
                               headers={"Origin": "https://evil.example"})
     check(status == 403 and body == {"error": "origin_not_allowed"},
           "a staff call from a foreign origin is 403")
-    for path in ("/api/staff/me", "/api/staff/login"):
+    # The admin API: admins only; everyone else refused.
+    check(srv.api("GET", "/api/admin/insights")[0] == 401, "insights without a token is 401")
+    check(srv.api("GET", "/api/admin/insights", token=seeker_token)[0] == 401,
+          "insights with a seeker's token is 401")
+    for role, token in staff_tokens.items():
+        status, _, body = srv.api("GET", "/api/admin/insights", token=token)
+        if role == "admin":
+            check(status == 200 and body.get("privacy", {}).get("counted") ==
+                  "people who allow analytics", "insights as admin is the release")
+        else:
+            check(status == 403 and body == {"error": "forbidden"},
+                  "insights as %s is 403 forbidden" % role)
+    check(srv.api("GET", "/api/admin/other", token=staff_tokens["admin"])[0] == 404,
+          "an unknown admin route is 404")
+    check(srv.api("POST", "/api/admin/insights", token=staff_tokens["admin"])[0] == 405,
+          "POST insights is 405")
+    status, _, body = srv.api("GET", "/api/admin/insights", token=staff_tokens["admin"],
+                              headers={"Origin": "https://evil.example"})
+    check(status == 403 and body == {"error": "origin_not_allowed"},
+          "an admin call from a foreign origin is 403")
+    for path in ("/api/staff/me", "/api/staff/login", "/api/admin/insights"):
         status, hdrs, _ = srv.http("GET", path)
         check(hdrs.get("cache-control") == "no-store" and "content-security-policy" in hdrs,
               "%s carries the security headers" % path)
