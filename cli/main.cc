@@ -10,6 +10,7 @@
 #include "cli/admin_cmd.h"
 #include "cli/analyze_report.h"
 #include "cli/audit_cmd.h"
+#include "cli/audit_report.h"
 #include "cli/backup_cmd.h"
 #include "cli/chat_cmd.h"
 #include "cli/empathy_cmd.h"
@@ -207,6 +208,7 @@ int main(int argc, char** argv) {
   auto keys_cmd = haven::cli::KeysCommand::Add(app);
   auto audit_cmd = haven::cli::AuditCommand::Add(app);
   auto fairness_cmd = haven::cli::FairnessCommand::Add(*audit_cmd->audit());
+  auto report_cmd = haven::cli::AuditReportCommand::Add(*audit_cmd->audit());
   auto serve_cmd = haven::cli::ServeCommand::Add(app);
   auto admin_cmd = haven::cli::AdminCommand::Add(app);
   auto migrate_cmd = haven::cli::MigrateCommand::Add(app);
@@ -219,6 +221,7 @@ int main(int argc, char** argv) {
   if (keys_cmd->parsed()) return keys_cmd->Run();
   if (audit_cmd->parsed()) return audit_cmd->Run();
   if (fairness_cmd->parsed()) return fairness_cmd->Run(ResolveDataDir(data_dir));
+  if (report_cmd->parsed()) return report_cmd->Run(ResolveDataDir(data_dir));
   if (serve_cmd->parsed()) return serve_cmd->Run(ResolveDataDir(data_dir));
   if (admin_cmd->parsed()) return admin_cmd->Run();
   if (migrate_cmd->parsed()) return migrate_cmd->Run();

@@ -1023,6 +1023,52 @@
     }
     table.hidden = !checkins.length;
     $('screenings-none').hidden = !!checkins.length;
+    renderTrajectory(checkins);
+  }
+
+  // The person's trajectory: one small SVG line chart per instrument with two scored results or
+  // more (PHQ-9 0-27 and GAD-7 0-21, higher is worse; mood 1-5, higher is better), each with a
+  // text equivalent; the table above holds every value.
+  const SCALES = { phq9: [0, 27, 'higher is worse'], gad7: [0, 21, 'higher is worse'],
+    mood: [1, 5, 'higher is better'] };
+  function renderTrajectory(checkins) {
+    const box = $('trajectory');
+    box.textContent = '';
+    const NS = 'http://www.w3.org/2000/svg';
+    const svgEl = (name, attrs, text) => {
+      const e = document.createElementNS(NS, name);
+      for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+      if (text !== undefined) e.textContent = text;
+      return e;
+    };
+    for (const kind of ['phq9', 'gad7', 'mood']) {
+      const points = checkins.filter((c) => c.instrument === kind && Number.isInteger(c.score));
+      if (points.length < 2) continue;
+      const [lo, hi, sense] = SCALES[kind];
+      const W = 260, H = 90, left = 26, right = 8, top = 8, bottom = 16;
+      const x = (i) => left + (W - left - right) * i / (points.length - 1);
+      const y = (v) => top + (H - top - bottom) * (1 - (v - lo) / (hi - lo));
+      const id = 'trajectory-' + kind;
+      const name = INSTRUMENTS[kind] + ' over time';
+      const desc = points.map((p) => p.score + ' on ' + dateTime(p.time)).join('; ') +
+        ' (' + lo + ' to ' + hi + ', ' + sense + ')';
+      const svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, class: 'trajectory-svg',
+        role: 'img', 'aria-labelledby': id + '-t ' + id + '-d', focusable: 'false' });
+      svg.appendChild(svgEl('title', { id: id + '-t' }, name));
+      svg.appendChild(svgEl('desc', { id: id + '-d' }, desc));
+      for (const v of [lo, hi]) {
+        svg.appendChild(svgEl('line', { x1: left - 3, x2: W - right, y1: y(v), y2: y(v), class: 'grid' }));
+        svg.appendChild(svgEl('text', { x: left - 5, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, v));
+      }
+      svg.appendChild(svgEl('polyline', { class: 'line',
+        points: points.map((p, i) => x(i) + ',' + y(p.score)).join(' ') }));
+      points.forEach((p, i) => svg.appendChild(svgEl('circle', { cx: x(i), cy: y(p.score), r: 3, class: 'point' })));
+      const figure = el('figure');
+      const caption = el('figcaption', null, name + ': ' + points[0].score + ' \u2192 ' +
+        points[points.length - 1].score + ' (' + sense + ')');
+      figure.append(svg, caption);
+      box.appendChild(figure);
+    }
   }
 
   // ---- Errors ---------------------------------------------------------------------------------------

@@ -214,6 +214,15 @@ struct CheckIn {
 // that does not read (skipped rather than failing the whole history). checkins.cc.
 std::optional<CheckIn> CheckInFromRow(const storage::ScreeningResult& row);
 
+// The time before which the person's messages must be gone: their retention period (or the
+// default of `options`), or the unkept-history window when they keep no history; nullopt when
+// nothing of theirs expires. What ApplyRetention and the hourly sweep delete, and what
+// `haven audit report` checks is gone. privacy.cc.
+StatusOr<std::optional<storage::UnixMillis>> RetentionCutoff(storage::Txn& txn,
+                                                             const std::string& account_id,
+                                                             const ChatOptions& options,
+                                                             storage::UnixMillis now);
+
 struct TurnResult {
   Ack ack;
   std::optional<ReplyOut> reply;  // absent for a resend that was already answered, or when held

@@ -208,16 +208,25 @@ StatusOr<PrivacySummary> ChatService::Summarise(Txn& txn, const std::string& acc
   return p;
 }
 
-StatusOr<int> ChatService::ApplyRetention(Txn& txn, const std::string& account_id, UnixMillis now) {
+StatusOr<std::optional<UnixMillis>> RetentionCutoff(Txn& txn, const std::string& account_id,
+                                                    const ChatOptions& options, UnixMillis now) {
   auto settings = ReadSettings(txn, account_id);
   if (!settings.ok()) return settings.status();
   int days =
-      settings->retention_days > 0 ? settings->retention_days : options_.default_retention_days;
+      settings->retention_days > 0 ? settings->retention_days : options.default_retention_days;
   UnixMillis cutoff = days > 0 ? now - days * kDayMillis : std::numeric_limits<UnixMillis>::min();
   if (!settings->keep_history) {
-    cutoff = std::max(cutoff, now - options_.unkept_history_window.count());
+    cutoff = std::max(cutoff, now - options.unkept_history_window.count());
   }
-  if (cutoff == std::numeric_limits<UnixMillis>::min()) return 0;
+  if (cutoff == std::numeric_limits<UnixMillis>::min()) return std::optional<UnixMillis>();
+  return std::optional<UnixMillis>(cutoff);
+}
+
+StatusOr<int> ChatService::ApplyRetention(Txn& txn, const std::string& account_id, UnixMillis now) {
+  auto found = RetentionCutoff(txn, account_id, options_, now);
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return 0;
+  const UnixMillis cutoff = **found;
   auto convs = Conversations(txn, account_id);
   if (!convs.ok()) return convs.status();
   int deleted = 0;

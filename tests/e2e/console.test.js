@@ -64,6 +64,33 @@ async function openFirst(page) {
   await page.locator('#log li.user').first().waitFor();
 }
 
+test('the console charts the person\'s mood check-ins beside the transcript', { skip }, async (t) => {
+  const { server, staff } = await serverWithStaff(t, 'mia', 'supporter');
+  const browser = await h.launchBrowser(t);
+  const seeker = await h.openPage(browser);
+  const desk = await h.openPage(browser);
+  await h.consent(seeker, server.url);
+  const group = seeker.getByRole('group', { name: /Mood check-in/ });
+  for (const [i, mood] of ['Very low', 'Okay'].entries()) {
+    // Offered at the start of a conversation; asked for with the button after that.
+    if (i > 0) await seeker.getByRole('button', { name: 'Mood check-in' }).click();
+    await group.getByRole('button', { name: mood, exact: true }).click();
+    await seeker.getByText(new RegExp('Check-in saved \\(' + mood + '\\)')).waitFor();
+    await seeker.locator('#log li.assistant').nth(i).waitFor();
+  }
+  await h.say(seeker, RISKY);
+  await signIn(desk, server.url, staff);
+  await desk.locator('#queue li').first().waitFor();
+  await openFirst(desk);
+  const chart = desk.getByRole('img', { name: 'Mood over time' });
+  await chart.waitFor();
+  assert.match(await desk.locator('#trajectory-mood-d').textContent(), /^1 on .*; 3 on .*\(1 to 5, higher is better\)$/);
+  assert.match(await desk.locator('#trajectory figcaption').textContent(), /Mood over time: 1 → 3/);
+  assert.equal(await desk.locator('#trajectory svg circle').count(), 2);
+  assert.deepEqual(await checkAccessibility(desk), [], 'the console with the chart');
+  assert.deepEqual(problemsOf(seeker, desk), []);
+});
+
 test('a high-risk message tops the queue; a supporter takes over, writes, hands back', { skip }, async (t) => {
   const { server, staff } = await serverWithStaff(t, 'sam', 'supporter');
   const browser = await h.launchBrowser(t);
