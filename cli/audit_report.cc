@@ -641,6 +641,32 @@ std::string AuditReportHtml(const AuditReport& r) {
   return h.str();
 }
 
+Status AddKeyFacts(AuditReportInput* in, const std::string& key_file, const std::string& checkpoint,
+                   const std::string& data_dir) {
+  std::string checkpoint_path = checkpoint;
+  if (checkpoint_path.empty() && !key_file.empty()) {
+    checkpoint_path = storage::AuditCheckpointPathFor(key_file);
+  }
+  if (!checkpoint_path.empty()) {
+    auto read = storage::ReadAuditCheckpoint(checkpoint_path);
+    if (!read.ok()) return read.status();
+    in->checkpoint = *read;
+  }
+  in->checkpoint_path = checkpoint_path;
+  if (!key_file.empty()) {
+    auto kek = storage::crypto::KeyFile::Load(key_file, data_dir);
+    if (kek.ok()) in->kek_version = kek->version;
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(key_file, ec);
+    if (!ec) {
+      const auto sys = std::chrono::file_clock::to_sys(t);
+      in->kek_file_time =
+          std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
+    }
+  }
+  return Status::Ok();
+}
+
 int RunAuditReport(const AuditReportArgs& args, const std::string& shipped_data_dir, std::FILE* out,
                    std::FILE* err) {
   auto where = ResolveStore(args.store, args.keys_store, args.data_dir);
@@ -663,29 +689,9 @@ int RunAuditReport(const AuditReportArgs& args, const std::string& shipped_data_
     }
   }
   const std::string key_file = KeyFileOrDefault(args.key_file);
-  std::string checkpoint_path = args.checkpoint;
-  if (checkpoint_path.empty() && !key_file.empty()) {
-    checkpoint_path = storage::AuditCheckpointPathFor(key_file);
-  }
-  if (!checkpoint_path.empty()) {
-    auto read = storage::ReadAuditCheckpoint(checkpoint_path);
-    if (!read.ok()) {
-      std::fprintf(err, "haven audit report: %s\n", read.status().message().c_str());
-      return 2;
-    }
-    in.checkpoint = *read;
-  }
-  in.checkpoint_path = checkpoint_path;
-  if (!key_file.empty()) {
-    auto kek = storage::crypto::KeyFile::Load(key_file, where->data_dir);
-    if (kek.ok()) in.kek_version = kek->version;
-    std::error_code ec;
-    auto t = std::filesystem::last_write_time(key_file, ec);
-    if (!ec) {
-      const auto sys = std::chrono::file_clock::to_sys(t);
-      in.kek_file_time =
-          std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
-    }
+  if (Status s = AddKeyFacts(&in, key_file, args.checkpoint, where->data_dir); !s.ok()) {
+    std::fprintf(err, "haven audit report: %s\n", s.message().c_str());
+    return 2;
   }
   auto records = OpenRecords(*where, /*create=*/false);
   if (!records.ok()) {

@@ -67,6 +67,10 @@ struct AuditReport {
 };
 
 StatusOr<AuditReport> BuildAuditReport(const AuditReportInput& input);
+// Fills the key file's facts (KEK version, the file's age) and the audit checkpoint (`checkpoint`,
+// or the one beside the key file; missing is fine, unreadable is an error) into `in`.
+Status AddKeyFacts(AuditReportInput* in, const std::string& key_file, const std::string& checkpoint,
+                   const std::string& data_dir);
 std::string AuditReportHtml(const AuditReport& report);
 std::string AuditReportJson(const AuditReport& report);
 

@@ -46,19 +46,14 @@ void PrintRow(std::FILE* out, const learn::VarietyFigures& f) {
 
 }  // namespace
 
-int RunAuditFairness(const FairnessArgs& args, const nlp::Analyzer& analyzer, std::FILE* out,
-                     std::FILE* err) {
-  if (args.files.empty()) {
-    std::fprintf(err, "haven audit fairness: give a labelled JSONL file\n");
-    return 2;
-  }
+StatusOr<learn::FairnessReport> FairnessOfFiles(const std::vector<std::string>& files,
+                                                const nlp::Analyzer& analyzer,
+                                                const learn::FairnessOptions& options) {
+  if (files.empty()) return InvalidArgument("give a labelled JSONL file");
   std::vector<learn::FairnessCase> cases;
-  for (const std::string& path : args.files) {
+  for (const std::string& path : files) {
     std::ifstream in(path);
-    if (!in) {
-      std::fprintf(err, "haven audit fairness: cannot read %s\n", path.c_str());
-      return 2;
-    }
+    if (!in) return NotFound("cannot read " + path);
     std::string line;
     int line_no = 0;
     while (std::getline(in, line)) {
@@ -70,9 +65,8 @@ int RunAuditFairness(const FairnessArgs& args, const nlp::Analyzer& analyzer, st
         gold = ParseRiskLevel(j["level"].get<std::string>());
       }
       if (!gold || !j.contains("text") || !j["text"].is_string()) {
-        std::fprintf(err, "haven audit fairness: %s:%d: expected {\"text\", \"level\"}\n",
-                     path.c_str(), line_no);
-        return 2;
+        return InvalidArgument(path + ":" + std::to_string(line_no) +
+                               ": expected {\"text\", \"level\"}");
       }
       learn::FairnessCase c;
       c.gold = *gold;
@@ -85,19 +79,30 @@ int RunAuditFairness(const FairnessArgs& args, const nlp::Analyzer& analyzer, st
       cases.push_back(std::move(c));
     }
   }
-  if (cases.empty()) {
-    std::fprintf(err, "haven audit fairness: no labelled messages\n");
+  if (cases.empty()) return InvalidArgument("no labelled messages");
+  return learn::AuditFairness(cases, options);
+}
+
+nlohmann::json FairnessJson(const learn::FairnessReport& r, const learn::FairnessOptions& options) {
+  nlohmann::json j = {{"overall", ToJson(r.overall)},
+                      {"varieties", nlohmann::json::array()},
+                      {"gaps", r.gaps},
+                      {"min_cases", options.min_cases},
+                      {"max_gap", options.max_gap}};
+  for (const auto& f : r.varieties) j["varieties"].push_back(ToJson(f));
+  return j;
+}
+
+int RunAuditFairness(const FairnessArgs& args, const nlp::Analyzer& analyzer, std::FILE* out,
+                     std::FILE* err) {
+  auto report = FairnessOfFiles(args.files, analyzer, args.options);
+  if (!report.ok()) {
+    std::fprintf(err, "haven audit fairness: %s\n", report.status().message().c_str());
     return 2;
   }
-  const learn::FairnessReport r = learn::AuditFairness(cases, args.options);
+  const learn::FairnessReport& r = *report;
   if (args.json) {
-    nlohmann::json j = {{"overall", ToJson(r.overall)},
-                        {"varieties", nlohmann::json::array()},
-                        {"gaps", r.gaps},
-                        {"min_cases", args.options.min_cases},
-                        {"max_gap", args.options.max_gap}};
-    for (const auto& f : r.varieties) j["varieties"].push_back(ToJson(f));
-    std::fprintf(out, "%s\n", j.dump(2).c_str());
+    std::fprintf(out, "%s\n", FairnessJson(r, args.options).dump(2).c_str());
   } else {
     std::fprintf(out, "%-18s %6s  %-16s %-16s %-16s %s\n", "variety", "cases", "at-risk recall",
                  "urgent recall", "false alarms", "verdict");

@@ -12,9 +12,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 #include "learn/fairness.h"
 #include "nlp/analyzer.h"
 
@@ -25,6 +27,14 @@ struct FairnessArgs {
   bool json = false;
   learn::FairnessOptions options;
 };
+
+// The figures of `analyzer` on the labelled JSONL `files` (errors name the file and line).
+StatusOr<learn::FairnessReport> FairnessOfFiles(const std::vector<std::string>& files,
+                                                const nlp::Analyzer& analyzer,
+                                                const learn::FairnessOptions& options);
+// The report as `--json` prints it.
+nlohmann::json FairnessJson(const learn::FairnessReport& report,
+                            const learn::FairnessOptions& options);
 
 int RunAuditFairness(const FairnessArgs& args, const nlp::Analyzer& analyzer, std::FILE* out,
                      std::FILE* err);

@@ -23,6 +23,7 @@
 #include "cli/policy_cmd.h"
 #include "cli/respond_cmd.h"
 #include "cli/serve_cmd.h"
+#include "cli/train_cmd.h"
 #include "core/paths.h"
 #include "nlp/analysis_json.h"
 #include "nlp/analyzer.h"
@@ -215,6 +216,7 @@ int main(int argc, char** argv) {
   auto policy_cmd = haven::cli::PolicyCommand::Add(app);
   auto backup_cmd = haven::cli::BackupCommands::Add(app);
   auto learn_cmd = haven::cli::LearnCommand::Add(app);
+  auto train_cmd = haven::cli::TrainCommands::Add(app);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -227,6 +229,7 @@ int main(int argc, char** argv) {
   if (migrate_cmd->parsed()) return migrate_cmd->Run();
   if (backup_cmd->parsed()) return backup_cmd->Run();
   if (learn_cmd->parsed()) return learn_cmd->Run();
+  if (train_cmd->parsed()) return train_cmd->Run(ResolveDataDir(data_dir));
   if (policy_cmd->parsed()) return policy_cmd->Run(ResolveDataDir(data_dir));
 
   if (analyze->parsed()) {

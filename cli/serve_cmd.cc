@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <optional>
 
 #include "chat/chat_service.h"
 #include "chat/event_relay.h"
@@ -12,8 +13,12 @@
 #include "chat/learning.h"
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
+#include "cli/audit_report.h"
+#include "cli/fairness_cmd.h"
+#include "cli/learn_cmd.h"
 #include "cli/serve_config.h"
 #include "cli/store_options.h"
+#include "learn/model_registry.h"
 #include "reply/draft_coach.h"
 #include "reply/engine.h"
 #include "safety/escalation_policy.h"
@@ -170,7 +175,35 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
       options.tls_key_file = args.tls_key;
     }
   }
-  auto engine = reply::Engine::Load(shipped_data_dir);
+  // The model registry's active version (haven train, haven models approve), or the shipped
+  // models. A registry whose active files are missing stops the start: running other models
+  // than the approved ones silently would hide it.
+  std::optional<learn::ModelRegistry> registry;
+  std::string running_models(learn::kShippedVersion), models_dir;
+  if (const std::string dir = args.models_dir.empty() && !args.data_dir.empty()
+                                  ? args.data_dir + "/models"
+                                  : args.models_dir;
+      !dir.empty()) {
+    auto opened = learn::ModelRegistry::Open(dir);
+    if (!opened.ok()) {
+      std::fprintf(err, "haven serve: %s\n", opened.status().message().c_str());
+      return 2;
+    }
+    registry.emplace(std::move(opened).value());
+    auto active = registry->Active();
+    auto active_dir = registry->ActiveDir();
+    if (!active.ok() || !active_dir.ok()) {
+      std::fprintf(err, "haven serve: %s\n",
+                   (active.ok() ? active_dir.status() : active.status()).message().c_str());
+      return 2;
+    }
+    running_models = *active;
+    models_dir = *active_dir;
+    if (!models_dir.empty()) {
+      std::fprintf(err, "haven serve: models: %s (model registry)\n", running_models.c_str());
+    }
+  }
+  auto engine = reply::Engine::Load(shipped_data_dir, models_dir);
   if (!engine.ok()) {
     std::fprintf(err, "haven serve: %s\n", engine.status().message().c_str());
     return 2;
@@ -289,7 +322,52 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
     std::fprintf(err, "haven serve: %s\n", insights.status().message().c_str());
     return 2;
   }
-  server::AdminRoutes admin(**store, insights->get());
+  server::AdminRoutes admin(**store, insights->get(), registry ? &*registry : nullptr,
+                            running_models);
+  // The admin pages' reports (web/audit.html): computed here, in the CLI layer, on demand. The
+  // fixed safety set is the checkout's; an installation without one reports the figures as not
+  // measured.
+  const std::string holdout = [&] {
+    const fs::path p = (fs::path(shipped_data_dir) / ".." / "tests" / "data" / "risk_holdout.jsonl")
+                           .lexically_normal();
+    std::error_code ec;
+    return fs::exists(p, ec) ? p.string() : std::string();
+  }();
+  const nlp::Analyzer& analyzer = (*engine)->analyzer();
+  storage::EncryptedStore& encrypted = **store;
+  admin.AddRoute(
+      "report",
+      [&, key_file, data_dir = where->data_dir](std::string_view) -> StatusOr<std::string> {
+        AuditReportInput in;
+        in.records = &encrypted.inner();
+        in.keys = &encrypted.keys();
+        in.chat = chat_options;
+        in.data_dir = shipped_data_dir;
+        in.analyzer = &analyzer;
+        in.holdout = holdout;
+        in.now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+        if (Status s = AddKeyFacts(&in, key_file, "", data_dir); !s.ok()) return s;
+        auto report = BuildAuditReport(in);
+        if (!report.ok()) return report.status();
+        return AuditReportJson(*report);
+      });
+  admin.AddRoute("fairness", [&](std::string_view) -> StatusOr<std::string> {
+    if (holdout.empty()) return FailedPrecondition("no_safety_set");
+    const learn::FairnessOptions options;
+    auto report = FairnessOfFiles({holdout}, analyzer, options);
+    if (!report.ok()) return report.status();
+    nlohmann::json j = FairnessJson(*report, options);
+    j["file"] = fs::path(holdout).filename().string();
+    return j.dump();
+  });
+  admin.AddRoute("learning", [&](std::string_view) -> StatusOr<std::string> {
+    auto log = chat::CollectChoices(encrypted.inner());
+    if (!log.ok()) return log.status();
+    return FormatLearningReport(chat::Evaluate(*log, /*seed=*/1, /*min_rated=*/200),
+                                /*json=*/true);
+  });
   auto server = server::Server::Start(options, chat, &staff, &oversight, &admin);
   if (!server.ok()) {
     std::fprintf(err, "haven serve: %s\n", server.status().message().c_str());
@@ -321,6 +399,9 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
                           "Where Haven keeps its records (haven.db, keys.db, tls/); created 0700. "
                           "With --store postgres:// only tls/ and the webhook log");
   AddStoreOptions(cmd->serve_, &a.store, &a.keys_store);
+  cmd->serve_->add_option("--models-dir", a.models_dir,
+                          "The model registry whose active version to run (haven train; "
+                          "default: DATA_DIR/models)");
   cmd->serve_
       ->add_option("--store-pool", a.store_pool,
                    "With --store postgres://: connections to the records' database")

@@ -50,6 +50,9 @@ struct ServeArgs {
   chat::BanditMode bandit = chat::BanditMode::kOff;  // from --config (`learning:`)
   double explore_rate = 0.1;
   chat::InsightsOptions insights;  // from --config (`insights:`)
+  // The model registry (learn/model_registry.h): its active version's models replace the
+  // shipped ones. Default: <data_dir>/models; none with PostgreSQL and no --data-dir.
+  std::string models_dir;
 };
 
 // "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.

@@ -17,7 +17,11 @@ that keeps the model's overall false alarms at >= moderate within NONE_TO_MODERA
 byte-identical files.
 
   python3 scripts/train_risk_model.py --haven build/dev/cli/haven [--out data/models]
-      [--goemotions ../shared/data/goemotions]
+      [--goemotions ../shared/data/goemotions | --goemotions none] [--extra labels.jsonl]
+
+--extra adds rows {"id", "text", "level"} (clinicians' labels, written by `haven train`, already
+redacted) to the training data; --goemotions none trains without the ordinary real comments
+(a model that reads more ordinary text as risk: `haven train`'s gate measures it).
 
 The haven binary's `prep risk` turns each text into the model's input with the same
 RiskFeatures() the detector uses at run time. Needs the fasttext CLI (apt install fasttext).
@@ -177,11 +181,23 @@ def main():
     ap.add_argument("--goemotions", default=os.path.join(os.path.dirname(root), "shared", "data", "goemotions"),
                     help="GoEmotions folder (train.tsv): ordinary language as level none")
     ap.add_argument("--goemotions-rows", type=int, default=GOEMOTIONS_ROWS)
+    ap.add_argument("--extra", action="append", default=[],
+                    help="JSONL rows {id, text, level} to train on too (clinicians' labels)")
     a = ap.parse_args()
     data = os.path.join(root, "data")
-    if not os.path.exists(os.path.join(a.goemotions, "train.tsv")):
-        sys.exit(f"train_risk_model: {a.goemotions}/train.tsv not found (give --goemotions DIR)")
-    rows = load(os.path.join(root, "tests", "data")) + load_goemotions(a.goemotions, a.goemotions_rows)
+    rows = load(os.path.join(root, "tests", "data"))
+    if a.goemotions != "none":
+        if not os.path.exists(os.path.join(a.goemotions, "train.tsv")):
+            sys.exit(f"train_risk_model: {a.goemotions}/train.tsv not found (give --goemotions DIR or none)")
+        rows += load_goemotions(a.goemotions, a.goemotions_rows)
+    for path in a.extra:
+        with open(path, encoding="utf-8") as f:
+            extra = [json.loads(line) for line in f if line.strip()]
+        for r in extra:
+            if r.get("level") not in LEVELS or not isinstance(r.get("text"), str):
+                sys.exit(f"train_risk_model: {path}: each row needs text and a level")
+        rows += extra
+        print(f"train_risk_model: {len(extra)} rows from {os.path.basename(path)}", file=sys.stderr)
     rows.sort(key=lambda r: r["id"])
     own = [r.get("source") != "goemotions" for r in rows]
     feats = features(a.haven, data, [r["text"] for r in rows])

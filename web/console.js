@@ -30,7 +30,16 @@
     no_session: 'The console is not connected yet. Try again in a moment.',
     closed: 'The case is closed.',
     bad_reason: 'Write a reason of at least 10 characters.',
+    consent_required: 'This person has not allowed de-identified use: the label was not kept.',
   };
+  // What a clinician may label a message with (the analyzer's own vocabularies).
+  const RISK_LEVELS = ['none', 'low', 'moderate', 'high', 'imminent'];
+  const EMOTIONS = ['admiration', 'amusement', 'anger', 'annoyance', 'approval', 'caring',
+    'confusion', 'curiosity', 'desire', 'disappointment', 'disapproval', 'disgust',
+    'embarrassment', 'excitement', 'fear', 'gratitude', 'grief', 'joy', 'love', 'nervousness',
+    'optimism', 'pride', 'realization', 'relief', 'remorse', 'sadness', 'surprise', 'neutral'];
+  const INTENTS = ['crisis', 'asking_for_human', 'privacy_request', 'question_about_bot',
+    'seeking_advice', 'venting', 'gratitude', 'goodbye', 'greeting', 'smalltalk', 'other'];
 
   const sessionStore = {
     get() {
@@ -126,6 +135,8 @@
     $('bar-signed-in').hidden = false;
     $('me').textContent = 'Signed in as ' + state.session.username + ' (' + state.session.role + ')';
     $('insights-link').hidden = state.session.role !== 'admin';  // the admin pages
+    $('models-link').hidden = state.session.role !== 'admin';
+    $('audit-link').hidden = state.session.role !== 'admin';
     const reviewer = state.session.role === 'clinician' || state.session.role === 'admin';
     $('tab-review').hidden = !reviewer;
   }
@@ -291,6 +302,7 @@
       case 'draft.feedback': return onFeedback(f);
       case 'review': return onReview(f);
       case 'review.saved': return onReviewSaved(f);
+      case 'label.saved': return onLabelSaved(f);
       case 'bye':
         signOutLocally('Your session has ended (' + words(f.reason || 'signed out') +
           '). Please sign in again.');
@@ -553,7 +565,8 @@
     if (!state.open || state.open.id !== id) {
       closeView();
       state.open = { id, item: state.queue.get(id) || { conversation: id }, seqs: new Map(),
-        lastSeq: 0, closed: false, outcome: '', loaded: false };
+        lastSeq: 0, closed: false, outcome: '', loaded: false, labels: new Map(),
+        labelsAllowed: false };
       $('conv-empty').hidden = true;
       $('conv-title').textContent = 'Conversation with ' + pseudonym(state.open.item);
       $('conv-status').textContent = 'Opening\u2026';
@@ -625,10 +638,13 @@
     $('breakglass').hidden = true;
     $('conv-body').hidden = false;
     $('conv-title').textContent = 'Conversation with ' + pseudonym(item);
+    open.labelsAllowed = !!f.labels_allowed;
+    for (const l of f.labels || []) open.labels.set(Number(l.seq), l);
     const log = $('log');
     log.setAttribute('aria-busy', 'true');  // the history is not announced message by message
     for (const m of f.messages || []) addMessage(m);
     log.setAttribute('aria-busy', 'false');
+    for (const seq of open.seqs.keys()) renderLabel(seq);
     $('notes').textContent = '';
     for (const n of f.notes || []) addNote(n);
     renderScreenings(f.checkins || [], f.mood_trend || 'unknown');
@@ -786,6 +802,9 @@
       const evidence = m.analysis && m.analysis.risk ? m.analysis.risk.evidence : [];
       li.appendChild(highlighted(String(m.text || ''), evidence));
       if (m.analysis) li.appendChild(annotation(m.analysis));
+      if (state.me && (state.me.role === 'clinician' || state.me.role === 'admin')) {
+        li.appendChild(labelForm(Number(m.seq), m.analysis));
+      }
     } else {
       li.appendChild(el('p', 'text', m.text));
     }
@@ -815,6 +834,117 @@
       if (Number(other.dataset.seq) > seq) { before = other; break; }
     }
     log.insertBefore(li, before);
+    renderLabel(seq);
+  }
+
+  // ---- Labels: a clinician's reading of a message, to teach the risk reader (haven train) ------
+
+  function labelSummary(l) {
+    const parts = [];
+    if (l.risk) parts.push('risk ' + l.risk);
+    if (l.emotions && l.emotions.length) parts.push(l.emotions.join(', '));
+    if (l.intent) parts.push(words(l.intent));
+    return parts.join(' \u00b7 ') + (l.author ? ' (by ' + l.author + ')' : '');
+  }
+
+  function selectOf(id, labelText, options, multiple) {
+    const wrap = el('div', 'field');
+    const label = el('label', null, labelText);
+    label.htmlFor = id;
+    const select = el('select');
+    select.id = id;
+    if (multiple) {
+      select.multiple = true;
+      select.size = 5;
+    } else {
+      const none = el('option', null, 'not labelled');
+      none.value = '';
+      select.appendChild(none);
+    }
+    for (const o of options) {
+      const opt = el('option', null, words(o));
+      opt.value = o;
+      select.appendChild(opt);
+    }
+    wrap.appendChild(label);
+    wrap.appendChild(select);
+    return { wrap, select };
+  }
+
+  // A folded form under each of the person's messages: risk level, up to three emotions, intent.
+  function labelForm(seq, analysis) {
+    const d = el('details', 'label');
+    d.dataset.seq = String(seq);
+    const summary = el('summary', null, 'Label this message');
+    d.appendChild(summary);
+    const form = el('form', 'label-form');
+    const prefix = 'label-' + seq + '-';
+    const risk = selectOf(prefix + 'risk', 'Risk level', RISK_LEVELS, false);
+    const emotions = selectOf(prefix + 'emotions', 'Emotions (up to 3)', EMOTIONS, true);
+    const intent = selectOf(prefix + 'intent', 'Intent', INTENTS, false);
+    // Start from the analyzer's reading: the clinician corrects it rather than starts blank.
+    if (analysis && analysis.risk && RISK_LEVELS.includes(analysis.risk.level)) {
+      risk.select.value = analysis.risk.level;
+    }
+    const save = el('button', null, 'Save label');
+    save.type = 'submit';
+    const note = el('p', 'hint label-consent',
+      'This person has not allowed de-identified use: labels are not kept.');
+    note.hidden = true;
+    const status = el('p', 'status');
+    status.setAttribute('role', 'status');
+    form.append(risk.wrap, emotions.wrap, intent.wrap, save, note, status);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const chosen = Array.from(emotions.select.selectedOptions).map((o) => o.value);
+      if (chosen.length > 3) {
+        status.textContent = 'Choose at most 3 emotions.';
+        emotions.select.focus();
+        return;
+      }
+      if (!risk.select.value && !chosen.length && !intent.select.value) {
+        status.textContent = 'Choose a risk level, an emotion or an intent.';
+        return;
+      }
+      const frame = { type: 'label', conversation: state.open.id, seq, emotions: chosen };
+      if (risk.select.value) frame.risk = risk.select.value;
+      if (intent.select.value) frame.intent = intent.select.value;
+      state.lastAction = 'label';
+      state.labelStatus = status;
+      status.textContent = 'Saving\u2026';
+      sendOrSay(frame, status);
+    });
+    d.appendChild(form);
+    return d;
+  }
+
+  function renderLabel(seq) {
+    const open = state.open;
+    const li = open && open.seqs.get(seq);
+    const d = li && li.querySelector('details.label');
+    if (!d) return;
+    const l = open.labels.get(seq);
+    d.querySelector('summary').textContent = l ? 'Labelled: ' + labelSummary(l) : 'Label this message';
+    d.querySelector('.label-consent').hidden = open.labelsAllowed;
+    d.querySelector('button[type=submit]').disabled = !open.labelsAllowed;
+    if (l) {
+      d.querySelector('select[id$="-risk"]').value = l.risk || '';
+      d.querySelector('select[id$="-intent"]').value = l.intent || '';
+      for (const o of d.querySelector('select[id$="-emotions"]').options) {
+        o.selected = (l.emotions || []).includes(o.value);
+      }
+    }
+  }
+
+  function onLabelSaved(f) {
+    const open = state.open;
+    if (!open || open.id !== f.conversation || !f.label) return;
+    const seq = Number(f.label.seq);
+    open.labels.set(seq, f.label);
+    renderLabel(seq);
+    const li = open.seqs.get(seq);
+    const status = li && li.querySelector('details.label .status');
+    if (status) status.textContent = 'Label saved.';
   }
 
   // ---- Case actions ------------------------------------------------------------------------------
@@ -1113,6 +1243,10 @@
       return;
     }
     const msg = ERRORS[code] || ('Refused: ' + words(code) + '.');
+    if (state.lastAction === 'label' && state.labelStatus && state.labelStatus.isConnected) {
+      state.labelStatus.textContent = msg;
+      return;
+    }
     if (state.lastAction === 'review' && !$('review').hidden) $('review-status').textContent = msg;
     else if (state.open) $('conv-status').textContent = msg;
     else setConn(msg);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/chat_service.h"
+#include "chat/learning.h"
 #include "chat/tokens.h"
 #include "storage/audit.h"
 
@@ -337,6 +338,18 @@ StatusOr<ConversationView> Oversight::Open(std::string_view token, std::string_v
       am.message.text = std::move(m.text);
       view.messages.push_back(std::move(am));
     }
+    view.labels_allowed = AllowsDeidentifiedUse(txn, c->owner_id);
+    auto feedback = txn.ListFeedback(c->id);
+    if (!feedback.ok()) return feedback.status();
+    std::map<int64_t, LabelOut> labels;
+    for (const auto& f : *feedback) {
+      if (f.kind != kLabelKind) continue;
+      if (auto l = LabelFromJson(f.comment)) {
+        labels[f.message_seq] = {f.id, f.message_seq, std::move(*l), NameOf(txn, f.author_id),
+                                 f.created_at};
+      }
+    }
+    for (auto& [seq, l] : labels) view.labels.push_back(std::move(l));
     auto notes = txn.ListNotes(c->id);
     if (!notes.ok()) return notes.status();
     for (auto& n : *notes) {
@@ -766,6 +779,55 @@ Status Oversight::SubmitReview(std::string_view token, std::string_view conversa
     if (!done.ok() && done.code() != StatusCode::kNotFound) return done;
     return Status::Ok();
   });
+}
+
+StatusOr<LabelOut> Oversight::LabelMessage(std::string_view token, std::string_view conversation_id,
+                                           int64_t seq, const MessageLabel& label) {
+  auto who = Check(token);
+  if (!who.ok()) return who.status();
+  if (who->role != StaffRole::kClinician && who->role != StaffRole::kAdmin) {
+    return FailedPrecondition("forbidden");
+  }
+  if (Status v = ValidateLabel(label); !v.ok()) return v;
+  if (seq <= 0) return InvalidArgument("bad_field");
+  LabelOut out;
+  std::optional<storage::Conversation> refused;
+  const UnixMillis now = Now();
+  Status s = store_.Transact([&](Txn& txn) -> Status {
+    auto c = txn.GetConversation(conversation_id);
+    if (!c.ok()) {
+      return c.status().code() == StatusCode::kNotFound ? NotFound("not_found") : c.status();
+    }
+    if (AccessTo(*who, *c) == Access::kNone) {
+      refused = *c;
+      return FailedPrecondition("forbidden");
+    }
+    auto msgs = txn.ListMessages(c->id, seq - 1, 1);
+    if (!msgs.ok()) return msgs.status();
+    if (msgs->empty() || msgs->front().seq != seq || msgs->front().role != MessageRole::kUser) {
+      return NotFound("not_found");
+    }
+    if (!AllowsDeidentifiedUse(txn, c->owner_id)) return FailedPrecondition("consent_required");
+    storage::Feedback f;
+    f.id = storage::NewRecordId();
+    f.account_id = c->owner_id;
+    f.conversation_id = c->id;
+    f.message_seq = seq;
+    f.kind = kLabelKind;
+    f.author_id = who->account_id;
+    f.comment = LabelToJson(label);
+    f.created_at = now;
+    if (Status a = txn.AddFeedback(f); !a.ok()) return a;
+    auto a = storage::AppendAudit(
+        txn, AuditOf(now, who->account_id, c->owner_id, audit_action::kMessageLabel,
+                     audit_outcome::kOk, "conversation " + c->id + " seq " + std::to_string(seq)));
+    if (!a.ok()) return a.status();
+    out = {f.id, seq, label, who->username, now};
+    return Status::Ok();
+  });
+  if (refused) return Denied(*who, *refused);
+  if (!s.ok()) return s;
+  return out;
 }
 
 StatusOr<TurnEffects> Oversight::ApplyTurn(Txn& txn, storage::Conversation& conv,

@@ -57,6 +57,7 @@
 #include <vector>
 
 #include "chat/events.h"
+#include "chat/labels.h"
 #include "chat/notifier.h"
 #include "chat/staff_auth.h"
 #include "core/status.h"
@@ -110,9 +111,20 @@ struct AnnotatedMessage {
   std::optional<nlp::Analysis> analysis;  // user messages
 };
 
+// A clinician's label of one message, as the console shows it (chat/labels.h).
+struct LabelOut {
+  std::string id;
+  int64_t seq = 0;
+  MessageLabel label;
+  std::string author_name;
+  storage::UnixMillis time = 0;
+};
+
 struct ConversationView {
   QueueItem item;
   std::vector<AnnotatedMessage> messages;  // after the seq asked for, oldest first
+  std::vector<LabelOut> labels;            // the latest label of each labelled message
+  bool labels_allowed = false;             // the person allows de-identified use
   std::vector<NoteOut> notes;
   std::vector<CheckInPoint> checkins;
   std::string mood_trend;    // "improving", "worsening", "steady", "unknown"
@@ -187,6 +199,12 @@ class Oversight {
   StatusOr<reply::DraftFeedback> Draft(std::string_view token, std::string_view conversation_id,
                                        std::string_view draft);
   StatusOr<std::vector<ReviewEntry>> ReviewQueue(std::string_view token);
+  // A clinician's (or admin's) label of the person's message `seq` (chat/labels.h). Needs
+  // access to the conversation; FailedPrecondition("consent_required") when the person does not
+  // allow de-identified use (nothing is kept); NotFound for a message that is not the person's.
+  // Audited (message.label).
+  StatusOr<LabelOut> LabelMessage(std::string_view token, std::string_view conversation_id,
+                                  int64_t seq, const MessageLabel& label);
   Status SubmitReview(std::string_view token, std::string_view conversation_id, int64_t seq,
                       const ReviewScores& scores);
 

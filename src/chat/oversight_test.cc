@@ -416,3 +416,87 @@ TEST(EventLogTest, ResumesFromAKnownIdAndRefusesOthers) {
 
 }  // namespace
 }  // namespace haven::chat
+
+namespace haven::chat {
+namespace {
+
+TEST_F(OversightTest, CliniciansLabelMessagesOnlyWithTheirConsent) {
+  const std::string sam = SignIn("sam", StaffRole::kSupporter);
+  const std::string ana = SignIn("ana", StaffRole::kClinician);
+  SeekerSession s = Seeker();
+  auto turn = Say(s, kHighRisk);  // queued: the team may open it
+  ASSERT_TRUE(turn.ok());
+  const int64_t seq = turn->ack.seq;
+  MessageLabel label;
+  label.risk = RiskLevel::kImminent;
+  label.emotions = {"sadness", "fear"};
+  label.intent = "crisis";
+
+  EXPECT_EQ(oversight_.LabelMessage(sam, s.conversation_id, seq, label).status().message(),
+            "forbidden");
+  // Without de-identified use nothing is kept.
+  EXPECT_EQ(oversight_.LabelMessage(ana, s.conversation_id, seq, label).status().message(),
+            "consent_required");
+  EXPECT_FALSE(oversight_.Open(ana, s.conversation_id, 0)->labels_allowed);
+  ASSERT_TRUE(chat_.SetConsent(s.token, consent::kDeidentifiedUse, true).ok());
+
+  auto out = oversight_.LabelMessage(ana, s.conversation_id, seq, label);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->author_name, "ana");
+  EXPECT_EQ(AuditCount(storage::audit_action::kMessageLabel), 1);
+  // Only the person's own messages, and only real labels.
+  EXPECT_EQ(
+      oversight_.LabelMessage(ana, s.conversation_id, turn->reply->seq, label).status().message(),
+      "not_found");
+  EXPECT_EQ(oversight_.LabelMessage(ana, "nope", seq, label).status().message(), "not_found");
+  MessageLabel bad = label;
+  bad.emotions = {"sadness", "gloom"};
+  EXPECT_EQ(oversight_.LabelMessage(ana, s.conversation_id, seq, bad).status().message(),
+            "bad_field");
+  EXPECT_EQ(oversight_.LabelMessage(ana, s.conversation_id, seq, MessageLabel{}).status().message(),
+            "bad_field");
+
+  // A second label replaces the first, in the console and for training.
+  label.risk = RiskLevel::kHigh;
+  label.emotions = {"sadness"};
+  now_ += 1000;
+  ASSERT_TRUE(oversight_.LabelMessage(ana, s.conversation_id, seq, label).ok());
+  auto view = oversight_.Open(ana, s.conversation_id, 0);
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->labels_allowed);
+  ASSERT_EQ(view->labels.size(), 1u);
+  EXPECT_EQ(view->labels[0].seq, seq);
+  EXPECT_EQ(view->labels[0].label.risk, RiskLevel::kHigh);
+  auto collected = CollectLabels(store_);
+  ASSERT_TRUE(collected.ok());
+  ASSERT_EQ(collected->size(), 1u);
+  EXPECT_EQ((*collected)[0].text, kHighRisk);
+  EXPECT_EQ((*collected)[0].label.risk, RiskLevel::kHigh);
+  EXPECT_EQ((*collected)[0].label.emotions, std::vector<std::string>{"sadness"});
+
+  // Withdrawing consent takes the labels out of training at once.
+  ASSERT_TRUE(chat_.SetConsent(s.token, consent::kDeidentifiedUse, false).ok());
+  EXPECT_TRUE(CollectLabels(store_)->empty());
+}
+
+TEST(LabelTest, JsonRoundTripAndValidation) {
+  MessageLabel l;
+  l.risk = RiskLevel::kLow;
+  l.emotions = {"grief"};
+  l.intent = "venting";
+  EXPECT_EQ(LabelToJson(l), R"({"risk":"low","emotions":["grief"],"intent":"venting"})");
+  auto back = LabelFromJson(LabelToJson(l));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->risk, RiskLevel::kLow);
+  EXPECT_EQ(back->intent, "venting");
+  EXPECT_FALSE(LabelFromJson(R"({"risk":"severe"})"));
+  EXPECT_FALSE(LabelFromJson(R"({"intent":"shouting"})"));
+  EXPECT_FALSE(LabelFromJson(R"({"emotions":["joy","joy"]})"));
+  EXPECT_FALSE(LabelFromJson(R"({"emotions":["joy","love","fear","anger"]})"));
+  EXPECT_FALSE(LabelFromJson("{}"));
+  EXPECT_FALSE(LabelFromJson("not json"));
+  EXPECT_TRUE(LabelFromJson(R"({"emotions":["neutral"]})"));
+}
+
+}  // namespace
+}  // namespace haven::chat

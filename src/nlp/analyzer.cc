@@ -1,5 +1,6 @@
 #include "nlp/analyzer.h"
 
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -16,16 +17,25 @@ Analyzer::Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDet
       topics_(std::move(t)),
       pii_(std::move(p)) {}
 
-StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir) {
+StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir,
+                                                   const std::string& models_dir) {
+  // Each model comes from the registry's version when that holds it, else from the shipped data.
+  const auto models_of = [&](const char* file) {
+    std::error_code ec;
+    if (!models_dir.empty() && std::filesystem::exists(models_dir + "/" + file, ec)) {
+      return models_dir;
+    }
+    return data_dir + "/models";
+  };
   auto normalizer = Normalizer::Load(data_dir);
   if (!normalizer.ok()) return normalizer.status();
   auto sentiment = SentimentScorer::Load(data_dir);
   if (!sentiment.ok()) return sentiment.status();
-  auto emotions = EmotionClassifier::Load(data_dir);
+  auto emotions = EmotionClassifier::LoadFrom(models_of("emotions.ftz"));
   if (!emotions.ok()) return emotions.status();
   auto risk = RiskDetector::Create();
   if (!risk.ok()) return risk.status();
-  auto risk_model = RiskModel::Load(data_dir);
+  auto risk_model = RiskModel::LoadFrom(models_of("risk.ftz"));
   if (!risk_model.ok()) return risk_model.status();
   auto intent = IntentClassifier::Create();
   if (!intent.ok()) return intent.status();

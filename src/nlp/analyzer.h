@@ -23,7 +23,10 @@ namespace haven::nlp {
 class Analyzer {
  public:
   // Loads every stage's data from `data_dir` (see core/paths.h). Error names what is missing.
-  static StatusOr<std::unique_ptr<Analyzer>> Load(const std::string& data_dir);
+  // With `models_dir` (a model registry's version: learn/model_registry.h), the risk and
+  // emotion models found there replace the shipped ones; a model it lacks comes from `data_dir`.
+  static StatusOr<std::unique_ptr<Analyzer>> Load(const std::string& data_dir,
+                                                  const std::string& models_dir = {});
 
   // Any bytes are accepted: invalid UTF-8 is repaired first (Analysis::repaired_utf8).
   Analysis Analyze(std::string_view text) const;

@@ -42,7 +42,11 @@ struct EmotionClassifier::Model {
 };
 
 StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir) {
-  const std::string model_path = data_dir + "/models/emotions.ftz";
+  return LoadFrom(data_dir + "/models");
+}
+
+StatusOr<EmotionClassifier> EmotionClassifier::LoadFrom(const std::string& models_dir) {
+  const std::string model_path = models_dir + "/emotions.ftz";
   auto model = std::make_shared<Model>();
   auto predictor = FastTextPredictor::Load(model_path);
   if (!predictor.ok())
@@ -59,7 +63,7 @@ StatusOr<EmotionClassifier> EmotionClassifier::Load(const std::string& data_dir)
     seen[static_cast<size_t>(index)] = true;
     model->label_to_emotion.push_back(index);
   }
-  if (Status s = ReadThresholds(data_dir + "/models/emotions.thresholds", "emotion", EmotionIndex,
+  if (Status s = ReadThresholds(models_dir + "/emotions.thresholds", "emotion", EmotionIndex,
                                 model->thresholds);
       !s.ok()) {
     return s;

@@ -24,6 +24,8 @@ class EmotionClassifier {
  public:
   // Loads the model and thresholds under `data_dir`/models/. Error when missing or malformed.
   static StatusOr<EmotionClassifier> Load(const std::string& data_dir);
+  // The same from emotions.ftz and emotions.thresholds in `models_dir` itself.
+  static StatusOr<EmotionClassifier> LoadFrom(const std::string& models_dir);
 
   // Scores: each label's one-vs-all probability in [0, 1] (sharp: many are near 0 or 1).
   // Labels: every label whose score reaches its threshold, in kEmotionNames order; when none

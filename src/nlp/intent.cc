@@ -48,6 +48,12 @@ constexpr std::array<std::string_view, kNumLabels> kLabelNames = {
     "venting", "gratitude",        "goodbye",         "greeting",           "smalltalk",
     "other"};
 
+}  // namespace
+
+std::span<const std::string_view> IntentLabels() { return kLabelNames; }
+
+namespace {
+
 // How sure a rule of each label is, before adjustments.
 constexpr std::array<double, kNumLabels> kBaseScore = {0.9, 0.85, 0.85, 0.85, 0.75, 0.6,
                                                        0.8, 0.8,  0.75, 0.7,  0.5};

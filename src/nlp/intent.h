@@ -5,12 +5,17 @@
 #pragma once
 
 #include <memory>
+#include <span>
+#include <string_view>
 
 #include "core/status.h"
 #include "nlp/analysis.h"
 #include "nlp/text.h"
 
 namespace haven::nlp {
+
+// The contract's intent labels, in the classifier's order of precedence.
+std::span<const std::string_view> IntentLabels();
 
 class IntentClassifier {
  public:

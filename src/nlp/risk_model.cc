@@ -42,7 +42,11 @@ int ThresholdIndex(std::string_view name) {
 }  // namespace
 
 StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
-  const std::string model_path = data_dir + "/models/risk.ftz";
+  return LoadFrom(data_dir + "/models");
+}
+
+StatusOr<RiskModel> RiskModel::LoadFrom(const std::string& models_dir) {
+  const std::string model_path = models_dir + "/risk.ftz";
   auto model = std::make_shared<Model>();
   auto predictor = FastTextPredictor::Load(model_path);
   if (!predictor.ok())
@@ -59,7 +63,7 @@ StatusOr<RiskModel> RiskModel::Load(const std::string& data_dir) {
   if (!std::all_of(seen.begin(), seen.end(), [](bool b) { return b; })) {
     return InvalidArgument("risk model needs the five level labels none..imminent: " + model_path);
   }
-  if (Status s = ReadThresholds(data_dir + "/models/risk.thresholds", "risk", ThresholdIndex,
+  if (Status s = ReadThresholds(models_dir + "/risk.thresholds", "risk", ThresholdIndex,
                                 model->thresholds);
       !s.ok()) {
     return s;

@@ -49,6 +49,8 @@ class RiskModel {
   // missing or malformed (labels other than the five levels, thresholds other than ge1..ge4 in
   // (0, 1]).
   static StatusOr<RiskModel> Load(const std::string& data_dir);
+  // The same from risk.ftz and risk.thresholds in `models_dir` itself (a registry version).
+  static StatusOr<RiskModel> LoadFrom(const std::string& models_dir);
 
   // The model's probabilities for `text` (its input is RiskFeatures(text)). All zero when the
   // text has fewer than kMinRiskModelWords words. Never fails.

@@ -200,9 +200,10 @@ std::string LinePhrase(const safety::CrisisLine& line) {
   return line.name + " (" + how + ")";
 }
 
-StatusOr<std::unique_ptr<Engine>> Engine::Load(const std::string& data_dir) {
+StatusOr<std::unique_ptr<Engine>> Engine::Load(const std::string& data_dir,
+                                               const std::string& models_dir) {
   std::unique_ptr<Engine> e(new Engine());
-  auto analyzer = nlp::Analyzer::Load(data_dir);
+  auto analyzer = nlp::Analyzer::Load(data_dir, models_dir);
   if (!analyzer.ok()) return analyzer.status();
   e->analyzer_ = std::move(analyzer).value();
   auto resources = safety::CrisisResources::Load(safety::CrisisResources::DefaultPath(data_dir));

@@ -83,8 +83,10 @@ struct Reply {
 class Engine {
  public:
   // Loads the analyzer, crisis resources, safety policy, content packs and the empathy scorer
-  // from `data_dir`. The error names the file and problem.
-  static StatusOr<std::unique_ptr<Engine>> Load(const std::string& data_dir);
+  // from `data_dir`. The error names the file and problem. `models_dir`: a model registry's
+  // active version (learn/model_registry.h), whose models replace the shipped ones.
+  static StatusOr<std::unique_ptr<Engine>> Load(const std::string& data_dir,
+                                                const std::string& models_dir = {});
 
   // The reply to the last entry of `history`, which must be the user's; the earlier entries are
   // the context (replayed into a fresh state: Haven's own earlier replies count as used

@@ -285,6 +285,41 @@ ConsoleDecoded DecodeConsoleFrame(std::string_view bytes) {
     }
     return {f, {}};
   }
+  if (type == "label") {
+    f.type = ConsoleType::kLabel;
+    if (Unknown(j, {"conversation", "seq", "risk", "emotions", "intent"})) {
+      return Fail(error_code::kBadField, "unknown member");
+    }
+    if (!conversation()) return Fail(error_code::kBadField, "\"conversation\" must be an id");
+    if (!integer("seq", f.seq, 1, INT64_MAX, true)) {
+      return Fail(error_code::kBadField, "\"seq\" must be a positive integer");
+    }
+    std::string risk;
+    if (!str("risk", risk, 16, false)) return Fail(error_code::kBadField, "\"risk\": a level");
+    if (!risk.empty()) {
+      f.label.risk = ParseRiskLevel(risk);
+      if (!f.label.risk) return Fail(error_code::kBadField, "\"risk\": none..imminent");
+    }
+    if (auto em = j.find("emotions"); em != j.end()) {
+      if (!em->is_array() || em->size() > chat::kMaxLabelEmotions) {
+        return Fail(error_code::kBadField, "\"emotions\": at most 3 names");
+      }
+      for (const auto& x : *em) {
+        if (!x.is_string() || x.get_ref<const std::string&>().size() > 32) {
+          return Fail(error_code::kBadField, "\"emotions\": at most 3 names");
+        }
+        f.label.emotions.push_back(x.get<std::string>());
+      }
+    }
+    if (!str("intent", f.label.intent, 32, false)) {
+      return Fail(error_code::kBadField, "\"intent\" must be a string");
+    }
+    if (!chat::ValidateLabel(f.label).ok()) {
+      return Fail(error_code::kBadField,
+                  "a label needs a risk level, GoEmotions names or a contract intent");
+    }
+    return {f, {}};
+  }
   return Fail(error_code::kUnknownType, "unknown \"type\"");
 }
 
@@ -325,6 +360,19 @@ std::string EncodeConsoleEvent(const chat::Event& e, std::string_view me,
   return Dump(j);
 }
 
+namespace {
+
+json LabelJson(const chat::LabelOut& l) {
+  return {{"seq", l.seq},
+          {"risk", l.label.risk ? json(RiskLevelName(*l.label.risk)) : json(nullptr)},
+          {"emotions", l.label.emotions},
+          {"intent", l.label.intent.empty() ? json(nullptr) : json(l.label.intent)},
+          {"author", l.author_name},
+          {"time", l.time}};
+}
+
+}  // namespace
+
 std::string EncodeConversation(const chat::ConversationView& v, std::string_view me) {
   json j = Base("conversation");
   j["item"] = ItemJson(v.item, me);
@@ -351,6 +399,17 @@ std::string EncodeConversation(const chat::ConversationView& v, std::string_view
   }
   j["checkins"] = std::move(checkins);
   j["mood_trend"] = v.mood_trend;
+  j["labels_allowed"] = v.labels_allowed;
+  json labels = json::array();
+  for (const auto& l : v.labels) labels.push_back(LabelJson(l));
+  j["labels"] = std::move(labels);
+  return Dump(j);
+}
+
+std::string EncodeLabelSaved(std::string_view conversation, const chat::LabelOut& label) {
+  json j = Base("label.saved");
+  j["conversation"] = conversation;
+  j["label"] = LabelJson(label);
   return Dump(j);
 }
 

@@ -42,6 +42,7 @@ enum class ConsoleType {
   kReviewGet,     // "review.get"
   kReviewSubmit,  // "review.submit": conversation, seq, empathy, safety, helpfulness, flagged,
                   // rewrite
+  kLabel,         // "label": conversation, seq, risk, emotions, intent (clinicians and admins)
 };
 
 struct ConsoleFrame {
@@ -58,6 +59,7 @@ struct ConsoleFrame {
   std::vector<std::string> tags;
   std::string outcome;
   chat::ReviewScores review;
+  chat::MessageLabel label;
 };
 
 struct ConsoleDecoded {
@@ -81,5 +83,7 @@ std::string EncodeNote(std::string_view conversation, const chat::NoteOut& note)
 std::string EncodeDraftFeedback(std::string_view conversation, const reply::DraftFeedback& fb);
 std::string EncodeReview(const std::vector<chat::ReviewEntry>& items);
 std::string EncodeReviewSaved(std::string_view conversation, int64_t seq);
+// {"type":"label.saved","conversation","label":{"seq","risk","emotions","intent","author","time"}}
+std::string EncodeLabelSaved(std::string_view conversation, const chat::LabelOut& label);
 
 }  // namespace haven::server

@@ -55,6 +55,18 @@ TEST(ConsoleProtocolTest, DecodesEveryType) {
   EXPECT_EQ(review.frame->review.safety, 5);
   EXPECT_TRUE(review.frame->review.flagged);
   EXPECT_EQ(review.frame->review.rewrite, "better");
+  auto label = DecodeConsoleFrame(Frame({{"type", "label"},
+                                         {"conversation", kConv},
+                                         {"seq", 3},
+                                         {"risk", "high"},
+                                         {"emotions", {"sadness", "fear"}},
+                                         {"intent", "crisis"}}));
+  ASSERT_TRUE(label.frame);
+  EXPECT_EQ(label.frame->type, ConsoleType::kLabel);
+  EXPECT_EQ(label.frame->seq, 3);
+  EXPECT_EQ(label.frame->label.risk, RiskLevel::kHigh);
+  EXPECT_EQ(label.frame->label.emotions, (std::vector<std::string>{"sadness", "fear"}));
+  EXPECT_EQ(label.frame->label.intent, "crisis");
   for (const char* t : {"ping", "queue.get", "review.get"}) {
     EXPECT_EQ(CodeOf(Frame({{"type", t}})), "ok") << t;
   }
@@ -97,6 +109,24 @@ TEST(ConsoleProtocolTest, RefusesBadFrames) {
                           {"safety", 1},
                           {"helpfulness", 1}})),
             "bad_field");
+  // A label must be a real one: a level, GoEmotions names (at most 3), a contract intent.
+  for (const auto& bad :
+       {Frame({{"type", "label"}, {"conversation", kConv}, {"seq", 1}}),
+        Frame({{"type", "label"}, {"conversation", kConv}, {"risk", "low"}}),
+        Frame({{"type", "label"}, {"conversation", kConv}, {"seq", 1}, {"risk", "severe"}}),
+        Frame({{"type", "label"}, {"conversation", kConv}, {"seq", 1}, {"emotions", {"gloom"}}}),
+        Frame({{"type", "label"},
+               {"conversation", kConv},
+               {"seq", 1},
+               {"emotions", {"joy", "love", "fear", "anger"}}}),
+        Frame({{"type", "label"}, {"conversation", kConv}, {"seq", 1}, {"intent", "shouting"}}),
+        Frame({{"type", "label"},
+               {"conversation", kConv},
+               {"seq", 1},
+               {"risk", "low"},
+               {"text", "x"}})}) {
+    EXPECT_EQ(CodeOf(bad), "bad_field") << bad;
+  }
 }
 
 TEST(ConsoleProtocolTest, QueueEventsCarryNoText) {

@@ -296,9 +296,15 @@ class HttpSession final : public Closable,
     if (staff == nullptr || admin == nullptr) {
       co_return answer(http::status::not_found, EncodeApiError("not_found"));
     }
-    if (req.method() != http::verb::get) {
+    // Reads are GETs; the model registry's changes (models/approve, models/rollback) are POSTs
+    // of JSON.
+    const std::string_view target = req.target();
+    const std::string what(PathOf(target).substr(std::string_view("/api/admin/").size()));
+    const bool post_route = what.starts_with("models/");
+    const http::verb want = post_route ? http::verb::post : http::verb::get;
+    if (req.method() != want) {
       Response res = answer(http::status::method_not_allowed, EncodeApiError("method_not_allowed"));
-      res.set(http::field::allow, "GET");
+      res.set(http::field::allow, post_route ? "POST" : "GET");
       co_return res;
     }
     std::optional<std::string_view> origin;
@@ -306,6 +312,9 @@ class HttpSession final : public Closable,
     if (!OriginAllowed(origin, shared_->origins)) {
       shared_->metrics.origin_refused++;
       co_return answer(http::status::forbidden, EncodeApiError("origin_not_allowed"));
+    }
+    if (post_route && !req[http::field::content_type].starts_with("application/json")) {
+      co_return answer(http::status::unsupported_media_type, EncodeApiError("json_only"));
     }
     std::optional<std::string> token = BearerToken(req[http::field::authorization]);
     if (!token) co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
@@ -316,20 +325,30 @@ class HttpSession final : public Closable,
       }
       co_return answer(http::status::unauthorized, EncodeApiError("not_signed_in"));
     }
-    const std::string_view target = req.target();
-    const std::string what(PathOf(target).substr(std::string_view("/api/admin/").size()));
     const size_t q = target.find('?');
     const std::string query(q == std::string_view::npos ? "" : target.substr(q + 1));
-    auto body = co_await OnWorkers([&] { return admin->Get(what, query, *identity); });
+    const std::string payload = post_route ? req.body() : std::string();
+    auto body = co_await OnWorkers([&] {
+      return post_route ? admin->Post(what, payload, *identity)
+                        : admin->Get(what, query, *identity);
+    });
     if (body.ok()) co_return answer(http::status::ok, std::move(body).value());
     const Status& s = body.status();
     switch (s.code()) {
       case StatusCode::kNotFound:
         co_return answer(http::status::not_found, EncodeApiError("not_found"));
+      case StatusCode::kInvalidArgument:
+        co_return answer(http::status::bad_request, EncodeApiError("bad_request"));
       case StatusCode::kFailedPrecondition:
-        co_return answer(
-            s.message() == "forbidden" ? http::status::forbidden : http::status::conflict,
-            EncodeApiError(s.message()));
+        if (s.message() == "forbidden") {
+          co_return answer(http::status::forbidden, EncodeApiError("forbidden"));
+        }
+        // "refused: <why>" is a refusal with its reason; anything else is an error code.
+        if (s.message().starts_with("refused: ")) {
+          co_return answer(http::status::conflict,
+                           EncodeAdminRefusal(s.message().substr(sizeof("refused: ") - 1)));
+        }
+        co_return answer(http::status::conflict, EncodeApiError(s.message()));
       default:
         co_return answer(http::status::internal_server_error, EncodeApiError("internal"));
     }

@@ -395,6 +395,9 @@ class WebSocketSession final : public Closable,
                (s.message() == error_code::kForbidden || s.message() == error_code::kTaken ||
                 s.message() == error_code::kNotTaken || s.message() == error_code::kClosed)) {
       Error(s.message(), "refused", id);
+    } else if (s.code() == StatusCode::kFailedPrecondition &&
+               s.message() == error_code::kConsentRequired) {
+      Error(s.message(), "the person does not allow de-identified use: nothing was kept", id);
     } else if (s.code() == StatusCode::kInvalidArgument) {
       Error(s.message(), "refused", id);  // the message is the code (chat/oversight.h)
     } else {
@@ -506,6 +509,13 @@ class WebSocketSession final : public Closable,
             [&] { return o.SubmitReview(token, f.conversation, f.seq, f.review); });
         if (!s.ok()) co_return ConsoleError(s);
         Enqueue(EncodeReviewSaved(f.conversation, f.seq));
+        co_return;
+      }
+      case ConsoleType::kLabel: {
+        auto saved = co_await OnWorkers(
+            [&] { return o.LabelMessage(token, f.conversation, f.seq, f.label); });
+        if (!saved.ok()) co_return ConsoleError(saved.status());
+        Enqueue(EncodeLabelSaved(f.conversation, *saved));
         co_return;
       }
       case ConsoleType::kHello:

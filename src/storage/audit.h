@@ -50,6 +50,10 @@ inline constexpr char kTakeover[] = "conversation.takeover";
 inline constexpr char kQueue[] = "conversation.queue";
 // A release of private insights (chat/insights.h); detail: "epsilon <e>", the privacy spent.
 inline constexpr char kInsightsRelease[] = "insights.release";
+inline constexpr char kMessageLabel[] = "message.label";    // a clinician labelled a message
+inline constexpr char kModelTrain[] = "model.train";        // haven train registered a version
+inline constexpr char kModelApprove[] = "model.approve";    // a version made active
+inline constexpr char kModelRollback[] = "model.rollback";  // an earlier version made active
 inline constexpr char kRoleChange[] = "role.change";
 inline constexpr char kAccessDenied[] = "access.denied";
 inline constexpr char kBreakGlass[] = "break_glass";

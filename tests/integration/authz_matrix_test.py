@@ -279,6 +279,35 @@ def http_matrix(srv, staff_tokens, seeker_token, far):
                               headers={"Origin": "https://evil.example"})
     check(status == 403 and body == {"error": "origin_not_allowed"},
           "an admin call from a foreign origin is 403")
+    # The model registry: admins read it and change it; nobody else.
+    for role, token in staff_tokens.items():
+        status, _, body = srv.api("GET", "/api/admin/models", token=token)
+        if role == "admin":
+            check(status == 200 and body.get("active") == "shipped" and
+                  body.get("running") == "shipped", "the registry as admin")
+        else:
+            check(status == 403 and body == {"error": "forbidden"},
+                  "the registry as %s is 403 forbidden" % role)
+        status, _, body = srv.api("POST", "/api/admin/models/approve", token=token,
+                                  payload={"version": "risk-x"})
+        if role == "admin":
+            check(status == 404, "approving an unknown version is 404")
+        else:
+            check(status == 403, "approving as %s is 403" % role)
+    admin = staff_tokens["admin"]
+    check(srv.api("POST", "/api/admin/models/rollback", token=admin,
+                  payload={"version": "shipped"})[0] == 409,
+          "rolling back to what is active is 409")
+    check(srv.api("POST", "/api/admin/models/approve", token=admin, payload={"v": 1})[0] == 400,
+          "a malformed change is 400")
+    check(srv.api("POST", "/api/admin/models/approve", token=admin, payload="x",
+                  headers={"Content-Type": "text/plain"})[0] == 415,
+          "a change that is not JSON is 415")
+    check(srv.api("GET", "/api/admin/models/approve", token=admin)[0] == 405,
+          "GET on a change is 405")
+    check(srv.api("POST", "/api/admin/models", token=admin)[0] == 405, "POST models is 405")
+    check(srv.api("POST", "/api/admin/models/approve", payload={"version": "x"})[0] == 401,
+          "a change without a token is 401")
     for path in ("/api/staff/me", "/api/staff/login", "/api/admin/insights"):
         status, hdrs, _ = srv.http("GET", path)
         check(hdrs.get("cache-control") == "no-store" and "content-security-policy" in hdrs,

@@ -200,7 +200,7 @@ def matrix(srv, tokens, conv):
     # Nobody: every frame but hello and ping needs a hello first.
     ws, _ = console(srv)
     for kind in ("queue.get", "open", "takeover", "handback", "send", "note.add", "tags.set",
-                 "case.close", "draft", "review.get", "review.submit"):
+                 "case.close", "draft", "review.get", "review.submit", "label"):
         members = {"conversation": conv}
         if kind == "send":
             members.update(id="x1", text="hi")
@@ -212,6 +212,8 @@ def matrix(srv, tokens, conv):
             members["outcome"] = "resolved"
         if kind == "review.submit":
             members.update(seq=1, empathy=3, safety=3, helpfulness=3)
+        if kind == "label":
+            members.update(seq=1, risk="high")
         if kind in ("queue.get", "review.get"):
             members = {}
         send(ws, kind, **members)
@@ -255,6 +257,10 @@ def matrix(srv, tokens, conv):
                   "a supporter has no review queue")
         else:
             check(got["type"] == "review", "%s has the review queue" % role)
+        # Labels: clinicians and admins, on conversations they may open (none here yet).
+        send(ws, "label", conversation=conv, seq=1, risk="high")
+        check(base.recv_type(ws, {"error"})["code"] == "forbidden",
+              "%s: no label outside their conversations and role" % role)
         ws.close()
     # Break-glass: a reason opens it, and admins see it happen.
     adm, _ = console(srv, tokens["adm"])
@@ -280,6 +286,13 @@ def matrix(srv, tokens, conv):
     send(cli, "review.submit", conversation=conv, seq=it["seq"], empathy=9, safety=5,
          helpfulness=4)
     check(base.recv_type(cli, {"error"})["code"] == "bad_field", "a rating out of 1-5 is refused")
+    # A label needs the person's consent to de-identified use (this person gave none).
+    user_seq = next(m["seq"] for m in view["messages"] if m["role"] == "user")
+    send(cli, "label", conversation=conv, seq=user_seq, risk="imminent", emotions=["fear"])
+    check(base.recv_type(cli, {"error"})["code"] == "consent_required",
+          "a label without the person's consent is refused and kept nowhere")
+    send(cli, "label", conversation=conv, seq=user_seq, risk="severe")
+    check(base.recv_type(cli, {"error"})["code"] == "bad_field", "an unknown level is refused")
     adm.close()
     cli.close()
     # After logout the console is closed and the token opens nothing.
