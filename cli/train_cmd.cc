@@ -112,6 +112,10 @@ void PrintMetrics(std::FILE* out, const char* name, const learn::ModelMetrics& m
     std::fprintf(out, "  agreement with %d labels %s", m.labelled,
                  Fixed(m.label_agreement).c_str());
   }
+  if (m.ordinary_cases > 0) {
+    std::fprintf(out, "  ordinary text flagged %s of %d", Fixed(m.ordinary_flag_rate).c_str(),
+                 m.ordinary_cases);
+  }
   std::fputc('\n', out);
 }
 
@@ -119,7 +123,8 @@ void PrintMetrics(std::FILE* out, const char* name, const learn::ModelMetrics& m
 
 learn::ModelMetrics MeasureRisk(const nlp::Analyzer& analyzer,
                                 const std::vector<LabelledCase>& safety_set,
-                                const std::vector<LabelledCase>& labels) {
+                                const std::vector<LabelledCase>& labels,
+                                const std::vector<std::string>& ordinary) {
   std::vector<learn::FairnessCase> cases;
   cases.reserve(safety_set.size());
   for (const auto& c : safety_set) {
@@ -138,6 +143,13 @@ learn::ModelMetrics MeasureRisk(const nlp::Analyzer& analyzer,
   for (const auto& l : labels) agree += analyzer.Analyze(l.text).risk.level == l.gold;
   m.labelled = static_cast<int>(labels.size());
   m.label_agreement = labels.empty() ? 0.0 : static_cast<double>(agree) / labels.size();
+  int flagged = 0;
+  for (const auto& text : ordinary) {
+    flagged += analyzer.Analyze(text).risk.level >= RiskLevel::kModerate;
+  }
+  m.ordinary_cases = static_cast<int>(ordinary.size());
+  m.ordinary_flag_rate =
+      ordinary.empty() ? 0.0 : static_cast<double>(flagged) / static_cast<double>(ordinary.size());
   return m;
 }
 
@@ -249,10 +261,23 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
   if (!candidate.ok())
     return fail("the trained model does not load: " + candidate.status().message());
 
-  // 3-4. Figures and the gate.
-  const learn::ModelMetrics before = MeasureRisk(**baseline, *safety_set, labels);
-  const learn::ModelMetrics after = MeasureRisk(**candidate, *safety_set, labels);
-  const learn::GateResult gate = learn::Gate(before, after, {.tolerance = args.tolerance});
+  // 3-4. Figures and the gate. Ordinary text: GoEmotions' dev comments (never trained on).
+  std::vector<std::string> ordinary;
+  if (!args.goemotions.empty()) {
+    std::ifstream dev(args.goemotions + "/dev.tsv");
+    std::string line;
+    while (std::getline(dev, line)) {
+      if (!line.empty()) ordinary.push_back(line.substr(0, line.find('\t')));
+    }
+    if (ordinary.empty()) {
+      std::fprintf(err, "haven train: no %s/dev.tsv: ordinary text not measured\n",
+                   args.goemotions.c_str());
+    }
+  }
+  const learn::ModelMetrics before = MeasureRisk(**baseline, *safety_set, labels, ordinary);
+  const learn::ModelMetrics after = MeasureRisk(**candidate, *safety_set, labels, ordinary);
+  const learn::GateResult gate = learn::Gate(
+      before, after, {.tolerance = args.tolerance, .ordinary_tolerance = args.ordinary_tolerance});
 
   // 5. The registry and the audit log.
   const storage::UnixMillis now = NowMillis();
@@ -283,6 +308,7 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
         {"redacted", true}}},
       {"safety_set", fs::path(holdout).filename().string()},
       {"tolerance", args.tolerance},
+      {"ordinary_tolerance", args.ordinary_tolerance},
       {"metrics", learn::MetricsJson(after)},
       {"baseline", {{"version", *active}, {"metrics", learn::MetricsJson(before)}}},
       {"gate", {{"passed", gate.passed}, {"reasons", gate.reasons}}},
@@ -308,6 +334,9 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
                  after.cases, labels.empty() ? "" : " and the clinicians' labels");
     PrintMetrics(out, ("active (" + *active + ")").c_str(), before);
     PrintMetrics(out, "candidate", after);
+    if (ordinary.empty()) {
+      std::fprintf(out, "  ordinary text read as risk: not measured (give --goemotions DIR)\n");
+    }
     for (const auto& r : gate.reasons) std::fprintf(out, "  refused: %s\n", r.c_str());
     if (gate.passed) {
       std::fprintf(out, "  approve it: haven models approve %s --by ADMIN (or the admin page)\n",
@@ -429,6 +458,12 @@ std::unique_ptr<TrainCommands> TrainCommands::Add(CLI::App& app) {
   cmd->train_
       ->add_option("--tolerance", t.tolerance,
                    "How far false alarms may rise (and label agreement fall)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.5));
+  cmd->train_
+      ->add_option("--ordinary-tolerance", t.ordinary_tolerance,
+                   "How far the share of ordinary text read at moderate or above may rise "
+                   "(measured with --goemotions)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.5));
   cmd->train_->add_flag("--json", t.json, "Print the registry entry as JSON");

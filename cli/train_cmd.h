@@ -7,7 +7,8 @@
 //       2. runs the committed recipe, scripts/train_risk_model.py, on the project's labelled
 //          messages plus those labels (in a private temporary directory, removed afterwards);
 //       3. measures the running (active) model and the candidate on the fixed safety set
-//          (tests/data/risk_holdout.jsonl of a checkout, or --holdout) and on the labels;
+//          (tests/data/risk_holdout.jsonl of a checkout, or --holdout), on the labels, and with
+//          --goemotions on GoEmotions' dev comments (ordinary text read as risk);
 //       4. the gate (learn/model_registry.h) refuses a candidate whose risk recall falls, or any
 //          other figure beyond --tolerance;
 //       5. registers the candidate (passed or refused) with its data, figures and verdict under
@@ -39,11 +40,13 @@ struct LabelledCase {
   RiskLevel gold = RiskLevel::kNone;
 };
 
-// A risk reader's figures: on `safety_set` (recall, urgent recall, false alarms) and its
-// agreement with `labels` (the share read at exactly the labelled level).
+// A risk reader's figures: on `safety_set` (recall, urgent recall, false alarms), its
+// agreement with `labels` (the share read at exactly the labelled level), and the share of
+// `ordinary` real text (none at risk, or nearly) read at moderate or above.
 learn::ModelMetrics MeasureRisk(const nlp::Analyzer& analyzer,
                                 const std::vector<LabelledCase>& safety_set,
-                                const std::vector<LabelledCase>& labels);
+                                const std::vector<LabelledCase>& labels,
+                                const std::vector<std::string>& ordinary = {});
 
 // Reads a JSONL safety set ({"text", "level"} per line).
 StatusOr<std::vector<LabelledCase>> ReadSafetySet(const std::string& path);
@@ -57,6 +60,7 @@ struct TrainArgs {
   std::string python = "python3";
   std::string by = "operator";  // who ran the training (recorded in the registry)
   double tolerance = 0.02;
+  double ordinary_tolerance = 0.005;
   bool json = false;
 };
 

@@ -31,13 +31,16 @@ TEST(MeasureRisk, RecallFalseAlarmsAndAgreement) {
       {"this exam is killing me lol", RiskLevel::kNone}};
   const std::vector<LabelledCase> labels = {{"I want to kill myself", RiskLevel::kModerate},
                                             {"hello there", RiskLevel::kHigh}};
-  learn::ModelMetrics m = MeasureRisk(Shipped(), set, labels);
+  learn::ModelMetrics m =
+      MeasureRisk(Shipped(), set, labels, {"what a lovely day", "I'm dead \xF0\x9F\x98\x82"});
   EXPECT_EQ(m.cases, 4);
   EXPECT_DOUBLE_EQ(m.at_risk_recall, 1.0);
   EXPECT_DOUBLE_EQ(m.urgent_recall, 1.0);
   EXPECT_DOUBLE_EQ(m.false_alarm_rate, 0.0);
   EXPECT_EQ(m.labelled, 2);
   EXPECT_DOUBLE_EQ(m.label_agreement, 0.5);
+  EXPECT_EQ(m.ordinary_cases, 2);
+  EXPECT_DOUBLE_EQ(m.ordinary_flag_rate, 0.0);
 }
 
 TEST(ReadSafetySet, RefusesMalformedLines) {

@@ -154,7 +154,10 @@
       cell(tr, STATUS[v.status] || v.status);
       cell(tr, figures(v.metrics || {}));
       const d = v.data || {};
-      cell(tr, (d.labels || 0) + ' labels' + (d.goemotions ? ', GoEmotions' : ''));
+      const m = v.metrics || {};
+      cell(tr, (d.labels || 0) + ' labels' + (d.goemotions ? ', GoEmotions' : '') +
+        (m.ordinary_cases ? '; ordinary text flagged ' + fixed(m.ordinary_flag_rate) :
+          '; ordinary text not measured'));
       const gate = v.gate || {};
       cell(tr, gate.passed ? 'passed' : 'refused: ' + (gate.reasons || []).join('; '));
       cell(tr, v.approved_by ? v.approved_by + ', ' + v.approved_at : '-');

@@ -119,7 +119,9 @@ json MetricsJson(const ModelMetrics& m) {
           {"urgent_recall", m.urgent_recall},
           {"false_alarm_rate", m.false_alarm_rate},
           {"labelled", m.labelled},
-          {"label_agreement", m.label_agreement}};
+          {"label_agreement", m.label_agreement},
+          {"ordinary_cases", m.ordinary_cases},
+          {"ordinary_flag_rate", m.ordinary_flag_rate}};
 }
 
 ModelMetrics MetricsFromJson(const json& j) {
@@ -131,6 +133,8 @@ ModelMetrics MetricsFromJson(const json& j) {
   m.false_alarm_rate = j.value("false_alarm_rate", 0.0);
   m.labelled = j.value("labelled", 0);
   m.label_agreement = j.value("label_agreement", 0.0);
+  m.ordinary_cases = j.value("ordinary_cases", 0);
+  m.ordinary_flag_rate = j.value("ordinary_flag_rate", 0.0);
   return m;
 }
 
@@ -158,6 +162,12 @@ GateResult Gate(const ModelMetrics& active, const ModelMetrics& candidate,
       candidate.label_agreement + options.tolerance + kSame < active.label_agreement) {
     refuse("agreement with clinicians' labels " + Fixed(candidate.label_agreement) + " < " +
            Fixed(active.label_agreement) + " - " + Fixed(options.tolerance));
+  }
+  if (candidate.ordinary_cases > 0 && active.ordinary_cases > 0 &&
+      candidate.ordinary_flag_rate >
+          active.ordinary_flag_rate + options.ordinary_tolerance + kSame) {
+    refuse("ordinary text read at moderate or above " + Fixed(candidate.ordinary_flag_rate) +
+           " > " + Fixed(active.ordinary_flag_rate) + " + " + Fixed(options.ordinary_tolerance));
   }
   return g;
 }

@@ -38,7 +38,11 @@ struct ModelMetrics {
   int cases = 0;  // messages of the safety set
   double at_risk_recall = 0, urgent_recall = 0, false_alarm_rate = 0;
   int labelled = 0;            // clinicians' risk labels measured against
-  double label_agreement = 0;  // share of those read at the labelled level or above (0 if none)
+  double label_agreement = 0;  // share of those read at exactly the labelled level (0 if none)
+  // Ordinary real text (GoEmotions' dev comments, when given): the share read at moderate or
+  // above. 0 cases: not measured.
+  int ordinary_cases = 0;
+  double ordinary_flag_rate = 0;
 };
 
 nlohmann::json MetricsJson(const ModelMetrics& m);
@@ -48,6 +52,8 @@ struct GateOptions {
   // How far any figure other than risk recall may fall (false alarms: rise) before the gate
   // refuses. Risk recall on the safety set may not fall at all.
   double tolerance = 0.02;
+  // How far the share of ordinary text read at moderate or above may rise.
+  double ordinary_tolerance = 0.005;
 };
 
 struct GateResult {

@@ -55,6 +55,21 @@ TEST(GateTest, AgreementWithClinicians) {
   EXPECT_TRUE(Gate(active, candidate).passed);
 }
 
+TEST(GateTest, OrdinaryTextMayNotBeFlaggedMore) {
+  ModelMetrics active = Figures(0.9, 0.9, 0.1), candidate = Figures(0.9, 0.9, 0.1);
+  active.ordinary_cases = candidate.ordinary_cases = 5426;
+  active.ordinary_flag_rate = 0.013;
+  candidate.ordinary_flag_rate = 0.067;
+  GateResult g = Gate(active, candidate);
+  EXPECT_FALSE(g.passed);
+  EXPECT_EQ(g.reasons[0], "ordinary text read at moderate or above 0.067 > 0.013 + 0.005");
+  candidate.ordinary_flag_rate = 0.017;
+  EXPECT_TRUE(Gate(active, candidate).passed);
+  candidate.ordinary_cases = 0;  // not measured: not judged
+  candidate.ordinary_flag_rate = 0.5;
+  EXPECT_TRUE(Gate(active, candidate).passed);
+}
+
 TEST(GateTest, AnUnmeasuredModelIsRefused) {
   EXPECT_FALSE(Gate(Figures(0, 0, 0), ModelMetrics{}).passed);
 }
