@@ -297,6 +297,7 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
                             oversight_options);
   chat.set_oversight(&oversight);
   chat.set_learner(learner.get());
+  oversight.set_learner(learner.get());  // clinicians' reviews reward it too
   // Several instances on one PostgreSQL database share the console's and the chat's real-time
   // events over LISTEN/NOTIFY (chat/event_relay.h); the embedded store has one instance only.
   std::unique_ptr<storage::PgBroadcast> broadcast;

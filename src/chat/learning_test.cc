@@ -10,6 +10,9 @@
 #include <memory>
 
 #include "chat/chat_service.h"
+#include "chat/oversight.h"
+#include "chat/staff_auth.h"
+#include "chat/totp.h"
 #include "storage/memory/memory_store.h"
 
 namespace haven::chat {
@@ -223,6 +226,53 @@ TEST_F(FeedbackTest, RatesHavensRepliesOnlyAndRewardsTheLoggedChoice) {
   ASSERT_TRUE(log.ok());
   EXPECT_TRUE(log->empty());
   EXPECT_EQ(service_->RateReply(*s, seqs[1], 1, "").status().message(), "consent_required");
+}
+
+TEST_F(FeedbackTest, AClinicianReviewRewardsTheLoggedChoiceAtOnce) {
+  StaffAuthOptions staff_options;
+  staff_options.insecure_fast_hash_for_tests = true;
+  StaffAuth staff(store_, staff_options, clock_.AsClock());
+  EventLog events;
+  OversightOptions options;
+  options.review_sample_rate = 0;
+  Oversight oversight(store_, staff, *engine_, nullptr, events, nullptr, nullptr, options,
+                      clock_.AsClock());
+  oversight.set_learner(learner_.get());
+  auto user = staff.CreateUser("ana", storage::StaffRole::kClinician, "correct horse battery");
+  ASSERT_TRUE(user.ok()) << user.status().message();
+  auto login = staff.Login(
+      "ana", "correct horse battery",
+      TotpCode(*Base32Decode(user->totp_secret_base32), clock_.AsClock()() / 1000), "10.0.0.1");
+  ASSERT_TRUE(login.ok()) << login.status().message();
+
+  // A person who allows de-identified use: a helpful review of a logged choice rewards it; a
+  // reply the person rated keeps the person's reward only.
+  auto s = service_->CreateSeeker();
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(service_->SetConsent(s->token, consent::kDeidentifiedUse, true).ok());
+  auto seqs = Talk(*s);
+  ASSERT_GE(seqs.size(), 3u);
+  ASSERT_TRUE(service_->RateReply(*s, seqs[1], 1, "").ok());
+  const int64_t after_rating = learner_->rewards();
+  for (int64_t seq : seqs) {
+    ASSERT_TRUE(
+        oversight.SubmitReview(login->token, s->conversation_id, seq, {5, 5, 5, false, ""}).ok());
+  }
+  const int64_t rewarded = learner_->rewards() - after_rating;
+  EXPECT_GE(rewarded, 1);  // the replies with a logged choice, less the one the person rated
+  EXPECT_LE(rewarded, static_cast<int64_t>(seqs.size()) - 1);
+
+  // Without the consent nothing is learnt from the review.
+  auto other = service_->CreateSeeker();
+  ASSERT_TRUE(other.ok());
+  auto other_seqs = Talk(*other);
+  const int64_t before = learner_->rewards();
+  for (int64_t seq : other_seqs) {
+    ASSERT_TRUE(
+        oversight.SubmitReview(login->token, other->conversation_id, seq, {1, 5, 1, true, ""})
+            .ok());
+  }
+  EXPECT_EQ(learner_->rewards(), before);
 }
 
 // A synthetic log where the second-ranked arm helps far more often than the first.

@@ -755,7 +755,9 @@ Status Oversight::SubmitReview(std::string_view token, std::string_view conversa
   if (scores.rewrite.size() > options_.max_text_bytes) return InvalidArgument("too_large");
   if (!IsValidUtf8(scores.rewrite)) return InvalidArgument("invalid_utf8");
   const UnixMillis now = Now();
-  return store_.Transact([&](Txn& txn) -> Status {
+  std::optional<reply::ChoiceRecord> choice;
+  std::optional<bool> reward;
+  Status st = store_.Transact([&](Txn& txn) -> Status {
     auto c = txn.GetConversation(conversation_id);
     if (!c.ok()) {
       return c.status().code() == StatusCode::kNotFound ? NotFound("not_found") : c.status();
@@ -777,8 +779,28 @@ Status Oversight::SubmitReview(std::string_view token, std::string_view conversa
     if (Status a = txn.AddFeedback(f); !a.ok()) return a;
     Status done = txn.CompleteReviewItem(c->id, seq, who->account_id, now);
     if (!done.ok() && done.code() != StatusCode::kNotFound) return done;
+    // Learning: the review's reward for the logged choice, unless the person rated the reply
+    // (their rating wins) or does not allow de-identified use.
+    reward = RewardOf(f);
+    if (learner_ == nullptr || !reward || !AllowsDeidentifiedUse(txn, c->owner_id)) {
+      return Status::Ok();
+    }
+    auto earlier = txn.ListFeedback(c->id);
+    if (!earlier.ok()) return earlier.status();
+    for (const auto& e : *earlier) {
+      if (e.kind == "rating" && e.message_seq == seq) return Status::Ok();
+    }
+    auto reply = txn.ListMessages(c->id, seq - 1, 1);
+    if (!reply.ok()) return reply.status();
+    if (!reply->empty() && reply->front().seq == seq &&
+        reply->front().role == MessageRole::kAssistant) {
+      choice = ChoiceInRationale(reply->front().rationale);
+    }
     return Status::Ok();
   });
+  if (!st.ok()) return st;
+  if (choice && reward) learner_->Reward(*choice, *reward);
+  return Status::Ok();
 }
 
 StatusOr<LabelOut> Oversight::LabelMessage(std::string_view token, std::string_view conversation_id,

@@ -69,6 +69,8 @@
 
 namespace haven::chat {
 
+class Learner;
+
 struct OversightOptions {
   double review_sample_rate = 0.05;  // share of ordinary bot replies sampled for review (0..1)
   std::chrono::milliseconds break_glass_duration = std::chrono::hours(1);
@@ -237,6 +239,10 @@ class Oversight {
   // says this process leads (EventRelay sets it), so the person and on-call staff are told once,
   // not once per process. Null (the default): always sweep.
   void set_sweep_gate(std::function<bool()> gate);
+  // The reply chooser's learner (chat/learning.h), or null: a clinician's review of a logged
+  // choice rewards it at once, as it would at the next start (RewardOf: only for people who
+  // allow de-identified use, and only when the person gave no rating of that reply). Not owned.
+  void set_learner(Learner* learner) { learner_ = learner; }
 
   // ---- Relaying events between processes (chat/event_relay.h) ----
   // The conversation as the queue shows it now, read from the store.
@@ -272,6 +278,7 @@ class Oversight {
   EventLog& events_;
   Notifier* notifier_;
   const reply::DraftCoach* coach_;
+  Learner* learner_ = nullptr;
   OversightOptions options_;
   Clock clock_;
 
