@@ -71,53 +71,37 @@ std::optional<MessageLabel> LabelFromJson(std::string_view text) {
 StatusOr<std::vector<LabelledMessage>> CollectLabels(storage::Store& store) {
   std::vector<LabelledMessage> out;
   Status st = store.Transact([&](storage::Txn& txn) -> Status {
-    auto ids = txn.ListAccountIds();
-    if (!ids.ok()) return ids.status();
-    for (const std::string& id : *ids) {
-      auto account = txn.GetAccount(id);
-      if (!account.ok() || account->kind != storage::AccountKind::kSeeker) continue;
-      if (!AllowsDeidentifiedUse(txn, id)) continue;
-      storage::ConversationQuery q;
-      q.owner_id = id;
-      auto convs = txn.ListConversations(q);
-      if (!convs.ok()) return convs.status();
-      for (const auto& conv : *convs) {
-        auto feedback = txn.ListFeedback(conv.id);
-        if (!feedback.ok()) return feedback.status();
-        // Rows come in (created_at, id) order: the last label of a message wins.
-        std::map<int64_t, LabelledMessage> latest;
-        for (const auto& f : *feedback) {
-          if (f.kind != kLabelKind) continue;
-          auto label = LabelFromJson(f.comment);
-          if (!label) continue;
-          LabelledMessage m;
-          m.label_id = f.id;
-          m.owner_id = id;
-          m.conversation_id = conv.id;
-          m.message_seq = f.message_seq;
-          m.label = std::move(*label);
-          m.author_id = f.author_id;
-          m.labelled_at = f.created_at;
-          latest[f.message_seq] = std::move(m);
-        }
-        if (latest.empty()) continue;
-        int64_t after = 0;
-        while (true) {
-          auto page = txn.ListMessages(conv.id, after, 500);
-          if (!page.ok()) return page.status();
-          for (const auto& msg : *page) {
-            after = msg.seq;
+    return ForEachConsentingConversation(
+        txn, [&](const storage::Conversation& conv) -> StatusOr<bool> {
+          auto feedback = txn.ListFeedback(conv.id);
+          if (!feedback.ok()) return feedback.status();
+          // Rows come in (created_at, id) order: the last label of a message wins.
+          std::map<int64_t, LabelledMessage> latest;
+          for (const auto& f : *feedback) {
+            if (f.kind != kLabelKind) continue;
+            auto label = LabelFromJson(f.comment);
+            if (!label) continue;
+            LabelledMessage m;
+            m.label_id = f.id;
+            m.owner_id = conv.owner_id;
+            m.conversation_id = conv.id;
+            m.message_seq = f.message_seq;
+            m.label = std::move(*label);
+            m.author_id = f.author_id;
+            m.labelled_at = f.created_at;
+            latest[f.message_seq] = std::move(m);
+          }
+          if (latest.empty()) return true;
+          Status read = ForEachMessage(txn, conv.id, [&](const storage::Message& msg) {
             auto it = latest.find(msg.seq);
-            if (it == latest.end() || msg.role != storage::MessageRole::kUser) continue;
+            if (it == latest.end() || msg.role != storage::MessageRole::kUser) return;
             it->second.text = msg.text;
             out.push_back(std::move(it->second));
             latest.erase(it);
-          }
-          if (page->size() < 500) break;
-        }
-      }
-    }
-    return Status::Ok();
+          });
+          if (!read.ok()) return read;
+          return true;
+        });
   });
   if (!st.ok()) return st;
   std::sort(out.begin(), out.end(), [](const LabelledMessage& a, const LabelledMessage& b) {

@@ -1,6 +1,7 @@
 #include "chat/learning.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -140,57 +141,77 @@ int64_t Learner::rewards() const {
   return rewards_;
 }
 
+Status ForEachConsentingConversation(
+    storage::Txn& txn, const std::function<StatusOr<bool>(const storage::Conversation&)>& fn) {
+  auto ids = txn.ListAccountIds();
+  if (!ids.ok()) return ids.status();
+  for (const std::string& id : *ids) {
+    auto account = txn.GetAccount(id);
+    if (!account.ok() || account->kind != storage::AccountKind::kSeeker) continue;
+    if (!AllowsDeidentifiedUse(txn, id)) continue;
+    storage::ConversationQuery q;
+    q.owner_id = id;
+    auto convs = txn.ListConversations(q);
+    if (!convs.ok()) return convs.status();
+    for (const auto& conv : *convs) {
+      auto more = fn(conv);
+      if (!more.ok()) return more.status();
+      if (!*more) return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+Status ForEachMessage(storage::Txn& txn, const std::string& conversation_id,
+                      const std::function<void(const storage::Message&)>& fn) {
+  constexpr int kPage = 500;
+  int64_t after = 0;
+  while (true) {
+    auto page = txn.ListMessages(conversation_id, after, kPage);
+    if (!page.ok()) return page.status();
+    for (const auto& m : *page) {
+      after = m.seq;
+      fn(m);
+    }
+    if (page->size() < static_cast<size_t>(kPage)) return Status::Ok();
+  }
+}
+
 StatusOr<std::vector<LoggedReward>> CollectChoices(storage::Store& store, int limit_conversations) {
   std::vector<LoggedReward> out;
   Status st = store.Transact([&](storage::Txn& txn) -> Status {
-    auto ids = txn.ListAccountIds();
-    if (!ids.ok()) return ids.status();
     int conversations_left = limit_conversations;
-    for (const std::string& id : *ids) {
-      auto account = txn.GetAccount(id);
-      if (!account.ok() || account->kind != storage::AccountKind::kSeeker) continue;
-      if (!AllowsDeidentifiedUse(txn, id)) continue;
-      storage::ConversationQuery q;
-      q.owner_id = id;
-      auto convs = txn.ListConversations(q);
-      if (!convs.ok()) return convs.status();
-      for (const auto& conv : *convs) {
-        if (conversations_left-- <= 0) return Status::Ok();
-        auto feedback = txn.ListFeedback(conv.id);
-        if (!feedback.ok()) return feedback.status();
-        // The seeker's own rating wins (the latest); a clinician's review otherwise.
-        std::map<int64_t, bool> rating, review;
-        for (const auto& f : *feedback) {
-          auto r = RewardOf(f);
-          if (!r) continue;
-          (f.kind == "rating" ? rating : review)[f.message_seq] = *r;
-        }
-        int64_t after = 0;
-        while (true) {
-          auto page = txn.ListMessages(conv.id, after, 500);
-          if (!page.ok()) return page.status();
-          for (const auto& m : *page) {
-            after = m.seq;
-            if (m.role != storage::MessageRole::kAssistant) continue;
-            if (auto c = ChoiceInRationale(m.rationale)) {
-              LoggedReward l;
-              l.choice = std::move(*c);
-              l.conversation_id = conv.id;
-              l.message_seq = m.seq;
-              l.at = m.created_at;
-              if (auto it = rating.find(m.seq); it != rating.end()) {
-                l.reward = it->second;
-              } else if (auto jt = review.find(m.seq); jt != review.end()) {
-                l.reward = jt->second;
-              }
-              out.push_back(std::move(l));
-            }
+    return ForEachConsentingConversation(
+        txn, [&](const storage::Conversation& conv) -> StatusOr<bool> {
+          if (conversations_left-- <= 0) return false;
+          auto feedback = txn.ListFeedback(conv.id);
+          if (!feedback.ok()) return feedback.status();
+          // The seeker's own rating wins (the latest); a clinician's review otherwise.
+          std::map<int64_t, bool> rating, review;
+          for (const auto& f : *feedback) {
+            auto r = RewardOf(f);
+            if (!r) continue;
+            (f.kind == "rating" ? rating : review)[f.message_seq] = *r;
           }
-          if (page->size() < 500) break;
-        }
-      }
-    }
-    return Status::Ok();
+          Status read = ForEachMessage(txn, conv.id, [&](const storage::Message& m) {
+            if (m.role != storage::MessageRole::kAssistant) return;
+            auto c = ChoiceInRationale(m.rationale);
+            if (!c) return;
+            LoggedReward l;
+            l.choice = std::move(*c);
+            l.conversation_id = conv.id;
+            l.message_seq = m.seq;
+            l.at = m.created_at;
+            if (auto it = rating.find(m.seq); it != rating.end()) {
+              l.reward = it->second;
+            } else if (auto jt = review.find(m.seq); jt != review.end()) {
+              l.reward = jt->second;
+            }
+            out.push_back(std::move(l));
+          });
+          if (!read.ok()) return read;
+          return true;
+        });
   });
   if (!st.ok()) return st;
   std::stable_sort(out.begin(), out.end(),

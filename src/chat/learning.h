@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -76,6 +77,13 @@ std::optional<reply::ChoiceRecord> ChoiceInRationale(std::string_view rationale)
 // Whether the person allows de-identified use (chat_service.h consent::kDeidentifiedUse;
 // default off). An error reading the consents reads as no.
 bool AllowsDeidentifiedUse(storage::Txn& txn, const std::string& account_id);
+// Calls `fn` on every conversation of every seeker who allows de-identified use now, in account
+// order; stops when `fn` answers false or an error.
+Status ForEachConsentingConversation(
+    storage::Txn& txn, const std::function<StatusOr<bool>(const storage::Conversation&)>& fn);
+// Calls `fn` on every message of the conversation in seq order, a page at a time.
+Status ForEachMessage(storage::Txn& txn, const std::string& conversation_id,
+                      const std::function<void(const storage::Message&)>& fn);
 
 // One logged choice and what came of it.
 struct LoggedReward {
