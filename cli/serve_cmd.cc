@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -11,6 +12,7 @@
 #include "chat/event_relay.h"
 #include "chat/events.h"
 #include "chat/learning.h"
+#include "chat/models.h"
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "cli/audit_report.h"
@@ -323,8 +325,28 @@ int RunServe(const ServeArgs& args, server::ServerOptions options,
     std::fprintf(err, "haven serve: %s\n", insights.status().message().c_str());
     return 2;
   }
+  // The registry's active version follows approvals and rollbacks without a restart: at once on
+  // this instance's admin API, within --models-poll seconds for `haven models` and for other
+  // instances sharing the registry.
+  std::unique_ptr<chat::ModelFollower> follower;
+  if (registry) {
+    follower = std::make_unique<chat::ModelFollower>(
+        *registry, **engine, running_models,
+        [err](const std::string& version, const std::string& error) {
+          if (error.empty()) {
+            std::fprintf(err, "haven serve: models: %s (model registry, loaded while serving)\n",
+                         version.c_str());
+          } else {
+            std::fprintf(err, "haven serve: %s; still running %s\n", error.c_str(),
+                         version.c_str());
+          }
+        });
+    if (args.models_poll > 0) {
+      follower->Start(std::chrono::milliseconds(static_cast<int64_t>(args.models_poll * 1000)));
+    }
+  }
   server::AdminRoutes admin(**store, insights->get(), registry ? &*registry : nullptr,
-                            running_models);
+                            follower.get());
   // The admin pages' reports (web/audit.html): computed here, in the CLI layer, on demand. The
   // fixed safety set is the checkout's; an installation without one reports the figures as not
   // measured.
@@ -403,6 +425,13 @@ std::unique_ptr<ServeCommand> ServeCommand::Add(CLI::App& app) {
   cmd->serve_->add_option("--models-dir", a.models_dir,
                           "The model registry whose active version to run (haven train; "
                           "default: DATA_DIR/models)");
+  cmd->serve_
+      ->add_option("--models-poll", a.models_poll,
+                   "Seconds between checks of the model registry for a newly approved version, "
+                   "loaded without a restart (0: only approvals through this instance's admin "
+                   "page)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   cmd->serve_
       ->add_option("--store-pool", a.store_pool,
                    "With --store postgres://: connections to the records' database")

@@ -53,6 +53,9 @@ struct ServeArgs {
   // The model registry (learn/model_registry.h): its active version's models replace the
   // shipped ones. Default: <data_dir>/models; none with PostgreSQL and no --data-dir.
   std::string models_dir;
+  // How often a running server checks the registry for a newly active version (seconds; 0:
+  // only when an admin changes it through this instance's admin API).
+  double models_poll = 10;
 };
 
 // "127.0.0.1:8443", "localhost:0", "[::1]:8080" -> host and port. False when malformed.

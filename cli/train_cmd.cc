@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -116,7 +118,21 @@ void PrintMetrics(std::FILE* out, const char* name, const learn::ModelMetrics& m
     std::fprintf(out, "  ordinary text flagged %s of %d", Fixed(m.ordinary_flag_rate).c_str(),
                  m.ordinary_cases);
   }
+  if (m.emotion_cases > 0) {
+    std::fprintf(out, "\n  %-28s emotions macro-F1 %s on %d comments", "",
+                 Fixed(m.emotion_macro_f1).c_str(), m.emotion_cases);
+    if (m.emotion_labelled > 0) {
+      std::fprintf(out, "  F1 against %d labels %s", m.emotion_labelled,
+                   Fixed(m.emotion_label_f1).c_str());
+    }
+  }
   std::fputc('\n', out);
+}
+
+// The emotions of `text` as the analyzer reads them, as a set of label indices.
+std::set<int> EmotionsRead(const nlp::Analyzer& analyzer, const std::string& text) {
+  const nlp::Emotions e = analyzer.emotions_stage().Classify(analyzer.normalizer().Normalize(text));
+  return {e.labels.begin(), e.labels.end()};
 }
 
 }  // namespace
@@ -151,6 +167,81 @@ learn::ModelMetrics MeasureRisk(const nlp::Analyzer& analyzer,
   m.ordinary_flag_rate =
       ordinary.empty() ? 0.0 : static_cast<double>(flagged) / static_cast<double>(ordinary.size());
   return m;
+}
+
+void MeasureEmotions(const nlp::Analyzer& analyzer, const std::vector<EmotionCase>& test,
+                     const std::vector<EmotionCase>& labels, learn::ModelMetrics* m) {
+  std::array<int64_t, nlp::kNumEmotions> tp{}, fp{}, fn{};
+  for (const auto& c : test) {
+    const std::set<int> read = EmotionsRead(analyzer, c.text);
+    const std::set<int> gold(c.gold.begin(), c.gold.end());
+    for (int i : read) (gold.count(i) ? tp : fp)[static_cast<size_t>(i)]++;
+    for (int i : gold) fn[static_cast<size_t>(i)] += !read.count(i);
+  }
+  double f1_sum = 0;
+  int measured = 0;
+  for (size_t i = 0; i < nlp::kNumEmotions; ++i) {
+    if (tp[i] + fp[i] + fn[i] == 0) continue;  // a label neither present nor read
+    f1_sum += 2.0 * static_cast<double>(tp[i]) / static_cast<double>(2 * tp[i] + fp[i] + fn[i]);
+    ++measured;
+  }
+  m->emotion_cases = static_cast<int>(test.size());
+  m->emotion_macro_f1 = measured == 0 ? 0.0 : f1_sum / measured;
+  int64_t ltp = 0, lfp = 0, lfn = 0;
+  for (const auto& c : labels) {
+    const std::set<int> read = EmotionsRead(analyzer, c.text);
+    const std::set<int> gold(c.gold.begin(), c.gold.end());
+    for (int i : read) (gold.count(i) ? ltp : lfp)++;
+    for (int i : gold) lfn += !read.count(i);
+  }
+  m->emotion_labelled = static_cast<int>(labels.size());
+  m->emotion_label_f1 =
+      labels.empty() || ltp + lfp + lfn == 0
+          ? 0.0
+          : 2.0 * static_cast<double>(ltp) / static_cast<double>(2 * ltp + lfp + lfn);
+}
+
+StatusOr<std::vector<EmotionCase>> ReadGoEmotions(const std::string& tsv,
+                                                  const std::string& names) {
+  std::ifstream nf(names);
+  if (!nf) return NotFound("cannot read " + names);
+  std::vector<int> index_of;  // GoEmotions id -> kEmotionNames index
+  for (std::string line; std::getline(nf, line);) {
+    if (line.empty()) continue;
+    int found = -1;
+    for (size_t i = 0; i < nlp::kNumEmotions; ++i) {
+      if (nlp::kEmotionNames[i] == line) found = static_cast<int>(i);
+    }
+    if (found < 0) return InvalidArgument(names + ": unknown emotion \"" + line + "\"");
+    index_of.push_back(found);
+  }
+  std::ifstream f(tsv);
+  if (!f) return NotFound("cannot read " + tsv);
+  std::vector<EmotionCase> out;
+  int n = 0;
+  for (std::string line; std::getline(f, line);) {
+    ++n;
+    if (line.empty()) continue;
+    const size_t tab = line.find('\t');
+    const size_t tab2 = tab == std::string::npos ? tab : line.find('\t', tab + 1);
+    if (tab2 == std::string::npos)
+      return InvalidArgument(tsv + ":" + std::to_string(n) + ": expected text, ids, id");
+    EmotionCase c;
+    c.text = line.substr(0, tab);
+    std::stringstream ids(line.substr(tab + 1, tab2 - tab - 1));
+    for (std::string id; std::getline(ids, id, ',');) {
+      int k = -1;
+      const auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), k);
+      if (ec != std::errc() || p != id.data() + id.size() || k < 0 ||
+          k >= static_cast<int>(index_of.size())) {
+        return InvalidArgument(tsv + ":" + std::to_string(n) + ": unknown label id \"" + id + "\"");
+      }
+      c.gold.push_back(index_of[static_cast<size_t>(k)]);
+    }
+    out.push_back(std::move(c));
+  }
+  if (out.empty()) return InvalidArgument(tsv + " is empty");
+  return out;
 }
 
 StatusOr<std::vector<LabelledCase>> ReadSafetySet(const std::string& path) {
@@ -200,6 +291,23 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
         "the training recipe scripts/train_risk_model.py is not beside the data (give "
         "--recipe)");
   }
+  // The emotion classifier is rebuilt from GoEmotions (never shipped: --goemotions) plus labels.
+  const bool retrain_emotions = args.emotions && !args.goemotions.empty();
+  std::string emotions_recipe;
+  if (retrain_emotions) {
+    emotions_recipe = args.emotions_recipe.empty()
+                          ? DefaultBeside(shipped, "scripts/train_emotions.sh")
+                          : args.emotions_recipe;
+    if (emotions_recipe.empty() || !fs::exists(emotions_recipe)) {
+      return fail(
+          "the emotions recipe scripts/train_emotions.sh is not beside the data (give "
+          "--emotions-recipe, or --no-emotions)");
+    }
+  } else if (args.emotions) {
+    std::fprintf(err,
+                 "haven train: the emotion classifier is kept as it is (retraining it needs "
+                 "--goemotions DIR)\n");
+  }
   auto registry = learn::ModelRegistry::Open(models_dir);
   if (!registry.ok()) return fail(registry.status().message());
 
@@ -216,31 +324,49 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
   auto baseline = nlp::Analyzer::Load(shipped, *active_dir);
   if (!baseline.ok()) return fail(baseline.status().message());
   std::vector<LabelledCase> labels;
+  std::vector<EmotionCase> emotion_labels;
   std::set<std::string> authors, people;
   WorkDir work(registry->dir());
   if (work.path().empty()) return fail("cannot create a working directory in " + models_dir);
   const std::string labels_file = work.path() + "/labels.jsonl";
+  const std::string emotion_labels_file = work.path() + "/emotion_labels.jsonl";
   {
-    std::ofstream f(labels_file, std::ios::trunc);
+    std::ofstream f(labels_file, std::ios::trunc), fe(emotion_labels_file, std::ios::trunc);
     for (const auto& l : *collected) {
-      if (!l.label.risk) continue;
+      if (!l.label.risk && l.label.emotions.empty()) continue;
       const std::string redacted = (*baseline)->Analyze(l.text).redacted;
-      labels.push_back({redacted, *l.label.risk});
       authors.insert(l.author_id);
       people.insert(l.owner_id);
-      f << json{{"id", "label-" + l.label_id},
-                {"text", redacted},
-                {"level", std::string(RiskLevelName(*l.label.risk))},
-                {"source", "label"}}
-               .dump(-1, ' ', false, json::error_handler_t::replace)
-        << "\n";
+      if (l.label.risk) {
+        labels.push_back({redacted, *l.label.risk});
+        f << json{{"id", "label-" + l.label_id},
+                  {"text", redacted},
+                  {"level", std::string(RiskLevelName(*l.label.risk))},
+                  {"source", "label"}}
+                 .dump(-1, ' ', false, json::error_handler_t::replace)
+          << "\n";
+      }
+      if (!l.label.emotions.empty()) {
+        EmotionCase c{redacted, {}};
+        for (const auto& name : l.label.emotions) {
+          for (size_t i = 0; i < nlp::kNumEmotions; ++i) {
+            if (nlp::kEmotionNames[i] == name) c.gold.push_back(static_cast<int>(i));
+          }
+        }
+        emotion_labels.push_back(std::move(c));
+        fe << json{{"id", "label-" + l.label_id},
+                   {"text", redacted},
+                   {"emotions", l.label.emotions}}
+                  .dump(-1, ' ', false, json::error_handler_t::replace)
+           << "\n";
+      }
     }
-    if (!f) return fail("cannot write the labels");
+    if (!f || !fe) return fail("cannot write the labels");
   }
   std::fprintf(err,
-               "haven train: %zu risk labels by %zu clinician(s) on the messages of %zu "
-               "person(s) who allow de-identified use\n",
-               labels.size(), authors.size(), people.size());
+               "haven train: %zu risk and %zu emotion labels by %zu clinician(s) on the messages "
+               "of %zu person(s) who allow de-identified use\n",
+               labels.size(), emotion_labels.size(), authors.size(), people.size());
 
   // 2. The recipe.
   std::error_code ec;
@@ -253,9 +379,27 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
       "--out",        staged,
       "--extra",      labels_file,
       "--goemotions", args.goemotions.empty() ? "none" : args.goemotions};
-  std::fprintf(err, "haven train: training (a few minutes) ...\n");
+  std::fprintf(err, "haven train: training the risk reader (a few minutes) ...\n");
   if (int rc = Spawn(argv, err); rc != 0) {
     return fail("the recipe failed (exit " + std::to_string(rc) + "): nothing was registered");
+  }
+  if (retrain_emotions) {
+    std::fprintf(err, "haven train: training the emotion classifier (a few minutes) ...\n");
+    const std::vector<std::string> emotions_argv = {
+        "bash", emotions_recipe, "--haven",       self,      "--out",
+        staged, "--goemotions",  args.goemotions, "--extra", emotion_labels_file};
+    if (int rc = Spawn(emotions_argv, err); rc != 0) {
+      return fail("the emotions recipe failed (exit " + std::to_string(rc) +
+                  "): nothing was registered");
+    }
+  } else if (!active_dir->empty()) {
+    // A version holds every trained model it runs: the active version's emotions stay.
+    for (const char* name : {"emotions.ftz", "emotions.thresholds"}) {
+      if (fs::exists(*active_dir + "/" + name, ec)) {
+        fs::copy_file(*active_dir + "/" + name, staged + "/" + name, ec);
+        if (ec) return fail("cannot copy the active emotion model: " + ec.message());
+      }
+    }
   }
   auto candidate = nlp::Analyzer::Load(shipped, staged);
   if (!candidate.ok())
@@ -274,18 +418,27 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
                    args.goemotions.c_str());
     }
   }
-  const learn::ModelMetrics before = MeasureRisk(**baseline, *safety_set, labels, ordinary);
-  const learn::ModelMetrics after = MeasureRisk(**candidate, *safety_set, labels, ordinary);
+  learn::ModelMetrics before = MeasureRisk(**baseline, *safety_set, labels, ordinary);
+  learn::ModelMetrics after = MeasureRisk(**candidate, *safety_set, labels, ordinary);
+  if (retrain_emotions) {
+    // GoEmotions' test comments: neither trained on nor used to choose thresholds.
+    auto test = ReadGoEmotions(args.goemotions + "/test.tsv", args.goemotions + "/emotions.txt");
+    if (!test.ok()) return fail(test.status().message());
+    MeasureEmotions(**baseline, *test, emotion_labels, &before);
+    MeasureEmotions(**candidate, *test, emotion_labels, &after);
+  }
   const learn::GateResult gate = learn::Gate(
       before, after, {.tolerance = args.tolerance, .ordinary_tolerance = args.ordinary_tolerance});
 
   // 5. The registry and the audit log.
   const storage::UnixMillis now = NowMillis();
   const std::string created = chat::IsoTime(now);
-  const std::string version = learn::ModelRegistry::NewVersionName("risk", created);
+  const std::string version =
+      learn::ModelRegistry::NewVersionName(retrain_emotions ? "models" : "risk", created);
   json files = json::array();
-  for (const char* name : {"risk.ftz", "risk.thresholds"}) {
+  for (const char* name : {"risk.ftz", "risk.thresholds", "emotions.ftz", "emotions.thresholds"}) {
     const std::string p = staged + "/" + name;
+    if (!fs::exists(p, ec)) continue;
     files.push_back({{"name", name},
                      {"bytes", static_cast<int64_t>(fs::file_size(p, ec))},
                      {"sha256", Sha256Hex(p)}});
@@ -294,7 +447,7 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
   if (ec) return fail("cannot move the model into the registry: " + ec.message());
   json entry = {
       {"version", version},
-      {"model", "risk"},
+      {"model", retrain_emotions ? "risk+emotions" : "risk"},
       {"created_at", created},
       {"created_by", args.by},
       {"files", files},
@@ -302,6 +455,8 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
        {{"recipe", fs::path(recipe).filename().string()},
         {"shipped", "the project's labelled messages (tests/data, data/models/README.md)"},
         {"labels", labels.size()},
+        {"emotion_labels", emotion_labels.size()},
+        {"emotions_retrained", retrain_emotions},
         {"label_authors", authors.size()},
         {"label_people", people.size()},
         {"goemotions", !args.goemotions.empty()},
@@ -320,7 +475,8 @@ int RunTrain(const TrainArgs& args, const std::string& shipped, std::FILE* out, 
     e.actor = "system";
     e.action = storage::audit_action::kModelTrain;
     e.outcome = gate.passed ? storage::audit_outcome::kOk : storage::audit_outcome::kDenied;
-    e.detail = "model " + version + " labels " + std::to_string(labels.size());
+    e.detail = "model " + version + " labels " + std::to_string(labels.size()) + "+" +
+               std::to_string(emotion_labels.size());
     return storage::AppendAudit(txn, e).status();
   });
   if (!audited.ok()) std::fprintf(err, "haven train: not audited: %s\n", audited.message().c_str());
@@ -426,9 +582,11 @@ int RunModelsChange(const ModelsArgs& a, chat::ModelChange change, std::FILE* ou
     std::fprintf(err, "haven models %s: %s\n", verb, s.message().c_str());
     return s.code() == StatusCode::kInternal ? 2 : 1;
   }
-  std::fprintf(out,
-               "haven models %s: %s is active; each haven serve loads it when it next starts\n",
-               verb, a.version.c_str());
+  std::fprintf(
+      out,
+      "haven models %s: %s is active; each haven serve on this registry loads it within its "
+      "--models-poll period\n",
+      verb, a.version.c_str());
   return 0;
 }
 
@@ -437,9 +595,11 @@ std::unique_ptr<TrainCommands> TrainCommands::Add(CLI::App& app) {
   TrainArgs& t = cmd->train_args_;
   cmd->train_ = app.add_subcommand(
       "train",
-      "Rebuild the risk reader from the shipped training data plus clinicians' labels, measure "
-      "it against the active model on the fixed safety set, and register it; the evaluation gate "
-      "refuses a model whose risk recall falls. Exit status 0 passed (approve it with haven "
+      "Rebuild the risk reader from the shipped training data plus clinicians' labels (and, with "
+      "--goemotions, the emotion classifier from GoEmotions plus their emotion labels), measure "
+      "them against the active models on the fixed safety set and on GoEmotions' test comments, "
+      "and register them; the evaluation gate refuses a version whose risk recall falls or any "
+      "other figure falls beyond the tolerance. Exit status 0 passed (approve it with haven "
       "models approve), 1 refused, 2 error.\n"
       "  haven train --data-dir DIR [--key-file K] [--goemotions ../shared/data/goemotions]");
   cmd->train_->add_option("--data-dir", t.data_dir, "Haven's data directory (haven.db, keys.db)");
@@ -453,6 +613,11 @@ std::unique_ptr<TrainCommands> TrainCommands::Add(CLI::App& app) {
                           "GoEmotions folder: ordinary comments as level none (recommended; "
                           "without it the model reads more ordinary text as risk)");
   cmd->train_->add_option("--recipe", t.recipe, "The training script (default: the committed one)");
+  cmd->train_->add_option("--emotions-recipe", t.emotions_recipe,
+                          "The emotions training script (default: the committed "
+                          "scripts/train_emotions.sh)");
+  cmd->train_->add_flag("!--no-emotions", t.emotions,
+                        "Keep the active emotion classifier (retrain only the risk reader)");
   cmd->train_->add_option("--python", t.python, "The Python interpreter")->capture_default_str();
   cmd->train_->add_option("--by", t.by, "Who trains (recorded)")->capture_default_str();
   cmd->train_

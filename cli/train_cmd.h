@@ -1,14 +1,18 @@
 // `haven train` and `haven models` (issue 7): rebuilding the risk reader from the shipped
 // training data plus clinicians' labels, the evaluation gate, and the model registry.
 //
-//   haven train --data-dir DIR [--key-file K] [--goemotions DIR] [--tolerance 0.02]
+//   haven train --data-dir DIR [--key-file K] [--goemotions DIR] [--no-emotions]
+//               [--tolerance 0.02]
 //       1. collects the latest clinicians' labels (chat/labels.h) of people who allow
 //          de-identified use, and redacts each message's personal identifiers (nlp/pii.h);
-//       2. runs the committed recipe, scripts/train_risk_model.py, on the project's labelled
-//          messages plus those labels (in a private temporary directory, removed afterwards);
-//       3. measures the running (active) model and the candidate on the fixed safety set
+//       2. runs the committed recipes (in a private temporary directory, removed afterwards):
+//          scripts/train_risk_model.py on the project's labelled messages plus the risk labels;
+//          with --goemotions also scripts/train_emotions.sh on GoEmotions' train comments plus
+//          the emotion labels (--no-emotions: the active emotion model is kept as it is);
+//       3. measures the running (active) models and the candidates on the fixed safety set
 //          (tests/data/risk_holdout.jsonl of a checkout, or --holdout), on the labels, and with
-//          --goemotions on GoEmotions' dev comments (ordinary text read as risk);
+//          --goemotions on GoEmotions' dev comments (ordinary text read as risk) and, for the
+//          emotions, on GoEmotions' test comments (macro-F1; never trained on);
 //       4. the gate (learn/model_registry.h) refuses a candidate whose risk recall falls, or any
 //          other figure beyond --tolerance;
 //       5. registers the candidate (passed or refused) with its data, figures and verdict under
@@ -19,7 +23,7 @@
 //   haven models approve VERSION --by ADMIN [--data-dir DIR | --store URL]
 //   haven models rollback VERSION|shipped --by ADMIN [...]
 //     approve and rollback need an enabled admin account's username; audited (model.approve,
-//     model.rollback). Servers load the active version when they start.
+//     model.rollback). Servers run the active version: at start, then within --models-poll.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -48,15 +52,32 @@ learn::ModelMetrics MeasureRisk(const nlp::Analyzer& analyzer,
                                 const std::vector<LabelledCase>& labels,
                                 const std::vector<std::string>& ordinary = {});
 
+struct EmotionCase {
+  std::string text;
+  std::vector<int> gold;  // indices into nlp::kEmotionNames
+};
+
+// The emotion classifier's figures: macro-F1 over the 28 labels on `test` (GoEmotions' test
+// comments), and micro-F1 of the emotions read against clinicians' `labels`. Sets only the
+// emotion_* fields.
+void MeasureEmotions(const nlp::Analyzer& analyzer, const std::vector<EmotionCase>& test,
+                     const std::vector<EmotionCase>& labels, learn::ModelMetrics* m);
+
+// GoEmotions' TSV (text, comma-separated label ids, id) with `names` (emotions.txt) giving each
+// id's name. InvalidArgument for an id or a name Haven does not know.
+StatusOr<std::vector<EmotionCase>> ReadGoEmotions(const std::string& tsv, const std::string& names);
+
 // Reads a JSONL safety set ({"text", "level"} per line).
 StatusOr<std::vector<LabelledCase>> ReadSafetySet(const std::string& path);
 
 struct TrainArgs {
   std::string data_dir, store, keys_store, key_file;
-  std::string models_dir;  // default: <data_dir>/models
-  std::string holdout;     // default: tests/data/risk_holdout.jsonl beside the shipped data
-  std::string goemotions;  // GoEmotions folder (ordinary text as none); "" trains without
-  std::string recipe;      // default: scripts/train_risk_model.py beside the shipped data
+  std::string models_dir;       // default: <data_dir>/models
+  std::string holdout;          // default: tests/data/risk_holdout.jsonl beside the shipped data
+  std::string goemotions;       // GoEmotions folder (ordinary text as none); "" trains without
+  std::string recipe;           // default: scripts/train_risk_model.py beside the shipped data
+  std::string emotions_recipe;  // default: scripts/train_emotions.sh beside the shipped data
+  bool emotions = true;         // retrain the emotion classifier too (needs --goemotions)
   std::string python = "python3";
   std::string by = "operator";  // who ran the training (recorded in the registry)
   double tolerance = 0.02;

@@ -109,9 +109,11 @@
   function render(reg) {
     const versions = (reg.versions || []).slice().reverse();  // newest first
     const active = reg.active || 'shipped';
-    $('running').textContent = 'Active version: ' + active + '. This server runs: ' +
-      (reg.running || 'shipped') + (reg.running !== active ? ' (the active version loads at ' +
-      'the next restart).' : '.');
+    const running = reg.running || 'shipped';
+    let note = '.';
+    if (reg.running_error) note = ' (the active version could not be loaded: ' + reg.running_error + ').';
+    else if (running !== active) note = ' (it loads the active version within seconds).';
+    $('running').textContent = 'Active version: ' + active + '. This server runs: ' + running + note;
     const rows = versions.slice(0, 8).reverse().map((v) => ({
       label: v.version, short: v.version.split('-').slice(1, 2).join('').slice(0, 13) || v.version,
       m: v.metrics || {},
@@ -157,7 +159,9 @@
       const m = v.metrics || {};
       cell(tr, (d.labels || 0) + ' labels' + (d.goemotions ? ', GoEmotions' : '') +
         (m.ordinary_cases ? '; ordinary text flagged ' + fixed(m.ordinary_flag_rate) :
-          '; ordinary text not measured'));
+          '; ordinary text not measured') +
+        (m.emotion_cases ? '; emotions retrained (' + (d.emotion_labels || 0) +
+          ' labels), macro-F1 ' + fixed(m.emotion_macro_f1) : '; emotions kept'));
       const gate = v.gate || {};
       cell(tr, gate.passed ? 'passed' : 'refused: ' + (gate.reasons || []).join('; '));
       cell(tr, v.approved_by ? v.approved_by + ', ' + v.approved_at : '-');

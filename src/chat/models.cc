@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <string>
+#include <utility>
 
 #include "storage/audit.h"
 
@@ -34,6 +35,81 @@ Status ChangeActiveModel(storage::Store& store, learn::ModelRegistry& registry, 
     return change == ModelChange::kApprove ? registry.Approve(version, admin_name, when)
                                            : registry.Rollback(version, admin_name, when);
   });
+}
+
+ModelFollower::ModelFollower(const learn::ModelRegistry& registry, reply::Engine& engine,
+                             std::string running, Listener on_change)
+    : registry_(registry),
+      engine_(engine),
+      on_change_(std::move(on_change)),
+      running_(std::move(running)) {}
+
+ModelFollower::~ModelFollower() { Stop(); }
+
+StatusOr<std::string> ModelFollower::Sync() {
+  std::unique_lock lock(mu_);
+  auto active = registry_.Active();
+  if (!active.ok()) return active.status();
+  if (*active == running_) {
+    failed_version_.clear();
+    last_error_.clear();
+    return running_;
+  }
+  // A version that failed to load is tried again only when its files may have changed: after
+  // the registry moved on and back. Until then each check reports the same error, once.
+  if (*active == failed_version_) return FailedPrecondition(last_error_);
+  auto dir = registry_.ActiveDir();
+  Status loaded = dir.ok() ? engine_.ReloadModels(*dir) : dir.status();
+  if (!loaded.ok()) {
+    failed_version_ = *active;
+    last_error_ = "models " + *active + " not loaded: " + loaded.message();
+    const std::string error = last_error_, version = running_;
+    lock.unlock();
+    if (on_change_) on_change_(version, error);
+    return FailedPrecondition(error);
+  }
+  running_ = *active;
+  failed_version_.clear();
+  last_error_.clear();
+  const std::string version = running_;
+  lock.unlock();
+  if (on_change_) on_change_(version, "");
+  return version;
+}
+
+std::string ModelFollower::running() const {
+  std::lock_guard lock(mu_);
+  return running_;
+}
+
+std::string ModelFollower::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
+}
+
+void ModelFollower::Start(std::chrono::milliseconds period) {
+  Stop();
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this, period] {
+    std::unique_lock lock(stop_mu_);
+    while (!stop_cv_.wait_for(lock, period, [this] { return stopping_; })) {
+      lock.unlock();
+      (void)Sync();  // errors reach on_change_ and last_error()
+      lock.lock();
+    }
+  });
+}
+
+void ModelFollower::Stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace haven::chat

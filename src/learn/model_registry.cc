@@ -121,7 +121,11 @@ json MetricsJson(const ModelMetrics& m) {
           {"labelled", m.labelled},
           {"label_agreement", m.label_agreement},
           {"ordinary_cases", m.ordinary_cases},
-          {"ordinary_flag_rate", m.ordinary_flag_rate}};
+          {"ordinary_flag_rate", m.ordinary_flag_rate},
+          {"emotion_cases", m.emotion_cases},
+          {"emotion_macro_f1", m.emotion_macro_f1},
+          {"emotion_labelled", m.emotion_labelled},
+          {"emotion_label_f1", m.emotion_label_f1}};
 }
 
 ModelMetrics MetricsFromJson(const json& j) {
@@ -135,6 +139,10 @@ ModelMetrics MetricsFromJson(const json& j) {
   m.label_agreement = j.value("label_agreement", 0.0);
   m.ordinary_cases = j.value("ordinary_cases", 0);
   m.ordinary_flag_rate = j.value("ordinary_flag_rate", 0.0);
+  m.emotion_cases = j.value("emotion_cases", 0);
+  m.emotion_macro_f1 = j.value("emotion_macro_f1", 0.0);
+  m.emotion_labelled = j.value("emotion_labelled", 0);
+  m.emotion_label_f1 = j.value("emotion_label_f1", 0.0);
   return m;
 }
 
@@ -168,6 +176,16 @@ GateResult Gate(const ModelMetrics& active, const ModelMetrics& candidate,
           active.ordinary_flag_rate + options.ordinary_tolerance + kSame) {
     refuse("ordinary text read at moderate or above " + Fixed(candidate.ordinary_flag_rate) +
            " > " + Fixed(active.ordinary_flag_rate) + " + " + Fixed(options.ordinary_tolerance));
+  }
+  if (candidate.emotion_cases > 0 && active.emotion_cases > 0 &&
+      candidate.emotion_macro_f1 + options.tolerance + kSame < active.emotion_macro_f1) {
+    refuse("emotions macro-F1 " + Fixed(candidate.emotion_macro_f1) + " < " +
+           Fixed(active.emotion_macro_f1) + " - " + Fixed(options.tolerance));
+  }
+  if (candidate.emotion_labelled > 0 && active.emotion_labelled > 0 &&
+      candidate.emotion_label_f1 + options.tolerance + kSame < active.emotion_label_f1) {
+    refuse("emotions against clinicians' labels F1 " + Fixed(candidate.emotion_label_f1) + " < " +
+           Fixed(active.emotion_label_f1) + " - " + Fixed(options.tolerance));
   }
   return g;
 }

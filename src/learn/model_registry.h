@@ -11,7 +11,7 @@
 //
 // registry.json:
 //   {"schema": 1, "active": "<version>" | "shipped",
-//    "versions": [{"version", "model": "risk", "created_at", "created_by",
+//    "versions": [{"version", "model": "risk" | "risk+emotions", "created_at", "created_by",
 //                  "files": [{"name", "bytes", "sha256"}], "data": {...}, "metrics": {...},
 //                  "baseline": {"version", "metrics"}, "gate": {"passed", "reasons"},
 //                  "status": "candidate" | "refused" | "active" | "retired",
@@ -33,7 +33,8 @@ namespace haven::learn {
 
 inline constexpr std::string_view kShippedVersion = "shipped";
 
-// A risk reader's figures on the fixed safety set (and on clinicians' labels, when any).
+// A version's figures: the risk reader on the fixed safety set (and on clinicians' labels, when
+// any), and the emotion classifier when it was retrained too.
 struct ModelMetrics {
   int cases = 0;  // messages of the safety set
   double at_risk_recall = 0, urgent_recall = 0, false_alarm_rate = 0;
@@ -43,6 +44,13 @@ struct ModelMetrics {
   // above. 0 cases: not measured.
   int ordinary_cases = 0;
   double ordinary_flag_rate = 0;
+  // The emotion classifier, when measured (0 cases: not measured): macro-F1 over GoEmotions'
+  // 28 labels on its test comments (never trained on, nor used for thresholds), and the micro-F1
+  // of the emotions read against clinicians' emotion labels.
+  int emotion_cases = 0;
+  double emotion_macro_f1 = 0;
+  int emotion_labelled = 0;
+  double emotion_label_f1 = 0;
 };
 
 nlohmann::json MetricsJson(const ModelMetrics& m);

@@ -70,6 +70,30 @@ TEST(GateTest, OrdinaryTextMayNotBeFlaggedMore) {
   EXPECT_TRUE(Gate(active, candidate).passed);
 }
 
+TEST(GateTest, EmotionsMayFallOnlyWithinTheTolerance) {
+  ModelMetrics active = Figures(0.9, 0.9, 0.1), candidate = Figures(0.9, 0.9, 0.1);
+  active.emotion_cases = candidate.emotion_cases = 5427;
+  active.emotion_macro_f1 = 0.46;
+  candidate.emotion_macro_f1 = 0.40;
+  active.emotion_labelled = candidate.emotion_labelled = 12;
+  active.emotion_label_f1 = 0.5;
+  candidate.emotion_label_f1 = 0.6;
+  GateResult g = Gate(active, candidate);
+  EXPECT_FALSE(g.passed);
+  ASSERT_EQ(g.reasons.size(), 1u);
+  EXPECT_EQ(g.reasons[0], "emotions macro-F1 0.400 < 0.460 - 0.020");
+  candidate.emotion_macro_f1 = 0.45;
+  candidate.emotion_label_f1 = 0.4;
+  g = Gate(active, candidate);
+  ASSERT_EQ(g.reasons.size(), 1u);
+  EXPECT_EQ(g.reasons[0], "emotions against clinicians' labels F1 0.400 < 0.500 - 0.020");
+  candidate.emotion_label_f1 = 0.49;
+  EXPECT_TRUE(Gate(active, candidate).passed);
+  candidate.emotion_cases = 0;  // the emotions were not retrained: not judged
+  candidate.emotion_macro_f1 = 0;
+  EXPECT_TRUE(Gate(active, candidate).passed);
+}
+
 TEST(GateTest, AnUnmeasuredModelIsRefused) {
   EXPECT_FALSE(Gate(Figures(0, 0, 0), ModelMetrics{}).passed);
 }
@@ -78,7 +102,15 @@ TEST(GateTest, MetricsRoundTripThroughJson) {
   ModelMetrics m = Figures(0.91, 0.92, 0.05);
   m.labelled = 7;
   m.label_agreement = 0.5;
+  m.emotion_cases = 5427;
+  m.emotion_macro_f1 = 0.46;
+  m.emotion_labelled = 3;
+  m.emotion_label_f1 = 0.25;
   ModelMetrics back = MetricsFromJson(MetricsJson(m));
+  EXPECT_EQ(back.emotion_cases, 5427);
+  EXPECT_DOUBLE_EQ(back.emotion_macro_f1, 0.46);
+  EXPECT_EQ(back.emotion_labelled, 3);
+  EXPECT_DOUBLE_EQ(back.emotion_label_f1, 0.25);
   EXPECT_EQ(back.cases, 520);
   EXPECT_DOUBLE_EQ(back.urgent_recall, 0.92);
   EXPECT_EQ(back.labelled, 7);

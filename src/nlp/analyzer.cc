@@ -6,19 +6,20 @@
 
 namespace haven::nlp {
 
-Analyzer::Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDetector r,
-                   RiskModel rm, IntentClassifier i, TopicDetector t, PiiDetector p)
-    : normalizer_(std::move(n)),
+Analyzer::Analyzer(std::string data_dir, Normalizer n, SentimentScorer s,
+                   std::shared_ptr<const TrainedModels> m, RiskDetector r, IntentClassifier i,
+                   TopicDetector t, PiiDetector p)
+    : data_dir_(std::move(data_dir)),
+      normalizer_(std::move(n)),
       sentiment_(std::move(s)),
-      emotions_(std::move(e)),
+      models_(std::move(m)),
       risk_(std::move(r)),
-      risk_model_(std::move(rm)),
       intent_(std::move(i)),
       topics_(std::move(t)),
       pii_(std::move(p)) {}
 
-StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir,
-                                                   const std::string& models_dir) {
+StatusOr<std::shared_ptr<const Analyzer::TrainedModels>> Analyzer::LoadModels(
+    const std::string& data_dir, const std::string& models_dir) {
   // Each model comes from the registry's version when that holds it, else from the shipped data.
   const auto models_of = [&](const char* file) {
     std::error_code ec;
@@ -27,35 +28,51 @@ StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir,
     }
     return data_dir + "/models";
   };
+  auto emotions = EmotionClassifier::LoadFrom(models_of("emotions.ftz"));
+  if (!emotions.ok()) return emotions.status();
+  auto risk_model = RiskModel::LoadFrom(models_of("risk.ftz"));
+  if (!risk_model.ok()) return risk_model.status();
+  return std::make_shared<const TrainedModels>(
+      TrainedModels{std::move(emotions).value(), std::move(risk_model).value()});
+}
+
+StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir,
+                                                   const std::string& models_dir) {
   auto normalizer = Normalizer::Load(data_dir);
   if (!normalizer.ok()) return normalizer.status();
   auto sentiment = SentimentScorer::Load(data_dir);
   if (!sentiment.ok()) return sentiment.status();
-  auto emotions = EmotionClassifier::LoadFrom(models_of("emotions.ftz"));
-  if (!emotions.ok()) return emotions.status();
+  auto models = LoadModels(data_dir, models_dir);
+  if (!models.ok()) return models.status();
   auto risk = RiskDetector::Create();
   if (!risk.ok()) return risk.status();
-  auto risk_model = RiskModel::LoadFrom(models_of("risk.ftz"));
-  if (!risk_model.ok()) return risk_model.status();
   auto intent = IntentClassifier::Create();
   if (!intent.ok()) return intent.status();
   auto topics = TopicDetector::Create();
   if (!topics.ok()) return topics.status();
   auto pii = PiiDetector::Create();
   if (!pii.ok()) return pii.status();
-  return std::unique_ptr<Analyzer>(new Analyzer(
-      std::move(normalizer).value(), std::move(sentiment).value(), std::move(emotions).value(),
-      std::move(risk).value(), std::move(risk_model).value(), std::move(intent).value(),
-      std::move(topics).value(), std::move(pii).value()));
+  return std::unique_ptr<Analyzer>(
+      new Analyzer(data_dir, std::move(normalizer).value(), std::move(sentiment).value(),
+                   std::move(models).value(), std::move(risk).value(), std::move(intent).value(),
+                   std::move(topics).value(), std::move(pii).value()));
+}
+
+Status Analyzer::ReloadModels(const std::string& models_dir) {
+  auto models = LoadModels(data_dir_, models_dir);
+  if (!models.ok()) return models.status();
+  models_.store(std::move(models).value(), std::memory_order_release);
+  return Status::Ok();
 }
 
 Analysis Analyzer::Analyze(std::string_view text) const {
   NormalizedText norm = normalizer_.Normalize(text);
+  const std::shared_ptr<const TrainedModels> models = models_.load(std::memory_order_acquire);
   Analysis a;
   a.repaired_utf8 = norm.repaired;
   a.sentiment = sentiment_.Score(norm);
-  a.emotions = emotions_.Classify(norm);
-  a.risk = CombineRisk(risk_.Assess(norm), risk_model_.Level(risk_model_.Score(norm)),
+  a.emotions = models->emotions.Classify(norm);
+  a.risk = CombineRisk(risk_.Assess(norm), models->risk.Level(models->risk.Score(norm)),
                        static_cast<uint32_t>(norm.text.size()));
   a.intent = intent_.Classify(norm, a.risk, a.sentiment);
   a.topics = topics_.Detect(norm);

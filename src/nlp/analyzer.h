@@ -1,8 +1,14 @@
 // The analyzer: one message in, its whole reading out (nlp/analysis.h). It owns every stage's
-// model and is immutable once loaded, so one Analyzer serves any number of threads: Analyze is
-// a pure function of its input.
+// model, so one Analyzer serves any number of threads: Analyze is a pure function of its input
+// and of the trained models in place when it starts.
+//
+// The trained models (risk and emotions) can be replaced while it runs (ReloadModels: a model
+// registry's newly approved version, learn/model_registry.h). Each Analyze takes one snapshot of
+// them, so a message is read wholly by the old models or wholly by the new ones, and the old
+// ones are freed when the last reading that uses them ends. Everything else is fixed at Load.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,25 +37,39 @@ class Analyzer {
   // Any bytes are accepted: invalid UTF-8 is repaired first (Analysis::repaired_utf8).
   Analysis Analyze(std::string_view text) const;
 
+  // Replaces the trained models with those of `models_dir` (a registry version; "" for the
+  // shipped ones), a model it lacks coming from the shipped data as at Load. Safe while other
+  // threads analyse. On error (missing or malformed files) the running models stay in place.
+  Status ReloadModels(const std::string& models_dir);
+
   // The stages, for benchmarks and tools that run one stage alone.
   const Normalizer& normalizer() const { return normalizer_; }
   const SentimentScorer& sentiment_stage() const { return sentiment_; }
-  const EmotionClassifier& emotions_stage() const { return emotions_; }
+  // The trained stages in place now (cheap copies that share the model).
+  EmotionClassifier emotions_stage() const { return models_.load()->emotions; }
   const RiskDetector& risk_stage() const { return risk_; }
-  const RiskModel& risk_model() const { return risk_model_; }
+  RiskModel risk_model() const { return models_.load()->risk; }
   const IntentClassifier& intent_stage() const { return intent_; }
   const TopicDetector& topics_stage() const { return topics_; }
   const PiiDetector& pii_stage() const { return pii_; }
 
  private:
-  Analyzer(Normalizer n, SentimentScorer s, EmotionClassifier e, RiskDetector r, RiskModel rm,
-           IntentClassifier i, TopicDetector t, PiiDetector p);
+  struct TrainedModels {
+    EmotionClassifier emotions;
+    RiskModel risk;
+  };
+  static StatusOr<std::shared_ptr<const TrainedModels>> LoadModels(const std::string& data_dir,
+                                                                   const std::string& models_dir);
 
+  Analyzer(std::string data_dir, Normalizer n, SentimentScorer s,
+           std::shared_ptr<const TrainedModels> m, RiskDetector r, IntentClassifier i,
+           TopicDetector t, PiiDetector p);
+
+  const std::string data_dir_;
   Normalizer normalizer_;
   SentimentScorer sentiment_;
-  EmotionClassifier emotions_;
+  std::atomic<std::shared_ptr<const TrainedModels>> models_;
   RiskDetector risk_;
-  RiskModel risk_model_;
   IntentClassifier intent_;
   TopicDetector topics_;
   PiiDetector pii_;

@@ -31,7 +31,8 @@
 // path at once: the crisis reply for moderate risk, escalate, and the risk trajectory raised to
 // at least moderate. Screening results (complete or not) are kept in the conversation state.
 //
-// An Engine is immutable after Load and thread-safe: Respond may run on many threads at once. A
+// An Engine is immutable after Load and thread-safe: Respond may run on many threads at once
+// (the one change allowed while it serves is ReloadModels, which the analyzer makes safe). A
 // Conversation belongs to one thread at a time. Neither logs anything; `why` never holds user
 // text.
 #pragma once
@@ -94,6 +95,10 @@ class Engine {
   StatusOr<Reply> Respond(const std::vector<Turn>& history, std::string_view locale) const;
 
   const nlp::Analyzer& analyzer() const { return *analyzer_; }
+  // Runs the trained models of `models_dir` (a model registry's active version; "" for the
+  // shipped ones) from the next message on, without a restart (nlp::Analyzer::ReloadModels).
+  // On error the running models stay.
+  Status ReloadModels(const std::string& models_dir) { return analyzer_->ReloadModels(models_dir); }
   const ContentLibrary& content() const { return content_; }
   const safety::CrisisResources& resources() const { return resources_; }
   const FlowLibrary& flows() const { return *flows_; }

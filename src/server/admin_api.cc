@@ -41,7 +41,10 @@ Status AdminRoutes::AdminOnly(std::string_view what, const chat::StaffIdentity& 
 StatusOr<std::string> AdminRoutes::Models() {
   auto index = registry_->Read();
   if (!index.ok()) return index.status();
-  (*index)["running"] = running_;
+  (*index)["running"] = follower_ ? follower_->running() : std::string(learn::kShippedVersion);
+  if (follower_ && !follower_->last_error().empty()) {
+    (*index)["running_error"] = follower_->last_error();
+  }
   return index->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -85,6 +88,7 @@ StatusOr<std::string> AdminRoutes::Post(std::string_view what, std::string_view 
     }
     return s;
   }
+  if (follower_) (void)follower_->Sync();  // a failed load shows as running_error
   return Models();
 }
 

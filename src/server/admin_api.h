@@ -12,9 +12,11 @@
 //          (chat/learning.h), as JSON
 //   GET /api/admin/models
 //       -> 200 the model registry (learn/model_registry.h) with "running": the version this
-//          instance runs (it changes at the next start)
+//          instance runs (it follows the active one: chat::ModelFollower), and "running_error"
+//          when the active version's models could not be loaded
 //   POST /api/admin/models/approve | /api/admin/models/rollback   {"version": "..."}
-//       -> 200 the registry after the change (audited: model.approve, model.rollback)
+//       -> 200 the registry after the change (audited: model.approve, model.rollback), the
+//          new active version already running in this instance
 //        | 409 {"error": "refused", "detail": "..."} (a refused candidate, a version never active)
 //        | 400 {"error": "bad_request"} | 404 {"error": "not_found"} (no such version)
 #pragma once
@@ -54,12 +56,13 @@ std::string EncodeAdminRefusal(std::string_view detail);
 
 // The routes: "insights", "models", "models/approve", "models/rollback". A refusal for a role
 // is written to the audit log (access.denied, detail "admin <what>") on `store`. `registry` may
-// be null (no model routes); `running` names the model version this process runs.
+// be null (no model routes); `follower` (may be null: "shipped") runs the active version and
+// is synced after each change.
 class AdminRoutes final : public AdminApi {
  public:
   AdminRoutes(storage::Store& store, chat::Insights* insights,
-              learn::ModelRegistry* registry = nullptr, std::string running = "shipped")
-      : store_(store), insights_(insights), registry_(registry), running_(std::move(running)) {}
+              learn::ModelRegistry* registry = nullptr, chat::ModelFollower* follower = nullptr)
+      : store_(store), insights_(insights), registry_(registry), follower_(follower) {}
   StatusOr<std::string> Get(std::string_view what, std::string_view query,
                             const chat::StaffIdentity& who) override;
   StatusOr<std::string> Post(std::string_view what, std::string_view body,
@@ -78,7 +81,7 @@ class AdminRoutes final : public AdminApi {
   storage::Store& store_;
   chat::Insights* insights_;
   learn::ModelRegistry* registry_;
-  std::string running_;
+  chat::ModelFollower* follower_;
   std::map<std::string, Route, std::less<>> routes_;
 };
 

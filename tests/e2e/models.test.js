@@ -2,8 +2,9 @@
 // the console (only where the person allows de-identified use: elsewhere the form says why and
 // keeps nothing); an admin opens "Models" from the console and sees the model registry as a
 // chart and a table, approves a candidate that passed the evaluation gate, cannot approve one
-// the gate refused, and rolls back to the shipped models; a supporter is refused. The
-// accessibility check on each page.
+// the gate refused, and rolls back to the shipped models; the server runs each change at once,
+// and follows a change made with `haven models` within its --models-poll period, without a
+// restart; a supporter is refused. The accessibility check on each page.
 //
 // The registry's versions are made the way `haven train` leaves them (the model files in a
 // directory per version, registry.json beside them), here from copies of the shipped model, so
@@ -11,6 +12,7 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { test } = require('node:test');
@@ -123,7 +125,7 @@ test('an admin approves a candidate, cannot approve a refused one, and rolls bac
   const sam = h.createStaff(dirs.dataDir, dirs.keyFile, 'sam', 'supporter');
   registry(dirs.dataDir, [['risk-20261204T090000Z-aaaaaa', false, 0.9],
     ['risk-20261204T100000Z-bbbbbb', true, 0.94]]);
-  const server = await h.startServer(t, dirs);
+  const server = await h.startServer(t, dirs, 0, ['--models-poll', '0.2']);
   const browser = await h.launchBrowser(t);
   const page = await h.openPage(browser);
   await signIn(page, server.url, ada);
@@ -145,8 +147,10 @@ test('an admin approves a candidate, cannot approve a refused one, and rolls bac
 
   await page.getByRole('button', { name: 'Approve risk-20261204T100000Z-bbbbbb' }).click();
   await h.waitStatus(page, /risk-20261204T100000Z-bbbbbb is now the active version/);
+  // Loaded by this server at once: no restart.
   assert.match(await page.locator('#running').textContent(),
-    /Active version: risk-20261204T100000Z-bbbbbb\. This server runs: shipped \(the active version loads at the next restart\)/);
+    /Active version: risk-20261204T100000Z-bbbbbb\. This server runs: risk-20261204T100000Z-bbbbbb\./);
+  assert.match(server.stderr(), /models: risk-20261204T100000Z-bbbbbb \(model registry, loaded while serving\)/);
   assert.match(await page.locator('#events').textContent(), /ada approved risk-20261204T100000Z-bbbbbb \(was shipped\)/);
   // The refused version stays refused through the API too (the gate's verdict stands).
   const forced = await page.evaluate(async () => {
@@ -162,9 +166,22 @@ test('an admin approves a candidate, cannot approve a refused one, and rolls bac
   await page.getByRole('button', { name: 'Roll back to shipped' }).click();
   await h.waitStatus(page, /shipped is now the active version/);
   assert.match(await page.locator('#events').textContent(), /ada rolled back to shipped/);
-  // A restarted server runs the active version: approve again, restart, and look.
-  await page.getByRole('button', { name: 'Roll back to risk-20261204T100000Z-bbbbbb' }).click();
-  await h.waitStatus(page, /risk-20261204T100000Z-bbbbbb is now the active version/);
+  // A change made elsewhere (`haven models`, another instance) reaches this server within its
+  // poll period: the page, reloaded, shows it running.
+  const cli = spawnSync(h.HAVEN, ['models', 'rollback', 'risk-20261204T100000Z-bbbbbb',
+    '--data-dir', dirs.dataDir, '--by', 'ada'],
+  { encoding: 'utf8', timeout: h.WAIT });
+  assert.equal(cli.status, 0, cli.stderr);
+  const deadline = Date.now() + h.WAIT;
+  for (;;) {
+    await page.reload();
+    await page.locator('#running', { hasText: 'This server runs' }).waitFor();
+    const said = await page.locator('#running').textContent();
+    if (/This server runs: risk-20261204T100000Z-bbbbbb\./.test(said)) break;
+    assert.ok(Date.now() < deadline, 'the server never followed the rollback: ' + said);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  // A restarted server starts on the active version.
   await server.stop();
   const again = await h.startServer(t, dirs);
   assert.match(again.stderr(), /models: risk-20261204T100000Z-bbbbbb \(model registry\)/);
