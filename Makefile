@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 SHARED ?= $(abspath ../shared)
 HAVEN := build/release/cli/haven
 
-.PHONY: run chat test deps test-deps build release dev asan unit unit-asan eval bench fuzz format layering clean
+.PHONY: run chat test deps test-deps build release dev dev-haven asan unit unit-asan eval bench fuzz format layering clean
 
 # `make run`: the service on the embedded default (SQLite under HAVEN_DATA, the built-in reply
 # engine), HTTPS with a self-signed certificate for localhost created on first start; the key
@@ -21,9 +21,12 @@ run: deps release
 chat: deps release
 	$(HAVEN) chat
 
-test: test-deps layering dev asan
-	ctest --preset dev
-	ctest --preset asan
+# Every test runs once: unit, scenario and integration tests under ASan and UBSan; the browser
+# and training tests (label `once`) and the evaluation smoke on the optimised dev build, of which
+# only the haven binary is built. `make dev` + `ctest --preset dev` runs everything on dev.
+test: test-deps layering dev-haven asan
+	ctest --preset ci-once
+	ctest --preset ci-asan
 	@$(MAKE) --no-print-directory eval-smoke
 
 deps:
@@ -41,6 +44,10 @@ release:
 dev:
 	@cmake --preset dev >/dev/null
 	cmake --build --preset dev -j$(JOBS)
+
+dev-haven:
+	@cmake --preset dev >/dev/null
+	cmake --build --preset dev -j$(JOBS) --target haven
 
 asan:
 	@cmake --preset asan >/dev/null
