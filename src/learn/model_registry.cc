@@ -166,27 +166,27 @@ GateResult Gate(const ModelMetrics& active, const ModelMetrics& candidate,
     refuse("false alarms " + Fixed(candidate.false_alarm_rate) + " > " +
            Fixed(active.false_alarm_rate) + " + " + Fixed(options.tolerance));
   }
-  if (candidate.labelled > 0 && active.labelled > 0 &&
-      candidate.label_agreement + options.tolerance + kSame < active.label_agreement) {
-    refuse("agreement with clinicians' labels " + Fixed(candidate.label_agreement) + " < " +
-           Fixed(active.label_agreement) + " - " + Fixed(options.tolerance));
-  }
+  // A figure measured on both sides (n > 0) that may fall by at most the tolerance.
+  const auto may_fall_within_tolerance = [&](const char* what, int active_n, double active_v,
+                                             int candidate_n, double candidate_v) {
+    if (candidate_n > 0 && active_n > 0 && candidate_v + options.tolerance + kSame < active_v) {
+      refuse(what + (" " + Fixed(candidate_v)) + " < " + Fixed(active_v) + " - " +
+             Fixed(options.tolerance));
+    }
+  };
+  may_fall_within_tolerance("agreement with clinicians' labels", active.labelled,
+                            active.label_agreement, candidate.labelled, candidate.label_agreement);
   if (candidate.ordinary_cases > 0 && active.ordinary_cases > 0 &&
       candidate.ordinary_flag_rate >
           active.ordinary_flag_rate + options.ordinary_tolerance + kSame) {
     refuse("ordinary text read at moderate or above " + Fixed(candidate.ordinary_flag_rate) +
            " > " + Fixed(active.ordinary_flag_rate) + " + " + Fixed(options.ordinary_tolerance));
   }
-  if (candidate.emotion_cases > 0 && active.emotion_cases > 0 &&
-      candidate.emotion_macro_f1 + options.tolerance + kSame < active.emotion_macro_f1) {
-    refuse("emotions macro-F1 " + Fixed(candidate.emotion_macro_f1) + " < " +
-           Fixed(active.emotion_macro_f1) + " - " + Fixed(options.tolerance));
-  }
-  if (candidate.emotion_labelled > 0 && active.emotion_labelled > 0 &&
-      candidate.emotion_label_f1 + options.tolerance + kSame < active.emotion_label_f1) {
-    refuse("emotions against clinicians' labels F1 " + Fixed(candidate.emotion_label_f1) + " < " +
-           Fixed(active.emotion_label_f1) + " - " + Fixed(options.tolerance));
-  }
+  may_fall_within_tolerance("emotions macro-F1", active.emotion_cases, active.emotion_macro_f1,
+                            candidate.emotion_cases, candidate.emotion_macro_f1);
+  may_fall_within_tolerance("emotions against clinicians' labels F1", active.emotion_labelled,
+                            active.emotion_label_f1, candidate.emotion_labelled,
+                            candidate.emotion_label_f1);
   return g;
 }
 
