@@ -54,12 +54,16 @@ constexpr std::pair<std::string_view, std::string_view> kPlaceholders[] = {
     {"{COUNT}",
      "(?:\\d+|all|all of|all my|all the|all of my|the whole|a whole|the entire|an entire|"
      "a bunch of|a handful of|handfuls of|a lot of|lots of|too many|way too many|loads of|"
+     "a load of|a whole load of|a heap of|heaps of|a pile of|a fistful of|a stack of|"
+     "a packet of|a whole packet of|a box of|a whole box of|a strip of|the rest of my|"
      "a full|a ton of|tons of|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|"
      "twenty|thirty|forty|fifty|sixty|hundred|a hundred|like \\d+|about \\d+|around \\d+|"
      "over \\d+|maybe \\d+|almost \\d+|more than \\d+|every|everything in|whatever)"},
     {"{BIGCOUNT}",
      "(?:[1-9]\\d+|all|all of|all my|all the|all of my|the whole|a whole|the entire|an entire|"
      "a bunch of|a handful of|handfuls of|a lot of|lots of|too many|way too many|loads of|"
+     "a load of|a whole load of|a heap of|heaps of|a pile of|a fistful of|a stack of|"
+     "a packet of|a whole packet of|a box of|a whole box of|a strip of|the rest of my|"
      "a full|a ton of|tons of|ten|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|"
      "a hundred|like [1-9]\\d+|about [1-9]\\d+|around [1-9]\\d+|over [1-9]\\d+|"
      "maybe [1-9]\\d+|almost [1-9]\\d+|more than [1-9]\\d+|every|everything in|"

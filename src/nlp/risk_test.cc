@@ -230,6 +230,10 @@ TEST_F(RiskTest, WarningSignsInEverydayWords) {
   // Ingestion and places: an attempt under way.
   EXPECT_EQ(L("just took the whole pack. i'm scared now"), RiskLevel::kImminent);
   EXPECT_EQ(L("swallowed my entire prescription just now"), RiskLevel::kImminent);
+  // Quantities people say of pills ("a load of", "a whole packet of"), not only numbers.
+  EXPECT_EQ(L("I took a load of pills an hour ago"), RiskLevel::kImminent);
+  EXPECT_EQ(L("just swallowed a whole packet of paracetamol"), RiskLevel::kImminent);
+  EXPECT_EQ(L("took a strip of my sleeping tablets"), RiskLevel::kImminent);
   EXPECT_GE(L("on the ledge. counting to ten"), RiskLevel::kHigh);
   EXPECT_GE(L("climbing over the railing now"), RiskLevel::kHigh);
   // Strong preparation alone.

@@ -198,8 +198,20 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
   }
   d.effective_level = effective;
 
-  // The level.
-  if (effective >= config.emergency_from) {
+  // The level. An emergency reading that only the learned reader gives (no phrase the rules
+  // know) is asked about first: the crisis reply asks directly whether the person is safe, with
+  // the lines and a person coming urgently, instead of opening with the emergency number. Such
+  // readings include ordinary messages that share a word with a farewell or an act ("I took the
+  // dog out", "nicely done"); one that is real is answered within the same turn by a person.
+  const bool learned_alone =
+      !evidence.empty() && std::all_of(evidence.begin(), evidence.end(),
+                                       [](const auto& e) { return e.signal == "learned_reading"; });
+  if (effective >= config.emergency_from && learned_alone) {
+    Raise(d, Action::kCrisisReply);
+    d.urgent = true;
+    d.reasons.push_back("risk " + LevelText(effective) +
+                        " by the learned reader alone: asked directly, a person now");
+  } else if (effective >= config.emergency_from) {
     Raise(d, Action::kEmergency);
     d.reasons.push_back("risk " + LevelText(effective) + ": emergency number first");
   } else if (effective >= config.escalate_from) {

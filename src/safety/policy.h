@@ -14,6 +14,9 @@
 //   moderate  -> crisis_reply, escalate to a human.
 //   high      -> crisis_reply, escalate to a human, urgent.
 //   imminent  -> emergency (the emergency number first), escalate to a human, urgent.
+//   imminent from the learned reader alone (evidence only learned_reading) -> crisis_reply,
+//                escalate, urgent: asked directly first, since such a reading with no phrase the
+//                rules know is the least certain one ("I took the dog out" has read imminent).
 //   a message that is only "done" (evidence lone_done, read as high on its own) during a guided
 //                exercise -> none: it answers the exercise's "tell me when you're done".
 //   a reading above low from the learned reader alone (evidence only learned_reading) during a

@@ -134,11 +134,32 @@ TEST(PolicyTest, ALearnedReadingAloneInAnExerciseIsAskedAboutNotEscalated) {
   EXPECT_EQ(d.action, Action::kCheckIn);
   EXPECT_FALSE(d.escalate_to_human);
   EXPECT_TRUE(HasReason(d, "learned reading alone"));
-  // Outside an exercise, or with a phrase the rules know, the reading stands.
-  EXPECT_EQ(Decide(learned, ConversationContext{}).action, Action::kEmergency);
+  // Outside an exercise it is escalated urgently, asked about first (below); with a phrase the
+  // rules know, the reading stands.
+  EXPECT_EQ(Decide(learned, ConversationContext{}).action, Action::kCrisisReply);
   nlp::Analysis ruled = Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "other",
                                 {"learned_reading", "attempt_in_progress"});
   EXPECT_EQ(Decide(ruled, exercise).action, Action::kEmergency);
+}
+
+TEST(PolicyTest, AnImminentReadingOfTheLearnedReaderAloneIsAskedAboutFirstAndUrgent) {
+  nlp::Analysis learned =
+      Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "other", {"learned_reading"});
+  Decision d = Decide(learned, ConversationContext{});
+  EXPECT_EQ(d.action, Action::kCrisisReply);
+  EXPECT_TRUE(d.escalate_to_human);
+  EXPECT_TRUE(d.urgent);
+  EXPECT_EQ(d.effective_level, RiskLevel::kImminent);  // the console still ranks it imminent
+  EXPECT_TRUE(HasReason(d, "learned reader alone"));
+  // A phrase the rules know beside it keeps the emergency number first.
+  nlp::Analysis ruled = Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "other",
+                                {"learned_reading", "farewell"});
+  EXPECT_EQ(Decide(ruled, ConversationContext{}).action, Action::kEmergency);
+  // So does a medical emergency the rules read.
+  nlp::Analysis medical =
+      Message(RiskLevel::kImminent, {RiskCategory::kSuicide, RiskCategory::kMedical}, "other",
+              {"learned_reading", "overdose_symptoms"});
+  EXPECT_EQ(Decide(medical, ConversationContext{}).action, Action::kEmergency);
 }
 
 TEST(PolicyTest, AskingForHumanHandsOffAtOnce) {
