@@ -265,6 +265,13 @@ std::vector<std::string> SlotsIn(std::string_view text) {
 }
 
 std::optional<std::string> FillSlots(std::string_view text, const Slots& slots) {
+  // "So this is about your sister, and your sister read it again": a variant that names the
+  // person beside a situation that already names them says it twice; another variant fits.
+  if (text.find("{person}") != std::string_view::npos &&
+      text.find("{situation}") != std::string_view::npos && !slots.person.empty() &&
+      slots.situation.find(slots.person) != std::string::npos) {
+    return std::nullopt;
+  }
   std::string out;
   out.reserve(text.size() + 64);
   size_t i = 0;

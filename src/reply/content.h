@@ -100,7 +100,8 @@ struct Slots {
 std::vector<std::string> SlotsIn(std::string_view text);
 
 // `text` with every slot filled, each sentence starting with a capital letter. std::nullopt
-// when a slot it uses is empty in `slots`, or a slot is unknown.
+// when a slot it uses is empty in `slots`, a slot is unknown, or it uses {person} beside a
+// {situation} that already names that person (it would say them twice).
 std::optional<std::string> FillSlots(std::string_view text, const Slots& slots);
 
 class ContentLibrary {

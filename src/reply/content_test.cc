@@ -109,6 +109,12 @@ TEST(Content, FillSlots) {
             "Your boss hates you, and that's hard.");
   EXPECT_FALSE(FillSlots("Hi {name}.", s).has_value());
   EXPECT_FALSE(FillSlots("Hi {nope}.", s).has_value());
+  // The person once: a situation that names them leaves {person} variants out.
+  s.person = "your boss";
+  EXPECT_FALSE(FillSlots("So this is about {person}, and {situation}.", s).has_value());
+  EXPECT_EQ(FillSlots("So {situation}.", s).value_or(""), "So your boss hates you.");
+  s.situation = "you can't sleep";
+  EXPECT_TRUE(FillSlots("So this is about {person}, and {situation}.", s).has_value());
   EXPECT_EQ(SlotsIn("{feeling} and {person}"), (std::vector<std::string>{"feeling", "person"}));
 }
 

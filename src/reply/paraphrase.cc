@@ -350,7 +350,7 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
 
       bool resolved = false;
       if (!StartsFirstPerson(first)) {
-        if ((first == "he" || first == "she") && resolver != nullptr) {
+        if ((first == "he" || first == "she" || first == "they") && resolver != nullptr) {
           std::string who = resolver(first, resolver_context);
           if (who.empty()) continue;
           c.front().text = who;

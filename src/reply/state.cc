@@ -53,6 +53,43 @@ bool Contains(const std::vector<std::string>& words, std::string_view w) {
   return std::find(words.begin(), words.end(), w) != words.end();
 }
 
+bool IsThey(std::string_view w) { return w == "they" || w == "them" || w == "their"; }
+
+// A person named in the plural ("my parents", "my two best friends"): "they" stands for them
+// and takes the same verb ("they keep fighting" -> "your parents keep fighting").
+bool IsPlural(std::string_view phrase) {
+  const size_t space = phrase.rfind(' ');
+  const std::string_view last = space == std::string_view::npos ? phrase : phrase.substr(space + 1);
+  static constexpr std::string_view kPlural[] = {
+      "parents",    "kids",       "children",   "friends",   "siblings",  "grandparents",
+      "in-laws",    "sisters",    "brothers",   "cousins",   "mates",     "coworkers",
+      "co-workers", "colleagues", "classmates", "roommates", "flatmates", "housemates",
+      "teachers",   "neighbours", "neighbors",  "folks",     "teammates", "daughters",
+      "sons",       "flatmates"};
+  return std::find(std::begin(kPlural), std::end(kPlural), last) != std::end(kPlural);
+}
+
+// The latest person named within the window whom "they" can mean: someone named without a
+// gender ("my boss", "my partner", "my parents"); with `plural_only`, only people named in the
+// plural. nullptr when none, or when two such people were named in the same latest turn
+// ("my boss and my parents ... they"), which would be a guess.
+const Person* LatestForThey(const std::vector<Person>& people, int now, int window,
+                            bool plural_only) {
+  const Person* best = nullptr;
+  bool tie = false;
+  for (const Person& p : people) {
+    if (p.gender != 'n' || now - p.last_turn >= window) continue;
+    if (plural_only && !IsPlural(p.phrase)) continue;
+    if (best == nullptr || p.last_turn > best->last_turn) {
+      best = &p;
+      tie = false;
+    } else if (p.last_turn == best->last_turn) {
+      tie = true;
+    }
+  }
+  return tie ? nullptr : best;
+}
+
 struct Relation {
   std::string_view word;
   char gender;
@@ -575,6 +612,19 @@ void ConversationState::AddUserTurn(std::string_view text, const nlp::Analysis& 
       break;
     }
   }
+  // "they" is about the person named without a gender just before ("my boss ... they said I was
+  // lazy"), singular or plural; checked after this turn's own people and "she"/"he".
+  if (current_people_.empty() &&
+      std::any_of(words.begin(), words.end(), [](const std::string& w) { return IsThey(w); })) {
+    // The people list may grow below; `turn` is already this turn, so the window is as for she.
+    if (const Person* p = LatestForThey(people_, turn - 1, kResolveWindow, false)) {
+      const std::string phrase = p->phrase;
+      for (Person& q : people_) {
+        if (q.phrase == phrase) q.last_turn = turn;
+      }
+      current_people_.push_back(phrase);
+    }
+  }
 
   if (auto name = ExtractPreferredName(text)) preferred_name_ = name;
 
@@ -632,6 +682,10 @@ const Person* ConversationState::current_person() const {
 }
 
 std::string ConversationState::ResolvePronoun(std::string_view pronoun) const {
+  if (IsThey(pronoun)) {
+    const Person* p = LatestForThey(people_, user_turns(), kResolveWindow, true);
+    return p == nullptr ? "" : p->reference;
+  }
   char gender = (pronoun == "she" || pronoun == "her")  ? 'f'
                 : (pronoun == "he" || pronoun == "him") ? 'm'
                                                         : '?';

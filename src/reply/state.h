@@ -1,7 +1,8 @@
 // Conversation state: what Haven knows about one conversation, built turn by turn from each
 // message's analysis (nlp/analysis.h) and from what Haven itself said. It holds:
 //  - the people in the person's story as they named them ("my sister", "my manager"), and which
-//    one a later "she"/"he" most likely means (within the last kResolveWindow user turns);
+//    one a later "she"/"he"/"they" most likely means (within the last kResolveWindow user
+//    turns; "they" means someone named without a gender, "my boss" or "my parents");
 //  - the stressors (topics) and how often each came up;
 //  - the feeling of each message (a family such as "sad" or "anxious", its intensity, and the
 //    person's own word for it when they used one), and the trend of sentiment over turns;
@@ -112,11 +113,14 @@ class ConversationState {
   const UserTurnFacts* last_turn() const { return turns_.empty() ? nullptr : &turns_.back(); }
 
   const std::vector<Person>& people() const { return people_; }
-  // The person the latest message is about: named in it, or meant by its "she"/"he". nullptr
+  // The person the latest message is about: named in it, or meant by its "she"/"he"/"they". nullptr
   // when none.
   const Person* current_person() const;
   // Who "she"/"he"/"her"/"him" most likely means: the latest person of that gender named within
-  // kResolveWindow user turns. "" when nobody fits.
+  // kResolveWindow user turns. For "they"/"them"/"their": the latest person named in the plural
+  // ("my parents"), so that the verb after it still agrees when it is said back; a singular
+  // "they" ("my boss ... they") is followed as the current person but not said back. "" when
+  // nobody fits, or when two people fit equally.
   std::string ResolvePronoun(std::string_view pronoun) const;
 
   const std::optional<std::string>& preferred_name() const { return preferred_name_; }

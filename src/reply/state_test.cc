@@ -79,6 +79,37 @@ TEST(State, ResolvesSheToTheSisterNamedEarlier) {
   EXPECT_EQ(s.ResolvePronoun("he"), "");
 }
 
+TEST(State, TheyRefersToThePeopleNamedEarlier) {
+  ConversationState s = Feed({"My parents keep fighting about money", "they did it again tonight"});
+  ASSERT_NE(s.current_person(), nullptr);
+  EXPECT_EQ(s.current_person()->reference, "your parents");
+  EXPECT_EQ(s.situation(), "your parents did it again tonight");
+  EXPECT_EQ(s.ResolvePronoun("them"), "your parents");
+}
+
+TEST(State, ASingularTheyIsFollowedButNotSaidBack) {
+  // "your boss said you were lazy" would be right, "your boss keep ..." would not: a singular
+  // "they" changes who the message is about, never the words said back.
+  ConversationState s = Feed({"my boss humiliated me in the meeting", "they keep saying I'm lazy"});
+  ASSERT_NE(s.current_person(), nullptr);
+  EXPECT_EQ(s.current_person()->reference, "your boss");
+  EXPECT_EQ(s.ResolvePronoun("they"), "");
+  EXPECT_EQ(s.situation().find("your boss keep"), std::string::npos);
+}
+
+TEST(State, TheyWithNobodyOrTwoCandidatesIsLeftAlone) {
+  ConversationState generic = Feed({"I had a rough week", "they say it gets better"});
+  EXPECT_EQ(generic.current_person(), nullptr);
+  EXPECT_EQ(generic.situation().find("your"), std::string::npos);
+  // Two people named without a gender in the same turn: "they" could be either.
+  ConversationState two =
+      Feed({"my boss and my parents both called today", "they want me to decide by friday"});
+  EXPECT_EQ(two.current_person(), nullptr);
+  // A gendered person is not "they".
+  ConversationState sister = Feed({"my sister is ignoring me", "they never listen"});
+  EXPECT_EQ(sister.current_person(), nullptr);
+}
+
 TEST(State, ResolutionFadesAfterAFewTurns) {
   ConversationState s = Feed({"my sister is mean to me", "anyway work is fine", "I slept badly",
                               "I had toast", "she did it again"});
