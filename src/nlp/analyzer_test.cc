@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -60,6 +64,48 @@ TEST(AnalyzerTest, OrdinarySupportChatRepliesAreNotRisk) {
        {"I have the pills ready for tonight", "I'm saying bye because I won't be here tomorrow"}) {
     EXPECT_GE(Shared().Analyze(text).risk.level, RiskLevel::kHigh) << text;
   }
+}
+
+// tests/data/risk_everyday.jsonl (never trained on): everyday messages that use words of
+// crisis messages in their ordinary senses ("I took the dog for a walk", "nicely done"), and
+// near neighbours in the writer's own risk. A measurement with a ratchet: at 2026-12-04 rules and
+// model together flagged 12.0% of its none messages at moderate or above (the learned reader,
+// nearly all), and caught 0.955 of its at-risk ones and 0.947 of its urgent ones.
+TEST(AnalyzerTest, RiskEverydayWordsMeasured) {
+  std::ifstream in(std::string(HAVEN_TESTS_DIR) + "/data/risk_everyday.jsonl");
+  ASSERT_TRUE(in) << "tests/data/risk_everyday.jsonl";
+  const std::vector<std::string> levels = {"none", "low", "moderate", "high", "imminent"};
+  int none = 0, false_alarms = 0, at_risk = 0, caught = 0, urgent = 0, urgent_caught = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto row = nlohmann::json::parse(line);
+    const auto gold = static_cast<int>(
+        std::find(levels.begin(), levels.end(), row["level"].get<std::string>()) - levels.begin());
+    ASSERT_LT(gold, 5) << line;
+    const int got = static_cast<int>(Shared().Analyze(row["text"].get<std::string>()).risk.level);
+    if (gold == 0) {
+      ++none;
+      false_alarms += got >= 2;
+    }
+    if (gold >= 2) {
+      ++at_risk;
+      caught += got >= 2;
+    }
+    if (gold >= 3) {
+      ++urgent;
+      urgent_caught += got >= 3;
+    }
+  }
+  ASSERT_GT(none, 600);
+  ASSERT_GT(at_risk, 150);
+  const double fa = static_cast<double>(false_alarms) / none;
+  const double recall = static_cast<double>(caught) / at_risk;
+  const double urgent_recall = static_cast<double>(urgent_caught) / urgent;
+  std::printf("risk_everyday: at-risk recall %.3f, urgent recall %.3f, false alarms %.3f\n", recall,
+              urgent_recall, fa);
+  EXPECT_GE(recall, 0.94);
+  EXPECT_GE(urgent_recall, 0.93);
+  EXPECT_LE(fa, 0.13);
 }
 
 TEST(AnalyzerTest, JsonHasEveryContractField) {
