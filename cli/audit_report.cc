@@ -174,7 +174,7 @@ StatusOr<AuditReport> BuildAuditReport(const AuditReportInput& in) {
   std::vector<json> break_glass;
   std::map<std::string, std::string> staff_names;  // account id -> username
   Drift drift;
-  int64_t overdue_messages = 0, overdue_people = 0, seekers = 0;
+  int64_t overdue_messages = 0, overdue_people = 0, seekers = 0, overdue_checkins = 0;
   Status st = in.records->Transact([&](storage::Txn& txn) -> Status {
     int64_t after = 0;
     while (true) {
@@ -237,6 +237,14 @@ StatusOr<AuditReport> BuildAuditReport(const AuditReportInput& in) {
         overdue_messages += overdue;
         ++overdue_people;
       }
+      // Check-ins (mood, PHQ-9, GAD-7) expire with the same cutoff (chat/privacy.cc).
+      if (cutoff->has_value()) {
+        auto checkins = txn.ListScreenings(id);
+        if (!checkins.ok()) return checkins.status();
+        for (const auto& c : *checkins) {
+          if (c.created_at < **cutoff - kRetentionGrace) ++overdue_checkins;
+        }
+      }
     }
     return Status::Ok();
   });
@@ -293,6 +301,7 @@ StatusOr<AuditReport> BuildAuditReport(const AuditReportInput& in) {
   details["retention"] = {{"seekers", seekers},
                           {"people_overdue", overdue_people},
                           {"messages_overdue", overdue_messages},
+                          {"checkins_overdue", overdue_checkins},
                           {"default_days", in.chat.default_retention_days}};
   checks.Add("retention", "messages past their retention", overdue_messages > 0 ? "fail" : "ok",
              overdue_messages > 0
@@ -300,6 +309,12 @@ StatusOr<AuditReport> BuildAuditReport(const AuditReportInput& in) {
                        std::to_string(overdue_people) +
                        " people are older than their retention allows: is the sweep running?"
                  : "none, across " + std::to_string(seekers) + " people");
+  checks.Add("retention", "check-ins past their retention", overdue_checkins > 0 ? "fail" : "ok",
+             overdue_checkins > 0
+                 ? std::to_string(overdue_checkins) +
+                       " check-ins (mood, PHQ-9, GAD-7) are older than their owner's retention "
+                       "allows: is the sweep running?"
+                 : "none");
 
   // ---- Access.
   {

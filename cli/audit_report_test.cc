@@ -122,6 +122,7 @@ TEST(AuditReport, AQuietServiceIsAllOk) {
   EXPECT_FALSE(report->failed());
   EXPECT_EQ(Find(*report, "hash chain")->verdict, "ok");
   EXPECT_EQ(Find(*report, "messages past their retention")->verdict, "ok");
+  EXPECT_EQ(Find(*report, "check-ins past their retention")->verdict, "ok");
   EXPECT_EQ(Find(*report, "break-glass")->verdict, "ok");
   EXPECT_EQ(Find(*report, "key-encryption key age")->verdict, "ok");
   EXPECT_EQ(Find(*report, "escalation policy")->verdict, "ok");
@@ -138,6 +139,11 @@ TEST(AuditReport, FlagsWhatNeedsAttention) {
   const std::string calm2 = r.Account(storage::AccountKind::kStaff, "calm2");
   // a: messages 400 days old, past the default retention of 365 days.
   r.Messages(a, 2, 400, RiskLevel::kNone);
+  // ... and a mood check-in as old.
+  r.Run([&](storage::Txn& txn) {
+    return txn.AddScreening(
+        {storage::NewRecordId(), a, "mood", R"({"value":3})", kNow - 400 * kDay});
+  });
   // Drift: mostly none before, much more risk now.
   r.Messages(b, 190, 45, RiskLevel::kNone);
   r.Messages(b, 10, 45, RiskLevel::kModerate);
@@ -168,6 +174,9 @@ TEST(AuditReport, FlagsWhatNeedsAttention) {
   EXPECT_EQ(Find(*report, "messages past their retention")->verdict, "fail");
   EXPECT_NE(Find(*report, "messages past their retention")->detail.find("2 messages of 1"),
             std::string::npos);
+  EXPECT_EQ(Find(*report, "check-ins past their retention")->verdict, "fail");
+  EXPECT_NE(Find(*report, "check-ins past their retention")->detail.find("1 check-ins"),
+            std::string::npos);
   EXPECT_EQ(Find(*report, "key-encryption key age")->verdict, "warn");
   EXPECT_EQ(Find(*report, "data keys")->verdict, "warn");
   EXPECT_EQ(Find(*report, "break-glass")->verdict, "warn");
@@ -187,6 +196,7 @@ TEST(AuditReport, FlagsWhatNeedsAttention) {
   auto j = nlohmann::json::parse(AuditReportJson(*report));
   EXPECT_TRUE(j["failed"].get<bool>());
   EXPECT_EQ(j["details"]["retention"]["messages_overdue"], 2);
+  EXPECT_EQ(j["details"]["retention"]["checkins_overdue"], 1);
   EXPECT_EQ(j["details"]["models"]["drift"]["now"][3], 100);
 }
 

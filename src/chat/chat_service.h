@@ -21,12 +21,13 @@
 // privacy call takes the session token and checks it in the same unit of work as the action, so
 // authorisation holds on every call. Consent and retention changes, exports and erasures write an
 // audit entry (storage/audit.h) in that same unit of work.
-//   - keep_history (default on): off means messages are kept only while the conversation needs
-//     them: at most `unkept_history_window` (24 h), and none after logout. Turning it off applies
-//     that at once.
+//   - keep_history (default on): off means messages and check-ins are kept only while the
+//     conversation needs them: at most `unkept_history_window` (24 h), and none after logout.
+//     Turning it off applies that at once.
 //   - deidentified_use, analytics (default off): recorded for the learning and analytics layers,
 //     which must read them before using anything (nothing reads them yet).
-//   - retention: messages older than N days are deleted (1..max_retention_days; 0 returns to
+//   - retention: messages and check-ins older than N days are deleted (1..max_retention_days; 0
+//   returns to
 //     `default_retention_days`), at once when changed and by SweepRetention (hourly in the
 //     server). The choice is kept as a consent row "retention_days:N" (granted = the current one),
 //     so that it needs no schema change.
@@ -214,10 +215,10 @@ struct CheckIn {
 // that does not read (skipped rather than failing the whole history). checkins.cc.
 std::optional<CheckIn> CheckInFromRow(const storage::ScreeningResult& row);
 
-// The time before which the person's messages must be gone: their retention period (or the
-// default of `options`), or the unkept-history window when they keep no history; nullopt when
-// nothing of theirs expires. What ApplyRetention and the hourly sweep delete, and what
-// `haven audit report` checks is gone. privacy.cc.
+// The time before which the person's messages and check-ins must be gone: their retention period
+// (or the default of `options`), or the unkept-history window when they keep no history; nullopt
+// when nothing of theirs expires. What ApplyRetention and the hourly sweep delete, and what `haven
+// audit report` checks is gone. privacy.cc.
 StatusOr<std::optional<storage::UnixMillis>> RetentionCutoff(storage::Txn& txn,
                                                              const std::string& account_id,
                                                              const ChatOptions& options,
@@ -286,9 +287,10 @@ class ChatService {
   // row deleted, in one unit of work. Returns the erased account id (so the caller can close
   // that account's other connections).
   StatusOr<std::string> Erase(std::string_view token);
-  // Deletes, for every seeker, messages older than their retention (and, with keep_history off,
-  // older than unkept_history_window). One unit of work per account, each with an audit entry
-  // when something was deleted. Returns how many messages were deleted.
+  // Deletes, for every seeker, messages and check-ins older than their retention (and, with
+  // keep_history off, older than unkept_history_window). One unit of work per account, each with
+  // an audit entry when something was deleted ("messages=N checkins=M"). Returns how many rows
+  // were deleted.
   StatusOr<int64_t> SweepRetention();
   StatusOr<int64_t> SweepRetention(storage::UnixMillis now);
 
@@ -345,11 +347,16 @@ class ChatService {
   // Privacy helpers (privacy.cc), all inside a unit of work.
   StatusOr<storage::Session> LiveSession(storage::Txn& txn, std::string_view token,
                                          storage::UnixMillis now);
-  // With keep_history off: deletes every message of the account (at logout).
+  // With keep_history off: deletes every message and check-in of the account (at logout).
   Status DropUnkeptHistory(storage::Txn& txn, const std::string& account_id);
   StatusOr<PrivacySummary> Summarise(storage::Txn& txn, const std::string& account_id);
-  StatusOr<int> ApplyRetention(storage::Txn& txn, const std::string& account_id,
-                               storage::UnixMillis now);
+  // Deletes the account's messages and check-ins older than RetentionCutoff.
+  struct RetentionDeleted {
+    int messages = 0;
+    int checkins = 0;
+  };
+  StatusOr<RetentionDeleted> ApplyRetention(storage::Txn& txn, const std::string& account_id,
+                                            storage::UnixMillis now);
 
   const reply::Engine& engine_;
   storage::Store& store_;

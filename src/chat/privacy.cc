@@ -222,19 +222,26 @@ StatusOr<std::optional<UnixMillis>> RetentionCutoff(Txn& txn, const std::string&
   return std::optional<UnixMillis>(cutoff);
 }
 
-StatusOr<int> ChatService::ApplyRetention(Txn& txn, const std::string& account_id, UnixMillis now) {
+StatusOr<ChatService::RetentionDeleted> ChatService::ApplyRetention(Txn& txn,
+                                                                    const std::string& account_id,
+                                                                    UnixMillis now) {
   auto found = RetentionCutoff(txn, account_id, options_, now);
   if (!found.ok()) return found.status();
-  if (!found->has_value()) return 0;
+  RetentionDeleted deleted;
+  if (!found->has_value()) return deleted;
   const UnixMillis cutoff = **found;
   auto convs = Conversations(txn, account_id);
   if (!convs.ok()) return convs.status();
-  int deleted = 0;
   for (const auto& c : *convs) {
     auto n = txn.DeleteMessagesBefore(c.id, cutoff);
     if (!n.ok()) return n.status();
-    deleted += *n;
+    deleted.messages += *n;
   }
+  // Check-ins (mood, PHQ-9, GAD-7) are the person's data as much as their words: the same
+  // period applies to them.
+  auto n = txn.DeleteScreeningsBefore(account_id, cutoff);
+  if (!n.ok()) return n.status();
+  deleted.checkins = *n;
   return deleted;
 }
 
@@ -248,7 +255,7 @@ Status ChatService::DropUnkeptHistory(Txn& txn, const std::string& account_id) {
     auto n = txn.DeleteMessagesBefore(c.id, std::numeric_limits<UnixMillis>::max());
     if (!n.ok()) return n.status();
   }
-  return Status::Ok();
+  return txn.DeleteScreeningsBefore(account_id, std::numeric_limits<UnixMillis>::max()).status();
 }
 
 StatusOr<PrivacySummary> ChatService::GetPrivacy(std::string_view token) {
@@ -490,7 +497,7 @@ StatusOr<int64_t> ChatService::SweepRetention(UnixMillis now) {
   if (!st.ok()) return st;
   int64_t total = 0;
   for (const auto& id : ids) {
-    int deleted = 0;
+    int deleted = 0;  // messages and check-ins
     st = store_.Transact([&](Txn& txn) -> Status {
       auto account = txn.GetAccount(id);
       if (!account.ok()) {  // erased meanwhile
@@ -499,7 +506,7 @@ StatusOr<int64_t> ChatService::SweepRetention(UnixMillis now) {
       if (account->kind != storage::AccountKind::kSeeker) return Status::Ok();
       auto n = ApplyRetention(txn, id, now);
       if (!n.ok()) return n.status();
-      deleted = *n;
+      deleted = n->messages + n->checkins;
       if (deleted == 0) return Status::Ok();
       storage::AuditEvent e;
       e.time = now;
@@ -507,7 +514,7 @@ StatusOr<int64_t> ChatService::SweepRetention(UnixMillis now) {
       e.subject = id;
       e.action = storage::audit_action::kRetentionDelete;
       e.outcome = storage::audit_outcome::kOk;
-      e.detail = Tagged("messages=", deleted);
+      e.detail = Tagged("messages=", n->messages) + " " + Tagged("checkins=", n->checkins);
       return storage::AppendAudit(txn, e).status();
     });
     if (!st.ok()) return st;

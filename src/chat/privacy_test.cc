@@ -173,6 +173,48 @@ TEST_F(PrivacyTest, ConsentsAreEffectiveAtOnceAndAudited) {
   EXPECT_TRUE(Texts(store_, s.conversation_id).empty());
 }
 
+TEST_F(PrivacyTest, RetentionAndUnkeptHistoryCoverCheckIns) {
+  SeekerSession alice = NewSeeker();
+  SeekerSession bob = NewSeeker();
+  ASSERT_TRUE(service_.RecordMood(alice.token, 2).ok());
+  ASSERT_TRUE(service_.RecordMood(bob.token, 4).ok());
+  clock_.Advance(10 * kDay);
+  ASSERT_TRUE(service_.RecordMood(alice.token, 3).ok());
+  // A 7-day period: alice's 10-day-old check-in goes at once, her new one stays, bob's stays.
+  ASSERT_TRUE(service_.SetRetention(alice.token, 7).ok());
+  auto left = service_.CheckIns(alice.token);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].score, 3);
+  ASSERT_EQ(service_.CheckIns(bob.token)->size(), 1u);
+  // The sweep says what went, messages and check-ins apart.
+  clock_.Advance(8 * kDay);
+  auto swept = service_.SweepRetention();
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(*swept, 1);
+  EXPECT_TRUE(service_.CheckIns(alice.token)->empty());
+  EXPECT_EQ(CountAudit(store_, storage::audit_action::kRetentionDelete, alice.account_id), 1);
+
+  // Keep no history: check-ins older than a day go at once, and the rest at logout.
+  ASSERT_TRUE(service_.RecordMood(bob.token, 5).ok());
+  ASSERT_TRUE(service_.SetConsent(bob.token, consent::kKeepHistory, false).ok());
+  left = service_.CheckIns(bob.token);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].score, 5);
+  ASSERT_TRUE(service_.Revoke(bob.token).ok());
+  bool any = false;
+  ASSERT_TRUE(store_
+                  .Transact([&](storage::Txn& txn) -> Status {
+                    auto rows = txn.ListScreenings(bob.account_id);
+                    if (!rows.ok()) return rows.status();
+                    any = !rows->empty();
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_FALSE(any);
+}
+
 TEST_F(PrivacyTest, RetentionDeletesOldMessagesOnlyForThatAccount) {
   SeekerSession alice = NewSeeker();
   SeekerSession bob = NewSeeker();

@@ -96,6 +96,9 @@ class Txn {
   virtual StatusOr<std::vector<Note>> ListNotes(std::string_view conversation_id) = 0;
   virtual Status AddScreening(const ScreeningResult& result) = 0;
   virtual StatusOr<std::vector<ScreeningResult>> ListScreenings(std::string_view account_id) = 0;
+  // Deletes an account's screening results (check-ins) with created_at < before (retention);
+  // returns how many.
+  virtual StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) = 0;
   virtual Status SetConsent(const Consent& consent) = 0;  // insert or replace
   virtual StatusOr<std::vector<Consent>> ListConsents(std::string_view account_id) = 0;
   virtual Status AddFeedback(const Feedback& feedback) = 0;

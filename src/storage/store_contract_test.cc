@@ -1062,6 +1062,54 @@ TYPED_TEST(StoreContractTest, RetentionNeverReusesSequenceNumbers) {
                   .ok());
 }
 
+TYPED_TEST(StoreContractTest, RetentionDeletesOnlyThatPersonsOlderScreenings) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.CreateAccount(this->Seeker("s2")); !s.ok()) return s;
+                    for (int i = 1; i <= 3; ++i) {
+                      const std::string id = "r" + std::to_string(i);
+                      if (Status s =
+                              t.AddScreening(ScreeningResult{id, "s1", "mood", "{}", i * 100});
+                          !s.ok()) {
+                        return s;
+                      }
+                    }
+                    return t.AddScreening(ScreeningResult{"other", "s2", "phq9", "{}", 100});
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto n = t.DeleteScreeningsBefore("s1", 300);  // r1 and r2, not r3 (== 300)
+                    EXPECT_TRUE(n.ok());
+                    if (n.ok()) {
+                      EXPECT_EQ(*n, 2);
+                    }
+                    auto none = t.DeleteScreeningsBefore("nobody", 1000);
+                    EXPECT_TRUE(none.ok());
+                    if (none.ok()) {
+                      EXPECT_EQ(*none, 0);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto left = t.ListScreenings("s1");
+                    EXPECT_TRUE(left.ok());
+                    if (left.ok()) {
+                      EXPECT_EQ(left->size(), 1u);
+                      if (left->size() == 1) {
+                        EXPECT_EQ((*left)[0].id, "r3");
+                      }
+                    }
+                    auto other = t.ListScreenings("s2");
+                    EXPECT_TRUE(other.ok());
+                    if (other.ok()) {
+                      EXPECT_EQ(other->size(), 1u);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, ConcurrentAppendsGetDistinctSequenceNumbers) {
   this->SeedConversation();
   constexpr int kThreads = 4, kEach = 25;

@@ -154,6 +154,9 @@ class EncryptedTxn final : public Txn {
     }
     return list;
   }
+  StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
+    return in_.DeleteScreeningsBefore(account_id, before);
+  }
 
   Status SetConsent(const Consent& c) override { return in_.SetConsent(c); }
   StatusOr<std::vector<Consent>> ListConsents(std::string_view id) override {

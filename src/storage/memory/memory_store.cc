@@ -245,6 +245,16 @@ class MemoryTxn final : public Txn {
     SortByCreated(out);
     return out;
   }
+  StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
+    int n = 0;
+    for (const auto& [id, r] : R().screenings)
+      n += r.account_id == account_id && r.created_at < before;
+    if (n == 0) return 0;
+    std::erase_if(W().screenings, [&](const auto& kv) {
+      return kv.second.account_id == account_id && kv.second.created_at < before;
+    });
+    return n;
+  }
   Status SetConsent(const Consent& c) override {
     if (c.kind.empty()) return InvalidArgument("consent kind is empty");
     if (!R().accounts.count(c.account_id)) return Missing("account");

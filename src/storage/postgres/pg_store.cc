@@ -548,6 +548,13 @@ class PgTxn final : public Txn {
                              r.Int(i, 4)};
     });
   }
+  StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
+    static constexpr Statement kDelete{
+        "screening.delete_before",
+        "DELETE FROM screenings WHERE account_id = $1 AND created_at < $2"};
+    return Changed(kDelete, Params().Text(account_id).Int(before));
+  }
+
   Status SetConsent(const Consent& c) override {
     static constexpr Statement kUpsert{
         "consent.upsert",

@@ -536,6 +536,12 @@ class SqliteTxn final : public Txn {
       return ScreeningResult{s.ColText(0), s.ColText(1), s.ColText(2), s.ColBlob(3), s.ColInt(4)};
     });
   }
+  StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
+    TRY_PREPARE(q, "DELETE FROM screenings WHERE account_id = ? AND created_at < ?");
+    q.Text(1, account_id).Int(2, before);
+    TRY(q.Run());
+    return sqlite3_changes(db_.raw());
+  }
   Status SetConsent(const Consent& c) override {
     if (c.kind.empty()) return InvalidArgument("consent kind is empty");
     TRY_PREPARE(q,
