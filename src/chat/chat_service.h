@@ -26,11 +26,10 @@
 //     Turning it off applies that at once.
 //   - deidentified_use, analytics (default off): recorded for the learning and analytics layers,
 //     which must read them before using anything (nothing reads them yet).
-//   - retention: messages and check-ins older than N days are deleted (1..max_retention_days; 0
-//   returns to
-//     `default_retention_days`), at once when changed and by SweepRetention (hourly in the
-//     server). The choice is kept as a consent row "retention_days:N" (granted = the current one),
-//     so that it needs no schema change.
+//   - retention: messages and check-ins older than N days are deleted (1..max_retention_days;
+//     0 returns to `default_retention_days`), at once when changed and by SweepRetention (hourly
+//     in the server). The choice is kept as a consent row "retention_days:N" (granted = the current
+//     one), so that it needs no schema change.
 //   - erase: crypto-shredding. The account's data key is destroyed (storage::EncryptedStore), its
 //     rows deleted and its sessions revoked; a backup of the main database taken before can no
 //     longer be read for that person, and nobody else is affected.

@@ -61,11 +61,11 @@ bool IsPlural(std::string_view phrase) {
   const size_t space = phrase.rfind(' ');
   const std::string_view last = space == std::string_view::npos ? phrase : phrase.substr(space + 1);
   static constexpr std::string_view kPlural[] = {
-      "parents",    "kids",       "children",   "friends",   "siblings",  "grandparents",
-      "in-laws",    "sisters",    "brothers",   "cousins",   "mates",     "coworkers",
-      "co-workers", "colleagues", "classmates", "roommates", "flatmates", "housemates",
-      "teachers",   "neighbours", "neighbors",  "folks",     "teammates", "daughters",
-      "sons",       "flatmates"};
+      "parents",      "kids",      "children",   "friends",    "siblings",
+      "grandparents", "in-laws",   "sisters",    "brothers",   "cousins",
+      "mates",        "coworkers", "co-workers", "colleagues", "classmates",
+      "roommates",    "flatmates", "housemates", "teachers",   "neighbours",
+      "neighbors",    "folks",     "teammates",  "daughters",  "sons"};
   return std::find(std::begin(kPlural), std::end(kPlural), last) != std::end(kPlural);
 }
 
@@ -616,13 +616,11 @@ void ConversationState::AddUserTurn(std::string_view text, const nlp::Analysis& 
   // lazy"), singular or plural; checked after this turn's own people and "she"/"he".
   if (current_people_.empty() &&
       std::any_of(words.begin(), words.end(), [](const std::string& w) { return IsThey(w); })) {
-    // The people list may grow below; `turn` is already this turn, so the window is as for she.
+    // Measured from the turn before this one, as ResolvePronoun does while this turn is added.
     if (const Person* p = LatestForThey(people_, turn - 1, kResolveWindow, false)) {
-      const std::string phrase = p->phrase;
-      for (Person& q : people_) {
-        if (q.phrase == phrase) q.last_turn = turn;
-      }
-      current_people_.push_back(phrase);
+      Person& found = people_[static_cast<size_t>(p - people_.data())];  // phrases are unique
+      found.last_turn = turn;
+      current_people_.push_back(found.phrase);
     }
   }
 
