@@ -131,9 +131,8 @@ BENCHMARK(BM_Normalize);
 HAVEN_STAGE_BENCH(Sentiment, a.sentiment_stage().Score(text));
 HAVEN_STAGE_BENCH(Emotions, a.emotions_stage().Classify(text));
 // The risk stage as Analyze runs it: the rules, the learned model, the policy that combines them.
-HAVEN_STAGE_BENCH(Risk, haven::nlp::CombineRisk(a.risk_stage().Assess(text),
-                                                a.risk_model().Level(a.risk_model().Score(text)),
-                                                static_cast<uint32_t>(text.text.size())));
+HAVEN_STAGE_BENCH(Risk,
+                  haven::nlp::AssessRisk(a.risk_stage(), a.risk_model(), a.risk_concepts(), text));
 // Its two readers alone (before the learned model, BM_Risk was the rules alone).
 HAVEN_STAGE_BENCH(RiskRules, a.risk_stage().Assess(text));
 HAVEN_STAGE_BENCH(RiskModel, a.risk_model().Score(text));

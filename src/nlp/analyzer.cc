@@ -7,13 +7,14 @@
 namespace haven::nlp {
 
 Analyzer::Analyzer(std::string data_dir, Normalizer n, SentimentScorer s,
-                   std::shared_ptr<const TrainedModels> m, RiskDetector r, IntentClassifier i,
-                   TopicDetector t, PiiDetector p)
+                   std::shared_ptr<const TrainedModels> m, RiskDetector r, RiskConcepts c,
+                   IntentClassifier i, TopicDetector t, PiiDetector p)
     : data_dir_(std::move(data_dir)),
       normalizer_(std::move(n)),
       sentiment_(std::move(s)),
       models_(std::move(m)),
       risk_(std::move(r)),
+      concepts_(std::move(c)),
       intent_(std::move(i)),
       topics_(std::move(t)),
       pii_(std::move(p)) {}
@@ -46,6 +47,8 @@ StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir,
   if (!models.ok()) return models.status();
   auto risk = RiskDetector::Create();
   if (!risk.ok()) return risk.status();
+  auto concepts = RiskConcepts::Load(data_dir);
+  if (!concepts.ok()) return concepts.status();
   auto intent = IntentClassifier::Create();
   if (!intent.ok()) return intent.status();
   auto topics = TopicDetector::Create();
@@ -54,8 +57,8 @@ StatusOr<std::unique_ptr<Analyzer>> Analyzer::Load(const std::string& data_dir,
   if (!pii.ok()) return pii.status();
   return std::unique_ptr<Analyzer>(
       new Analyzer(data_dir, std::move(normalizer).value(), std::move(sentiment).value(),
-                   std::move(models).value(), std::move(risk).value(), std::move(intent).value(),
-                   std::move(topics).value(), std::move(pii).value()));
+                   std::move(models).value(), std::move(risk).value(), std::move(concepts).value(),
+                   std::move(intent).value(), std::move(topics).value(), std::move(pii).value()));
 }
 
 Status Analyzer::ReloadModels(const std::string& models_dir) {
@@ -72,8 +75,7 @@ Analysis Analyzer::Analyze(std::string_view text) const {
   a.repaired_utf8 = norm.repaired;
   a.sentiment = sentiment_.Score(norm);
   a.emotions = models->emotions.Classify(norm);
-  a.risk = CombineRisk(risk_.Assess(norm), models->risk.Level(models->risk.Score(norm)),
-                       static_cast<uint32_t>(norm.text.size()));
+  a.risk = AssessRisk(risk_, models->risk, concepts_, norm);
   a.intent = intent_.Classify(norm, a.risk, a.sentiment);
   a.topics = topics_.Detect(norm);
   a.pii = pii_.Find(norm);

@@ -49,6 +49,7 @@ class Analyzer {
   EmotionClassifier emotions_stage() const { return models_.load()->emotions; }
   const RiskDetector& risk_stage() const { return risk_; }
   RiskModel risk_model() const { return models_.load()->risk; }
+  const RiskConcepts& risk_concepts() const { return concepts_; }
   const IntentClassifier& intent_stage() const { return intent_; }
   const TopicDetector& topics_stage() const { return topics_; }
   const PiiDetector& pii_stage() const { return pii_; }
@@ -62,14 +63,15 @@ class Analyzer {
                                                                    const std::string& models_dir);
 
   Analyzer(std::string data_dir, Normalizer n, SentimentScorer s,
-           std::shared_ptr<const TrainedModels> m, RiskDetector r, IntentClassifier i,
-           TopicDetector t, PiiDetector p);
+           std::shared_ptr<const TrainedModels> m, RiskDetector r, RiskConcepts c,
+           IntentClassifier i, TopicDetector t, PiiDetector p);
 
   const std::string data_dir_;
   Normalizer normalizer_;
   SentimentScorer sentiment_;
   std::atomic<std::shared_ptr<const TrainedModels>> models_;
   RiskDetector risk_;
+  RiskConcepts concepts_;  // what a learned raise needs beside it (CombineRisk)
   IntentClassifier intent_;
   TopicDetector topics_;
   PiiDetector pii_;

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <optional>
+#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "nlp/fasttext_predictor.h"
 #include "nlp/model_files.h"
 #include "nlp/risk.h"
+#include "nlp/string_table.h"
 
 namespace haven::nlp {
 
@@ -84,8 +87,11 @@ std::string RiskFeatures(const NormalizedText& text) {
 }
 
 RiskProbabilities RiskModel::Score(const NormalizedText& text) const {
+  return ScoreFeatures(RiskFeatures(text));
+}
+
+RiskProbabilities RiskModel::ScoreFeatures(std::string_view features) const {
   RiskProbabilities p{};
-  const std::string features = RiskFeatures(text);
   if (std::count(features.begin(), features.end(), ' ') + 1 < kMinRiskModelWords) return p;
   std::vector<float> log_probs;
   if (!model_->predictor->Predict(features, &log_probs)) return p;
@@ -111,8 +117,122 @@ RiskLevel RiskModel::Level(const RiskProbabilities& p) const {
   return static_cast<RiskLevel>(level);
 }
 
-Risk CombineRisk(Risk rules, RiskLevel model_level, uint32_t text_bytes) {
+// The concepts by their first word: each one the rest of its words (empty for a one-word concept)
+// and whether its last word is a prefix; one-word prefixes apart (they have no first word to key).
+struct RiskConcepts::Table {
+  struct Concept {
+    std::vector<std::string> rest;
+    bool last_is_prefix = false;
+  };
+  StringTable<std::vector<Concept>> by_first;
+  std::vector<std::string> prefixes;
+  size_t count = 0;
+};
+
+namespace {
+
+// Whether word `w` is `pattern`, or begins with it when `prefix`.
+bool WordMatches(std::string_view w, std::string_view pattern, bool prefix) {
+  return prefix ? w.starts_with(pattern) : w == pattern;
+}
+
+}  // namespace
+
+StatusOr<RiskConcepts> RiskConcepts::Load(const std::string& data_dir) {
+  const std::string path = data_dir + "/lexicons/risk_concepts.txt";
+  std::ifstream in(path);
+  if (!in) return NotFound("risk concepts not found: " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return Parse(text.str(), path);
+}
+
+StatusOr<RiskConcepts> RiskConcepts::Parse(std::string_view text, std::string_view source) {
+  auto table = std::make_shared<Table>();
+  size_t line_no = 0;
+  while (!text.empty()) {
+    const size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const auto bad = [&](std::string_view why) {
+      return InvalidArgument(std::string(source) + ":" + std::to_string(line_no) + ": " +
+                             std::string(why));
+    };
+    std::vector<std::string> words;
+    size_t start = 0;
+    while (true) {
+      const size_t space = line.find(' ', start);
+      words.emplace_back(line.substr(start, space - start));
+      if (space == std::string_view::npos) break;
+      start = space + 1;
+    }
+    bool prefix = false;
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string& w = words[i];
+      if (w.empty()) return bad("an empty word (two spaces, or a space at either end)");
+      if (w.back() == '*' && i + 1 == words.size()) {
+        prefix = true;
+        w.pop_back();
+        if (w.empty()) return bad("'*' alone is not a word");
+      }
+      for (char c : w) {
+        if (c == '*') return bad("'*' may only end the last word");
+        if (c == '\t') return bad("a tab (words are separated by single spaces)");
+        if (c >= 'A' && c <= 'Z') return bad("upper case (write words as `haven prep risk` does)");
+      }
+    }
+    ++table->count;
+    if (words.size() == 1 && prefix) {
+      table->prefixes.push_back(std::move(words[0]));
+      continue;
+    }
+    Table::Concept c;
+    c.rest.assign(std::make_move_iterator(words.begin() + 1), std::make_move_iterator(words.end()));
+    c.last_is_prefix = prefix;
+    table->by_first[words[0]].push_back(std::move(c));
+  }
+  if (table->count == 0) return InvalidArgument(std::string(source) + ": no concepts");
+  RiskConcepts out;
+  out.table_ = std::move(table);
+  return out;
+}
+
+bool RiskConcepts::Touches(std::string_view features) const {
+  std::vector<std::string_view> words;
+  size_t start = 0;
+  while (start <= features.size()) {
+    const size_t space = std::min(features.find(' ', start), features.size());
+    if (space > start) words.push_back(features.substr(start, space - start));
+    start = space + 1;
+  }
+  const Table& t = *table_;
+  for (size_t i = 0; i < words.size(); ++i) {
+    for (const std::string& p : t.prefixes) {
+      if (words[i].starts_with(p)) return true;
+    }
+    const std::vector<Table::Concept>* concepts = t.by_first.Find(words[i]);
+    if (concepts == nullptr) continue;
+    for (const Table::Concept& c : *concepts) {
+      if (i + c.rest.size() >= words.size()) continue;  // runs past the message's end
+      bool all = true;
+      for (size_t k = 0; k < c.rest.size() && all; ++k) {
+        all = WordMatches(words[i + 1 + k], c.rest[k], c.last_is_prefix && k + 1 == c.rest.size());
+      }
+      if (all) return true;
+    }
+  }
+  return false;
+}
+
+size_t RiskConcepts::size() const { return table_->count; }
+
+Risk CombineRisk(Risk rules, RiskLevel model_level, bool touches_concept, uint32_t text_bytes) {
   if (model_level <= rules.level) return rules;
+  // No risk phrase the rules know and no concept of the list: the model read word pairs, not risk.
+  if (rules.evidence.empty() && !touches_concept) return rules;
   // Every risk phrase the rules found is someone else's, denied, figurative or topic talk: the
   // writer's own risk is not in this message, whatever its words resemble.
   bool suppressed = !rules.evidence.empty();
@@ -135,6 +255,15 @@ Risk CombineRisk(Risk rules, RiskLevel model_level, uint32_t text_bytes) {
   }
   rules.evidence.push_back({Span{0, text_bytes}, "learned_reading"});
   return rules;
+}
+
+Risk AssessRisk(const RiskDetector& rules, const RiskModel& model, const RiskConcepts& concepts,
+                const NormalizedText& text) {
+  Risk reading = rules.Assess(text);
+  const std::string features = RiskFeatures(text);
+  const RiskLevel learned = model.Level(model.ScoreFeatures(features));
+  const bool touches = learned > reading.level && concepts.Touches(features);
+  return CombineRisk(std::move(reading), learned, touches, static_cast<uint32_t>(text.text.size()));
 }
 
 }  // namespace haven::nlp

@@ -10,7 +10,11 @@
 //
 // CombineRisk applies the safety policy: the model may only raise the rules' level, never lower
 // it ("when unsure, escalate"); it may not raise a message whose every risk phrase the rules read
-// as someone else's, denied, figurative or talk about the topic.
+// as someone else's, denied, figurative or talk about the topic; and where the rules found no risk
+// phrase at all, it may raise only a message that touches one of the risk concepts of
+// data/lexicons/risk_concepts.txt (RiskConcepts): a bag of words gives "This is working for me
+// right now" and "none of my friends are taking the class" P(imminent) above its threshold, for
+// their word pairs alone.
 //
 // Immutable after Load; Score is thread-safe.
 #pragma once
@@ -22,6 +26,7 @@
 
 #include "core/status.h"
 #include "nlp/analysis.h"
+#include "nlp/risk.h"
 #include "nlp/text.h"
 
 namespace haven::nlp {
@@ -55,6 +60,8 @@ class RiskModel {
   // The model's probabilities for `text` (its input is RiskFeatures(text)). All zero when the
   // text has fewer than kMinRiskModelWords words. Never fails.
   RiskProbabilities Score(const NormalizedText& text) const;
+  // The same for a message's RiskFeatures, already computed.
+  RiskProbabilities ScoreFeatures(std::string_view features) const;
 
   // The highest level whose probability reaches its threshold (kNone if none does).
   RiskLevel Level(const RiskProbabilities& p) const;
@@ -64,9 +71,47 @@ class RiskModel {
   std::shared_ptr<const Model> model_;
 };
 
-// The rules' reading raised to the model's level where the policy above allows it. A raise adds
-// the category "suicide" when neither "suicide" nor "self_harm" is present, evidence with signal
-// "learned_reading" over the whole message (`text_bytes` long) and the score of the new level.
-Risk CombineRisk(Risk rules, RiskLevel model_level, uint32_t text_bytes);
+// The clinical concepts a learned reading needs beside it (data/lexicons/risk_concepts.txt): death
+// and suicide, hopelessness and burden, farewells, preparation and planning, means and places,
+// self-harm, in words and phrases as RiskFeatures writes them. A bag of words cannot tell "i have
+// made a note" from "this is working for me right now" once both are over a threshold; a message
+// that names none of these concepts, in any words the list knows, is not raised by the model.
+// The list is deliberately broad (a concept word alone never raises anything: the model must
+// agree); what it costs in recall is measured in data/models/README.md.
+//
+// File format: one concept per line, its words separated by single spaces, lower case, as
+// `haven prep risk` prints a message; a trailing '*' on the last word matches any word that
+// begins so ("bridge*": bridge, bridges); '#' starts a comment line. Immutable after Load;
+// Touches is thread-safe.
+class RiskConcepts {
+ public:
+  // Reads <data_dir>/lexicons/risk_concepts.txt. NotFound when it is missing; InvalidArgument
+  // "<file>:<line>: <problem>" for a malformed entry (upper case, a stray '*', empty words).
+  static StatusOr<RiskConcepts> Load(const std::string& data_dir);
+  // The same from the file's text; `source` names it in errors.
+  static StatusOr<RiskConcepts> Parse(std::string_view text, std::string_view source);
+
+  // Whether `features` (RiskFeatures of a message: words separated by single spaces) holds one
+  // of the concepts as whole words.
+  bool Touches(std::string_view features) const;
+
+  // The number of concepts.
+  size_t size() const;
+
+ private:
+  struct Table;
+  std::shared_ptr<const Table> table_;
+};
+
+// The rules' reading raised to the model's level where the policy above allows it;
+// `touches_concept`: RiskConcepts::Touches of the message. A raise adds the category "suicide"
+// when neither "suicide" nor "self_harm" is present, evidence with signal "learned_reading" over
+// the whole message (`text_bytes` long) and the score of the new level.
+Risk CombineRisk(Risk rules, RiskLevel model_level, bool touches_concept, uint32_t text_bytes);
+
+// The whole risk stage as the analyzer runs it: the rules' reading, the model's level, and
+// CombineRisk (the concepts are looked up only when the model would raise).
+Risk AssessRisk(const RiskDetector& rules, const RiskModel& model, const RiskConcepts& concepts,
+                const NormalizedText& text);
 
 }  // namespace haven::nlp

@@ -97,7 +97,7 @@ Risk RuleReading(RiskLevel level, std::initializer_list<const char*> signals) {
 }
 
 TEST(CombineRiskTest, RaisesOnlyAndMarksTheRaise) {
-  Risk none = CombineRisk(RuleReading(RiskLevel::kNone, {}), RiskLevel::kHigh, 20);
+  Risk none = CombineRisk(RuleReading(RiskLevel::kNone, {}), RiskLevel::kHigh, true, 20);
   EXPECT_EQ(none.level, RiskLevel::kHigh);
   EXPECT_DOUBLE_EQ(none.score, 0.8);
   ASSERT_EQ(none.categories.size(), 1u);
@@ -108,7 +108,7 @@ TEST(CombineRiskTest, RaisesOnlyAndMarksTheRaise) {
 
   Risk high = RuleReading(RiskLevel::kHigh, {"plan"});
   high.score = 0.82;
-  Risk kept = CombineRisk(high, RiskLevel::kModerate, 20);
+  Risk kept = CombineRisk(high, RiskLevel::kModerate, true, 20);
   EXPECT_EQ(kept.level, RiskLevel::kHigh);
   EXPECT_DOUBLE_EQ(kept.score, 0.82);
   EXPECT_EQ(kept.evidence.size(), 1u);
@@ -117,7 +117,7 @@ TEST(CombineRiskTest, RaisesOnlyAndMarksTheRaise) {
 TEST(CombineRiskTest, SelfHarmKeepsItsCategory) {
   Risk sh = RuleReading(RiskLevel::kModerate, {"self_harm_act"});
   sh.categories = {RiskCategory::kSelfHarm};
-  Risk raised = CombineRisk(sh, RiskLevel::kHigh, 10);
+  Risk raised = CombineRisk(sh, RiskLevel::kHigh, false, 10);
   EXPECT_EQ(raised.level, RiskLevel::kHigh);
   ASSERT_EQ(raised.categories.size(), 1u);
   EXPECT_EQ(raised.categories[0], RiskCategory::kSelfHarm);
@@ -125,13 +125,80 @@ TEST(CombineRiskTest, SelfHarmKeepsItsCategory) {
 
 TEST(CombineRiskTest, NoRaiseWhenEveryPhraseIsSomeoneElsesOrNotMeant) {
   for (const char* s : {"third_party", "denial", "figurative", "topic"}) {
-    Risk r = CombineRisk(RuleReading(RiskLevel::kNone, {s}), RiskLevel::kHigh, 10);
+    Risk r = CombineRisk(RuleReading(RiskLevel::kNone, {s}), RiskLevel::kHigh, true, 10);
     EXPECT_EQ(r.level, RiskLevel::kNone) << s;
   }
   // One live signal among them: the raise stands.
   Risk mixed = CombineRisk(RuleReading(RiskLevel::kLow, {"third_party", "passive_wish"}),
-                           RiskLevel::kHigh, 10);
+                           RiskLevel::kHigh, false, 10);
   EXPECT_EQ(mixed.level, RiskLevel::kHigh);
+}
+
+TEST(CombineRiskTest, NoRaiseWithoutAPhraseOrAConcept) {
+  // Nothing the rules know and no concept: the model's word pairs alone raise nothing.
+  Risk alone = CombineRisk(RuleReading(RiskLevel::kNone, {}), RiskLevel::kImminent, false, 30);
+  EXPECT_EQ(alone.level, RiskLevel::kNone);
+  EXPECT_TRUE(alone.evidence.empty());
+  // A phrase the rules know is concept enough.
+  Risk phrase =
+      CombineRisk(RuleReading(RiskLevel::kLow, {"hopelessness"}), RiskLevel::kHigh, false, 30);
+  EXPECT_EQ(phrase.level, RiskLevel::kHigh);
+}
+
+TEST(RiskConceptsTest, MatchesWholeWordsPhrasesAndPrefixes) {
+  auto c = RiskConcepts::Parse("# a comment\n\nnote\nend it all\nbridge*\nself harm*\r\n", "test");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->size(), 4u);
+  EXPECT_TRUE(c->Touches("i have made a note"));
+  EXPECT_FALSE(c->Touches("i have made notes"));  // whole words: "note" is not "notes"
+  EXPECT_FALSE(c->Touches("the banknote"));
+  EXPECT_TRUE(c->Touches("i want to end it all tonight"));
+  EXPECT_TRUE(c->Touches("end it all"));
+  EXPECT_FALSE(c->Touches("i want to end it"));  // the phrase runs past the message's end
+  EXPECT_TRUE(c->Touches("which bridges have no barriers"));
+  EXPECT_TRUE(c->Touches("bridge"));
+  EXPECT_FALSE(c->Touches("a drawbridge"));  // a prefix, not a substring
+  EXPECT_TRUE(c->Touches("been self harming again"));
+  EXPECT_FALSE(c->Touches("self care"));
+  EXPECT_FALSE(c->Touches(""));
+  EXPECT_FALSE(c->Touches("this is working for me right now"));
+}
+
+TEST(RiskConceptsTest, MalformedEntriesNameTheirLine) {
+  for (const char* bad : {"ok\nUpper\n", "ok\ntwo  spaces\n", "ok\n*\n", "ok\nmid*dle\n",
+                          "ok\nstar* first\n", "ok\n trailing\n", "ok\ntab\there\n"}) {
+    auto c = RiskConcepts::Parse(bad, "concepts.txt");
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(c.status().message().find("concepts.txt:2: "), std::string::npos)
+        << c.status().message();
+  }
+  auto empty = RiskConcepts::Parse("# only a comment\n", "concepts.txt");
+  EXPECT_FALSE(empty.ok());
+}
+
+TEST(RiskConceptsTest, TheShippedListLoadsAndReadsRealSentences) {
+  auto c = RiskConcepts::Load(HAVEN_SOURCE_DATA_DIR);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_GT(c->size(), 500u);
+  auto n = Normalizer::Load(HAVEN_SOURCE_DATA_DIR);
+  ASSERT_TRUE(n.ok());
+  const auto touches = [&](std::string_view text) {
+    return c->Touches(RiskFeatures(n->Normalize(text)));
+  };
+  for (const char* at_risk :
+       {"I bought a rope today", "took the pills, all of them", "been looking at bridges",
+        "I've written letters to my kids", "kms", "giving away my guitar this week",
+        "I don't want to be here anymore", "what's the point of anything"}) {
+    EXPECT_TRUE(touches(at_risk)) << at_risk;
+  }
+  for (const char* everyday :
+       {"This is working for me right now", "No, none of my friends are taking the class",
+        "I want to avoid labor jobs as I have other talents", "Standing ovation. Nicely done.",
+        "I took the dog for a walk", "yeah hopefully that will help i need to decide soon"}) {
+    EXPECT_FALSE(touches(everyday)) << everyday;
+  }
+  EXPECT_EQ(RiskConcepts::Load("/nonexistent-haven-data").status().code(), StatusCode::kNotFound);
 }
 
 class RiskModelLoadTest : public ::testing::Test {

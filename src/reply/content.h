@@ -44,27 +44,29 @@ namespace haven::reply {
 
 // Tags: content for a particular moment rather than a strategy's general pool.
 inline constexpr std::string_view kTags[] = {
-    "greeting",        // the person said hello
-    "about_ai",        // asked what Haven is: the truth (an AI; what it can and cannot do)
-    "privacy",         // asked what is stored or who sees it
-    "gratitude",       // thanked Haven
-    "goodbye",         // is leaving
-    "offer",           // asks permission before suggesting anything
-    "before_advice",   // asked for advice early: first understand
-    "minimal",         // a short reply with nothing to reflect ("ok", "idk")
-    "declined",        // said no to an offer
-    "positive",        // things went well, or they feel better
-    "third_party",     // worried about someone else
-    "check_in",        // low risk: acknowledgement before the screener question
-    "crisis",          // moderate or high risk: acknowledgement in the crisis reply
-    "emergency",       // imminent: acknowledgement after the emergency instruction
-    "handoff",         // asked for a person
-    "no_human_yet",    // queued for a person and nobody has joined within the policy's limit
-    "abuse",           // abuse disclosed
-    "harm_to_others",  // thoughts of hurting someone else
-    "medical",         // a medical emergency (overdose, injury)
-    "disclosure",      // the AI disclosure at the start of a conversation
-    "reaction",        // a short emotional reaction before a question or an idea
+    "greeting",            // the person said hello
+    "about_ai",            // asked what Haven is: the truth (an AI; what it can and cannot do)
+    "privacy",             // asked what is stored or who sees it
+    "gratitude",           // thanked Haven
+    "goodbye",             // is leaving
+    "offer",               // asks permission before suggesting anything
+    "before_advice",       // asked for advice early: first understand
+    "minimal",             // a short reply with nothing to reflect ("ok", "idk")
+    "declined",            // said no to an offer
+    "positive",            // things went well, or they feel better
+    "third_party",         // worried about someone else
+    "check_in",            // low risk: acknowledgement before the screener question
+    "crisis",              // moderate or high risk: acknowledgement in the crisis reply
+    "emergency",           // imminent: acknowledgement after the emergency instruction
+    "check_in_uncertain",  // check_in when only the learned reader saw risk: asks, assumes less
+    "crisis_uncertain",    // crisis when only the learned reader saw risk: asks, assumes less
+    "handoff",             // asked for a person
+    "no_human_yet",        // queued for a person and nobody has joined within the policy's limit
+    "abuse",               // abuse disclosed
+    "harm_to_others",      // thoughts of hurting someone else
+    "medical",             // a medical emergency (overdose, injury)
+    "disclosure",          // the AI disclosure at the start of a conversation
+    "reaction",            // a short emotional reaction before a question or an idea
 };
 
 bool IsKnownTag(std::string_view tag);

@@ -661,12 +661,23 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       body = (dv != nullptr ? dtext : std::string("I'm Haven, an AI, not a person.")) + " " + body;
     }
   } else if (safety_path) {
-    auto [v, ack] = pick(plan.strategy, plan.tag);
+    // Only the learned reader saw risk: the same reply, with an acknowledgement that asks rather
+    // than assumes (content's <tag>_uncertain pool, where the library has one).
+    std::string ack_tag = plan.tag;
+    if (plan.decision.learned_alone && (plan.tag == "check_in" || plan.tag == "crisis")) {
+      const std::string uncertain = plan.tag + "_uncertain";
+      if (std::any_of(content_.variants().begin(), content_.variants().end(),
+                      [&](const Variant& c) { return c.tag == uncertain; })) {
+        ack_tag = uncertain;
+        plan.why.push_back("acknowledgement_uncertain");
+      }
+    }
+    auto [v, ack] = pick(plan.strategy, ack_tag);
     // Every acknowledgement used already: reuse the pool in turn rather than say nothing kind.
     if (v == nullptr) {
       std::vector<std::pair<const Variant*, std::string>> pool;
       for (const Variant& cand : content_.variants()) {
-        if (cand.strategy == plan.strategy && cand.tag == plan.tag) {
+        if (cand.strategy == plan.strategy && cand.tag == ack_tag) {
           if (auto f = FillSlots(cand.text, slots)) pool.push_back({&cand, std::move(*f)});
         }
       }

@@ -95,6 +95,24 @@ TEST(Engine, ImminentRiskPutsTheEmergencyNumberFirst) {
   EXPECT_EQ(r.text.rfind("Please call 999 now", 0), 0u) << r.text;
 }
 
+TEST(Engine, ARiskOnlyTheLearnedReaderSawIsAskedAboutWithoutPresuming) {
+  // No phrase the rules know: the learned reader's reading alone. The same safety reply (the
+  // screener question or "are you safe", the lines, a person), with an acknowledgement from the
+  // *_uncertain pools.
+  Reply r = One("I bought a rope today");
+  ASSERT_EQ(r.strategy, Strategy::kCrisis) << r.text;
+  EXPECT_GE(r.risk_level, RiskLevel::kLow);
+  EXPECT_TRUE(std::count(r.why.begin(), r.why.end(), "acknowledgement_uncertain") == 1) << r.text;
+  EXPECT_TRUE(r.variant_id.rfind("ciu-", 0) == 0 || r.variant_id.rfind("cru-", 0) == 0)
+      << r.variant_id;
+  EXPECT_TRUE(Contains(r.text, "988")) << r.text;
+  // A phrase the rules know: the usual acknowledgement.
+  Reply ruled = One("I keep thinking about killing myself");
+  EXPECT_EQ(std::count(ruled.why.begin(), ruled.why.end(), "acknowledgement_uncertain"), 0);
+  EXPECT_EQ(ruled.variant_id.rfind("cr", 0), 0u) << ruled.variant_id;
+  EXPECT_NE(ruled.variant_id.rfind("cru-", 0), 0u) << ruled.variant_id;
+}
+
 TEST(Engine, AskingForAHumanHandsOffAtOnce) {
   Reply r = One("I want to talk to a human");
   EXPECT_EQ(r.strategy, Strategy::kHandoff);

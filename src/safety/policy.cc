@@ -223,6 +223,8 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
   }
   if (effective >= config.escalate_from) d.escalate_to_human = true;
   if (effective >= config.urgent_from) d.urgent = true;
+  d.learned_alone = learned_alone && effective >= RiskLevel::kLow && effective == level &&
+                    context.previous_max_level < config.escalate_from;
 
   // Categories.
   const auto& cats = analysis.risk.categories;
@@ -258,6 +260,7 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
     Raise(d, Action::kCrisisReply);
     d.escalate_to_human = true;
     d.urgent = true;
+    d.learned_alone = false;
     d.reasons.push_back("a goodbye after " + LevelText(context.previous_max_level) +
                         " risk earlier: crisis reply, a person now");
   }

@@ -64,7 +64,11 @@ struct Decision {
   bool escalate_to_human = false;
   bool urgent = false;  // the human must come now (high, imminent, medical emergency)
   RiskLevel effective_level = RiskLevel::kNone;  // the level after the conversation rules
-  std::vector<std::string> reasons;              // short, for the console; never user text
+  // The level comes from the learned reader alone: no phrase the rules know, no risk earlier in
+  // the conversation, no conversation rule. The action is the same (when unsure, escalate); the
+  // reply's acknowledgement says less about what the person meant ("I'd rather ask than guess").
+  bool learned_alone = false;
+  std::vector<std::string> reasons;  // short, for the console; never user text
 };
 
 // What the policy needs from the conversation so far (the caller keeps it).

@@ -162,6 +162,35 @@ TEST(PolicyTest, AnImminentReadingOfTheLearnedReaderAloneIsAskedAboutFirstAndUrg
   EXPECT_EQ(Decide(medical, ConversationContext{}).action, Action::kEmergency);
 }
 
+TEST(PolicyTest, TheDecisionSaysWhenTheLearnedReaderAloneSetTheLevel) {
+  // Same actions either way; the flag only changes the acknowledgement's words.
+  for (RiskLevel level : {RiskLevel::kLow, RiskLevel::kModerate, RiskLevel::kHigh}) {
+    Decision d = Decide(Message(level, {RiskCategory::kSuicide}, "other", {"learned_reading"}),
+                        ConversationContext{});
+    EXPECT_TRUE(d.learned_alone) << RiskLevelName(level);
+    EXPECT_NE(d.action, Action::kContinue);
+  }
+  // Not with a phrase the rules know, nor with no risk at all.
+  EXPECT_FALSE(Decide(Message(RiskLevel::kHigh, {RiskCategory::kSuicide}, "other",
+                              {"learned_reading", "plan"}),
+                      ConversationContext{})
+                   .learned_alone);
+  EXPECT_FALSE(Decide(Message(RiskLevel::kNone), ConversationContext{}).learned_alone);
+  // Not after risk earlier in the conversation, nor when a conversation rule raised the level.
+  ConversationContext after;
+  after.previous_max_level = RiskLevel::kHigh;
+  EXPECT_FALSE(
+      Decide(Message(RiskLevel::kLow, {RiskCategory::kSuicide}, "other", {"learned_reading"}),
+             after)
+          .learned_alone);
+  ConversationContext repeated;
+  repeated.recent_low_turns = 2;
+  Decision third = Decide(
+      Message(RiskLevel::kLow, {RiskCategory::kSuicide}, "other", {"learned_reading"}), repeated);
+  EXPECT_EQ(third.effective_level, RiskLevel::kModerate);
+  EXPECT_FALSE(third.learned_alone);
+}
+
 TEST(PolicyTest, AskingForHumanHandsOffAtOnce) {
   ConversationContext ctx;
   Decision d = Decide(Message(RiskLevel::kNone, {}, "asking_for_human"), ctx);
