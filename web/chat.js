@@ -35,7 +35,7 @@
     token: store.get('haven.token'),
     lastSeq: 0,         // the last committed message shown
     pending: new Map(), // client id -> {text, li}, until acknowledged
-    mood: null,         // a mood check-in not yet confirmed: {value, label, sent}
+    mood: null,         // a mood check-in not yet confirmed: {id, value, label, sent}
     staff: null,        // the username of the person from the team who is in, or null
     human: null,        // 'wanted' (human.request not yet sent) or 'sent' (not yet answered)
     ratings: [],        // feedback frames to send, oldest first: {seq, rating, comment, sent}
@@ -184,7 +184,7 @@
       state.ws = null;
       state.ready = false;
       setTyping(false);
-      if (state.mood && state.mood.sent) moodFailed();  // it may or may not have been stored
+      if (state.mood) state.mood.sent = false;  // sent again with the same id: stored once
       if (state.human === 'sent') state.human = 'wanted';
       if (state.stopped) return;
       setStatus('Connection lost. Reconnecting\u2026 Your messages are kept and sent when it is back.');
@@ -239,7 +239,8 @@
         if (!f.resumed && !(f.history || []).length) showMood(true, false);
         // Anything sent but never acknowledged goes again, with the same id.
         if (state.mood && !state.mood.sent) {
-          if (sendFrame({ v: 1, type: 'mood', value: state.mood.value })) state.mood.sent = true;
+          const m = state.mood;
+          if (sendFrame({ v: 1, type: 'mood', id: m.id, value: m.value })) m.sent = true;
         }
         for (const [id, p] of state.pending) sendFrame({ v: 1, type: 'message', id, text: p.text });
         if (state.human === 'wanted') requestHuman();
@@ -313,7 +314,7 @@
           if (f.code === 'unknown_type') break;  // a server without human.request: say nothing
         }
         if (f.id && state.pending.has(f.id)) failPending(f.id, f.code);
-        if (!f.id && state.mood && state.mood.sent) moodFailed();
+        if (f.id && state.mood && f.id === state.mood.id) moodFailed(f.code);
         setTyping(false);
         setStatus('Could not send: ' + String(f.code).replace(/_/g, ' ') + '.');
         break;
@@ -665,13 +666,14 @@
     sendRating();
   }
 
-  // An error without a message id while a rating is in flight is the rating's, unless a mood
-  // check-in or a request for a person is also waiting (then the codes only it can get decide).
+  // An error without a message id while a rating is in flight is the rating's, unless a request
+  // for a person is also waiting (then the codes only it can get decide). A mood check-in's
+  // errors carry its id.
   // Returns whether the error was the rating's.
   function ratingRefused(code) {
     const head = state.ratings[0];
     if (!head || !head.sent) return false;
-    const others = (state.mood && state.mood.sent) || state.human === 'sent';
+    const others = state.human === 'sent';
     if (code !== 'consent_required' && code !== 'bad_feedback' && others) return false;
     if (code === 'consent_required') {
       head.sent = false;
@@ -764,19 +766,22 @@
     });
   }
 
-  // The mood frame goes now, or with the next welcome when the connection is down; it is
-  // confirmed by `mood.saved`.
+  // The mood frame goes now, or with the next welcome when the connection is down (again, with
+  // the same id, when it was sent and not confirmed: the server stores it once); it is confirmed
+  // by `mood.saved`.
   function saveMood(value, label) {
-    state.mood = { value, label };
+    const id = 'mood-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
+    state.mood = { id, value, label };
     $('mood-saved').textContent = 'Saving your check-in\u2026';
-    if (sendFrame({ v: 1, type: 'mood', value })) state.mood.sent = true;
+    if (sendFrame({ v: 1, type: 'mood', id, value })) state.mood.sent = true;
   }
-  function moodFailed() {
+  function moodFailed(code) {
     state.mood = null;
-    $('mood-saved').textContent = 'Your check-in may not have been saved. You can check ' +
-      '\u201cMy check-ins\u201d, or choose again.';
+    $('mood-saved').textContent = 'Your check-in was not saved (' +
+      String(code).replace(/_/g, ' ') + '). You can choose again.';
   }
   function moodSaved(f) {
+    if (f.id && state.mood && f.id !== state.mood.id) return;  // an earlier check-in's answer
     const label = state.mood && state.mood.value === f.value ? state.mood.label : '';
     state.mood = null;
     $('mood-saved').textContent = 'Check-in saved' + (label ? ' (' + label + ')' : '') +

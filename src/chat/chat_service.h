@@ -44,9 +44,10 @@
 //     derived from the conversation, the instrument and the seq of the message that started the
 //     administration, so a turn processed twice stores it once. An incomplete result is kept
 //     with completed = false and never scored.
-//   - RecordMood stores a mood check-in (1 very low .. 5 very good); CheckIns lists mood, PHQ-9
-//     and GAD-7 results without item answers. Both check the session in their unit of work.
-//   Check-ins are not messages: retention and keep_history do not delete them; erasure does.
+//   - RecordMood stores a mood check-in (1 very low .. 5 very good), once per client id when the
+//     client gives one; CheckIns lists mood, PHQ-9 and GAD-7 results without item answers. Both
+//     check the session in their unit of work.
+//   Check-ins are not messages, but retention, keep_history and erasure apply to them alike.
 //
 // Errors (Status codes): InvalidArgument for bad input (the message says which rule, never the
 // text), NotFound / FailedPrecondition for unknown, expired or revoked sessions (the same
@@ -295,8 +296,10 @@ class ChatService {
 
   // Check-ins (see the top of this file). Each checks `token` like Resume: NotFound "session not
   // found or expired". RecordMood: InvalidArgument "bad_field" unless kMoodMin <= value <=
-  // kMoodMax; returns what was stored.
-  StatusOr<CheckIn> RecordMood(std::string_view token, int value);
+  // kMoodMax, "bad_client_id" for a `client_id` that is not a valid client id; returns what was
+  // stored. With a client id the check-in is stored once: a resend with the same id returns the
+  // first one (its value and time), whatever value it carries.
+  StatusOr<CheckIn> RecordMood(std::string_view token, int value, std::string_view client_id = {});
   // Mood, PHQ-9 and GAD-7 results of the seeker, oldest first (the latest max_checkins).
   StatusOr<std::vector<CheckIn>> CheckIns(std::string_view token);
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "chat/chat_service.h"
+#include "chat/tokens.h"
 
 namespace haven::chat {
 namespace {
@@ -26,6 +27,21 @@ std::string ScreeningId(std::string_view conversation_id, std::string_view instr
   key.append(instrument);
   key.push_back('|');
   key.append(std::to_string(started_seq));
+  unsigned char digest[16];
+  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()),
+                     key.size(), nullptr, 0);
+  char hex[sizeof digest * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex, sizeof digest * 2);
+}
+
+// The record id of a mood check-in the client named: derived from the account and the client's
+// id, so a resent frame finds the check-in the first one stored (the shape of NewRecordId).
+std::string MoodId(std::string_view account_id, std::string_view client_id) {
+  std::string key = "haven.mood.v1|";
+  key.append(account_id);
+  key.push_back('|');
+  key.append(client_id);
   unsigned char digest[16];
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()),
                      key.size(), nullptr, 0);
@@ -105,8 +121,12 @@ Status ChatService::StoreScreenings(Txn& txn, const std::string& account_id,
   return Status::Ok();
 }
 
-StatusOr<CheckIn> ChatService::RecordMood(std::string_view token, int value) {
+StatusOr<CheckIn> ChatService::RecordMood(std::string_view token, int value,
+                                          std::string_view client_id) {
   if (value < kMoodMin || value > kMoodMax) return InvalidArgument("bad_field");
+  if (!client_id.empty() && !IsValidClientId(client_id, options_.max_client_id_bytes)) {
+    return InvalidArgument("bad_client_id");
+  }
   UnixMillis now = Now();
   CheckIn out;
   out.instrument = instrument::kMood;
@@ -116,7 +136,19 @@ StatusOr<CheckIn> ChatService::RecordMood(std::string_view token, int value) {
     auto session = LiveSession(txn, token, now);
     if (!session.ok()) return session.status();
     storage::ScreeningResult row;
-    row.id = storage::NewRecordId();
+    row.id = client_id.empty() ? storage::NewRecordId() : MoodId(session->account_id, client_id);
+    if (!client_id.empty()) {
+      // A resend: what the first frame stored, stored once.
+      auto stored = txn.ListScreenings(session->account_id);
+      if (!stored.ok()) return stored.status();
+      for (const auto& s : *stored) {
+        if (s.id != row.id) continue;
+        auto earlier = CheckInFromRow(s);
+        if (!earlier) return Internal("a stored mood check-in does not read");
+        out = std::move(*earlier);
+        return Status::Ok();
+      }
+    }
     row.account_id = session->account_id;
     row.instrument = instrument::kMood;
     row.payload = json{{"instrument", instrument::kMood}, {"value", value}}.dump();

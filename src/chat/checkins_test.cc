@@ -254,6 +254,38 @@ TEST_F(CheckInsTest, MoodIsValidatedStoredAndListedOldestFirst) {
   EXPECT_TRUE(theirs->empty());
 }
 
+TEST_F(CheckInsTest, AMoodCheckInWithAnIdIsStoredOnce) {
+  SeekerSession s = NewSeeker();
+  now_ += 1000;
+  auto first = service_.RecordMood(s.token, 2, "mood-1");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  const auto stored_at = now_.load();
+  // The resend after a dropped connection (later, even with another value): the first one.
+  now_ += 5000;
+  auto again = service_.RecordMood(s.token, 4, "mood-1");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->score, 2);
+  EXPECT_EQ(again->time, stored_at);
+  EXPECT_EQ(Stored(s.account_id).size(), 1u);
+  // Another id, or none, is another check-in; the same id of another person is theirs.
+  ASSERT_TRUE(service_.RecordMood(s.token, 3, "mood-2").ok());
+  ASSERT_TRUE(service_.RecordMood(s.token, 3).ok());
+  ASSERT_TRUE(service_.RecordMood(s.token, 3).ok());
+  EXPECT_EQ(Stored(s.account_id).size(), 4u);
+  SeekerSession other = NewSeeker();
+  auto theirs = service_.RecordMood(other.token, 5, "mood-1");
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_EQ(theirs->score, 5);
+  EXPECT_EQ(Stored(other.account_id).size(), 1u);
+  // An id outside the client-id rules is refused, and nothing is stored.
+  for (std::string bad : {std::string("has space"), std::string(65, 'a'), std::string("\xff")}) {
+    auto r = service_.RecordMood(s.token, 3, bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().message(), "bad_client_id");
+  }
+  EXPECT_EQ(Stored(s.account_id).size(), 4u);
+}
+
 TEST_F(CheckInsTest, EachCallChecksTheSession) {
   SeekerSession s = NewSeeker();
   EXPECT_EQ(service_.RecordMood("not-a-token", 3).status().code(), StatusCode::kNotFound);

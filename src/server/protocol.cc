@@ -149,12 +149,16 @@ Decoded DecodeClientFrame(std::string_view bytes) {
   }
   if (type == "mood") {
     f.type = ClientType::kMood;
-    if (allowed({"value"})) return Fail(error_code::kBadField, "unknown member");
+    if (allowed({"value", "id"})) return Fail(error_code::kBadField, "unknown member", id);
+    if (auto i = j.find("id"); i != j.end() && !i->is_string()) {
+      return Fail(error_code::kBadClientId, "\"id\" must be a string");
+    }
     auto val = j.find("value");
     if (val == j.end() || !val->is_number_integer() || val->get<int64_t>() < chat::kMoodMin ||
         val->get<int64_t>() > chat::kMoodMax) {
-      return Fail(error_code::kBadField, "\"value\" must be an integer from 1 to 5");
+      return Fail(error_code::kBadField, "\"value\" must be an integer from 1 to 5", id);
     }
+    f.id = std::move(id);  // optional: makes a resend idempotent
     f.mood_value = static_cast<int>(val->get<int64_t>());
     return {f, {}};
   }
@@ -294,8 +298,9 @@ std::string EncodeFeedbackSaved(const chat::FeedbackOut& saved) {
   return Dump(j);
 }
 
-std::string EncodeMoodSaved(const chat::CheckIn& saved) {
+std::string EncodeMoodSaved(const chat::CheckIn& saved, std::string_view client_id) {
   json j = Base("mood.saved");
+  if (!client_id.empty()) j["id"] = client_id;
   j["value"] = saved.score.value_or(0);
   j["time"] = saved.time;
   return Dump(j);

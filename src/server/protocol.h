@@ -108,10 +108,10 @@ std::string EncodeExport(std::string_view document);
 std::string EncodeErased();
 // {"type":"feedback.saved","seq","rating"}
 std::string EncodeFeedbackSaved(const chat::FeedbackOut& saved);
-// Check-ins: {"type":"mood.saved","value","time"} and
+// Check-ins: {"type":"mood.saved","value","time"} (with the mood frame's "id" when it had one) and
 // {"type":"history","screenings":[{"instrument","score","severity","completed","time"}]}
 // (score and severity null when absent).
-std::string EncodeMoodSaved(const chat::CheckIn& saved);
+std::string EncodeMoodSaved(const chat::CheckIn& saved, std::string_view client_id = {});
 // A person from the team (chat/oversight.h): {"type":"queue.position","position"} (1 = next;
 // 0: a person already has the conversation), {"type":"staff.joined","name","seq"},
 // {"type":"staff.message","seq","text","name","time"}, {"type":"staff.left","name","seq"} (seq:

@@ -196,6 +196,17 @@ TEST(ProtocolTest, DecodesTheCheckInFrames) {
         R"({"v":1,"type":"history.get","since":0})"}) {
     EXPECT_EQ(CodeOf(bad), "bad_field") << bad;
   }
+  // An optional id (a string; ChatService checks its characters) makes a resend idempotent.
+  Decoded named = DecodeClientFrame(R"({"v":1,"type":"mood","id":"mood-1","value":2})");
+  ASSERT_TRUE(named.frame);
+  EXPECT_EQ(named.frame->id, "mood-1");
+  EXPECT_EQ(m.frame->id, "");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"mood","id":7,"value":2})"), "bad_client_id");
+  EXPECT_EQ(CodeOf(R"({"v":1,"type":"mood","id":null,"value":2})"), "bad_client_id");
+  Decoded bad_value = DecodeClientFrame(R"({"v":1,"type":"mood","id":"mood-2","value":9})");
+  ASSERT_FALSE(bad_value.frame);
+  EXPECT_EQ(bad_value.error.code, "bad_field");
+  EXPECT_EQ(bad_value.error.id, "mood-2");
   EXPECT_EQ(CodeOf(R"({"v":1,"type":"History.get"})"), "unknown_type");
   EXPECT_EQ(CodeOf(R"({"v":2,"type":"mood","value":3})"), "bad_version");
 }

@@ -575,22 +575,23 @@ class WebSocketSession final : public Closable,
   // privacy center, by ChatService in the same unit of work; rate-limited like messages.
   asio::awaitable<void> CheckIn(const ClientFrame& f) {
     if (!session_) {
-      Error(error_code::kNoSession, "say hello first");
+      Error(error_code::kNoSession, "say hello first", f.id);
       co_return;
     }
     if (Throttled()) {
-      Error(error_code::kRateLimited, "too many requests; wait a little");
+      Error(error_code::kRateLimited, "too many requests; wait a little", f.id);
       co_return;
     }
     const std::string token = session_->token;
     const bool mood = f.type == ClientType::kMood;
     const int value = f.mood_value;
+    const std::string client_id = f.id;
     chat::ChatService& chat = shared_->chat;
     auto out = co_await OnWorkers([&]() -> StatusOr<std::string> {
       if (mood) {
-        auto saved = chat.RecordMood(token, value);
+        auto saved = chat.RecordMood(token, value, client_id);
         if (!saved.ok()) return saved.status();
-        return EncodeMoodSaved(*saved);
+        return EncodeMoodSaved(*saved, client_id);
       }
       auto list = chat.CheckIns(token);
       if (!list.ok()) return list.status();
@@ -599,12 +600,13 @@ class WebSocketSession final : public Closable,
     if (!out.ok()) {
       const Status& s = out.status();
       if (s.code() == StatusCode::kNotFound) {
-        Error(error_code::kAuthFailed, "session not found or expired");
+        Error(error_code::kAuthFailed, "session not found or expired", client_id);
         Close(websocket::close_code::policy_error, "session ended");
       } else if (s.code() == StatusCode::kInvalidArgument) {
-        Error(s.message(), "request refused");  // the message is the code (chat_service.h)
+        Error(s.message(), "request refused",
+              client_id);  // the message is the code (chat_service.h)
       } else {
-        Error(error_code::kInternal, "storage failed; nothing was changed");
+        Error(error_code::kInternal, "storage failed; nothing was changed", client_id);
       }
       co_return;
     }

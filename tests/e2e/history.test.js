@@ -61,6 +61,29 @@ test('mood check-ins become a chart with a table, on a phone', { skip }, async (
   assert.deepEqual(page.problems, [], 'no CSP violation or error');
 });
 
+test('a check-in whose connection drops before it is confirmed is sent again and kept once', { skip }, async (t) => {
+  const server = await h.startServer(t, h.serverDirs(t));
+  const page = await h.openPage(await h.launchBrowser(t));
+  await h.consent(page, server.url);
+  // The connection goes right after the mood frame leaves, before its answer can arrive.
+  await page.evaluate(() => {
+    const send = WebSocket.prototype.send;
+    let dropped = false;
+    WebSocket.prototype.send = function (data) {
+      send.call(this, data);
+      if (!dropped && typeof data === 'string' && JSON.parse(data).type === 'mood') {
+        dropped = true;
+        this.close();
+      }
+    };
+  });
+  await checkIn(page, 'Low');
+  await page.getByRole('link', { name: 'My check-ins' }).click();
+  const table = page.getByRole('table', { name: /Mood check-ins, oldest first/ });
+  await table.waitFor();
+  assert.deepEqual(await table.locator('tbody td').allTextContents(), ['Low (2 of 5)']);
+});
+
 test('a PHQ-9 answered in the chat is charted with its severity band', { skip }, async (t) => {
   // Eleven messages at test speed: above the default rate limits, which a person answering at
   // reading speed stays under; this server allows more.

@@ -477,6 +477,44 @@ TEST_F(ServerTest, PrivacyCenterConsentsExportAndEraseOverWss) {
   }
 }
 
+TEST_F(ServerTest, AMoodCheckInResentWithItsIdAfterAReconnectIsStoredOnce) {
+  Start();
+  std::string token;
+  json saved;
+  {
+    WsClient a(port(), cert());
+    ASSERT_FALSE(a.Connect());
+    a.Send(Frame("hello"));
+    json welcome = a.Read();
+    ASSERT_EQ(welcome["type"], "welcome") << welcome.dump();
+    token = welcome["token"].get<std::string>();
+    a.Send(Frame("mood", {{"id", "mood-k1"}, {"value", 2}}));
+    saved = a.Read();
+    ASSERT_EQ(saved["type"], "mood.saved") << saved.dump();
+    EXPECT_EQ(saved["id"], "mood-k1");
+  }  // the connection drops (no close handshake)
+  // As if the client had not seen the answer: it sends the frame again on the next connection,
+  // with the same id. The answer is the stored check-in, and there is one.
+  WsClient b(port(), cert());
+  ASSERT_FALSE(b.Connect());
+  b.Send(Frame("hello", {{"token", token}}));
+  ASSERT_EQ(b.Read()["type"], "welcome");
+  b.Send(Frame("mood", {{"id", "mood-k1"}, {"value", 2}}));
+  json again = b.Read();
+  ASSERT_EQ(again["type"], "mood.saved") << again.dump();
+  EXPECT_EQ(again["id"], "mood-k1");
+  EXPECT_EQ(again["time"], saved["time"]);
+  // A bad id is refused with the id echoed, so the client knows which check-in it was.
+  b.Send(Frame("mood", {{"id", "no spaces"}, {"value", 2}}));
+  json refused = b.Read();
+  EXPECT_EQ(refused["code"], "bad_client_id") << refused.dump();
+  EXPECT_EQ(refused["id"], "no spaces");
+  b.Send(Frame("history.get"));
+  json h = b.Read();
+  ASSERT_EQ(h["type"], "history") << h.dump();
+  EXPECT_EQ(h["screenings"].size(), 1u);
+}
+
 TEST_F(ServerTest, MoodAndHistoryOverWssAuthorisedOnEveryFrame) {
   Start();
   WsClient c(port(), cert());
