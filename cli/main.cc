@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/admin_cmd.h"
@@ -83,7 +84,7 @@ int RunAnalyze(const std::string& data_dir, bool jsonl, bool json, bool redacted
 }
 
 // The model input of each line of stdin: EmotionFeatures, or RiskFeatures when `risk`.
-int RunPrep(const std::string& data_dir, bool risk) {
+int RunPrep(const std::string& data_dir, bool risk, bool gate) {
   haven::nlp::Normalizer normalizer;
   if (!data_dir.empty()) {
     auto loaded = haven::nlp::Normalizer::Load(data_dir);
@@ -93,6 +94,19 @@ int RunPrep(const std::string& data_dir, bool risk) {
     }
     normalizer = std::move(loaded).value();
   }
+  // --gate: the rules and the concept list, to say whether a learned reading may raise the line.
+  std::optional<haven::nlp::RiskDetector> rules;
+  std::optional<haven::nlp::RiskConcepts> concepts;
+  if (gate) {
+    auto r = haven::nlp::RiskDetector::Create();
+    auto c = haven::nlp::RiskConcepts::Load(data_dir);
+    if (!r.ok() || !c.ok()) {
+      std::fprintf(stderr, "haven: %s\n", (!r.ok() ? r.status() : c.status()).message().c_str());
+      return 2;
+    }
+    rules.emplace(std::move(r).value());
+    concepts.emplace(std::move(c).value());
+  }
   haven::cli::LineReader reader(stdin, kMaxLine);
   std::string line;
   bool too_long;
@@ -100,6 +114,11 @@ int RunPrep(const std::string& data_dir, bool risk) {
     haven::nlp::NormalizedText norm = normalizer.Normalize(line);
     std::string features =
         risk ? haven::nlp::RiskFeatures(norm) : haven::nlp::EmotionFeatures(norm);
+    if (gate) {
+      const bool open =
+          haven::nlp::LearnedRaiseAllowed(rules->Assess(norm), concepts->Touches(features));
+      std::fputs(open ? "1\t" : "0\t", stdout);
+    }
     std::fwrite(features.data(), 1, features.size(), stdout);
     std::fputc('\n', stdout);
   }
@@ -168,6 +187,10 @@ int main(int argc, char** argv) {
       "prep", "Print the exact model input for each line of stdin (used by the training scripts)");
   auto* prep_emotions = prep->add_subcommand("emotions", "fastText input for the emotion model");
   auto* prep_risk = prep->add_subcommand("risk", "fastText input for the learned risk reader");
+  bool prep_gate = false;
+  prep_risk->add_flag("--gate", prep_gate,
+                      "Begin each line with 1 or 0 and a tab: whether a learned reading may raise "
+                      "it (a risk phrase of the rules, or a risk concept; nlp/risk_model.h)");
   prep->require_subcommand(1);
 
   auto* chat = app.add_subcommand(
@@ -239,8 +262,8 @@ int main(int argc, char** argv) {
     }
     return RunAnalyze(ResolveDataDir(data_dir), jsonl, json, redacted, text);
   }
-  if (prep_emotions->parsed()) return RunPrep(ResolveDataDir(data_dir), false);
-  if (prep_risk->parsed()) return RunPrep(ResolveDataDir(data_dir), true);
+  if (prep_emotions->parsed()) return RunPrep(ResolveDataDir(data_dir), false, false);
+  if (prep_risk->parsed()) return RunPrep(ResolveDataDir(data_dir), true, prep_gate);
   if (empathy->parsed()) {
     if (!empathy_jsonl && empathy->count("--response") == 0) {
       std::fprintf(stderr,

@@ -13,7 +13,10 @@ same recipe, level by level from >= low up: the lowest one (the most recall: mis
 risk is the worst failure) whose false-alarm rate, counting the labels already chosen, stays
 within a budget (FALSE_ALARM_BUDGET: for >= low and >= moderate, messages labelled none that the
 model puts at that level or above; for >= high and >= imminent, messages labelled below), and
-that keeps the model's overall false alarms at >= moderate within NONE_TO_MODERATE_CAP. Deterministic (one thread, fixed seed, folds by id), so two runs give
+that keeps the model's overall false alarms at >= moderate within NONE_TO_MODERATE_CAP. A false
+alarm counts only where the run-time gate lets the model raise the message (a risk phrase of the
+rules or a risk concept of data/lexicons/risk_concepts.txt; `haven prep risk --gate`): elsewhere
+the model's reading is never used. Deterministic (one thread, fixed seed, folds by id), so two runs give
 byte-identical files.
 
   python3 scripts/train_risk_model.py --haven build/dev/cli/haven [--out data/models]
@@ -110,12 +113,21 @@ def load_goemotions(path, limit):
 
 
 def features(haven, data, texts):
+    """The model input of each text, and whether a learned reading may raise it at run time (a
+    risk phrase of the rules or a risk concept: `haven prep risk --gate`, nlp/risk_model.h)."""
     payload = "".join(t.replace("\n", " ").replace("\r", " ") + "\n" for t in texts).encode()
-    out = subprocess.run([haven, "--data-dir", data, "prep", "risk"], input=payload,
+    out = subprocess.run([haven, "--data-dir", data, "prep", "risk", "--gate"], input=payload,
                          capture_output=True, check=True).stdout.decode().split("\n")
     if len(out) < len(texts):
         sys.exit("train_risk_model: prep lost lines")
-    return out[: len(texts)]
+    feats, gate = [], []
+    for line in out[: len(texts)]:
+        flag, _, x = line.partition("\t")
+        if flag not in ("0", "1"):
+            sys.exit("train_risk_model: haven prep risk --gate gave no gate (an older haven?)")
+        feats.append(x)
+        gate.append(flag == "1")
+    return feats, gate
 
 
 def labels(level):
@@ -150,12 +162,15 @@ def model_level(p, thresholds):
     return max([k + 1 for k in range(4) if p[k] >= thresholds[k]] or [0])
 
 
-def choose_thresholds(gold, oof, own):
+def choose_thresholds(gold, oof, own, gate):
     """Level by level from >= low up, the lowest threshold of each label whose cross-validated
     false alarms stay within its budget, and never letting the model as a whole flag more than
     NONE_TO_MODERATE_CAP of the "none" messages at moderate or above. >= moderate is chosen
-    before >= high, so at-risk recall gets the false-alarm budget first."""
+    before >= high, so at-risk recall gets the false-alarm budget first. A false alarm counts
+    only where the run-time gate lets the model raise the message (gate[i]); the budgets stay
+    fractions of all the messages of their kind."""
     thresholds = [1.0, 1.0, 1.0, 1.0]
+    oof = [p if g else [0.0, 0.0, 0.0, 0.0] for p, g in zip(oof, gate)]
     none = [i for i in range(len(gold)) if gold[i] == 0 and own[i]]
     real = [i for i in range(len(gold)) if not own[i]]
     for k in range(4):
@@ -200,7 +215,7 @@ def main():
         print(f"train_risk_model: {len(extra)} rows from {os.path.basename(path)}", file=sys.stderr)
     rows.sort(key=lambda r: r["id"])
     own = [r.get("source") != "goemotions" for r in rows]
-    feats = features(a.haven, data, [r["text"] for r in rows])
+    feats, gate = features(a.haven, data, [r["text"] for r in rows])
     gold = [LEVELS.index(r["level"]) for r in rows]
     work = tempfile.mkdtemp()
     try:
@@ -212,7 +227,7 @@ def main():
             train([rows[i] for i in tr], [feats[i] for i in tr], m)
             for i, p in zip(te, predict(m + ".bin", [feats[i] for i in te])):
                 oof[i] = p
-        thresholds = choose_thresholds(gold, oof, own)
+        thresholds = choose_thresholds(gold, oof, own, gate)
         m = os.path.join(work, "risk")
         train(rows, feats, m)
         subprocess.run(["fasttext", "quantize", "-input", m + ".txt", "-output", m] + QUANT_ARGS,
@@ -228,12 +243,12 @@ def main():
         def rate(cond, hit):
             den = sum(1 for i in range(n) if own[i] and cond(gold[i]))
             return sum(1 for i in range(n) if own[i] and cond(gold[i]) and hit(i)) / max(1, den)
-        lvl = [model_level(oof[i], thresholds) for i in range(n)]
+        lvl = [model_level(oof[i], thresholds) if gate[i] else 0 for i in range(n)]
         ge = [i for i in range(n) if not own[i]]
         print(f"rows {n} ({n - len(ge)} own, {len(ge)} GoEmotions); thresholds {thresholds}")
         print("5-fold, GoEmotions comments flagged >= moderate: %.4f" % (
             sum(1 for i in ge if lvl[i] >= 2) / max(1, len(ge))))
-        print("5-fold, model alone: at-risk recall %.3f | urgent recall %.3f | false alarm %.3f" % (
+        print("5-fold, model alone behind the run-time gate: at-risk recall %.3f | urgent recall %.3f | false alarm %.3f" % (
             rate(lambda g: g >= 2, lambda i: lvl[i] >= 2), rate(lambda g: g >= 3, lambda i: lvl[i] >= 3),
             rate(lambda g: g == 0, lambda i: lvl[i] >= 2)))
     finally:

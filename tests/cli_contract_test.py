@@ -85,6 +85,20 @@ class JsonlContract(unittest.TestCase):
         for sub in (b"analyze", b"chat", b"prep", b"empathy", b"respond"):
             self.assertIn(sub, proc.stdout)
 
+    def test_prep_risk_gate_says_where_a_learned_reading_may_raise(self):
+        # The training recipe's view of the run-time gate (scripts/train_risk_model.py).
+        proc = subprocess.run([HAVEN, "prep", "risk", "--gate"],
+                              input=b"I took the dog for a walk\nI want to die\n"
+                                    b"my friend wants to kill herself\n",
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.decode().splitlines(),
+                         ["0\ti took the dog for a walk", "1\ti want to die",
+                          "0\tmy friend wants to kill herself"])
+        plain = subprocess.run([HAVEN, "prep", "risk"], input=b"I want to die\n",
+                               stdout=subprocess.PIPE, timeout=60)
+        self.assertEqual(plain.stdout, b"i want to die\n")
+
     def test_chat_discloses_ai_and_gives_crisis_help_on_risk(self):
         proc = subprocess.run([HAVEN, "chat"], input=b"hello\ni want to kill myself\nquit\n",
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)

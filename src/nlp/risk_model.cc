@@ -229,20 +229,19 @@ bool RiskConcepts::Touches(std::string_view features) const {
 
 size_t RiskConcepts::size() const { return table_->count; }
 
-Risk CombineRisk(Risk rules, RiskLevel model_level, bool touches_concept, uint32_t text_bytes) {
-  if (model_level <= rules.level) return rules;
+bool LearnedRaiseAllowed(const Risk& rules, bool touches_concept) {
   // No risk phrase the rules know and no concept of the list: the model read word pairs, not risk.
-  if (rules.evidence.empty() && !touches_concept) return rules;
+  if (rules.evidence.empty()) return touches_concept;
   // Every risk phrase the rules found is someone else's, denied, figurative or topic talk: the
   // writer's own risk is not in this message, whatever its words resemble.
-  bool suppressed = !rules.evidence.empty();
-  for (const RiskEvidence& e : rules.evidence) {
-    if (e.signal != "third_party" && e.signal != "denial" && e.signal != "figurative" &&
-        e.signal != "topic") {
-      suppressed = false;
-    }
-  }
-  if (suppressed) return rules;
+  return std::any_of(rules.evidence.begin(), rules.evidence.end(), [](const RiskEvidence& e) {
+    return e.signal != "third_party" && e.signal != "denial" && e.signal != "figurative" &&
+           e.signal != "topic";
+  });
+}
+
+Risk CombineRisk(Risk rules, RiskLevel model_level, bool touches_concept, uint32_t text_bytes) {
+  if (model_level <= rules.level || !LearnedRaiseAllowed(rules, touches_concept)) return rules;
   rules.level = model_level;
   rules.score = std::max(rules.score, RiskBaseScore(model_level));
   bool own = std::find(rules.categories.begin(), rules.categories.end(), RiskCategory::kSuicide) !=

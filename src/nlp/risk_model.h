@@ -103,6 +103,12 @@ class RiskConcepts {
   std::shared_ptr<const Table> table_;
 };
 
+// Whether the policy above lets a learned reading raise the rules' reading `rules` of a message;
+// `touches_concept`: RiskConcepts::Touches of the message. The training recipe
+// (scripts/train_risk_model.py, through `haven prep risk --gate`) counts the model's false alarms
+// only where it does.
+bool LearnedRaiseAllowed(const Risk& rules, bool touches_concept);
+
 // The rules' reading raised to the model's level where the policy above allows it;
 // `touches_concept`: RiskConcepts::Touches of the message. A raise adds the category "suicide"
 // when neither "suicide" nor "self_harm" is present, evidence with signal "learned_reading" over

@@ -145,6 +145,18 @@ TEST(CombineRiskTest, NoRaiseWithoutAPhraseOrAConcept) {
   EXPECT_EQ(phrase.level, RiskLevel::kHigh);
 }
 
+TEST(CombineRiskTest, LearnedRaiseAllowedIsThePolicyTheTrainingRecipeCounts) {
+  EXPECT_FALSE(LearnedRaiseAllowed(RuleReading(RiskLevel::kNone, {}), false));
+  EXPECT_TRUE(LearnedRaiseAllowed(RuleReading(RiskLevel::kNone, {}), true));
+  EXPECT_TRUE(LearnedRaiseAllowed(RuleReading(RiskLevel::kLow, {"hopelessness"}), false));
+  // Someone else's, denied, figurative or topic talk: closed, concept or not.
+  for (const char* signal : {"third_party", "denial", "figurative", "topic"}) {
+    EXPECT_FALSE(LearnedRaiseAllowed(RuleReading(RiskLevel::kNone, {signal}), true)) << signal;
+  }
+  EXPECT_TRUE(
+      LearnedRaiseAllowed(RuleReading(RiskLevel::kNone, {"third_party", "hopelessness"}), false));
+}
+
 TEST(RiskConceptsTest, MatchesWholeWordsPhrasesAndPrefixes) {
   auto c = RiskConcepts::Parse("# a comment\n\nnote\nend it all\nbridge*\nself harm*\r\n", "test");
   ASSERT_TRUE(c.ok()) << c.status().message();

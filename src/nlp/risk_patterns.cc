@@ -391,7 +391,7 @@ constexpr PatternDef kPatterns[] = {
      "scratched|starve|starving|starved|punch|punched|punching|bruise|bruised|bruising|"
      "hurt|hurting|harmed|harming|harm|carved|carving|carve|stabbed|stab|stabbing|"
      "choked|choking|strangled|poisoned|bit|bite|biting|pinch|pinching|slap|slapping|"
-     "slapped) myself\\b"},
+     "slapped) (?:on )?myself\\b"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
      "\\b(?:cut|cutting|cuttin|slice|sliced|slicing|carved|carving|scratched|scratching|"
      "burned|burning|burnt) (?:my |on my |both )?(?:wrists?|arms?|thighs?|legs?|stomach|"
@@ -427,8 +427,10 @@ constexpr PatternDef kPatterns[] = {
      "peeling|pulling|pulled) (?:at )?(?:my )?(?:skin|hair|scabs)(?: \\w+){0,2} (?:until|till) "
      "(?:it|they|i) (?:bleed|bleeds|bled|hurt|hurts)"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
-     "\\b(?:been|keep|kept|started|start|still) (?:cutting|self-harming|self harming|burning "
-     "myself)(?: (?:every|each|again|myself|my|daily|a lot|more|deeper|since|for|at)\\b|{END})"},
+     "\\b(?:been|keep|kept|started|start|starting|begin|began|still|usually|always|often) "
+     "(?:cutting|self-harming|self harming|burning myself)(?: (?:every|each|again|myself|my|"
+     "daily|a lot|more|deeper|since|for|at)\\b| (?:when|whenever|if|every time) (?:i|i'm|im) "
+     "(?:get|feel|am|start|can't|cant|have)\\b|{END})"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
      "\\b(?:fresh|new|deep|open) (?:cuts|cut|wounds|burns|scratches)\\b|\\bcuts on my "
      "(?:arms?|wrists?|thighs?|legs?|stomach|hips?|body)\\b"},

@@ -254,6 +254,18 @@ TEST_F(RiskTest, WarningSignsInEverydayWords) {
   EXPECT_EQ(L("ive been sh-ing every day this week"), RiskLevel::kModerate);
   EXPECT_TRUE(HasCategory(R("relapsed again last night"), RiskCategory::kSelfHarm));
   EXPECT_FALSE(HasCategory(R("relapsed with alcohol last night"), RiskCategory::kSelfHarm));
+  // Self-harm as a habit, said the way people say it ("cutting on myself").
+  for (const char* text : {"I usually start cutting on myself when I get too depressed",
+                           "I start cutting when I get too depressed", "i cut on myself",
+                           "I always start cutting when I feel like this"}) {
+    EXPECT_EQ(L(text), RiskLevel::kModerate) << text;
+    EXPECT_TRUE(HasCategory(R(text), RiskCategory::kSelfHarm)) << text;
+  }
+  for (const char* text : {"I start cutting the onions when the oil is hot",
+                           "I usually start cutting the grass in April",
+                           "it starts cutting out when I turn the heater on"}) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
 }
 
 TEST_F(RiskTest, OrdinaryLookAlikes) {
