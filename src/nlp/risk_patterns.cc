@@ -646,6 +646,12 @@ constexpr PatternDef kPatterns[] = {
      "ready|lined up|counted out|laid out)\\b"},
     {Kind::kMeansStrong, 0, "means_access",
      "\\b(?:rope|noose|belt) (?:is )?(?:tied|ready|up|set up|hung|hanging)\\b"},
+    // A ligature fixed to a hanging point (not a tree or a railing: swings, boats, washing).
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:tied|tie|tying|hung|hang|hanging|attached|fixed|secured) (?:a |the |my )?(?:rope|"
+     "belt|noose|cord|cable|ligature|scarf|sheet) (?:to|from|around|over|on) (?:the |a |my )?"
+     "(?:beam|ceiling|banister|bannister|rafter|rafters|loft hatch|door frame|doorframe|"
+     "ceiling hook|light fitting|stair rail|curtain rail)\\b"},
     {Kind::kMeansStrong, 0, "means_access",
      "\\b(?:holding|sitting here with|staring at|looking at|counting) (?:the |my |a )?"
      "(?:pills|rope|gun|noose|razor|blade|knife|bottle of pills|{PILLS})\\b"},
@@ -1013,7 +1019,7 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:drank|swallowed|drunk|ate|have drunk|just drank) (?:some |the |a bottle of |a cup "
      "of |a lot of )?(?:bleach|poison|antifreeze|rat poison|drain cleaner|weed killer|"
-     "pesticide)"},
+     "weedkiller|pesticide|insecticide|herbicide|paraquat|oven cleaner|toilet cleaner)"},
     {Kind::kAttemptNow, kFirst | kMedicalCat, "attempt_in_progress",
      "\\b(?:i |just |i've |i have |i just |already )(?:overdosed|od'd|oded)\\b"},
     {Kind::kAttemptNow, kFirst | kMedicalCat, "attempt_in_progress",

@@ -254,6 +254,13 @@ TEST_F(RiskTest, WarningSignsInEverydayWords) {
   EXPECT_EQ(L("ive been sh-ing every day this week"), RiskLevel::kModerate);
   EXPECT_TRUE(HasCategory(R("relapsed again last night"), RiskCategory::kSelfHarm));
   EXPECT_FALSE(HasCategory(R("relapsed with alcohol last night"), RiskCategory::kSelfHarm));
+  // A ligature fixed to a hanging point; poisons by their everyday names.
+  EXPECT_GE(L("i tied the rope to the beam"), RiskLevel::kHigh);
+  EXPECT_GE(L("the belt is hung from the banister"), RiskLevel::kHigh);
+  EXPECT_TRUE(HasSignal(R("tied a cord to the loft hatch"), "means_access"));
+  EXPECT_FALSE(HasSignal(R("tied the rope to the tree for the swing"), "means_access"));
+  EXPECT_EQ(L("I drank the weedkiller"), RiskLevel::kImminent);
+  EXPECT_TRUE(HasCategory(R("I drank the weedkiller"), RiskCategory::kMedical));
   // Self-harm as a habit, said the way people say it ("cutting on myself").
   for (const char* text : {"I usually start cutting on myself when I get too depressed",
                            "I start cutting when I get too depressed", "i cut on myself",
