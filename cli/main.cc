@@ -212,6 +212,10 @@ int main(int argc, char** argv) {
       "(shared/eval/CONTRACT.md)");
   bool respond_jsonl = false;
   respond->add_flag("--jsonl", respond_jsonl, "Read one conversation per line on stdin");
+  bool respond_why = false;
+  respond->add_flag("--why", respond_why,
+                    "Also print the content variant used and the planner's reasons (for "
+                    "developers; not part of the contract)");
   haven::cli::LlmArgs respond_llm;
   haven::cli::AddLlmOptions(respond, respond_llm);
 
@@ -284,7 +288,7 @@ int main(int argc, char** argv) {
     }
     auto engine = LoadEngineOrDie(ResolveDataDir(data_dir));
     if (!haven::cli::AttachLlm(respond_llm, *engine, stderr, "haven respond")) return 2;
-    haven::cli::RunRespondJsonl(*engine, stdin, stdout, kMaxLine);
+    haven::cli::RunRespondJsonl(*engine, stdin, stdout, kMaxLine, respond_why);
     // Every answer is written: leave without freeing the models (as analyze --jsonl does).
     std::fflush(stdout);
     std::_Exit(0);

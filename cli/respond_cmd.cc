@@ -14,7 +14,8 @@ std::string JsonString(const std::string& s) {
 
 }  // namespace
 
-StatusOr<std::string> RespondAnswer(const reply::Engine& engine, const nlohmann::json& request) {
+StatusOr<std::string> RespondAnswer(const reply::Engine& engine, const nlohmann::json& request,
+                                    bool why) {
   std::string locale = "en-US";
   if (auto it = request.find("locale"); it != request.end() && !it->is_null()) {
     if (!it->is_string()) return InvalidArgument("field \"locale\" must be a string");
@@ -52,12 +53,20 @@ StatusOr<std::string> RespondAnswer(const reply::Engine& engine, const nlohmann:
   out += RiskLevelName(reply->risk_level);
   out += "\",\"escalate\":";
   out += reply->escalate ? "true" : "false";
+  if (why) {
+    out += ",\"variant\":" + JsonString(reply->variant_id);
+    out +=
+        ",\"why\":" +
+        nlohmann::json(reply->why).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   return out;
 }
 
-int RunRespondJsonl(const reply::Engine& engine, std::FILE* in, std::FILE* out, size_t max_line) {
-  RunJsonl(in, out, max_line,
-           [&engine](const nlohmann::json& request) { return RespondAnswer(engine, request); });
+int RunRespondJsonl(const reply::Engine& engine, std::FILE* in, std::FILE* out, size_t max_line,
+                    bool why) {
+  RunJsonl(in, out, max_line, [&engine, why](const nlohmann::json& request) {
+    return RespondAnswer(engine, request, why);
+  });
   return 0;
 }
 

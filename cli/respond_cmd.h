@@ -19,9 +19,13 @@
 namespace haven::cli {
 
 // The answer members for one request object (without "id" and braces), or an error.
-StatusOr<std::string> RespondAnswer(const reply::Engine& engine, const nlohmann::json& request);
+// `why`: also "variant" (the content variant used, "" when composed) and "why" (the planner's
+// reasons), for developers reading replies; not in the contract.
+StatusOr<std::string> RespondAnswer(const reply::Engine& engine, const nlohmann::json& request,
+                                    bool why = false);
 
 // Runs the JSONL mode from `in` to `out`, lines of at most `max_line` bytes. Returns 0.
-int RunRespondJsonl(const reply::Engine& engine, std::FILE* in, std::FILE* out, size_t max_line);
+int RunRespondJsonl(const reply::Engine& engine, std::FILE* in, std::FILE* out, size_t max_line,
+                    bool why = false);
 
 }  // namespace haven::cli

@@ -163,6 +163,20 @@ class RespondContract(unittest.TestCase):
         self.assertEqual(by_id["r7"]["strategy"], "handoff")
         self.assertNotIn("boss", proc.stderr.decode(), "no message text in logs")
 
+    def test_why_adds_the_variant_and_the_reasons(self):
+        line = json.dumps({"id": "w1", "history": [
+            {"role": "user", "text": "work has been awful"},
+            {"role": "assistant", "text": "That sounds hard. What happened?"},
+            {"role": "user", "text": "thanks for listening"},
+            {"role": "user", "text": "you really get it"}]}).encode() + b"\n"
+        proc = subprocess.run([HAVEN, "respond", "--jsonl", "--why"], input=line,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        a = json.loads(proc.stdout)
+        self.assertIsInstance(a["variant"], str)
+        self.assertIn("intent:gratitude", a["why"])  # the two last messages are one turn
+        self.assertEqual(a["strategy"], "affirmation")
+
 
 class EmpathyContract(unittest.TestCase):
     def run_empathy(self, payload: bytes):

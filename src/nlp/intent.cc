@@ -480,8 +480,8 @@ const std::vector<PatternSet>& Patterns() {
         "{lost|losing} my "
         "{job|mum|mom|dad|friend|mind|home|baby|grandma|grandad|grandpa|nan|dog|cat}"}},
       {kGratitude,
-       {"{you've|you have} been {so|really|very|super|} {helpful|kind|great|amazing|lovely|a great "
-        "help|a big help|a help}",
+       {"{you've|you have} been {so|really|very|super|more|much more|so much more|way more|far "
+        "more|} {helpful|kind|great|amazing|lovely|a great help|a big help|a help}",
         "{thanks|thank you|thank u|thx|cheers|ty} {so much|very much|a lot|} for {the|your|all "
         "the|all your|this|that|all|} "
         "{advice|help|tips|support|chat|talk|listening|time|suggestions|ideas|being "

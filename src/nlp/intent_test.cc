@@ -112,6 +112,7 @@ TEST_F(IntentTest, UrgentCriesAndMeans) {
 TEST_F(IntentTest, LongerPhraseWins) {
   EXPECT_EQ(Label("hi, can you tell me how to get a therapist on the NHS?"), "seeking_advice");
   EXPECT_EQ(Label("thanks for the advice, i'll try it"), "gratitude");
+  EXPECT_EQ(Label("you've been more helpful than my teachers!"), "gratitude");
   EXPECT_EQ(Label("I'm fine thanks, you?"), "smalltalk");
   EXPECT_EQ(Label("hey! long time no see"), "greeting");
 }

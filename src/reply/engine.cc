@@ -561,6 +561,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     std::string text;
     double score;
   };
+  const bool pleasant = feeling.family == "positive" || feeling.family == "relieved";
   auto rank = [&](Strategy strategy, std::string_view tag) -> std::vector<Cand> {
     std::vector<Cand> cands;
     for (const Variant& v : content_.variants()) {
@@ -571,6 +572,8 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
           continue;
         }
         fit += 2;
+      } else if (strategy == Strategy::kReflection && pleasant) {
+        continue;  // the general reflections name a painful feeling (planner.cc)
       }
       if (!v.topics.empty()) {
         if (!AnyOf(v.topics, turn_topics)) continue;
@@ -888,14 +891,18 @@ StatusOr<Reply> Engine::Respond(const std::vector<Turn>& history, std::string_vi
   }
   Conversation c(*this, std::string(locale));
   c.set_guided(false);  // each history stands alone: no flow or screening state to carry
-  for (size_t i = 0; i + 1 < history.size(); ++i) {
+  size_t run = history.size() - 1;  // the person's last turn: the user entries at the end
+  while (run > 0 && history[run - 1].role == "user") --run;
+  for (size_t i = 0; i < run; ++i) {
     if (history[i].role == "user") {
       c.ObserveUser(history[i].text);
     } else {
       c.ObserveAssistant(history[i].text);
     }
   }
-  return c.Send(history.back().text);
+  std::vector<std::string_view> texts;
+  for (size_t i = run; i < history.size(); ++i) texts.push_back(history[i].text);
+  return c.SendRun(texts);
 }
 
 Conversation::Conversation(const Engine& engine, std::string locale)
@@ -905,6 +912,53 @@ Reply Conversation::Send(std::string_view text) {
   seed_ = Mix(seed_, text);
   nlp::Analysis a = engine_->analyzer_->Analyze(text);
   return engine_->Answer(state_, text, a, locale_, seed_, guided_, now_);
+}
+
+Reply Conversation::SendRun(const std::vector<std::string_view>& texts) {
+  if (texts.size() == 1) return Send(texts.front());
+  std::string joined;
+  std::vector<uint32_t> offsets;
+  for (std::string_view t : texts) {
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.remove_suffix(1);
+    if (t.empty()) continue;
+    if (!joined.empty()) {
+      const char end = joined.back();
+      joined += end == '.' || end == '!' || end == '?' ? " " : ". ";
+    }
+    offsets.push_back(static_cast<uint32_t>(joined.size()));
+    joined += t;
+  }
+  seed_ = Mix(seed_, joined);
+  const nlp::Analyzer& analyzer = *engine_->analyzer_;
+  nlp::Analysis a = analyzer.Analyze(joined);
+  // Risk: the rules over the joined text (they read across the messages: "I have the pills" /
+  // "tonight"), raised by each message's own reading, rules and learned reader. Not the learned
+  // reader over the joined text: it learnt from single messages and reads long concatenations of
+  // ordinary ones as risk (ESConv: 16 more crisis replies in 379 runs, nearly all false).
+  a.risk = analyzer.risk_stage().Assess(analyzer.normalizer().Normalize(joined));
+  size_t k = 0;
+  for (std::string_view t : texts) {
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.remove_suffix(1);
+    if (t.empty()) continue;
+    const uint32_t at = offsets[k++];
+    nlp::Risk alone = analyzer.Analyze(t).risk;
+    if (alone.level <= a.risk.level) continue;
+    a.risk.level = alone.level;
+    a.risk.score = std::max(a.risk.score, alone.score);
+    for (nlp::RiskCategory c : alone.categories) {
+      if (std::find(a.risk.categories.begin(), a.risk.categories.end(), c) ==
+          a.risk.categories.end()) {
+        a.risk.categories.push_back(c);
+      }
+    }
+    std::sort(a.risk.categories.begin(), a.risk.categories.end());
+    for (nlp::RiskEvidence e : alone.evidence) {
+      e.span.start += at;
+      e.span.end += at;
+      a.risk.evidence.push_back(std::move(e));
+    }
+  }
+  return engine_->Answer(state_, joined, a, locale_, seed_, guided_, now_);
 }
 
 void Conversation::ObserveUser(std::string_view text) {

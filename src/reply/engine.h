@@ -91,7 +91,10 @@ class Engine {
 
   // The reply to the last entry of `history`, which must be the user's; the earlier entries are
   // the context (replayed into a fresh state: Haven's own earlier replies count as used
-  // variants). InvalidArgument when history is empty or ends with an assistant turn.
+  // variants). Several user entries in a row at the end are the person's one turn, answered
+  // together (Conversation::SendRun): "Yeah, I should do it" / "Thanks for the talk" / "you've
+  // been more helpful than my teachers!" is thanks. InvalidArgument when history is empty or
+  // ends with an assistant turn.
   StatusOr<Reply> Respond(const std::vector<Turn>& history, std::string_view locale) const;
 
   const nlp::Analyzer& analyzer() const { return *analyzer_; }
@@ -174,6 +177,13 @@ class Conversation {
 
   // Haven's reply to the person's next message.
   Reply Send(std::string_view text);
+  // Haven's reply to several messages the person sent in a row, read as one text (joined with
+  // ". " where a message ends without punctuation). Risk is the rules' reading of the joined
+  // text raised to any one message's own reading (rules and learned reader; a higher level, its
+  // categories and evidence, spans moved into the joined text), so a denial in one message
+  // cannot cover risk in another; the learned reader never reads the joined text (it learnt
+  // from single messages). One message: Send.
+  Reply SendRun(const std::vector<std::string_view>& texts);
   // Adds an earlier turn without replying (replaying a history).
   void ObserveUser(std::string_view text);
   void ObserveAssistant(std::string_view text);

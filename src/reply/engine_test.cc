@@ -113,6 +113,36 @@ TEST(Engine, ARiskOnlyTheLearnedReaderSawIsAskedAboutWithoutPresuming) {
   EXPECT_NE(ruled.variant_id.rfind("cru-", 0), 0u) << ruled.variant_id;
 }
 
+TEST(Engine, SeveralMessagesInARowAreOneTurn) {
+  // The thanks is in the middle message; the last alone reads as nothing in particular.
+  auto r = Shared().Respond({{"user", "my exams are stressing me out"},
+                             {"assistant", "That sounds like a lot. What's weighing on you most?"},
+                             {"user", "Yeah, I should do it"},
+                             {"user", "Thanks for the talk"},
+                             {"user", "you've been more helpful than my teachers!"}},
+                            "en-US");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->strategy, Strategy::kAffirmation) << r->text;
+  EXPECT_TRUE(std::count(r->why.begin(), r->why.end(), "intent:gratitude") == 1) << r->text;
+  // Risk in one message of the run is not covered by another: never lower than alone.
+  auto risky = Shared().Respond(
+      {{"user", "I want to kill myself"}, {"user", "haha no I'm fine, forget it"}}, "en-US");
+  ASSERT_TRUE(risky.ok());
+  EXPECT_GE(risky->risk_level, RiskLevel::kModerate) << risky->text;
+  EXPECT_EQ(risky->strategy, Strategy::kCrisis);
+}
+
+TEST(Engine, APleasantFeelingIsNotReflectedAsPain) {
+  // Not "Being good takes a lot out of a person": the general reflections name painful feelings.
+  for (int turns = 1; turns <= 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i)
+      c.Send("work has been so stressful lately, my boss keeps piling it on");
+    Reply r = c.Send("you've been more helpful than my teachers!");
+    EXPECT_NE(r.strategy, Strategy::kReflection) << turns << ": " << r.text;
+  }
+}
+
 TEST(Engine, AskingForAHumanHandsOffAtOnce) {
   Reply r = One("I want to talk to a human");
   EXPECT_EQ(r.strategy, Strategy::kHandoff);

@@ -209,7 +209,12 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   }
 
   // 7. By stage.
+  // The reflection packs name painful feelings ("Being {feeling} takes a lot out of a person"):
+  // a pleasant one that was not good news above ("you've been more helpful than my teachers!")
+  // gets their words back, or a question, instead.
+  const bool pleasant = feeling.family == "positive" || feeling.family == "relieved";
   auto reflect_or_restate = [&]() {
+    if (pleasant) return has_situation ? Strategy::kRestatement : Strategy::kQuestion;
     // Strong feelings are named first; otherwise their words, then the feeling.
     if (!feeling.family.empty() && (feeling.intensity == Intensity::kStrong || !has_situation ||
                                     last == Strategy::kRestatement)) {

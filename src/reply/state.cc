@@ -275,6 +275,11 @@ constexpr FeelingWord kFeelingWords[] = {
     {"calmer", "relieved", true},
     {"jealous", "hurt", true},
     {"insecure", "shame", true},
+    {"foolish", "shame", true},
+    {"stupid", "shame", false},
+    {"a fool", "shame", false},
+    {"an idiot", "shame", false},
+    {"a failure", "shame", false},
 };
 
 constexpr std::string_view kIntensifiers[] = {
@@ -431,6 +436,18 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
                        words[i - 1] == "im" || words[i - 1] == "very" || words[i - 1] == "felt" ||
                        words[i - 1] == "am" || words[i - 1] == "bit" || words[i - 1] == "too"))) {
         continue;
+      }
+      // "stupid" and "like a fool" name a feeling only after "feel"/"felt"/"so" and "like".
+      if (fw.word == "stupid" && !(i >= 1 && (words[i - 1] == "feel" || words[i - 1] == "feeling" ||
+                                              words[i - 1] == "felt" || words[i - 1] == "so" ||
+                                              words[i - 1] == "really"))) {
+        continue;
+      }
+      if (fw.word.starts_with("a ") || fw.word.starts_with("an ")) {
+        if (!(i >= 2 && words[i - 1] == "like" &&
+              (words[i - 2] == "feel" || words[i - 2] == "feeling" || words[i - 2] == "felt"))) {
+          continue;
+        }
       }
       if (negated) {
         denied = true;

@@ -68,6 +68,14 @@ TEST(Feeling, OwnWordsAndIntensity) {
   f = read("I feel so depressed");
   EXPECT_EQ(f.family, "sad");
   EXPECT_EQ(f.own_word, "");  // never said back as a label
+  // Feeling foolish, in the ways people say it; never their insult said back.
+  for (const char* m : {"Good point. I feel like a fool, but it could happen to anyone.",
+                        "I felt so stupid in that meeting", "honestly I feel like a failure"}) {
+    f = read(m);
+    EXPECT_EQ(f.family, "shame") << m;
+    EXPECT_EQ(f.own_word, "") << m;
+  }
+  EXPECT_NE(read("don't be a fool, it's a stupid movie").family, "shame");
 }
 
 TEST(State, ResolvesSheToTheSisterNamedEarlier) {
