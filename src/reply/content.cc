@@ -272,6 +272,10 @@ std::optional<std::string> FillSlots(std::string_view text, const Slots& slots) 
       slots.situation.find(slots.person) != std::string::npos) {
     return std::nullopt;
   }
+  if (slots.topic_in_situation && text.find("{topic}") != std::string_view::npos &&
+      text.find("{situation}") != std::string_view::npos) {
+    return std::nullopt;
+  }
   std::string out;
   out.reserve(text.size() + 64);
   size_t i = 0;

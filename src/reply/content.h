@@ -67,6 +67,7 @@ inline constexpr std::string_view kTags[] = {
     "medical",             // a medical emergency (overdose, injury)
     "disclosure",          // the AI disclosure at the start of a conversation
     "reaction",            // a short emotional reaction before a question or an idea
+    "asked_back",          // asked how Haven is ("and you?"): an honest word before the reply
 };
 
 bool IsKnownTag(std::string_view tag);
@@ -96,6 +97,9 @@ struct Slots {
   std::string name;
   std::string emergency;
   std::string line;
+  // The situation already names the topic ("you lost your job" and "at work"): a variant with
+  // both says it twice ("So at work, you have to give a presentation at work").
+  bool topic_in_situation = false;
 };
 
 // The slot names used in `text`, in order of appearance ("feeling", "situation", ...).

@@ -116,6 +116,14 @@ TEST(Content, FillSlots) {
   s.situation = "you can't sleep";
   EXPECT_TRUE(FillSlots("So this is about {person}, and {situation}.", s).has_value());
   EXPECT_EQ(SlotsIn("{feeling} and {person}"), (std::vector<std::string>{"feeling", "person"}));
+  // The topic once too: "So at work, you have to give a presentation at work".
+  s.topic = "at work";
+  s.situation = "you have to give a presentation at work";
+  s.topic_in_situation = true;
+  EXPECT_FALSE(FillSlots("So {topic}, {situation}.", s).has_value());
+  EXPECT_EQ(FillSlots("So {situation}.", s).value_or(""),
+            "So you have to give a presentation at work.");
+  EXPECT_EQ(FillSlots("How are things {topic}?", s).value_or(""), "How are things at work?");
 }
 
 TEST(Content, FeelingAndTopicPhrases) {

@@ -133,6 +133,34 @@ bool AsksToContinue(std::string_view text) {
   return false;
 }
 
+// The person asks how Haven is: "how are you", "not too bad, and you?", "hbu".
+bool AsksHowHavenIs(std::string_view text) {
+  const std::string t = Lower(text);
+  auto word_at = [&](size_t at, size_t len) {
+    const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(t[at - 1]));
+    const bool ends =
+        at + len == t.size() || !std::isalnum(static_cast<unsigned char>(t[at + len]));
+    return starts && ends;
+  };
+  for (std::string_view p :
+       {"how are you", "how r u", "how are u", "how're you", "how have you been", "how's your day",
+        "how is your day", "how was your day", "hbu", "wbu", "how you doing"}) {
+    for (size_t at = t.find(p); at != std::string::npos; at = t.find(p, at + 1)) {
+      if (word_at(at, p.size())) return true;
+    }
+  }
+  // Asked back at the end of a clause: "and you?", "how about you." (not "and you know").
+  for (std::string_view p : {"and you", "how about you", "what about you", "and yourself"}) {
+    for (size_t at = t.find(p); at != std::string::npos; at = t.find(p, at + 1)) {
+      if (!word_at(at, p.size())) continue;
+      size_t k = at + p.size();
+      while (k < t.size() && t[k] == ' ') ++k;
+      if (k == t.size() || t[k] == '?' || t[k] == '.' || t[k] == '!') return true;
+    }
+  }
+  return false;
+}
+
 // A flow or questionnaire the person asks for by name ("can we do a breathing exercise", "PHQ-9",
 // "help me calm down", "make a safety plan").
 struct Request {
@@ -537,6 +565,36 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   slots.situation = state.situation();
   if (const Person* p = state.current_person()) slots.person = p->reference;
   slots.topic = content_.TopicPhrase(state.CurrentTopic());
+  if (!slots.topic.empty() && !slots.situation.empty()) {
+    // The words that named the topic in this message ("job", "boss"), or the phrase's own last
+    // word ("at work"), found in the situation.
+    std::string situation = Lower(slots.situation);
+    auto named = [&](std::string w) {
+      w = Lower(w);
+      size_t at = situation.find(w);
+      while (at != std::string::npos) {
+        const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(situation[at - 1]));
+        const size_t end = at + w.size();
+        const bool ends =
+            end == situation.size() || !std::isalnum(static_cast<unsigned char>(situation[end]));
+        if (starts && ends) return true;
+        at = situation.find(w, at + 1);
+      }
+      return false;
+    };
+    const std::string current = state.CurrentTopic();
+    for (const nlp::Topic& t : analysis.topics) {
+      if (t.label != current) continue;
+      for (const nlp::Span& sp : t.evidence) {
+        if (sp.end <= text.size() && sp.start < sp.end) {
+          slots.topic_in_situation |= named(std::string(text.substr(sp.start, sp.end - sp.start)));
+        }
+      }
+    }
+    const size_t space = slots.topic.rfind(' ');
+    slots.topic_in_situation |=
+        named(space == std::string::npos ? slots.topic : slots.topic.substr(space + 1));
+  }
   if (state.preferred_name()) {
     // The name at most once in four replies: more reads as a script.
     bool recent = false;
@@ -577,6 +635,9 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       }
       if (!v.topics.empty()) {
         if (!AnyOf(v.topics, turn_topics)) continue;
+        // A topic's own variant names it ("So at work, {situation}"): not beside a situation
+        // that names it already.
+        if (slots.topic_in_situation && v.text.find("{situation}") != std::string::npos) continue;
         fit += 2;
       }
       if (!v.intensities.empty()) {
@@ -791,6 +852,18 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     }
     used = v;
     body = std::move(filled);
+    // Asked how Haven is: an honest word about that first (a reaction would be one prefix too
+    // many).
+    bool answered_back = false;
+    if (v != nullptr && plan.tag != "about_ai" && AsksHowHavenIs(text)) {
+      auto [bv, btext] = pick(Strategy::kOther, "asked_back");
+      if (bv != nullptr) {
+        body = btext + " " + body;
+        state.MarkVariantUsed(bv->id);
+        plan.why.push_back("asked_back:" + bv->id);
+        answered_back = true;
+      }
+    }
     // A short emotional reaction before a question or an idea, when the person is hurting and
     // the reply has none of its own (every other turn, or whenever the feeling is strong).
     const bool hurting =
@@ -799,7 +872,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     const bool reacts = (reply.strategy == Strategy::kQuestion && plan.tag.empty()) ||
                         reply.strategy == Strategy::kSuggestion ||
                         (reply.strategy == Strategy::kInformation && plan.tag.empty());
-    if (v != nullptr && hurting && reacts &&
+    if (v != nullptr && !answered_back && hurting && reacts &&
         (state.assistant_turns() % 2 == 0 || feeling.intensity == Intensity::kStrong)) {
       std::string lower;
       for (char c : body)

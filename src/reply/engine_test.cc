@@ -143,6 +143,38 @@ TEST(Engine, APleasantFeelingIsNotReflectedAsPain) {
   }
 }
 
+TEST(Engine, TheTopicIsNotNamedBesideASituationThatNamesIt) {
+  for (const char* text : {"I have to give a presentation at work on a stage and I'm so stressed",
+                           "I'm in depression because recently i lost my job",
+                           "my boss keeps shouting at me at work"}) {
+    for (int turns = 0; turns < 4; ++turns) {
+      Conversation c(Shared(), "en-US");
+      for (int i = 0; i < turns; ++i) c.Send("work has been hard lately");
+      Reply r = c.Send(text);
+      EXPECT_EQ(r.text.find("So at work, you"), std::string::npos) << r.text;
+      EXPECT_EQ(r.text.find("at work, you're in depression"), std::string::npos) << r.text;
+    }
+  }
+}
+
+TEST(Engine, AskedHowItIsItAnswersHonestlyFirst) {
+  auto asked_back = [](const Reply& r) {
+    return std::any_of(r.why.begin(), r.why.end(),
+                       [](const std::string& w) { return w.rfind("asked_back:", 0) == 0; });
+  };
+  for (const char* text : {"Oh, not too bad - and you?", "hi, how are you?",
+                           "good How about you? Is there any idea about covid20"}) {
+    Reply r = One(text);
+    EXPECT_TRUE(asked_back(r)) << text << ": " << r.text;
+  }
+  // Not "and you know"; and never on the safety path.
+  for (const char* text :
+       {"and you know what, work was awful", "I keep thinking about killing myself, how are you"}) {
+    Reply r = One(text);
+    EXPECT_FALSE(asked_back(r)) << text << ": " << r.text;
+  }
+}
+
 TEST(Engine, AskingForAHumanHandsOffAtOnce) {
   Reply r = One("I want to talk to a human");
   EXPECT_EQ(r.strategy, Strategy::kHandoff);
