@@ -213,6 +213,10 @@ constexpr FeelingWord kFeelingWords[] = {
     {"worried", "anxious", true},
     {"nervous", "anxious", true},
     {"panicky", "anxious", true},
+    {"panicked", "anxious", true},
+    {"panicking", "anxious", true},
+    {"tense", "anxious", true},
+    {"on edge", "anxious", true},
     {"scared", "anxious", true},
     {"afraid", "anxious", true},
     {"terrified", "anxious", true},
@@ -428,13 +432,20 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
           (i >= 1 && (words[i - 1] == "not" || words[i - 1] == "never" || words[i - 1] == "isn't" ||
                       words[i - 1] == "no")) ||
           (i >= 2 && (words[i - 2] == "not" || words[i - 2] == "don't" || words[i - 2] == "never"));
-      // "down" and "low" are feelings only after "feel"/"so"/"really"/"i'm".
+      // "down", "low" and the like are feelings only after "feel"/"so"/"really"/"i'm"; "alone"
+      // also after "be"/"been"/"all" ("i will be alone this year").
+      const bool after_feel =
+          i >= 1 && (words[i - 1] == "feel" || words[i - 1] == "feeling" || words[i - 1] == "so" ||
+                     words[i - 1] == "really" || words[i - 1] == "i'm" || words[i - 1] == "im" ||
+                     words[i - 1] == "very" || words[i - 1] == "felt" || words[i - 1] == "am" ||
+                     words[i - 1] == "bit" || words[i - 1] == "too");
+      const bool alone_after_be =
+          fw.word == "alone" && i >= 1 &&
+          (words[i - 1] == "be" || words[i - 1] == "been" || words[i - 1] == "all") &&
+          !(i >= 2 && words[i - 2] == "to");  // "i want to be alone" is a wish, not loneliness
       if ((fw.word == "down" || fw.word == "low" || fw.word == "lost" || fw.word == "better" ||
            fw.word == "mad" || fw.word == "alone" || fw.word == "empty") &&
-          !(i >= 1 && (words[i - 1] == "feel" || words[i - 1] == "feeling" ||
-                       words[i - 1] == "so" || words[i - 1] == "really" || words[i - 1] == "i'm" ||
-                       words[i - 1] == "im" || words[i - 1] == "very" || words[i - 1] == "felt" ||
-                       words[i - 1] == "am" || words[i - 1] == "bit" || words[i - 1] == "too"))) {
+          !after_feel && !alone_after_be) {
         continue;
       }
       // "stupid" and "like a fool" name a feeling only after "feel"/"felt"/"so" and "like".

@@ -76,6 +76,11 @@ TEST(Feeling, OwnWordsAndIntensity) {
     EXPECT_EQ(f.own_word, "") << m;
   }
   EXPECT_NE(read("don't be a fool, it's a stupid movie").family, "shame");
+  EXPECT_EQ(read("normally i would spend the holidays with my family but i will be alone this year")
+                .family,
+            "lonely");
+  EXPECT_EQ(read("I start to feel panicked when I leave the house").family, "anxious");
+  EXPECT_NE(read("I just want to be alone tonight").family, "lonely");
 }
 
 TEST(State, ResolvesSheToTheSisterNamedEarlier) {

@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>  // before Asio's awaitable
 
 #include "chat/chat_service.h"
@@ -541,6 +543,9 @@ TEST_F(ServerTest, MoodAndHistoryOverWssAuthorisedOnEveryFrame) {
     c.Send(Frame("mood", {{"value", bad}}));
     EXPECT_EQ(c.Read()["code"], "bad_field") << bad.dump();
   }
+  // Check-ins are listed by their time in milliseconds: the second one a millisecond later at
+  // least, or the two may tie (then their order is their record ids').
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   c.Send(Frame("mood", {{"value", 5}}));
   ASSERT_EQ(c.Read()["type"], "mood.saved");
   c.Send(Frame("history.get"));
