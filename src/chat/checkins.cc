@@ -17,16 +17,8 @@ using nlohmann::json;
 using storage::Txn;
 using storage::UnixMillis;
 
-// A stable id for one administration: 128 bits of BLAKE2b over the conversation, the instrument
-// and the seq of the message that started it, as 32 hex characters (the shape of NewRecordId).
-std::string ScreeningId(std::string_view conversation_id, std::string_view instrument,
-                        int64_t started_seq) {
-  std::string key = "haven.screening.v1|";
-  key.append(conversation_id);
-  key.push_back('|');
-  key.append(instrument);
-  key.push_back('|');
-  key.append(std::to_string(started_seq));
+// 128 bits of BLAKE2b over `key`, as 32 hex characters (the shape of NewRecordId).
+std::string DerivedId(std::string_view key) {
   unsigned char digest[16];
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()),
                      key.size(), nullptr, 0);
@@ -35,19 +27,18 @@ std::string ScreeningId(std::string_view conversation_id, std::string_view instr
   return std::string(hex, sizeof digest * 2);
 }
 
+// A stable id for one administration, from the conversation, the instrument and the seq of the
+// message that started it.
+std::string ScreeningId(std::string_view conversation_id, std::string_view instrument,
+                        int64_t started_seq) {
+  return DerivedId("haven.screening.v1|" + std::string(conversation_id) + "|" +
+                   std::string(instrument) + "|" + std::to_string(started_seq));
+}
+
 // The record id of a mood check-in the client named: derived from the account and the client's
-// id, so a resent frame finds the check-in the first one stored (the shape of NewRecordId).
+// id, so a resent frame finds the check-in the first one stored.
 std::string MoodId(std::string_view account_id, std::string_view client_id) {
-  std::string key = "haven.mood.v1|";
-  key.append(account_id);
-  key.push_back('|');
-  key.append(client_id);
-  unsigned char digest[16];
-  crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(key.data()),
-                     key.size(), nullptr, 0);
-  char hex[sizeof digest * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex, sizeof digest * 2);
+  return DerivedId("haven.mood.v1|" + std::string(account_id) + "|" + std::string(client_id));
 }
 
 // The stored payload of a questionnaire result: everything the export should show.
