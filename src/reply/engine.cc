@@ -133,26 +133,30 @@ bool AsksToContinue(std::string_view text) {
   return false;
 }
 
+// The position of `word` (lower case) in `text` (lower case) as a whole word or phrase, from
+// `from` on; npos when it is not there.
+size_t FindWord(const std::string& text, std::string_view word, size_t from = 0) {
+  for (size_t at = text.find(word, from); at != std::string::npos; at = text.find(word, at + 1)) {
+    const size_t end = at + word.size();
+    if ((at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]))) &&
+        (end == text.size() || !std::isalnum(static_cast<unsigned char>(text[end])))) {
+      return at;
+    }
+  }
+  return std::string::npos;
+}
+
 // The person asks how Haven is: "how are you", "not too bad, and you?", "hbu".
 bool AsksHowHavenIs(std::string_view text) {
   const std::string t = Lower(text);
-  auto word_at = [&](size_t at, size_t len) {
-    const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(t[at - 1]));
-    const bool ends =
-        at + len == t.size() || !std::isalnum(static_cast<unsigned char>(t[at + len]));
-    return starts && ends;
-  };
   for (std::string_view p :
        {"how are you", "how r u", "how are u", "how're you", "how have you been", "how's your day",
         "how is your day", "how was your day", "hbu", "wbu", "how you doing"}) {
-    for (size_t at = t.find(p); at != std::string::npos; at = t.find(p, at + 1)) {
-      if (word_at(at, p.size())) return true;
-    }
+    if (FindWord(t, p) != std::string::npos) return true;
   }
   // Asked back at the end of a clause: "and you?", "how about you." (not "and you know").
   for (std::string_view p : {"and you", "how about you", "what about you", "and yourself"}) {
-    for (size_t at = t.find(p); at != std::string::npos; at = t.find(p, at + 1)) {
-      if (!word_at(at, p.size())) continue;
+    for (size_t at = FindWord(t, p); at != std::string::npos; at = FindWord(t, p, at + 1)) {
       size_t k = at + p.size();
       while (k < t.size() && t[k] == ' ') ++k;
       if (k == t.size() || t[k] == '?' || t[k] == '.' || t[k] == '!') return true;
@@ -568,32 +572,23 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   if (!slots.topic.empty() && !slots.situation.empty()) {
     // The words that named the topic in this message ("job", "boss"), or the phrase's own last
     // word ("at work"), found in the situation.
-    std::string situation = Lower(slots.situation);
-    auto named = [&](std::string w) {
-      w = Lower(w);
-      size_t at = situation.find(w);
-      while (at != std::string::npos) {
-        const bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(situation[at - 1]));
-        const size_t end = at + w.size();
-        const bool ends =
-            end == situation.size() || !std::isalnum(static_cast<unsigned char>(situation[end]));
-        if (starts && ends) return true;
-        at = situation.find(w, at + 1);
-      }
-      return false;
+    const std::string situation = Lower(slots.situation);
+    auto named = [&](std::string_view w) {
+      return FindWord(situation, Lower(w)) != std::string::npos;
     };
     const std::string current = state.CurrentTopic();
     for (const nlp::Topic& t : analysis.topics) {
       if (t.label != current) continue;
       for (const nlp::Span& sp : t.evidence) {
         if (sp.end <= text.size() && sp.start < sp.end) {
-          slots.topic_in_situation |= named(std::string(text.substr(sp.start, sp.end - sp.start)));
+          slots.topic_in_situation |= named(text.substr(sp.start, sp.end - sp.start));
         }
       }
     }
     const size_t space = slots.topic.rfind(' ');
     slots.topic_in_situation |=
-        named(space == std::string::npos ? slots.topic : slots.topic.substr(space + 1));
+        named(space == std::string::npos ? std::string_view(slots.topic)
+                                         : std::string_view(slots.topic).substr(space + 1));
   }
   if (state.preferred_name()) {
     // The name at most once in four replies: more reads as a script.
@@ -989,11 +984,14 @@ Reply Conversation::Send(std::string_view text) {
 
 Reply Conversation::SendRun(const std::vector<std::string_view>& texts) {
   if (texts.size() == 1) return Send(texts.front());
-  std::string joined;
-  std::vector<uint32_t> offsets;
+  std::vector<std::string_view> parts;  // without trailing blanks; empty ones left out
   for (std::string_view t : texts) {
     while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.remove_suffix(1);
-    if (t.empty()) continue;
+    if (!t.empty()) parts.push_back(t);
+  }
+  std::string joined;
+  std::vector<uint32_t> offsets;
+  for (std::string_view t : parts) {
     if (!joined.empty()) {
       const char end = joined.back();
       joined += end == '.' || end == '!' || end == '?' ? " " : ". ";
@@ -1009,12 +1007,8 @@ Reply Conversation::SendRun(const std::vector<std::string_view>& texts) {
   // reader over the joined text: it learnt from single messages and reads long concatenations of
   // ordinary ones as risk (ESConv: 16 more crisis replies in 379 runs, nearly all false).
   a.risk = analyzer.risk_stage().Assess(analyzer.normalizer().Normalize(joined));
-  size_t k = 0;
-  for (std::string_view t : texts) {
-    while (!t.empty() && (t.back() == ' ' || t.back() == '\n')) t.remove_suffix(1);
-    if (t.empty()) continue;
-    const uint32_t at = offsets[k++];
-    nlp::Risk alone = analyzer.Analyze(t).risk;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    nlp::Risk alone = analyzer.Analyze(parts[i]).risk;
     if (alone.level <= a.risk.level) continue;
     a.risk.level = alone.level;
     a.risk.score = std::max(a.risk.score, alone.score);
@@ -1026,8 +1020,8 @@ Reply Conversation::SendRun(const std::vector<std::string_view>& texts) {
     }
     std::sort(a.risk.categories.begin(), a.risk.categories.end());
     for (nlp::RiskEvidence e : alone.evidence) {
-      e.span.start += at;
-      e.span.end += at;
+      e.span.start += offsets[i];
+      e.span.end += offsets[i];
       a.risk.evidence.push_back(std::move(e));
     }
   }
