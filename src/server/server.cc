@@ -195,6 +195,9 @@ class HttpSession final : public Closable,
         }
         shared_->Unregister(id_);  // the WebSocket session registers itself
         id_ = 0;
+        // This frame waits as long as the connection lasts: release the request's buffer.
+        buffer.clear();
+        buffer.shrink_to_fit();
         co_await RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req),
                                              console_ws);
         co_return true;
@@ -584,7 +587,14 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
                              asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
                              asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
                              asio::ssl::context::single_dh_use);
-      SSL_CTX_set_min_proto_version(impl->ssl->native_handle(), TLS1_2_VERSION);
+      SSL_CTX* ctx = impl->ssl->native_handle();
+      SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+      // Idle connections keep no record buffers (LeanTlsStream, docs/benchmarks.md); no
+      // renegotiation; resumption by tickets only, so no server-side session cache grows with
+      // the connections.
+      SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+      SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+      SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
       impl->ssl->use_certificate_chain_file(options.tls_cert_file);
     } catch (const std::exception&) {
       return Internal("tls: cannot load the certificate " + options.tls_cert_file);

@@ -21,6 +21,7 @@
 #include "chat/oversight.h"
 #include "chat/staff_auth.h"
 #include "server/http_policy.h"
+#include "server/lean_tls_stream.h"
 #include "server/server.h"
 
 namespace haven::server::internal {
@@ -31,7 +32,7 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using TlsStream = LeanTlsStream;  // lean_tls_stream.h: no buffers while idle
 using Request = http::request<http::string_body>;
 
 // A connection the server can ask to wind down. Shutdown() is called from any thread; it only

@@ -2,7 +2,7 @@
 // A reader coroutine decodes frames and runs turns (on the worker pool); a writer coroutine
 // drains the session's own queue, so frames go out one at a time and in order.
 #include <chrono>
-#include <deque>
+#include <list>
 #include <optional>
 #include <set>
 
@@ -85,6 +85,7 @@ class WebSocketSession final : public Closable,
     }));
     ws_.read_message_max(o.max_frame_bytes);
     auto [ec] = co_await ws_.async_accept(request, as_tuple(use_awaitable));
+    request = Request();  // this frame lasts as long as the connection: keep no headers in it
     if (ec) co_return;
     beast::error_code peer_ec;
     auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(peer_ec);
@@ -832,7 +833,7 @@ class WebSocketSession final : public Closable,
   websocket::stream<Stream> ws_;
   asio::steady_timer wake_;
   asio::steady_timer hello_timer_;
-  std::deque<Outgoing> queue_;
+  std::list<Outgoing> queue_;  // not a deque: an empty list allocates nothing (idle connections)
   bool close_queued_ = false;
   bool reader_done_ = false;
   bool in_turn_ = false;
