@@ -456,7 +456,7 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   const int64_t before_seq = window.size() >= 2 ? window[window.size() - 2].seq : 0;
 
   // The engine's state of this conversation: kept from the turn before, or rebuilt from the
-  // window (guided activities then start afresh; live_conversations.h).
+  // window (and the guided activity stored with the latest reply; live_conversations.h).
   std::unique_ptr<LiveConversation> live = live_.Take(conversation_id, before_seq, locale);
   if (live && live->conversation->state().user_turns() > kMaxLiveTurns) {
     // A long conversation starts again from its window, at a moment without a guided activity,
@@ -476,6 +476,16 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
       } else if (x.role == MessageRole::kAssistant || x.role == MessageRole::kStaff) {
         live->conversation->ObserveAssistant(x.text);
       }
+    }
+    // The guided activity kept with Haven's latest reply goes on, unless a person of the team
+    // wrote or handed back since (as in memory, where their messages end the entry). A kept
+    // state that does not open is dropped: the conversation goes on without it.
+    for (size_t i = window.size() - 1; i-- > 0;) {
+      const storage::Message& x = window[i];
+      if (x.role == MessageRole::kStaff || x.role == MessageRole::kSystem) break;
+      if (x.role != MessageRole::kAssistant) continue;
+      if (!x.activity.empty()) (void)live->conversation->RestoreActivity(x.activity);
+      break;
     }
     live->results_seen = live->conversation->screening_results().size();
   }
@@ -508,6 +518,7 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   m.risk_level = r.risk_level;
   m.strategy = std::string(reply::StrategyName(r.strategy));
   m.rationale = JoinReasons(r.why);
+  m.activity = live->conversation->SaveActivity();
   m.created_at = Now();
   // What the escalation policy reads (chat/oversight.h).
   TurnFacts facts;

@@ -148,6 +148,48 @@ TEST_F(CheckInsTest, APhq9InTheConversationIsStoredOnceWithItsAnswers) {
   EXPECT_EQ(json::parse(e["screenings"][0]["payload"].get<std::string>())["answers"].size(), 9u);
 }
 
+TEST_F(CheckInsTest, APhq9GoesOnAtTheSameQuestionAfterARestart) {
+  SeekerSession s = NewSeeker();
+  Say(s, "start", "can I take a depression test?");
+  for (size_t i = 0; i < 4; ++i) Say(s, "a" + std::to_string(i), kPhq9Answers[i]);
+  // Where it stands is stored with the reply, sealed in a real store (the contract tests).
+  json kept;
+  ASSERT_TRUE(store_
+                  .Transact([&](storage::Txn& txn) -> Status {
+                    auto msgs = txn.ListMessages(s.conversation_id, 0, 100);
+                    if (!msgs.ok()) return msgs.status();
+                    kept = json::parse(msgs->back().activity);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(kept["screening"]["answers"], json({1, 2, 1, 2}));
+  auto doc = service_.Export(s.token);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(json::parse(*doc)["conversations"][0]["messages"].back()["activity"], kept)
+      << "the export holds it too";
+
+  // A restart: a new service over the same store, with nothing in memory.
+  ChatService restarted(SharedEngine(), store_, ChatOptions(), [this] { return now_.load(); });
+  now_ += 1000;
+  auto fifth = restarted.Send(s, "a4", kPhq9Answers[4], "en-US");
+  ASSERT_TRUE(fifth.ok() && fifth->reply) << fifth.status().message();
+  const auto& items = SharedEngine().screener().content(reply::Instrument::kPhq9).items;
+  EXPECT_NE(fifth->reply->text.find(items[5]), std::string::npos) << fifth->reply->text;
+  for (size_t i = 5; i < kPhq9Answers.size(); ++i) {
+    now_ += 1000;
+    ASSERT_TRUE(restarted.Send(s, "a" + std::to_string(i), kPhq9Answers[i], "en-US").ok());
+  }
+  now_ += 1000;
+  auto last = restarted.Send(s, "difficulty", "somewhat difficult", "en-US");
+  ASSERT_TRUE(last.ok() && last->reply);
+  EXPECT_NE(last->reply->text.find("10"), std::string::npos) << last->reply->text;
+  auto rows = Stored(s.account_id);
+  ASSERT_EQ(rows.size(), 1u);
+  json p = json::parse(rows[0].payload);
+  EXPECT_EQ(p["answers"], json({1, 2, 1, 2, 0, 1, 3, 0, 0}));
+  EXPECT_EQ(p["started_seq"], 1) << "the seq of 'can I take a depression test?'";
+}
+
 TEST_F(CheckInsTest, ALastAnswerWhoseReplyFailedIsStoredOnceWhenSentAgain) {
   SeekerSession s = NewSeeker();
   Phq9UpToDifficulty(s);

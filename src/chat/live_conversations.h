@@ -6,8 +6,8 @@
 // message it has taken in). It is valid for the next turn only when the message before that turn
 // is exactly `through_seq`; anything else (a restart, a failed turn, another process, messages
 // deleted by the privacy center) means the caller rebuilds the state from the stored history,
-// which replays the messages without guided activities: a flow or screening in progress is then
-// forgotten, and nothing is ever invented.
+// which replays the messages and restores the guided activity stored with Haven's latest reply
+// (storage::Message::activity): a flow or screening in progress goes on where it stood.
 //
 // Take removes the entry (the turn owns it); Put gives it back after the turn is committed. A
 // turn that fails puts back a copy taken before it, so that its retry answers from the same

@@ -406,6 +406,10 @@ StatusOr<std::string> ChatService::Export(std::string_view token) {
         }
         if (!m.strategy.empty()) mj["strategy"] = m.strategy;
         if (m.risk_level) mj["risk_level"] = std::string(RiskLevelName(*m.risk_level));
+        if (!m.activity.empty()) {
+          json activity = json::parse(m.activity, nullptr, /*allow_exceptions=*/false);
+          if (!activity.is_discarded()) mj["activity"] = std::move(activity);
+        }
         messages.push_back(std::move(mj));
       }
       conv["messages"] = std::move(messages);

@@ -1038,4 +1038,31 @@ void Conversation::ObserveAssistant(std::string_view text) {
   engine_->ObserveAssistant(state_, text);
 }
 
+std::string Conversation::SaveActivity() const {
+  return ActivityStateToJson(state_.activity(), state_.user_turns());
+}
+
+Status Conversation::RestoreActivity(std::string_view json) {
+  auto restored = ActivityStateFromJson(json, state_.user_turns());
+  if (!restored.ok()) return restored.status();
+  ActivityState& act = state_.mutable_activity();
+  std::vector<ScreeningResult> results = std::move(act.screening_results);
+  act = std::move(restored).value();
+  act.screening_results = std::move(results);
+  if (act.flow) {
+    const FlowDef* f = engine_->flows_ ? engine_->flows_->Find(act.flow->flow_id) : nullptr;
+    const bool waits_at_step = act.flow->phase == FlowPhase::kRunning ||
+                               act.flow->phase == FlowPhase::kInterrupted ||
+                               act.flow->phase == FlowPhase::kResumeOffered;
+    if (!f || !act.flow->active() || (waits_at_step && !f->Find(act.flow->step))) {
+      act.flow.reset();
+    }
+  }
+  if (!engine_->screener_) {
+    act.screening.reset();
+    act.screening_offer.reset();
+  }
+  return Status::Ok();
+}
+
 }  // namespace haven::reply

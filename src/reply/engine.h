@@ -198,6 +198,14 @@ class Conversation {
   const std::vector<ScreeningResult>& screening_results() const {
     return state_.activity().screening_results;
   }
+  // The guided activity after the latest turn, to keep with its reply (ActivityStateToJson):
+  // "" when there is none.
+  std::string SaveActivity() const;
+  // Goes on with an activity SaveActivity kept, in a conversation rebuilt (ObserveUser,
+  // ObserveAssistant) from the history up to that reply. What this engine no longer has (a flow
+  // or step removed since, guided activities off) is dropped; a state that does not parse is an
+  // error and changes nothing.
+  Status RestoreActivity(std::string_view json);
 
  private:
   const Engine* engine_;

@@ -256,6 +256,90 @@ TEST(EngineFlows, ScreeningStopsOnExitWords) {
   EXPECT_FALSE(c.screening_results()[0].completed);
 }
 
+// A conversation rebuilt from its messages (as after a restart), with the activity kept with
+// the latest reply.
+Conversation Rebuilt(const std::vector<std::pair<std::string, std::string>>& history,
+                     const std::string& activity) {
+  Conversation c(Shared(), "en-US");
+  for (const auto& [role, text] : history) {
+    if (role == "user") {
+      c.ObserveUser(text);
+    } else {
+      c.ObserveAssistant(text);
+    }
+  }
+  EXPECT_TRUE(c.RestoreActivity(activity).ok());
+  return c;
+}
+
+TEST(EngineFlows, AQuestionnaireGoesOnFromItsSavedActivity) {
+  Conversation c(Shared(), "en-US");
+  std::vector<std::pair<std::string, std::string>> history;
+  auto say = [&](const std::string& text) {
+    Reply r = c.Send(text);
+    history.push_back({"user", text});
+    history.push_back({"assistant", r.text});
+    return r;
+  };
+  EXPECT_EQ(c.SaveActivity(), "") << "nothing to keep before any activity";
+  say("can I take a depression test?");
+  say("several days");
+  say("more than half the days");
+  const std::string saved = c.SaveActivity();
+  ASSERT_NE(saved, "");
+
+  Conversation again = Rebuilt(history, saved);
+  ASSERT_TRUE(again.state().activity().screening.has_value());
+  EXPECT_EQ(again.state().activity().screening->answers, (std::vector<int>{1, 2}));
+  Reply next = again.Send("1");
+  EXPECT_TRUE(WhyHas(next, "in screening phq9, item 3")) << Why(next);
+  const auto& items = Shared().screener().content(Instrument::kPhq9).items;
+  EXPECT_TRUE(Contains(next.text, items[3])) << next.text;
+  for (const char* a : {"2", "not at all", "several days", "nearly every day", "0", "not at all"}) {
+    next = again.Send(a);
+  }
+  if (!WhyHas(next, "screening_completed:")) next = again.Send("somewhat difficult");
+  EXPECT_TRUE(WhyHas(next, "screening_completed:phq9")) << Why(next);
+  ASSERT_EQ(again.screening_results().size(), 1u);
+  EXPECT_EQ(again.screening_results()[0].total, 10);
+  EXPECT_EQ(again.SaveActivity(), "") << "a finished questionnaire leaves nothing in progress";
+}
+
+TEST(EngineFlows, AnInterruptedFlowCountsItsTurnsInTheRebuiltConversation) {
+  Conversation c(Shared(), "en-US");
+  c.Send("can we do a breathing exercise?");
+  c.Send("I have pills saved up and I'm going to take them all tonight");
+  const std::string saved = c.SaveActivity();
+  // Rebuilt from the last two messages only: the interruption is still one turn ago.
+  Conversation again =
+      Rebuilt({{"user", "I have pills saved up and I'm going to take them all tonight"},
+               {"assistant", "..."}},
+              saved);
+  ASSERT_TRUE(again.state().activity().flow.has_value());
+  EXPECT_EQ(again.state().activity().flow->phase, FlowPhase::kInterrupted);
+  EXPECT_EQ(again.state().activity().interrupted_turn, 1);
+  Reply safe = again.Send("yes I'm safe, my sister is with me");
+  EXPECT_FALSE(WhyHas(safe, "flow_resume_offered:")) << Why(safe);
+  Reply later = again.Send("can we carry on with the breathing?");
+  EXPECT_TRUE(WhyHas(later, "flow_resume_offered:box_breathing")) << Why(later);
+}
+
+TEST(EngineFlows, ARestoredFlowThisEngineNoLongerHasIsDropped) {
+  Conversation c(Shared(), "en-US");
+  c.Send("can we do a breathing exercise?");
+  std::string saved = c.SaveActivity();
+  ASSERT_NE(saved.find("box_breathing"), std::string::npos) << saved;
+  std::string gone = saved;
+  gone.replace(gone.find("box_breathing"), 13, "old_exercise1");
+  Conversation again = Rebuilt({}, gone);
+  EXPECT_FALSE(again.state().activity().flow.has_value());
+  // A state that does not parse changes nothing.
+  Conversation bad(Shared(), "en-US");
+  EXPECT_FALSE(bad.RestoreActivity("{\"flow\": 3}").ok());
+  EXPECT_FALSE(bad.RestoreActivity("not json").ok());
+  EXPECT_EQ(bad.SaveActivity(), "");
+}
+
 TEST(EngineFlows, RespondStaysStateless) {
   auto r = Shared().Respond({{"user", "can we do a breathing exercise?"}}, "en-US");
   ASSERT_TRUE(r.ok());

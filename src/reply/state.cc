@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 
@@ -782,6 +783,89 @@ bool ConversationState::VariantUsed(std::string_view id) const {
 
 int ConversationState::StrategyCount(Strategy s) const {
   return static_cast<int>(std::count(strategies_.begin(), strategies_.end(), s));
+}
+
+// ---- ActivityState as JSON ----------------------------------------------------------------------
+
+std::string ActivityStateToJson(const ActivityState& a, int user_turns) {
+  if (!a.flow && !a.screening && !a.screening_offer && a.offered.empty() && a.check_backs.empty()) {
+    return "";
+  }
+  nlohmann::json j = nlohmann::json::object();
+  if (a.flow) {
+    j["flow"] = nlohmann::json::parse(FlowStateToJson(*a.flow));
+    if (a.flow->phase == FlowPhase::kInterrupted) {
+      j["interrupted_turns_ago"] = std::max(0, user_turns - a.interrupted_turn);
+    }
+  }
+  if (a.screening) j["screening"] = nlohmann::json::parse(ScreeningStateToJson(*a.screening));
+  if (a.screening_offer) j["screening_offer"] = InstrumentId(*a.screening_offer);
+  j["offered"] = a.offered;
+  nlohmann::json backs = nlohmann::json::array();
+  for (const CheckBack& c : a.check_backs) {
+    backs.push_back({{"flow_id", c.flow_id}, {"text", c.text}, {"captures", c.captures}});
+  }
+  j["check_backs"] = std::move(backs);
+  return j.dump();
+}
+
+StatusOr<ActivityState> ActivityStateFromJson(std::string_view json, int user_turns) {
+  ActivityState a;
+  if (json.empty()) return a;
+  const nlohmann::json j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return InvalidArgument("activity state: not a JSON object");
+  }
+  auto bad = [](std::string_view field) {
+    return InvalidArgument("activity state: " + std::string(field) + ": missing or mistyped");
+  };
+  auto strings = [](const nlohmann::json& v, std::vector<std::string>* out) {
+    if (!v.is_array()) return false;
+    for (const auto& e : v) {
+      if (!e.is_string()) return false;
+      out->push_back(e.get<std::string>());
+    }
+    return true;
+  };
+  if (j.contains("flow")) {
+    auto flow = FlowStateFromJson(j["flow"].dump());
+    if (!flow.ok()) return flow.status();
+    a.flow = std::move(flow).value();
+    if (a.flow->phase == FlowPhase::kInterrupted) {
+      const auto& ago =
+          j.contains("interrupted_turns_ago") ? j["interrupted_turns_ago"] : nlohmann::json();
+      if (!ago.is_number_integer() || ago.get<int64_t>() < 0) return bad("interrupted_turns_ago");
+      a.interrupted_turn = static_cast<int>(
+          std::max<int64_t>(0, user_turns - std::min<int64_t>(ago.get<int64_t>(), 1 << 20)));
+    }
+  }
+  if (j.contains("screening")) {
+    auto screening = ScreeningStateFromJson(j["screening"].dump());
+    if (!screening.ok()) return screening.status();
+    a.screening = std::move(screening).value();
+  }
+  if (j.contains("screening_offer")) {
+    if (!j["screening_offer"].is_string()) return bad("screening_offer");
+    a.screening_offer = InstrumentFromId(j["screening_offer"].get<std::string>());
+    if (!a.screening_offer) return bad("screening_offer");
+  }
+  if (!j.contains("offered") || !strings(j["offered"], &a.offered)) return bad("offered");
+  if (!j.contains("check_backs") || !j["check_backs"].is_array()) return bad("check_backs");
+  for (const auto& c : j["check_backs"]) {
+    CheckBack back;
+    if (!c.is_object() || !c.contains("flow_id") || !c["flow_id"].is_string() ||
+        !c.contains("text") || !c["text"].is_string() || !c.contains("captures") ||
+        !c["captures"].is_object()) {
+      return bad("check_backs");
+    }
+    back.flow_id = c["flow_id"].get<std::string>();
+    back.text = c["text"].get<std::string>();
+    for (const auto& [k, v] : c["captures"].items()) {
+      if (!strings(v, &back.captures[k])) return bad("check_backs");
+    }
+    a.check_backs.push_back(std::move(back));
+  }
+  return a;
 }
 
 }  // namespace haven::reply

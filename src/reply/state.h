@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/risk_level.h"
+#include "core/status.h"
 #include "nlp/analysis.h"
 #include "reply/flows.h"
 #include "reply/screening.h"
@@ -92,6 +93,17 @@ struct ActivityState {
   std::vector<ScreeningResult> screening_results;  // completed, stopped or risk-path results
   std::vector<CheckBack> check_backs;              // from completed flows, for later
 };
+
+// An ActivityState as JSON, kept with a reply so that a restarted server (or another instance)
+// goes on with the activity: the flow, the questionnaire being asked, the open offer, what was
+// offered, and the check-backs. screening_results are left out: each is stored on its own with
+// the reply that ends it. `user_turns` is the conversation's user turn count at this point: an
+// interruption is kept as a number of turns ago, so that it counts the same way in a
+// conversation rebuilt from fewer messages. "" when the state holds nothing to keep.
+std::string ActivityStateToJson(const ActivityState& activity, int user_turns);
+// Back from ActivityStateToJson's output, for a conversation at `user_turns`: InvalidArgument
+// (naming the field) on bad input; "" is an empty state. screening_results is empty.
+StatusOr<ActivityState> ActivityStateFromJson(std::string_view json, int user_turns);
 
 class ConversationState {
  public:

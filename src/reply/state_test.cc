@@ -194,5 +194,64 @@ TEST(State, TrendFollowsSentiment) {
   EXPECT_EQ(s.trend(), Trend::kImproving);
 }
 
+TEST(Activity, RoundTripsAsJsonWithoutTheResults) {
+  ActivityState a;
+  FlowState flow;
+  flow.flow_id = "box_breathing";
+  flow.phase = FlowPhase::kInterrupted;
+  flow.step = "breathe";
+  flow.captures["worry"] = {"my exam", "money"};
+  flow.inputs["line"] = "988";
+  a.flow = flow;
+  a.interrupted_turn = 7;
+  a.screening_offer = Instrument::kGad7;
+  a.offered = {"box_breathing", "gad7"};
+  a.check_backs.push_back({"worry_time", "How did the worry time go?", {{"worry", {"exam"}}}});
+  a.screening_results.push_back(MakeResult(Instrument::kPhq9, {1, 1}, std::nullopt, 1, 2));
+  const std::string json = ActivityStateToJson(a, 9);
+  EXPECT_NE(json.find("\"interrupted_turns_ago\":2"), std::string::npos) << json;
+  EXPECT_EQ(json.find("answers"), std::string::npos) << "results are stored on their own";
+
+  // Read back in a conversation rebuilt with 4 user turns: still two turns ago.
+  auto back = ActivityStateFromJson(json, 4);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->flow, a.flow);
+  EXPECT_EQ(back->interrupted_turn, 2);
+  EXPECT_EQ(back->screening_offer, a.screening_offer);
+  EXPECT_EQ(back->offered, a.offered);
+  ASSERT_EQ(back->check_backs.size(), 1u);
+  EXPECT_EQ(back->check_backs[0].text, "How did the worry time go?");
+  EXPECT_EQ(back->check_backs[0].captures, a.check_backs[0].captures);
+  EXPECT_TRUE(back->screening_results.empty());
+
+  ScreeningState s;
+  s.instrument = Instrument::kPhq9;
+  s.item = 2;
+  s.answers = {1, 3};
+  s.started_at = 42;
+  ActivityState b;
+  b.screening = s;
+  auto b2 = ActivityStateFromJson(ActivityStateToJson(b, 3), 3);
+  ASSERT_TRUE(b2.ok());
+  EXPECT_EQ(b2->screening, b.screening);
+}
+
+TEST(Activity, NothingToKeepIsEmptyAndBadJsonIsRefused) {
+  EXPECT_EQ(ActivityStateToJson(ActivityState(), 5), "");
+  auto empty = ActivityStateFromJson("", 5);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_FALSE(empty->flow || empty->screening || empty->screening_offer);
+  for (const char* bad : {"[]", "{", R"({"offered":[]})", R"({"offered":[1],"check_backs":[]})",
+                          R"({"offered":[],"check_backs":[],"screening_offer":"phq10"})",
+                          R"({"offered":[],"check_backs":[],"screening":{"instrument":"phq9"}})",
+                          R"({"offered":[],"check_backs":[{"flow_id":"x"}]})"}) {
+    auto r = ActivityStateFromJson(bad, 1);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace haven::reply

@@ -102,6 +102,10 @@ struct Message {
   // Why the bot chose its strategy: comma-separated machine-readable reasons (never text);
   // assistant messages only. ({} keeps initialisers that name only the fields above complete.)
   std::string rationale{};
+  // The reply engine's guided activity after this reply (reply::ActivityStateToJson: a flow or a
+  // questionnaire in progress), so that the next turn goes on with it after a restart or on
+  // another instance; assistant messages only; empty: none. Personal (it holds answers), sealed.
+  std::string activity{};
 };
 
 // A staff note on a conversation. Sealed to the conversation's owner.

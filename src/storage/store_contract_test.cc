@@ -614,6 +614,40 @@ TYPED_TEST(StoreContractTest, MessageRationaleRoundTrips) {
                   .ok());
 }
 
+TYPED_TEST(StoreContractTest, MessageActivityRoundTrips) {
+  this->SeedConversation();
+  const std::string activity =
+      R"({"screening":{"instrument":"phq9","item":2,"answers":[1,2]},"offered":["phq9"]})";
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.AppendMessage(this->Msg("m1", "c1", "hi", "k1")).status();
+                        !s.ok())
+                      return s;
+                    Message reply = this->Msg("m2", "c1", "Question 3 of 9", "k2");
+                    reply.role = MessageRole::kAssistant;
+                    reply.activity = activity;
+                    auto stored = t.AppendMessage(reply);
+                    if (!stored.ok()) return stored.status();
+                    EXPECT_EQ(stored->message.activity, activity);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto list = t.ListMessages("c1", 0, 10);
+                    if (!list.ok() || list->size() != 2) return Internal("list");
+                    EXPECT_EQ((*list)[0].activity, "");
+                    EXPECT_EQ((*list)[1].activity, activity);
+                    // A resend returns the stored reply with its activity.
+                    Message again = this->Msg("m3", "c1", "Question 3 of 9", "k2");
+                    again.role = MessageRole::kAssistant;
+                    auto dup = t.AppendMessage(again);
+                    if (!dup.ok()) return dup.status();
+                    EXPECT_TRUE(dup->duplicate);
+                    EXPECT_EQ(dup->message.activity, activity);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, ReviewFeedbackFieldsRoundTrip) {
   this->SeedConversation();
   ASSERT_TRUE(this->Run([&](Txn& t) -> Status {

@@ -9,7 +9,8 @@ this test starts itself, as a load balancer would spread people over them:
   B hands back; the seeker writes on A and A is killed with SIGKILL before it answers
                                           -> the seeker reconnects to B, resends what was not
                                              acknowledged, and loses nothing: every message
-                                             is stored once and answered exactly once.
+                                             is stored once and answered exactly once;
+  a PHQ-9 half answered on D, D killed      -> a fresh instance C asks the next question.
 
 Exit 77 (skip) when the PostgreSQL server binaries are not installed (see postgres_serve_test.py).
 
@@ -194,8 +195,43 @@ def main():
         check(stored == "5|5", "the person's five messages are each stored once: %s" % stored)
         ws.close()
         con.close()
+
         servers[1].stop()
         servers.pop()
+
+        # A questionnaire in progress survives its instance: three PHQ-9 answers on D, D is
+        # killed, and a fresh instance C asks the fourth question, with every answer kept.
+        d = start("d")
+        ws = d.ws()
+        ws.send_json({"v": 1, "type": "hello"})
+        w = recv_type(ws, {"welcome", "error"})
+        check(w["type"] == "welcome", "a second seeker on D")
+        token2, conv2 = w["token"], w["conversation"]
+        say(ws, "q0", "can we do the PHQ-9?")
+        check("Little interest" in recv_type(ws, {"reply"})["text"], "D asks the first item")
+        for i, answer in enumerate(["several days", "not at all", "nearly every day"]):
+            say(ws, "q%d" % (i + 1), answer)
+            check(recv_type(ws, {"reply"})["reply_to"] == "q%d" % (i + 1), "D answers q%d" % i)
+        d.proc.kill()
+        d.proc.wait()
+        ws.abort()
+        c = start("c")
+        ws = c.ws()
+        ws.send_json({"v": 1, "type": "hello", "token": token2})
+        check(recv_type(ws, {"welcome", "error"})["type"] == "welcome", "the seeker resumes on C")
+        say(ws, "q4", "more than half the days")
+        text = recv_type(ws, {"reply"})["text"]
+        check("Poor appetite" in text, "C goes on with the fifth item: %r" % text)
+        for i, answer in enumerate(["0", "1", "0", "0", "0"]):
+            say(ws, "q%d" % (i + 5), answer)
+            recv_type(ws, {"reply"})
+        say(ws, "q10", "somewhat difficult")
+        text = recv_type(ws, {"reply"})["text"]
+        check("7" in text and "mild" in text, "the completed score counts all nine: %r" % text)
+        kept = cluster.psql("haven", "SELECT count(*) FROM screenings s JOIN conversations c ON "
+                            "c.owner_id = s.account_id WHERE c.id = '%s'" % conv2)
+        check(kept == "1", "one stored result: %s" % kept)
+        ws.close()
     finally:
         for s in servers:
             if s.proc.poll() is None:

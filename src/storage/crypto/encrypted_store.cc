@@ -13,6 +13,7 @@ using KeyPtr = std::shared_ptr<const EncryptedStore::DataKey>;
 constexpr std::string_view kNickname = "account.nickname";
 constexpr std::string_view kTotp = "account.totp_secret";
 constexpr std::string_view kMessageText = "message.text";
+constexpr std::string_view kMessageActivity = "message.activity";
 constexpr std::string_view kNoteText = "note.text";
 constexpr std::string_view kScreeningPayload = "screening.payload";
 constexpr std::string_view kFeedbackComment = "feedback.comment";
@@ -89,11 +90,12 @@ class EncryptedTxn final : public Txn {
     if (!key.ok()) return key.status();
     Message sealed = m;
     sealed.text = Seal(*key, *owner, kMessageText, m.id, m.text);
+    if (!m.activity.empty()) {
+      sealed.activity = Seal(*key, *owner, kMessageActivity, m.id, m.activity);
+    }
     auto r = in_.AppendMessage(sealed);
     if (!r.ok()) return r;
-    if (Status s = Open(*key, *owner, kMessageText, r->message.id, r->message.text); !s.ok()) {
-      return s;
-    }
+    if (Status s = OpenMessage(*key, *owner, r->message); !s.ok()) return s;
     return r;
   }
   StatusOr<std::vector<Message>> ListMessages(std::string_view conversation_id, int64_t after_seq,
@@ -105,7 +107,7 @@ class EncryptedTxn final : public Txn {
     auto key = store_.KeyFor(*owner);
     if (!key.ok()) return key.status();
     for (Message& m : *list) {
-      if (Status s = Open(*key, *owner, kMessageText, m.id, m.text); !s.ok()) return s;
+      if (Status s = OpenMessage(*key, *owner, m); !s.ok()) return s;
     }
     return list;
   }
@@ -213,6 +215,12 @@ class EncryptedTxn final : public Txn {
   static void SealAccount(const KeyPtr& key, Account& a) {
     if (a.nickname) a.nickname = Seal(key, a.id, kNickname, a.id, *a.nickname);
     if (!a.totp_secret.empty()) a.totp_secret = Seal(key, a.id, kTotp, a.id, a.totp_secret);
+  }
+
+  static Status OpenMessage(const KeyPtr& key, std::string_view owner, Message& m) {
+    if (Status s = Open(key, owner, kMessageText, m.id, m.text); !s.ok()) return s;
+    if (m.activity.empty()) return Status::Ok();
+    return Open(key, owner, kMessageActivity, m.id, m.activity);
   }
 
   StatusOr<Account> OpenAccount(StatusOr<Account> a) {

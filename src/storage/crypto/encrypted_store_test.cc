@@ -101,6 +101,7 @@ TEST_F(EncryptedSqliteTest, NoPersonalFieldReachesAnyFileAsPlaintext) {
                   m.id = "m" + std::to_string(i);
                   m.conversation_id = "s1-c";
                   m.text = canary + "-message-" + std::to_string(i);
+                  m.activity = canary + "-activity-" + std::to_string(i);
                   if (Status s = t.AppendMessage(m).status(); !s.ok()) return s;
                 }
                 if (Status s = t.AddNote(Note{"n1", "s1-c", "st", canary + "-note", 1}); !s.ok())

@@ -141,6 +141,9 @@ CREATE TRIGGER audit_log_no_update_or_delete BEFORE UPDATE OR DELETE ON audit_lo
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 )sql"},
+    {2, "messages: the guided activity kept with a reply", R"sql(
+ALTER TABLE messages ADD COLUMN activity bytea;
+)sql"},
 };
 
 #define TRY(expr)            \
@@ -231,7 +234,7 @@ Conversation ReadConversation(const Result& r, int i) {
 
 #define MESSAGE_COLUMNS                                                                        \
   "id, conversation_id, seq, role, client_message_id, text, risk_level, strategy, author_id, " \
-  "created_at, rationale"
+  "created_at, rationale, activity"
 
 Message ReadMessage(const Result& r, int i) {
   Message m;
@@ -246,6 +249,7 @@ Message ReadMessage(const Result& r, int i) {
   m.author_id = r.Bytes(i, 8);
   m.created_at = r.Int(i, 9);
   m.rationale = r.Bytes(i, 10);
+  if (!r.IsNull(i, 11)) m.activity = r.Bytes(i, 11);
   return m;
 }
 
@@ -456,7 +460,7 @@ class PgTxn final : public Txn {
         "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq"};
     static constexpr Statement kInsert{"message.insert",
                                        "INSERT INTO messages(" MESSAGE_COLUMNS
-                                       ") VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"};
+                                       ") VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"};
     if (m.id.empty()) return InvalidArgument("message id is empty");
     // One savepoint for the sequence and the row: a refused insert gives the number back.
     return Atomically([&]() -> StatusOr<AppendResult> {
@@ -480,6 +484,7 @@ class PgTxn final : public Txn {
         p.Null();
       }
       p.Text(m.strategy).Text(m.author_id).Int(m.created_at).Text(m.rationale);
+      p.BytesOrNull(m.activity);
       if (auto r = conn_.Run(kInsert, p); !r.ok()) return r.status();
       Message stored = m;
       stored.seq = *seq;

@@ -136,6 +136,9 @@ CREATE TABLE review_items(
   PRIMARY KEY(conversation_id, message_seq));
 CREATE INDEX review_items_by_done ON review_items(done, created_at);
 )sql"},
+    {4, "messages: the guided activity kept with a reply", R"sql(
+ALTER TABLE messages ADD COLUMN activity BLOB;
+)sql"},
 };
 
 #define TRY(expr)            \
@@ -226,7 +229,7 @@ Conversation ReadConversation(const Stmt& q) {
 // The columns ReadMessage reads, in its order.
 #define MESSAGE_COLUMNS                                                                        \
   "id, conversation_id, seq, role, client_message_id, text, risk_level, strategy, author_id, " \
-  "created_at, rationale"
+  "created_at, rationale, activity"
 
 Message ReadMessage(const Stmt& q) {
   Message m;
@@ -241,6 +244,7 @@ Message ReadMessage(const Stmt& q) {
   m.author_id = q.ColText(8);
   m.created_at = q.ColInt(9);
   m.rationale = q.ColText(10);
+  if (!q.ColIsNull(11)) m.activity = q.ColBlob(11);
   return m;
 }
 
@@ -471,7 +475,7 @@ class SqliteTxn final : public Txn {
     auto seq = One<int64_t>(
         next, [](const Stmt& s) { return s.ColInt(0); }, "conversation");
     if (!seq.ok()) return seq.status();
-    TRY_PREPARE(q, "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    TRY_PREPARE(q, "INSERT INTO messages(" MESSAGE_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
     q.Text(1, m.id).Text(2, m.conversation_id).Int(3, *seq).Int(4, static_cast<int>(m.role));
     q.TextOrNull(5, m.client_message_id).Blob(6, m.text);
     if (m.risk_level) {
@@ -480,6 +484,11 @@ class SqliteTxn final : public Txn {
       q.Null(7);
     }
     q.Text(8, m.strategy).Text(9, m.author_id).Int(10, m.created_at).Text(11, m.rationale);
+    if (m.activity.empty()) {
+      q.Null(12);
+    } else {
+      q.Blob(12, m.activity);
+    }
     TRY(q.Run());
     Message stored = m;
     stored.seq = *seq;

@@ -54,8 +54,13 @@ std::string Exec(const std::string& path, const std::string& sql) {
   return out;
 }
 
-// Takes a database at the latest version back to version 2 (the reverse of migration 3).
-constexpr const char* kUndoMigrationThree =
+// Takes a database at the latest version back to version 3 (the reverse of migration 4).
+#define UNDO_MIGRATION_FOUR \
+  "ALTER TABLE messages DROP COLUMN activity; DELETE FROM schema_migrations WHERE version = 4;"
+constexpr const char* kUndoMigrationFour = UNDO_MIGRATION_FOUR;
+
+// Takes a database at the latest version back to version 2 (the reverse of migrations 4 and 3).
+constexpr const char* kUndoMigrationThree = UNDO_MIGRATION_FOUR
     "DROP INDEX conversations_queued; DROP TABLE review_items;"
     "ALTER TABLE conversations DROP COLUMN queue_priority;"
     "ALTER TABLE conversations DROP COLUMN queued_at;"
@@ -125,7 +130,8 @@ TEST(SqliteStoreTest, MigrationThreeAddsOversightToAVersionTwoDatabase) {
 
   auto store = SqliteStore::Open(path);
   ASSERT_TRUE(store.ok()) << store.status().message();
-  EXPECT_EQ(Pragma(path, "SELECT MAX(version) FROM schema_migrations"), "3");
+  EXPECT_EQ(Pragma(path, "SELECT MAX(version) FROM schema_migrations"),
+            std::to_string(SqliteStore::LatestSchemaVersion()));
   EXPECT_EQ(Pragma(path, "SELECT name FROM schema_migrations WHERE version = 3"),
             "oversight: queue, tags, outcome, rationale, reviews");
   EXPECT_EQ(Schema(path), Schema(fresh));
@@ -182,6 +188,58 @@ TEST(SqliteStoreTest, MigrationThreeAddsOversightToAVersionTwoDatabase) {
                   })
                   .ok());
   EXPECT_EQ(Pragma(path, "SELECT tags FROM conversations WHERE id = 'c1'"), "urgent,night");
+}
+
+TEST(SqliteStoreTest, MigrationFourAddsTheActivityToAVersionThreeDatabase) {
+  TempDir tmp;
+  std::string fresh = tmp / "fresh.db";
+  std::string path = tmp / "haven.db";
+  ASSERT_TRUE(SqliteStore::Open(fresh).ok());
+  ASSERT_TRUE(SqliteStore::Open(path).ok());
+  ASSERT_EQ(Exec(path, kUndoMigrationFour), "");
+  ASSERT_EQ(Exec(path,
+                 "INSERT INTO accounts(id, kind, created_at) VALUES('s1', 0, 1);"
+                 "INSERT INTO conversations(id, owner_id, state, bot_paused, created_at, "
+                 "  updated_at, last_seq) VALUES('c1', 's1', 0, 0, 10, 11, 1);"
+                 "INSERT INTO messages(id, conversation_id, seq, role, text, strategy, "
+                 "  created_at) VALUES('m1', 'c1', 1, 1, X'00', 'reflect', 12);"),
+            "");
+  ASSERT_EQ(Pragma(path, "SELECT MAX(version) FROM schema_migrations"), "3");
+
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_EQ(Pragma(path, "SELECT name FROM schema_migrations WHERE version = 4"),
+            "messages: the guided activity kept with a reply");
+  EXPECT_EQ(Schema(path), Schema(fresh));
+  EXPECT_TRUE((*store)
+                  ->Transact([](Txn& t) -> Status {
+                    // The old reply reads back without an activity...
+                    auto m = t.ListMessages("c1", 0, 10);
+                    if (!m.ok()) return m.status();
+                    EXPECT_EQ(m->size(), 1u);
+                    if (m->size() == 1) {
+                      EXPECT_EQ((*m)[0].activity, "");
+                    }
+                    // ...and a new one keeps its own.
+                    Message reply;
+                    reply.id = "m2";
+                    reply.conversation_id = "c1";
+                    reply.role = MessageRole::kAssistant;
+                    reply.text = "Question 2 of 9";
+                    reply.activity = R"({"offered":[]})";
+                    reply.created_at = 13;
+                    auto appended = t.AppendMessage(reply);
+                    if (!appended.ok()) return appended.status();
+                    auto both = t.ListMessages("c1", 0, 10);
+                    if (!both.ok()) return both.status();
+                    EXPECT_EQ(both->size(), 2u);
+                    if (both->size() == 2) {
+                      EXPECT_EQ((*both)[1].activity, reply.activity);
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(Pragma(path, "SELECT COUNT(*) FROM messages WHERE activity IS NULL"), "1");
 }
 
 TEST(SqliteStoreTest, SetsSafetyPragmasOnItsConnection) {
