@@ -94,16 +94,16 @@ std::optional<CheckIn> CheckInFromRow(const storage::ScreeningResult& row) {
 Status ChatService::StoreScreenings(Txn& txn, const std::string& account_id,
                                     const std::string& conversation_id,
                                     const std::vector<reply::ScreeningResult>& results) {
-  if (results.empty()) return Status::Ok();
-  auto stored = txn.ListScreenings(account_id);
-  if (!stored.ok()) return stored.status();
   std::set<std::string, std::less<>> ids;
-  for (const auto& s : *stored) ids.insert(s.id);
   for (const auto& r : results) {
     storage::ScreeningResult row;
     row.instrument = std::string(reply::InstrumentId(r.instrument));
     row.id = ScreeningId(conversation_id, row.instrument, r.started_at);
-    if (!ids.insert(row.id).second) continue;  // stored by an earlier run of this turn
+    if (!ids.insert(row.id).second) continue;
+    // Stored by an earlier run of this turn: once only (only that row is looked at).
+    auto earlier = txn.GetScreening(account_id, row.id);
+    if (earlier.ok()) continue;
+    if (earlier.status().code() != StatusCode::kNotFound) return earlier.status();
     row.account_id = account_id;
     row.payload = ScreeningPayload(r, conversation_id);
     row.created_at = Now();
@@ -129,16 +129,15 @@ StatusOr<CheckIn> ChatService::RecordMood(std::string_view token, int value,
     storage::ScreeningResult row;
     row.id = client_id.empty() ? storage::NewRecordId() : MoodId(session->account_id, client_id);
     if (!client_id.empty()) {
-      // A resend: what the first frame stored, stored once.
-      auto stored = txn.ListScreenings(session->account_id);
-      if (!stored.ok()) return stored.status();
-      for (const auto& s : *stored) {
-        if (s.id != row.id) continue;
-        auto earlier = CheckInFromRow(s);
+      // A resend: what the first frame stored, stored once (only that row is opened).
+      auto stored = txn.GetScreening(session->account_id, row.id);
+      if (stored.ok()) {
+        auto earlier = CheckInFromRow(*stored);
         if (!earlier) return Internal("a stored mood check-in does not read");
         out = std::move(*earlier);
         return Status::Ok();
       }
+      if (stored.status().code() != StatusCode::kNotFound) return stored.status();
     }
     row.account_id = session->account_id;
     row.instrument = instrument::kMood;

@@ -96,6 +96,10 @@ class Txn {
   virtual StatusOr<std::vector<Note>> ListNotes(std::string_view conversation_id) = 0;
   virtual Status AddScreening(const ScreeningResult& result) = 0;
   virtual StatusOr<std::vector<ScreeningResult>> ListScreenings(std::string_view account_id) = 0;
+  // One screening result of the account: NotFound when it has none with that id (another
+  // account's result is not found either).
+  virtual StatusOr<ScreeningResult> GetScreening(std::string_view account_id,
+                                                 std::string_view id) = 0;
   // Deletes an account's screening results (check-ins) with created_at < before (retention);
   // returns how many.
   virtual StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) = 0;

@@ -1096,6 +1096,33 @@ TYPED_TEST(StoreContractTest, RetentionNeverReusesSequenceNumbers) {
                   .ok());
 }
 
+TYPED_TEST(StoreContractTest, GetScreeningFindsOnlyThatPersonsResult) {
+  this->SeedConversation();
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    if (Status s = t.CreateAccount(this->Seeker("s2")); !s.ok()) return s;
+                    if (Status s =
+                            t.AddScreening(ScreeningResult{"r1", "s1", "mood", "{\"v\":2}", 100});
+                        !s.ok()) {
+                      return s;
+                    }
+                    return t.AddScreening(ScreeningResult{"r2", "s2", "phq9", "{}", 100});
+                  })
+                  .ok());
+  ASSERT_TRUE(this->Run([&](Txn& t) -> Status {
+                    auto r1 = t.GetScreening("s1", "r1");
+                    EXPECT_TRUE(r1.ok());
+                    if (!r1.ok()) return r1.status();
+                    EXPECT_EQ(r1->payload, "{\"v\":2}");
+                    EXPECT_EQ(r1->instrument, "mood");
+                    EXPECT_EQ(r1->created_at, 100);
+                    EXPECT_EQ(t.GetScreening("s1", "r2").status().code(), StatusCode::kNotFound);
+                    EXPECT_EQ(t.GetScreening("s1", "r9").status().code(), StatusCode::kNotFound);
+                    EXPECT_EQ(t.GetScreening("s9", "r1").status().code(), StatusCode::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 TYPED_TEST(StoreContractTest, RetentionDeletesOnlyThatPersonsOlderScreenings) {
   this->SeedConversation();
   ASSERT_TRUE(this->Run([&](Txn& t) -> Status {

@@ -156,6 +156,17 @@ class EncryptedTxn final : public Txn {
     }
     return list;
   }
+  StatusOr<ScreeningResult> GetScreening(std::string_view account_id,
+                                         std::string_view id) override {
+    auto r = in_.GetScreening(account_id, id);
+    if (!r.ok()) return r;
+    auto key = store_.KeyFor(r->account_id);
+    if (!key.ok()) return key.status();
+    if (Status s = Open(*key, r->account_id, kScreeningPayload, r->id, r->payload); !s.ok()) {
+      return s;
+    }
+    return r;
+  }
   StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
     return in_.DeleteScreeningsBefore(account_id, before);
   }

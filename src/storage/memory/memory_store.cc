@@ -245,6 +245,14 @@ class MemoryTxn final : public Txn {
     SortByCreated(out);
     return out;
   }
+  StatusOr<ScreeningResult> GetScreening(std::string_view account_id,
+                                         std::string_view id) override {
+    auto it = R().screenings.find(id);
+    if (it == R().screenings.end() || it->second.account_id != account_id) {
+      return Missing("screening");
+    }
+    return it->second;
+  }
   StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
     int n = 0;
     for (const auto& [id, r] : R().screenings)

@@ -553,6 +553,20 @@ class PgTxn final : public Txn {
                              r.Int(i, 4)};
     });
   }
+  StatusOr<ScreeningResult> GetScreening(std::string_view account_id,
+                                         std::string_view id) override {
+    static constexpr Statement kGet{
+        "screening.get",
+        "SELECT id, account_id, instrument, payload, created_at FROM screenings "
+        "WHERE id = $1 AND account_id = $2"};
+    return One<ScreeningResult>(
+        kGet, Params().Text(id).Text(account_id),
+        [](const Result& r, int i) {
+          return ScreeningResult{r.Bytes(i, 0), r.Bytes(i, 1), r.Bytes(i, 2), r.Bytes(i, 3),
+                                 r.Int(i, 4)};
+        },
+        "screening");
+  }
   StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
     static constexpr Statement kDelete{
         "screening.delete_before",

@@ -545,6 +545,20 @@ class SqliteTxn final : public Txn {
       return ScreeningResult{s.ColText(0), s.ColText(1), s.ColText(2), s.ColBlob(3), s.ColInt(4)};
     });
   }
+  StatusOr<ScreeningResult> GetScreening(std::string_view account_id,
+                                         std::string_view id) override {
+    TRY_PREPARE(q,
+                "SELECT id, account_id, instrument, payload, created_at FROM screenings "
+                "WHERE id = ? AND account_id = ?");
+    q.Text(1, id).Text(2, account_id);
+    return One<ScreeningResult>(
+        q,
+        [](const Stmt& s) {
+          return ScreeningResult{s.ColText(0), s.ColText(1), s.ColText(2), s.ColBlob(3),
+                                 s.ColInt(4)};
+        },
+        "screening");
+  }
   StatusOr<int> DeleteScreeningsBefore(std::string_view account_id, UnixMillis before) override {
     TRY_PREPARE(q, "DELETE FROM screenings WHERE account_id = ? AND created_at < ?");
     q.Text(1, account_id).Int(2, before);
