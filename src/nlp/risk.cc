@@ -233,6 +233,8 @@ struct Hit {
   int level = 0;
 };
 
+bool IsSelfHarmHit(const Hit& h) { return (h.flags & rp::kSelfHarmCat) != 0; }
+
 bool IsRiskKind(Kind k) { return k <= Kind::kEngine; }
 bool IsEscalator(Kind k) { return k >= Kind::kMethodNoun && k <= Kind::kOverdoseSymptom; }
 bool IsImminentKind(Kind k) {
@@ -299,6 +301,10 @@ class Assessor {
   void Collect(const std::vector<RawMatch>& raw);
   void Judge(Hit& h);
   bool Negated(const Hit& h) const;
+  // Whether sentence `s` holds one of `words` (token norms).
+  bool SentenceHas(int s, std::initializer_list<std::string_view> words) const;
+  // Whether the message names a death: someone died, is dead, killed themselves, a funeral.
+  bool NamesADeath() const;
   int Subject(const Hit& h) const;  // 1 first, 2 second, 3 third, 0 unknown
   bool ThirdPartySpeaker(const Hit& h) const;
   bool AboutATopic(const Hit& h) const;
@@ -396,6 +402,9 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
   // Reported words of someone else: a third person right before the matched phrase
   // ("he's gonna kms", "she says she'll end it") or the speaker of a quote that holds it
   // ("a guy at work said \"this is my last week\"").
+  // "since my husband died i've been thinking about joining him": the writer's own words about
+  // someone else's death.
+  if ((h.flags & rp::kAfterADeath) && !quoted_[h.first]) return false;
   uint32_t start = h.first;
   if (quoted_[h.first]) {
     while (start > 0 && quoted_[start - 1] && Norm(start) != "\"") --start;
@@ -415,10 +424,25 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
                "talks", "talked"})) {
       said = true;
     }
-    if (In(w, {"hes",   "shes",    "theyre",  "he",       "she",     "they", "he's",
-               "she's", "they're", "he'll",   "she'll",   "they'll", "guy",  "girl",
-               "man",   "woman",   "someone", "somebody", "homie",   "bf",   "gf"}) ||
-        IsKin(w) || IsKinClitic(w)) {
+    // "gave the baby to my sister and took all my tablets": a person after a preposition is
+    // not who did it.
+    auto governed = [&](int64_t at) {
+      auto prep = [&](int64_t j) {
+        return j >= 0 && In(Norm(static_cast<size_t>(j)),
+                            {"to", "with", "for", "from", "at", "by", "of", "on", "near", "beside",
+                             "behind", "after", "than", "like", "off", "round", "around"});
+      };
+      if (prep(at - 1)) return true;
+      return at >= 1 &&
+             In(Norm(static_cast<size_t>(at - 1)), {"my", "our", "the", "his", "her", "their"}) &&
+             prep(at - 2);
+    };
+    if ((In(w, {"hes",   "shes",    "theyre",  "he",       "she",     "they", "he's",
+                "she's", "they're", "he'll",   "she'll",   "they'll", "guy",  "girl",
+                "man",   "woman",   "someone", "somebody", "homie",   "bf",   "gf"}) ||
+         IsKin(w) || IsKinClitic(w)) &&
+        !((IsKin(w) || In(w, {"guy", "girl", "man", "woman", "someone", "somebody"})) &&
+          governed(i))) {
       third = true;
     }
     if (third && (said || steps <= 2)) return true;
@@ -451,11 +475,21 @@ bool Assessor::DeniedAfter(const Hit& h) const {
     // "... asks about self harm but no, never"; "i self harmed? no never."
     if ((w == "but" || (w == "?" && i == h.last + 1)) &&
         In(Norm(i + 1), {"no", "never", "nope", "nah"})) {
+      // "suicidal thoughts but no plan", "but no intention of acting on it": what the thoughts
+      // lack, not a denial of them.
+      if (Norm(i + 1) == "no" && i + 2 < NumTokens() &&
+          In(Norm(i + 2), {"plan", "plans", "plan.", "intent", "intention", "intentions", "method",
+                           "means", "date", "timeline", "idea", "real"})) {
+        continue;
+      }
       return true;
     }
     if ((w == "i'm" || w == "im") && Norm(i + 1) == "not" &&
         (i + 2 >= NumTokens() || !text_.tokens[i + 2].Has(kWord) ||
          In(Norm(i + 2), {"suicidal", "though", "tho", "really", "at", "like", "okay"}))) {
+      // "i cut again last night, i'm not suicidal": not suicidal is not the same as not harming
+      // oneself; the self-harm stays.
+      if (IsSelfHarmHit(h) && i + 2 < NumTokens() && Norm(i + 2) == "suicidal") return false;
       return i > h.last + 1 && In(Norm(i - 1), {"but", "and", ",", "-", "no", "which", "."});
     }
   }
@@ -472,6 +506,12 @@ bool Assessor::SlangInterjection(const Hit& h) const {
   std::string slang(text_.text.substr(src.start, src.end - src.start));
   for (char& c : slang) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   if (slang != "kms" && slang != "kmn" && slang != "kmsl" && slang != "kys") return false;
+  // "kms thoughts 24/7", "kms attempt #2": the slang names the thoughts or the act.
+  if (h.last + 1 < NumTokens() &&
+      In(Norm(h.last + 1), {"thoughts", "thought", "attempt", "attempts", "urges", "urge", "plan",
+                            "plans", "ideation"})) {
+    return false;
+  }
   for (uint32_t i = h.first >= 3 ? h.first - 3 : 0; i < h.first; ++i) {
     if (IsVolition(Norm(i)) || In(Norm(i), {"to", "2", "gonna", "finna", "bout"})) return false;
   }
@@ -498,8 +538,35 @@ bool Assessor::Distressed(const Hit& h, bool volition_counts) const {
       return true;
     }
     if (Norm(i) == "mean" && i + 1 < NumTokens() && Norm(i + 1) == "it") return true;
+    // "(not joking)", "no joke", "not kidding", "i'm serious": said to be meant.
+    if (i > 0 && ((In(Norm(i), {"joking", "kidding", "joke"}) && IsNegator(Norm(i - 1))) ||
+                  (Norm(i) == "serious" && In(Norm(i - 1), {"i'm", "im", "am", "deadass"})))) {
+      return true;
+    }
     if (volition_counts &&
         In(Norm(i), {"want", "wanna", "need", "rn", "now", "really", "honestly"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Assessor::SentenceHas(int s, std::initializer_list<std::string_view> words) const {
+  for (size_t i = 0; i < NumTokens(); ++i) {
+    if (sent_of_[i] == s && In(Norm(i), words)) return true;
+  }
+  return false;
+}
+
+bool Assessor::NamesADeath() const {
+  for (size_t i = 0; i < NumTokens(); ++i) {
+    std::string_view w = Norm(i);
+    if (In(w, {"died", "dies", "dead", "death", "funeral", "grave", "buried", "suicide", "passed",
+               "anniversary", "heaven"})) {
+      return true;
+    }
+    if (In(w, {"killed", "took"}) && i + 1 < NumTokens() &&
+        In(Norm(i + 1), {"himself", "herself", "themselves", "themself", "his", "her", "their"})) {
       return true;
     }
   }
@@ -512,7 +579,14 @@ bool Assessor::Negated(const Hit& h) const {
     if (sent_of_[i] != h.sentence) return false;
     std::string_view w = Norm(static_cast<size_t>(i));
     if (IsNegator(w)) {
-      // "not only", "no one", "nothing": not a denial of the act.
+      // "hard to not think about killing myself", "i keep not killing myself", "trying not to
+      // cut": the effort of not doing it is the thought of doing it, not a denial.
+      if (i > 0 && sent_of_[i - 1] == h.sentence &&
+          In(Norm(static_cast<size_t>(i - 1)),
+             {"to", "keep", "keeps", "keeping", "kept", "try", "tries", "trying", "tried",
+              "struggle", "struggling", "struggled", "fighting", "promised", "promise"})) {
+        return false;
+      }
       return true;
     }
     if (!IsNegationGlue(w)) return false;
@@ -628,12 +702,19 @@ void Assessor::Judge(Hit& h) {
   // accident, and the accident still matters).
   const bool category_only =
       k == Kind::kAccident || k == Kind::kMedical || k == Kind::kSubstance || k == Kind::kAbuse;
+  // "burned my wrist with the iron on purpose": an accident's words, said not to be one.
+  const bool on_purpose =
+      SentenceHas(h.sentence, {"purpose", "deliberately", "intentionally", "purposely"});
   for (const Hit& v : hits_) {
-    if (category_only) break;
+    if (category_only || on_purpose) break;
     if (v.kind == Kind::kVeto && Overlaps(v, h)) {
       h.fate = Fate::kFigurative;
       return;
     }
+  }
+  if ((h.flags & rp::kAfterADeath) && !NamesADeath()) {
+    h.fate = Fate::kUnused;
+    return;
   }
   const bool imminent_kind = IsImminentKind(k);
   if (!(h.flags & rp::kNoNeg) && k != Kind::kMedical && k != Kind::kSubstance &&

@@ -15,7 +15,7 @@ constexpr std::pair<std::string_view, std::string_view> kPlaceholders[] = {
      "kinda|sorta|def|100%|deadass|low key|go|to be honest) )*"},
     {"{TO}", "(?:to |2 |ta |too )?"},
     // Censored spellings survive normalisation as split tokens: "k*ll" -> "okay * ll".
-    {"{KILL}", "(?:kill|kil|killl|okay [*!#.@$1-]+ ?ll|k [*!#.@$1-]+ ?ll)"},
+    {"{KILL}", "(?:kill|kil|killl|unaliv|okay [*!#.@$1-]+ ?ll|k [*!#.@$1-]+ ?ll)"},
     {"{MYSELF}", "(?:myself|my self|mysef|myslef|meself)"},
     {"{DIE}", "(?:die|diee|d [*!#.@$1-]+ ?e)"},
     {"{SUICIDE}", "(?:suicide|s ?u? [*!#.@1-]+ ?i?cide|sui [*!#.@1-]+ ?ide|suic [*!#.@1-]+ ?de)"},
@@ -365,6 +365,11 @@ constexpr PatternDef kPatterns[] = {
      "will it|it|it'd|it would) (?:take|takes) to (?:bleed out|die|suffocate|drown|overdose)\\b"},
     {Kind::kActive, 0, "active_ideation",
      "\\b(?:part of me|half of me) (?:wants|wanted) (?:to )?(?:die|end it|disappear)"},
+    {Kind::kActive, kFirst | kAfterADeath, "active_ideation",
+     "\\b(?:i|i'm|im|i've|ive|i'd|i'll|me|myself) (?:\\w+ ){0,4}(?:(?:{DESIRE}|{THINK}|{INTENT}|"
+     "started thinking|keep thinking|could|should|just) )?(?:to |of |about )?(?:doing the same|"
+     "do the same|do what (?:he|she|they) did|follow(?:ing)? (?:him|her|them)|join(?:ing)? "
+     "(?:him|her|them)|be(?:ing)? with (?:him|her|them) again)\\b"},
     {Kind::kActive, 0, "active_ideation",
      "\\b(?:i'm|im|i am) (?:so )?(?:ready|prepared) to (?:go|leave this world|leave this earth)"
      "\\b"},
@@ -436,6 +441,35 @@ constexpr PatternDef kPatterns[] = {
      "(?:arms?|wrists?|thighs?|legs?|stomach|hips?|body)\\b"},
     {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
      "\\b(?:urges?|cravings?) (?:are|is|came|have come|keep coming|coming) back\\b"},
+    // Self-harm described in the words people use beside "i'm not suicidal" (2026-12-05, from
+    // the training batches' misses): hitting oneself with "my own", harm done "to cope", a
+    // lighter or cigarette, words carved into the skin, the chest.
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:punch|punched|punches|punching|hit|hits|hitting|smack|smacked|smacking|slap|slapped|"
+     "slapping|bite|bit|biting|scratch|scratched|scratching|claw|clawed|clawing|bang|banged|"
+     "banging)(?: walls?| the wall| things| stuff)?(?: and)? my own (?:\\w+ "
+     ")?(?:head|face|legs?|arms?|thighs?|stomach|body|skin|hands?|wrists?|"
+     "chest)\\b|\\b(?:punch|punched|punching|punches|smack|smacked|smacking) (?:myself (?:in "
+     ")?(?:my|the)|my) (?:head|face|legs?|thighs?|stomach)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:cut|cuts|cutting|cuttin|carve|carved|carving|sliced|slicing|scratch|scratched|"
+     "scratching|burn|burned|burnt|burning) (?:into |on |at )?my (?:chest|ribs|shoulders?|"
+     "calf|calves|belly|upper arms?|inner arms?|wrists)\\b|\\b(?:carve|carved|carving|"
+     "etched|etching|scratched|scratching) (?:\\w+ ){1,3}(?:into|in|on) my (?:skin|arms?|wrists?|"
+     "thighs?|legs?|stomach|chest|hands?)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:cut|cuts|cutting|self-harm|self harm|self-harming|self harming|sh|burn myself|"
+     "burning myself|hurt myself|hurting myself|hit myself|hitting myself) (?:just )?(?:to|so i "
+     "can) (?:cope|feel (?:something|better|calm|real|in control)|calm down|numb|punish myself|"
+     "get through|deal|survive|stop the (?:thoughts|noise|pain))\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\bcut (?:a bit |a little |a lot |way |much |too |so |really )?(?:deeper|too deep)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:cut|burned|burnt|burn|burning|scalded|scratched|hit|punched|bit|smashed|stabbed) "
+     "(?:my|myself)(?: \\w+){0,5} (?:on purpose|deliberately|intentionally|purposely)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:burn|burned|burnt|burning) (?:my |myself |on my )?(?:\\w+ ){0,2}(?:with|on) (?:a |the |"
+     "my )?(?:lighter|cigarettes?|cig|fag|match|matches|lit match)\\b"},
     {Kind::kShPast, kSelfHarmCat | kNoNeg, "past_self_harm",
      "\\b(?:haven't|have not|hasn't|havent|didn't) (?:cut|self-harmed|self harmed|hurt myself|"
      "harmed myself|relapsed|burned myself|sh'd)(?: in| for| since)"},
@@ -643,7 +677,10 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:pills|rope|gun|noose|razor|razors|blades?|knife|bottle of \\w+|meds|tablets|"
      "pistol|bleach|poison|{PILLS}) (?:is |are )?(?:right )?(?:here with me|right here|here "
      "next to me|next to me|in front of me|in my hand|in my hands|beside me|on my lap|"
-     "ready|lined up|counted out|laid out)\\b"},
+     "ready|lined up|counted out|laid out)\\b|\\b(?:the )?rope(?:'s| is) (?:up|tied up|hung up)"
+     "(?: \\.| !|$| and| i| just| now)|\\b(?:gun|pistol|shotgun|rifle|revolver|noose)'s (?:in my "
+     "hands?|on my lap|next to me|beside me|right here|ready)\\b|\\b(?:the |my "
+     ")?(?:gun|pistol|shotgun|revolver)(?:'s| is) loaded\\b"},
     {Kind::kMeansStrong, 0, "means_access",
      "\\b(?:rope|noose|belt) (?:is )?(?:tied|ready|up|set up|hung|hanging)\\b"},
     // A ligature fixed to a hanging point (not a tree or a railing: swings, boats, washing).
@@ -1031,7 +1068,13 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:bleeding (?:a lot|so much|everywhere|badly|heavily|out|really bad|like crazy|"
      "won't stop|wont stop|through)|blood everywhere|so much blood|(?:lost|losing) (?:a lot "
      "of |so much )?blood|cut (?:too|way too|really|so) (?:deep|deeply)|cut deep and|"
-     "cut too deep|need stitches)\\b"},
+     "cut too deep|need stitches)\\b|\\b(?:didn't|did not|never) mean(?:t)? to go (?:this|that|so) "
+     "deep\\b"},
+    // Bleeding that will not stop is a medical emergency whatever its cause (a nosebleed too);
+    // whose risk it is, other signs say.
+    {Kind::kMedical, 0, "medical",
+     "\\bblood (?:won't|wont|will not|isn't|is not|doesn't|does not) stop(?:ping)?\\b|\\bsoaked "
+     "(?:through )?(?:\\w+ ){0,2}(?:towels?|bandages?)\\b"},
     {Kind::kAttemptNow, 0, "attempt_in_progress",
      "\\b(?:in|into) the (?:bath|bathtub|tub) with (?:the |a |my )?(?:razor|blade|knife|toaster|"
      "hairdryer|hair dryer|pills)"},
@@ -1069,6 +1112,18 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kContextCue, 0, "farewell",
      "\\b(?:it's|its|it is) (?:too late|already done)\\b|\\b(?:goodbye|bye|i'm sorry|"
      "im sorry|sorry)\\b"},
+    // An overdose taken and regretted ("i took them an hour ago and now i'm scared, i don't want
+    // to die"): the regret is the context that makes the pills taken an emergency.
+    {Kind::kPillsTaken, kMedicalCat | kFirst, "attempt_in_progress",
+     "\\b(?:i|i've|ive) (?:already |just )?(?:took|taken|swallowed|downed|have taken) (?:them|the "
+     "(?:tablets|pills|lot|packet|bottle)|all (?:of )?(?:them|it))(?: \\w+){0,4} (?:ago|but "
+     "now|and "
+     "now|earlier|already)\\b"},
+    {Kind::kContextCue, kNoNeg, "farewell",
+     "\\b(?:but |and )?now (?:i'm|im|i am) (?:scared|terrified|panicking|frightened)\\b|\\b(?:but "
+     "|and )?now i (?:don't|dont|do not) (?:want|wanna) (?:to )?die\\b|\\b(?:i|i've|ive) "
+     "(?:changed|"
+     "have changed) my mind\\b"},
     {Kind::kEngine, 0, "attempt_in_progress",
      "\\b(?:engine|car) (?:is )?running in (?:the|my|a) (?:garage|closed garage)|"
      "\\bhose (?:from|in|into) the exhaust"},

@@ -87,6 +87,8 @@ enum PatternFlag : uint32_t {
   kTopicSensitive = 1u << 5,   // suppressed by topic talk or an impersonal question
   kMedicalCat = 1u << 6,       // an attempt that is also a medical emergency (overdose, bleeding)
   kUnlessSubstance = 1u << 7,  // "relapsed": self-harm unless the message is about substances
+  kAfterADeath = 1u << 8,      // "i want to do the same", "joining him": live only in a message
+                               // that names a death (someone who died or killed themselves)
 };
 
 struct PatternDef {

@@ -368,5 +368,65 @@ TEST_F(RiskTest, DevelopmentSet) {
   EXPECT_EQ(missed_to_none, 0);
 }
 
+// Denial of one thing is not denial of another (2026-12-05, from the training batches' misses).
+TEST_F(RiskTest, NotSuicidalDoesNotCancelSelfHarm) {
+  for (const char* text :
+       {"i'm not suicidal, i just cut again last night because i couldn't cope",
+        "cut a bit deeper than i meant to tonight. not suicidal before anyone asks",
+        "i keep punching my own head when everything gets loud. i don't want to die",
+        "i don't want to die, i just burn myself to cope",
+        "burned my arm with a lighter in the toilets at school",
+        "scratched his initials into my thigh after he dumped me",
+        "I burned my hand on the hob on purpose"}) {
+    Risk r = R(text);
+    EXPECT_EQ(r.level, RiskLevel::kModerate) << text;
+    EXPECT_TRUE(HasCategory(r, RiskCategory::kSelfHarm)) << text;
+  }
+  // Accidents and other people stay what they were.
+  EXPECT_EQ(L("burned my hand on the hob making pancakes"), RiskLevel::kNone);
+  EXPECT_EQ(L("my brother got punched in the face at the match"), RiskLevel::kNone);
+  EXPECT_EQ(L("i'm not suicidal, just tired of my job"), RiskLevel::kNone);
+}
+
+TEST_F(RiskTest, WhatTheThoughtsLackIsNotADenial) {
+  EXPECT_EQ(L("i have suicidal thoughts but no plan, i just need someone to talk to"),
+            RiskLevel::kModerate);
+  EXPECT_EQ(L("want to kill myself most days but no intention of acting on it"),
+            RiskLevel::kModerate);
+  EXPECT_EQ(L("it's so hard to not think about killing myself at night"), RiskLevel::kModerate);
+  EXPECT_EQ(L("every day i'm trying not to kill myself"), RiskLevel::kModerate);
+  // Plain denials stay denials.
+  EXPECT_EQ(L("i would never kill myself, i just hate my job"), RiskLevel::kNone);
+  EXPECT_EQ(L("suicidal? no, never. just stressed about money"), RiskLevel::kNone);
+}
+
+TEST_F(RiskTest, TabletsTakenAndRegrettedAreAnEmergency) {
+  Risk r = R("i took the pills about an hour ago and now i'm scared, i don't want to die");
+  EXPECT_EQ(r.level, RiskLevel::kImminent);
+  EXPECT_TRUE(HasCategory(r, RiskCategory::kMedical));
+  EXPECT_EQ(L("i took them all but now i've changed my mind, what do i do"), RiskLevel::kImminent);
+  // Routine medicine is not.
+  EXPECT_EQ(L("i took my tablets an hour ago, should i eat first next time?"), RiskLevel::kNone);
+}
+
+TEST_F(RiskTest, WantingToFollowSomeoneWhoDiedIsTheWritersOwn) {
+  Risk r = R("my dad died in march and i keep thinking about joining him");
+  EXPECT_GE(r.level, RiskLevel::kModerate);
+  EXPECT_TRUE(HasCategory(r, RiskCategory::kSuicide));
+  EXPECT_GE(L("my best friend killed herself and i want to do the same"), RiskLevel::kModerate);
+  EXPECT_EQ(L("my sister starts uni in september and i'm thinking of joining her"),
+            RiskLevel::kNone);
+}
+
+TEST_F(RiskTest, TheWriterIsNotThePersonTheyGaveSomethingTo) {
+  EXPECT_EQ(L("left the dog with my neighbour and took all my pills"), RiskLevel::kImminent);
+  EXPECT_EQ(R("my sister took all her pills last night").level, RiskLevel::kNone);
+}
+
+TEST_F(RiskTest, SlangThatNamesTheThoughtsIsNotAnInterjection) {
+  EXPECT_EQ(L("kms thoughts all day and it's got nothing to do with school"), RiskLevel::kModerate);
+  EXPECT_EQ(L("been thinkin bout unalivin myself again"), RiskLevel::kModerate);
+}
+
 }  // namespace
 }  // namespace haven::nlp
