@@ -409,6 +409,11 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
   if (quoted_[h.first]) {
     while (start > 0 && quoted_[start - 1] && Norm(start) != "\"") --start;
   }
+  // "she left and all i can think about is dying": the writer is the subject inside the phrase.
+  bool i_inside = false;
+  for (uint32_t i = h.first; i <= h.last && i < NumTokens(); ++i) {
+    i_inside |= In(Norm(i), {"i", "i'm", "im", "i've", "ive", "i'd", "i'll"});
+  }
   bool said = false, third = false;
   int steps = 0;
   for (int64_t i = static_cast<int64_t>(start) - 1; i >= 0 && steps < 10; --i, ++steps) {
@@ -445,7 +450,7 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
           governed(i))) {
       third = true;
     }
-    if (third && (said || steps <= 2)) return true;
+    if (third && (said || (steps <= 2 && !i_inside))) return true;
   }
   return false;
 }
@@ -990,7 +995,10 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         if (h.kind == Kind::kPrepWeak) break;
         escalator_kinds |= 1u << static_cast<unsigned>(h.kind);
         if (h.kind == Kind::kPlan && (h.flags & rp::kAct)) escalated = std::max(escalated, 3);
-        if (h.kind == Kind::kGiving) escalated = std::max(escalated, 1);
+        if (h.kind == Kind::kGiving) {
+          escalated = std::max(escalated, 1);
+          h.level = std::max(h.level, 1);  // shown as evidence of the low reading
+        }
         if (suicidal_current || (ideation_current && h.kind != Kind::kFarewellWeak)) {
           h.level = 3;
           escalated = std::max(escalated, 3);

@@ -732,8 +732,11 @@ constexpr PatternDef kPatterns[] = {
      "(?:not going to|not gonna|won't) be (?:around|here|alive) (?:much longer|for long|"
      "tomorrow|anymore)|last time (?:you'll|you will|anyone will|you|u|y'all|you all) (?:ever )?"
      "(?:hear|see) (?:from )?me|(?:won't|wont|will not) (?:have to )?(?:hear|see) from me (?:again|"
-     "anymore|ever)|(?:you|u|they|everyone) won't have to (?:deal with|worry about) me "
-     "(?:anymore|much longer|for long)|see you on the other side|"
+     "anymore|ever)|(?:(?:you|u|they|everyone) (?:won't|wont|will not)|(?:nobody|no one|noone) "
+     "(?:will|is gonna|is going to)|(?:nobody's|no one's|noone's) (?:gonna|going to)?) ?(?:have "
+     "to|need to) (?:deal with|worry about|"
+     "look after|put up with) me (?:anymore|any more|much longer|for long|after (?:this|next|"
+     "tonight|tomorrow|friday|saturday|sunday|monday|the weekend))|see you on the other side|"
      "(?:tell|please tell) my (?:\\w+ ){0,2}(?:i love|that i love|i loved|i'm sorry|"
      "i am sorry)|i won't be a burden (?:anymore|much longer|for long)|"
      "i'm sorry for what i'm about to do|forgive me for what i'm about to do)"},
@@ -747,10 +750,19 @@ constexpr PatternDef kPatterns[] = {
      "sorry to everyone|please forgive me|forgive me|take care of (?:my|yourselves|"
      "yourself|mom|dad))\\b"},
     {Kind::kGiving, 0, "giving_away",
-     "\\b(?:giving|gave|give|given|gifting|gifted) (?:away )?(?:all |most of )?(?:my|all my) "
-     "(?:stuff|things|belongings|possessions|cat|dog|pets?|guitar|games|bike|jewelry|"
+     "\\b(?:giving|gave|give|given|gifting|gifted) (?:(?:my |our )?(?:sister|brother|friend|mum|"
+     "mom|dad|cousin|nephew|niece|neighbou?r|flatmate|roommate|best friend|bestie) )?(?:away )?"
+     "(?:all |most of )?(?:my|all my) (?:\\w+'s "
+     ")?(?:stuff|things|belongings|possessions|cat|dog|pets?|guitar|games|bike|jewelry|"
      "jewellery|plants|books|clothes|car|collection|savings|money|art|fish|hamster|bird|"
-     "rabbit)(?: away| to)"},
+     "rabbit|switch|console|ps5|xbox|laptop|records|vinyl|ring|necklace|watch|pride flag|teddy|"
+     "posters)(?: and (?:my )?(?:\\w+ ){0,2}\\w+)?(?: away| to|{END})"},
+    // Giving things away in secret: the recipient is not told why.
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:she|he|they|nobody|no one|noone)(?: \\w+)? (?:doesn't|does not|doesnt|don't|do "
+     "not|dont) "
+     "know why\\b|\\bwithout (?:her|him|them|anyone) knowing (?:why|it was (?:goodbye|the last))"
+     "|\\bnow,? not later\\b"},
     {Kind::kGiving, 0, "giving_away",
      "\\b(?:giving|gave|give) away (?:all )?(?:my|all my) (?:stuff|things|belongings|"
      "possessions|pets?|cat|dog)\\b"},

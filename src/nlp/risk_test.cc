@@ -428,5 +428,28 @@ TEST_F(RiskTest, SlangThatNamesTheThoughtsIsNotAnInterjection) {
   EXPECT_EQ(L("been thinkin bout unalivin myself again"), RiskLevel::kModerate);
 }
 
+TEST_F(RiskTest, GivingThingsAwayInSecretIsPreparation) {
+  Risk r = R("gave my switch and my games to my cousin, he doesn't know why");
+  EXPECT_EQ(r.level, RiskLevel::kHigh);
+  EXPECT_TRUE(HasSignal(r, "giving_away"));
+  // An ordinary gift is at most low, and shows why.
+  Risk gift = R("gave my guitar to my nephew, he's been learning");
+  EXPECT_LE(gift.level, RiskLevel::kLow);
+  if (gift.level == RiskLevel::kLow) {
+    EXPECT_TRUE(HasSignal(gift, "giving_away"));
+  }
+}
+
+TEST_F(RiskTest, NobodyHavingToWorryAboutMeIsAFarewell) {
+  EXPECT_EQ(L("nobody's gonna have to worry about me after friday"), RiskLevel::kHigh);
+  EXPECT_EQ(L("no one will have to deal with me anymore"), RiskLevel::kHigh);
+  EXPECT_EQ(L("you'll need to deal with me after tonight, i'm so hyper"), RiskLevel::kNone);
+}
+
+TEST_F(RiskTest, TheWritersOwnThoughtsAfterSomeoneLeft) {
+  EXPECT_EQ(L("he moved out and all i can think about is dying"), RiskLevel::kModerate);
+  EXPECT_EQ(R("he keeps saying he wants to die").level, RiskLevel::kNone);
+}
+
 }  // namespace
 }  // namespace haven::nlp
