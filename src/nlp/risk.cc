@@ -543,6 +543,10 @@ bool Assessor::Distressed(const Hit& h, bool volition_counts) const {
       return true;
     }
     if (Norm(i) == "mean" && i + 1 < NumTokens() && Norm(i + 1) == "it") return true;
+    // "ending my life i mean": the writer says which thing they meant.
+    if (i == h.last + 1 && Norm(i) == "i" && i + 1 < NumTokens() && Norm(i + 1) == "mean") {
+      return true;
+    }
     // "(not joking)", "no joke", "not kidding", "i'm serious": said to be meant.
     if (i > 0 && ((In(Norm(i), {"joking", "kidding", "joke"}) && IsNegator(Norm(i - 1))) ||
                   (Norm(i) == "serious" && In(Norm(i - 1), {"i'm", "im", "am", "deadass"})))) {
@@ -783,7 +787,17 @@ void Assessor::Judge(Hit& h) {
     h.fate = Fate::kDenied;
     return;
   }
-  if (IsRiskKind(k) && !IsImminentKind(k) && mishap_ && !Distressed(h, /*volition_counts=*/false)) {
+  // Self-harm named as such is reported, not exclaimed: "lost my streak. sh again last night"
+  // (but "walked into a glass door and hurt myself" is a mishap).
+  bool names_self_harm = false;
+  if (k == Kind::kShAct) {
+    for (uint32_t i = h.first; i <= h.last && i < NumTokens(); ++i) {
+      names_self_harm |= In(Norm(i), {"sh", "self-harm", "selfharm", "cut", "cutting", "cuts",
+                                      "relapsed", "relapse"});
+    }
+  }
+  if (IsRiskKind(k) && !IsImminentKind(k) && !names_self_harm && mishap_ &&
+      !Distressed(h, /*volition_counts=*/false)) {
     h.fate = Fate::kFigurative;
     return;
   }

@@ -463,7 +463,11 @@ constexpr PatternDef kPatterns[] = {
      "can) (?:cope|feel (?:something|better|calm|real|in control)|calm down|numb|punish myself|"
      "get through|deal|survive|stop the (?:thoughts|noise|pain))\\b"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
-     "\\bcut (?:a bit |a little |a lot |way |much |too |so |really )?(?:deeper|too deep)\\b"},
+     "\\bcut (?:a bit |a little |a lot |way |much |too |so |really )?(?:deeper|too deep)\\b|"
+     "\\b(?:pencil )?sharpener blades?\\b"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:that's|that is|thats|that'd be|that would be|it's|its) (?:my|my only|the only) (?:way "
+     "out|exit|escape)(?: \\.| !|$| ,| and| now| for me)"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
      "\\b(?:cut|burned|burnt|burn|burning|scalded|scratched|hit|punched|bit|smashed|stabbed) "
      "(?:my|myself)(?: \\w+){0,5} (?:on purpose|deliberately|intentionally|purposely)\\b"},

@@ -451,5 +451,13 @@ TEST_F(RiskTest, TheWritersOwnThoughtsAfterSomeoneLeft) {
   EXPECT_EQ(R("he keeps saying he wants to die").level, RiskLevel::kNone);
 }
 
+TEST_F(RiskTest, ClarifiedOrReportedIsNotAMishap) {
+  EXPECT_GE(L("i still think about it every day. ending my life i mean"), RiskLevel::kModerate);
+  EXPECT_EQ(L("broke my duolingo streak. sh again last night"), RiskLevel::kModerate);
+  EXPECT_EQ(L("walked into a glass door and hurt myself, so embarrassing"), RiskLevel::kNone);
+  EXPECT_GE(L("the pills in the drawer, been thinking that's my way out"), RiskLevel::kModerate);
+  EXPECT_EQ(L("used a pencil sharpener blade again last night"), RiskLevel::kModerate);
+}
+
 }  // namespace
 }  // namespace haven::nlp
