@@ -365,6 +365,12 @@ constexpr PatternDef kPatterns[] = {
      "will it|it|it'd|it would) (?:take|takes) to (?:bleed out|die|suffocate|drown|overdose)\\b"},
     {Kind::kActive, 0, "active_ideation",
      "\\b(?:part of me|half of me) (?:wants|wanted) (?:to )?(?:die|end it|disappear)"},
+    // "anyone else constantly want to end themselves? just me?": asking whether others share it
+    // is saying it of oneself.
+    {Kind::kActive, kFirst | kHyper, "active_ideation",
+     "\\b(?:anyone|anybody) else (?:\\w+ ){0,3}(?:{DESIRE}|{THINK}|constantly|always|secretly) "
+     "(?:\\w+ ){0,2}(?:(?:kill|killing|unalive|unaliving|end|ending|off|offing) (?:themselves|"
+     "themself|their life|their lives|it all)|(?:to )?(?:{DIE}|not exist|not wake up))\\b"},
     {Kind::kActive, kFirst | kAfterADeath, "active_ideation",
      "\\b(?:i|i'm|im|i've|ive|i'd|i'll|me|myself) (?:\\w+ ){0,4}(?:(?:{DESIRE}|{THINK}|{INTENT}|"
      "started thinking|keep thinking|could|should|just) )?(?:to |of |about )?(?:doing the same|"
@@ -761,6 +767,15 @@ constexpr PatternDef kPatterns[] = {
      "jewellery|plants|books|clothes|car|collection|savings|money|art|fish|hamster|bird|"
      "rabbit|switch|console|ps5|xbox|laptop|records|vinyl|ring|necklace|watch|pride flag|teddy|"
      "posters)(?: and (?:my )?(?:\\w+ ){0,2}\\w+)?(?: away| to|{END})"},
+    // A departure timed after an event for the family's sake ("after christmas i'm going. i
+    // don't want to ruin it for the kids"): two weak signs, each ordinary alone.
+    {Kind::kIntentBare, 0, "intent",
+     "\\b(?:after|once|when) (?:\\S+ ){1,8}(?:i'm|im|i am|i'll be|ill be) (?:going|gone)(?: for "
+     "good)?"
+     "(?: \\.| !| ,|$)"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:want|let) (?:her|him|them) (?:to )?have (?:that|this|the) (?:day|christmas|birthday|"
+     "wedding|graduation) first\\b"},
     // Giving things away in secret: the recipient is not told why.
     {Kind::kPrepWeak, 0, "preparation",
      "\\b(?:she|he|they|nobody|no one|noone)(?: \\w+)? (?:doesn't|does not|doesnt|don't|do "
@@ -1301,7 +1316,8 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMarkTopic, 0, "",
      "\\b(?:essay|paper|research|prevention|awareness|statistics|stats|rates?|"
      "documentary|article|articles|film|book|novel|character|characters|lyrics|squad|"
-     "hotline|lifeline|helpline|lecture|podcast|episode|news|"
+     "hotline|lifeline|helpline|lecture|podcast|(?:the|this|that|last|next|latest|new|an|one|"
+     "every|first|final) episode|episode (?:of|where|\\d+)|news|"
      "presentation|counselor|counsellor|volunteer|contagion|"
      "werther|warning signs|training|course|intervention|first aid|asist|safetalk|module|"
      "webinar|jokes?|memes?|discord|asks about|asked about|asking about|the form|leading cause|"

@@ -459,5 +459,19 @@ TEST_F(RiskTest, ClarifiedOrReportedIsNotAMishap) {
   EXPECT_EQ(L("used a pencil sharpener blade again last night"), RiskLevel::kModerate);
 }
 
+TEST_F(RiskTest, SelfDisclosureAndVeiledTiming) {
+  // A clinical "episode" is not a TV one.
+  EXPECT_EQ(L("deep in a depressive episode, suicidal thoughts every night"), RiskLevel::kModerate);
+  EXPECT_EQ(L("the final episode of that drama about suicide wrecked me"), RiskLevel::kNone);
+  // Asking whether others feel it is saying it of oneself; hyperbole stays hyperbole.
+  EXPECT_EQ(L("does anybody else secretly want to die most mornings? or is it just me"),
+            RiskLevel::kModerate);
+  EXPECT_EQ(L("anyone else want to die when the wifi drops mid game lol"), RiskLevel::kNone);
+  // A departure timed after a family event, so that they have that day first.
+  EXPECT_EQ(L("once my son's wedding is done i'm gone. i want him to have that day first"),
+            RiskLevel::kHigh);
+  EXPECT_EQ(L("after lunch im going, see you later"), RiskLevel::kNone);
+}
+
 }  // namespace
 }  // namespace haven::nlp
