@@ -483,8 +483,8 @@ bool Assessor::DeniedAfter(const Hit& h) const {
       // "suicidal thoughts but no plan", "but no intention of acting on it": what the thoughts
       // lack, not a denial of them.
       if (Norm(i + 1) == "no" && i + 2 < NumTokens() &&
-          In(Norm(i + 2), {"plan", "plans", "plan.", "intent", "intention", "intentions", "method",
-                           "means", "date", "timeline", "idea", "real"})) {
+          In(Norm(i + 2), {"plan", "plans", "intent", "intention", "intentions", "method", "means",
+                           "date", "timeline", "idea", "real"})) {
         continue;
       }
       return true;
@@ -574,8 +574,13 @@ bool Assessor::NamesADeath() const {
                "anniversary", "heaven"})) {
       return true;
     }
-    if (In(w, {"killed", "took"}) && i + 1 < NumTokens() &&
-        In(Norm(i + 1), {"himself", "herself", "themselves", "themself", "his", "her", "their"})) {
+    // "killed himself", "took her own life".
+    if (w == "killed" && i + 1 < NumTokens() &&
+        In(Norm(i + 1), {"himself", "herself", "themselves", "themself"})) {
+      return true;
+    }
+    if (w == "took" && i + 2 < NumTokens() && In(Norm(i + 1), {"his", "her", "their"}) &&
+        Norm(i + 2) == "own") {
       return true;
     }
   }
