@@ -716,12 +716,13 @@ void Assessor::Judge(Hit& h) {
   // accident, and the accident still matters).
   const bool category_only =
       k == Kind::kAccident || k == Kind::kMedical || k == Kind::kSubstance || k == Kind::kAbuse;
-  // "burned my wrist with the iron on purpose": an accident's words, said not to be one.
-  const bool on_purpose =
-      SentenceHas(h.sentence, {"purpose", "deliberately", "intentionally", "purposely"});
   for (const Hit& v : hits_) {
-    if (category_only || on_purpose) break;
+    if (category_only) break;
     if (v.kind == Kind::kVeto && Overlaps(v, h)) {
+      // "burned my wrist with the iron on purpose": an accident's words, said not to be one.
+      if (SentenceHas(h.sentence, {"purpose", "deliberately", "intentionally", "purposely"})) {
+        break;
+      }
       h.fate = Fate::kFigurative;
       return;
     }
