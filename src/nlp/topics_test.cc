@@ -108,6 +108,13 @@ TEST_F(TopicsTest, FigurativeAndOtherSenses) {
   EXPECT_FALSE(Has("i'm so tired of everything", "sleep"));
   EXPECT_FALSE(Has("I'm sick of pretending", "health"));
   EXPECT_FALSE(Has("how do you work", "work"));
+  // "work" as "do the trick" is not a job.
+  EXPECT_FALSE(Has("That is a good idea. How did it work", "work"));
+  EXPECT_FALSE(Has("do you have one that you think works best?", "work"));
+  EXPECT_FALSE(Has("will that work for you", "work"));
+  EXPECT_FALSE(Has("the breathing thing worked wonders", "work"));
+  EXPECT_TRUE(Has("I have to work tomorrow and I dread it", "work"));
+  EXPECT_TRUE(Has("what works for me is leaving work on time", "work"));
   EXPECT_FALSE(Has("every single night they fight", "relationships"));
   EXPECT_FALSE(Has("my driving test", "school"));  // one weak word is not enough
 }

@@ -21,7 +21,7 @@ constexpr std::string_view kTopics[] = {"work",          "school",     "relation
                                         "substance_use", "self_image", "bullying",      "housing",
                                         "legal",         "pregnancy",  "abuse"};
 constexpr std::string_view kSlotNames[] = {"feeling", "situation", "person", "topic",
-                                           "name",    "emergency", "line"};
+                                           "name",    "emergency", "line",   "choice"};
 
 template <size_t N>
 bool InList(const std::string_view (&list)[N], std::string_view w) {
@@ -87,15 +87,16 @@ Status CheckText(std::string_view text, const std::string& file, const std::stri
 Status ParseVariant(const YAML::Node& v, const std::string& file, const std::string& base,
                     Variant* out) {
   if (!v.IsMap()) return Error(file, base, "must be a map");
-  static constexpr std::string_view kKeys[] = {"id",     "strategy",  "tag", "emotions",
-                                               "topics", "intensity", "text"};
+  static constexpr std::string_view kKeys[] = {"id",     "strategy",  "tag",     "emotions",
+                                               "topics", "intensity", "painful", "text"};
   std::string where = base;
   if (v["id"] && v["id"].IsScalar()) where += " (" + v["id"].Scalar() + ")";
   for (const auto& kv : v) {
     std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
     if (!InList(kKeys, key)) {
       return Error(file, where + "." + key,
-                   "unknown key (known: id, strategy, tag, emotions, topics, intensity, text)");
+                   "unknown key (known: id, strategy, tag, emotions, topics, intensity, painful, "
+                   "text)");
     }
   }
   if (!v["id"]) return Error(file, where + ".id", "is missing");
@@ -150,6 +151,14 @@ Status ParseVariant(const YAML::Node& v, const std::string& file, const std::str
       }
       out->intensities.push_back(*i);
     }
+  }
+  if (v["painful"]) {
+    std::string flag;
+    if (Status s = ReadString(v["painful"], file, where + ".painful", &flag); !s.ok()) return s;
+    if (flag != "true" && flag != "false") {
+      return Error(file, where + ".painful", "must be true or false");
+    }
+    out->painful = flag == "true";
   }
   if (!v["text"]) return Error(file, where + ".text", "is missing");
   if (Status s = ReadString(v["text"], file, where + ".text", &out->text); !s.ok()) return s;
@@ -295,6 +304,7 @@ std::optional<std::string> FillSlots(std::string_view text, const Slots& slots) 
                                : slot == "name"      ? &slots.name
                                : slot == "emergency" ? &slots.emergency
                                : slot == "line"      ? &slots.line
+                               : slot == "choice"    ? &slots.choice
                                                      : nullptr;
     if (value == nullptr || value->empty()) return std::nullopt;
     out += *value;

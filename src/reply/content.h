@@ -15,13 +15,17 @@
 //       emotions: [sad, grief]  # optional: feeling families it fits (any of); empty = any
 //       topics: [work]          # optional: topic labels it fits (any of); empty = any
 //       intensity: [strong]     # optional: mild | moderate | strong; empty = any
+//       painful: true           # optional (false): the text takes what they said to be hard
+//                               # ("and that's been hard"); skipped for good or neutral news
 //       text: "It sounds like you're feeling {feeling}."
 //
 // Slots in a text: {feeling} (the feeling at its intensity), {situation} (the person's words,
 // switched: reply/paraphrase.h), {person} ("your sister"), {topic} (the topic's phrase),
-// {name} (their preferred name), {emergency} (the locale's emergency number, "911") and {line}
-// (the locale's first crisis line, described). A variant whose slot cannot be filled is skipped: a
-// reply never states a fact the person did not give.
+// {name} (their preferred name), {emergency} (the locale's emergency number, "911"), {line}
+// (the locale's first crisis line, described) and {choice} (a decision they asked about, in their
+// words: "whether to say you need space or just distance yourself for a bit": reply/paraphrase.h).
+// A variant whose slot cannot be filled is skipped: a reply never states a fact the person did not
+// give.
 //
 // Loading validates everything and fails with "<file>: <where>: <problem>" (where = "variants[3]
 // (refl-sad-01).strategy", for instance): unknown keys, wrong types, unknown strategies, tags,
@@ -68,6 +72,8 @@ inline constexpr std::string_view kTags[] = {
     "disclosure",          // the AI disclosure at the start of a conversation
     "reaction",            // a short emotional reaction before a question or an idea
     "asked_back",          // asked how Haven is ("and you?"): an honest word before the reply
+    "asked_experience",    // asked what Haven did or went through: it has no such story
+    "dilemma",             // asked whether they should do something: their choice, explored
 };
 
 bool IsKnownTag(std::string_view tag);
@@ -82,6 +88,7 @@ struct Variant {
   std::vector<std::string> emotions;
   std::vector<std::string> topics;
   std::vector<Intensity> intensities;
+  bool painful = false;  // presumes what they said is hard: not for good or neutral news
   std::string text;
   std::string pack;  // the pack's name
   int version = 0;   // the pack's version
@@ -97,6 +104,7 @@ struct Slots {
   std::string name;
   std::string emergency;
   std::string line;
+  std::string choice;
   // The situation already names the topic ("you lost your job" and "at work"): a variant with
   // both says it twice ("So at work, you have to give a presentation at work").
   bool topic_in_situation = false;

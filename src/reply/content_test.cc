@@ -197,17 +197,24 @@ TEST(Content, EveryVariantFillsGrammaticallyAndPassesTheGuard) {
              "work",
              "Sam",
              "911",
-             "the 988 Suicide & Crisis Lifeline (call or text 988)"};
+             "the 988 Suicide & Crisis Lifeline (call or text 988)",
+             "whether to tell your sister or just leave it"};
   sets[1] = {"devastated",
              "it feels like nobody listens to you",
              "your parents",
              "your relationship",
              "Alex",
              "your local emergency number",
-             "Find A Helpline (findahelpline.com)"};
-  sets[2] = {
-      "really stressed",          "you're exhausted", "your ex", "feeling alone", "Jo", "999",
-      "Samaritans (call 116 123)"};
+             "Find A Helpline (findahelpline.com)",
+             "whether to quit your job"};
+  sets[2] = {"really stressed",
+             "you're exhausted",
+             "your ex",
+             "feeling alone",
+             "Jo",
+             "999",
+             "Samaritans (call 116 123)",
+             "whether to go back to college"};
   // Every feeling phrase of the lexicon, too.
   std::vector<std::string> feelings;
   for (std::string_view fam :

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "reply/llm_prompt.h"
+#include "reply/paraphrase.h"
 
 namespace haven::reply {
 namespace {
@@ -34,6 +35,19 @@ bool AnyOf(const std::vector<std::string>& want, const std::vector<std::string>&
     if (std::find(have.begin(), have.end(), w) != have.end()) return true;
   }
   return false;
+}
+
+// Whether `text` is one sentence: no . ! ? ; or line break with words after it.
+bool OneSentence(std::string_view text) {
+  bool ended = false;
+  for (char c : text) {
+    if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n') {
+      ended = true;
+    } else if (ended && std::isalnum(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string StripScheme(std::string url) {
@@ -161,6 +175,34 @@ bool AsksHowHavenIs(std::string_view text) {
       while (k < t.size() && t[k] == ' ') ++k;
       if (k == t.size() || t[k] == '?' || t[k] == '.' || t[k] == '!') return true;
     }
+  }
+  return false;
+}
+
+// The person asks about Haven's own experience, as they would a human supporter: "what kind of
+// stretching did you do?", "have you ever felt like this?", "did it work for you?".
+bool AsksHavensExperience(std::string_view text) {
+  const std::string t = Lower(text);
+  for (std::string_view p : {"did you try",           "did you do",
+                             "did you use",           "did you find",
+                             "did you feel",          "did you cope",
+                             "did you manage",        "did you deal",
+                             "did you handle",        "did you get through",
+                             "did you get over",      "did you sleep",
+                             "did you ever",          "have you ever",
+                             "have you tried",        "have you been through",
+                             "have you gone through", "have you dealt",
+                             "have you felt",         "have you struggled",
+                             "how did you cope",      "how did you manage",
+                             "how did you deal",      "how did you handle",
+                             "how was your mood",     "how was your sleep",
+                             "did it work for you",   "did it help you",
+                             "does it work for you",  "did that help you",
+                             "did that work for you", "do you ever feel",
+                             "do you ever get",       "were you ever",
+                             "what helped you",       "what works for you",
+                             "what worked for you"}) {
+    if (FindWord(t, p) != std::string::npos) return true;
   }
   return false;
 }
@@ -600,6 +642,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     if (!recent) slots.name = *state.preferred_name();
   }
   const bool name_fresh = ExtractPreferredName(text).has_value();
+  if (plan.tag == "dilemma") slots.choice = Dilemma(text).value_or("");
   slots.emergency = region.EmergencyNumber();
   if (!region.lines.empty()) slots.line = LinePhrase(region.lines.front());
 
@@ -615,6 +658,11 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     double score;
   };
   const bool pleasant = feeling.family == "positive" || feeling.family == "relieved";
+  // What they said reads as hard (a painful feeling, or clearly negative words): only then may a
+  // variant take it to be hard ("and that's been hard"); "I'm sure I'll find a better job" is not.
+  const bool painful_news =
+      !pleasant && (analysis.sentiment.compound <= -0.2 ||
+                    (!feeling.family.empty() && analysis.sentiment.compound < 0.3));
   auto rank = [&](Strategy strategy, std::string_view tag) -> std::vector<Cand> {
     std::vector<Cand> cands;
     for (const Variant& v : content_.variants()) {
@@ -632,9 +680,16 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         if (!AnyOf(v.topics, turn_topics)) continue;
         // A topic's own variant names it ("So at work, {situation}"): not beside a situation
         // that names it already.
-        if (slots.topic_in_situation && v.text.find("{situation}") != std::string::npos) continue;
+        if (v.text.find("{situation}") != std::string::npos) {
+          if (slots.topic_in_situation) continue;
+          // "So at work, {situation}" only where the situation is the sentence that named work:
+          // a topic of this message, said in one sentence (not "I have few friends. I'll find
+          // a better job", nor a topic from turns ago).
+          if (!AnyOf(v.topics, state.last_turn()->topics) || !OneSentence(text)) continue;
+        }
         fit += 2;
       }
+      if (v.painful && !painful_news) continue;
       if (!v.intensities.empty()) {
         if (feeling.family.empty() || std::find(v.intensities.begin(), v.intensities.end(),
                                                 feeling.intensity) == v.intensities.end()) {
@@ -856,6 +911,17 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         body = btext + " " + body;
         state.MarkVariantUsed(bv->id);
         plan.why.push_back("asked_back:" + bv->id);
+        answered_back = true;
+      }
+    }
+    // Asked what Haven itself did or went through: the truth first, that it has no such story.
+    if (v != nullptr && !answered_back && plan.tag != "about_ai" && AsksHavensExperience(text) &&
+        Lower(body).find("an ai") == std::string::npos) {
+      auto [ev, etext] = pick(Strategy::kOther, "asked_experience");
+      if (ev != nullptr) {
+        body = etext + " " + body;
+        state.MarkVariantUsed(ev->id);
+        plan.why.push_back("asked_experience:" + ev->id);
         answered_back = true;
       }
     }

@@ -175,6 +175,53 @@ TEST(Engine, AskedHowItIsItAnswersHonestlyFirst) {
   }
 }
 
+TEST(Engine, AskedWhatItDidItSaysItHasNoStoryOfItsOwn) {
+  auto asked_experience = [](const Reply& r) {
+    return std::any_of(r.why.begin(), r.why.end(),
+                       [](const std::string& w) { return w.rfind("asked_experience:", 0) == 0; });
+  };
+  Conversation c(Shared(), "en-US");
+  c.Send("I have been having such a hard time falling asleep at night");
+  for (const char* text : {"What kind of stretching did you do?", "have you ever felt like this?",
+                           "did it work for you"}) {
+    Reply r = c.Send(text);
+    // Said once: by the prefix, or by a self-disclosure that says it already.
+    EXPECT_TRUE(asked_experience(r) || r.strategy == Strategy::kSelfDisclosure)
+        << text << ": " << r.text;
+    EXPECT_NE(r.text.find("AI"), std::string::npos) << r.text;
+  }
+  EXPECT_FALSE(asked_experience(One("did you get my last message")));
+}
+
+TEST(Engine, GoodNewsIsNotSaidBackAsHard) {
+  // Variants marked `painful` ("and that's been hard") are for hard news only.
+  std::vector<std::string> painful;
+  for (const Variant& v : Shared().content().variants()) {
+    if (v.painful) painful.push_back(v.id);
+  }
+  ASSERT_FALSE(painful.empty());
+  for (int turns = 0; turns < 8; ++turns) {
+    Conversation c(Shared(), "en-US");
+    c.Send("I was laid off last month after ten years");
+    for (int i = 0; i < turns; ++i) c.Send("I have been applying everywhere since");
+    Reply r = c.Send("I am so confident I will be having a better job within the next few months.");
+    EXPECT_EQ(std::count(painful.begin(), painful.end(), r.variant_id), 0) << r.text;
+    EXPECT_EQ(r.text.find("that's been hard"), std::string::npos) << r.text;
+  }
+}
+
+TEST(Engine, ATopicIsNamedOnlyWithTheSentenceThatNamedIt) {
+  for (int turns = 0; turns < 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("my job has been so stressful lately");
+    Reply r = c.Send(
+        "I have few friends, I have been talking to them. I will be getting a better job soon.");
+    EXPECT_EQ(r.text.find("at work, you have few friends"), std::string::npos) << r.text;
+    r = c.Send("I dont like being close to any animal and letting them inside the house.");
+    EXPECT_EQ(r.text.find("at work"), std::string::npos) << r.text;
+  }
+}
+
 TEST(Engine, AskingForAHumanHandsOffAtOnce) {
   Reply r = One("I want to talk to a human");
   EXPECT_EQ(r.strategy, Strategy::kHandoff);

@@ -433,3 +433,71 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
 }
 
 }  // namespace haven::reply
+
+namespace haven::reply {
+
+std::optional<std::string> Dilemma(std::string_view message) {
+  const std::string text = Straighten(message);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(".!?;\n", start);
+    if (end == std::string::npos) end = text.size();
+    const std::vector<Piece> pieces = Split(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+    // Where the decision's words begin: after "should I", "(do) you think I should", "whether to",
+    // or "whether/if I should" when the person says they cannot tell ("I don't know whether to").
+    size_t from = pieces.size();
+    for (size_t k = 0; k + 1 < pieces.size() && from == pieces.size(); ++k) {
+      auto word = [&](size_t i, std::string_view w) {
+        return i < pieces.size() && pieces[i].word && Lower(pieces[i].text) == w;
+      };
+      const bool asks_what = k >= 1 && pieces[k - 1].word &&
+                             In(Lower(pieces[k - 1].text),
+                                {"what", "how", "where", "when", "who", "which", "why", "whom"});
+      if (word(k, "should") && word(k + 1, "i") && !asks_what) {
+        from = k + 2;
+      } else if (word(k, "think") && word(k + 1, "i") && word(k + 2, "should") && k >= 1 &&
+                 (word(k - 1, "you") || word(k - 1, "u"))) {
+        from = k + 3;
+      } else if (word(k, "whether") || word(k, "if")) {
+        bool unsure = false;
+        for (size_t j = 0; j < k; ++j) {
+          if (!pieces[j].word) continue;
+          const std::string w = Lower(pieces[j].text);
+          unsure |= w == "know" || w == "decide" || w == "sure" || w == "unsure" ||
+                    w == "wondering" || w == "wonder" || w == "torn" || w == "deciding";
+        }
+        if (!unsure) continue;
+        if (word(k + 1, "to")) {
+          from = k + 2;
+        } else if (word(k + 1, "i") && word(k + 2, "should")) {
+          from = k + 3;
+        }
+      }
+    }
+    if (from >= pieces.size()) continue;
+    std::vector<Piece> rest(pieces.begin() + static_cast<std::ptrdiff_t>(from), pieces.end());
+    while (!rest.empty() && (!rest.back().word || IsTrailingFiller(Lower(rest.back().text)))) {
+      rest.pop_back();
+    }
+    int words = 0;
+    bool bad = false;
+    for (const Piece& p : rest) {
+      if (!p.word) {
+        bad |= p.text != "," && p.text != "'";
+        continue;
+      }
+      ++words;
+      const std::string w = Lower(p.text);
+      bad |= IsBlocked(w);
+      for (char ch : w) bad |= std::isdigit(static_cast<unsigned char>(ch)) || ch < 0;
+    }
+    if (bad || words < 2 || words > 18) continue;
+    auto switched = SwitchPieces(std::move(rest));
+    if (!switched || switched->empty()) continue;
+    return "whether to " + *switched;
+  }
+  return std::nullopt;
+}
+
+}  // namespace haven::reply

@@ -41,4 +41,12 @@ using PronounResolver = std::string (*)(std::string_view pronoun, const void* co
 std::optional<std::string> Situation(std::string_view message, PronounResolver resolver = nullptr,
                                      const void* resolver_context = nullptr);
 
+// A decision the person asks about, switched to second person and ready to follow "You're
+// weighing": "Do you think I should say we need space or just distance myself for a bit?" ->
+// "whether to say you need space or just distance yourself for a bit". Read from "should I ...",
+// "do you think I should ...", "I don't know whether to ...", "I can't decide if I should ...";
+// std::nullopt when there is none, or its words are too few (under 2), too many (over 18), or
+// would not switch cleanly (SwitchPerson).
+std::optional<std::string> Dilemma(std::string_view message);
+
 }  // namespace haven::reply

@@ -127,5 +127,32 @@ TEST(Situation, AnyBytesAreSafe) {
   (void)Situation(std::string(100000, 'a'));
 }
 
+TEST(Dilemma, TheDecisionInTheirWordsSwitched) {
+  EXPECT_EQ(Dilemma("Okay. Do you think I should say we need space or just distance myself for a "
+                    "bit and see what happens?"),
+            "whether to say you need space or just distance yourself for a bit and see what "
+            "happens");
+  EXPECT_EQ(Dilemma("should I tell my mum?"), "whether to tell your mum");
+  EXPECT_EQ(Dilemma("I don't know whether to stay or go"), "whether to stay or go");
+  EXPECT_EQ(Dilemma("im not sure if i should text him first lol"), "whether to text him first");
+  EXPECT_EQ(Dilemma("I can't decide whether I should quit my job"), "whether to quit your job");
+}
+
+TEST(Dilemma, NoneWithoutADecisionOrWhenItCannotBeSaidBack) {
+  EXPECT_EQ(Dilemma("what should I do?"), std::nullopt);  // no decision named
+  EXPECT_EQ(Dilemma("what should I do about my boss?"), std::nullopt);
+  EXPECT_EQ(Dilemma("how should I tell my mum"), std::nullopt);
+  EXPECT_EQ(Dilemma("I think I should leave him"), std::nullopt);  // decided, not asked
+  EXPECT_EQ(Dilemma("I wonder if it will rain"), std::nullopt);
+  EXPECT_EQ(Dilemma("should I tell you about it"), std::nullopt);  // "you": ambiguous
+  EXPECT_EQ(Dilemma("should I take 20 of them"), std::nullopt);    // digits
+  EXPECT_EQ(Dilemma("should I just kill myself"), std::nullopt);   // never said back
+  EXPECT_EQ(Dilemma(""), std::nullopt);
+  EXPECT_EQ(Dilemma("should I"), std::nullopt);
+  std::string bytes = "should i " + std::string("\xff\xfe\0", 3) + " or ";
+  bytes += std::string(5000, 'a');
+  EXPECT_EQ(Dilemma(bytes), std::nullopt);
+}
+
 }  // namespace
 }  // namespace haven::reply

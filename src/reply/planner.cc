@@ -4,6 +4,8 @@
 #include <cctype>
 #include <string>
 
+#include "reply/paraphrase.h"
+
 namespace haven::reply {
 namespace {
 
@@ -32,6 +34,36 @@ bool StartsWithAny(const std::string& s, std::initializer_list<std::string_view>
         (s.size() == p.size() || s[p.size()] == ' ')) {
       return true;
     }
+  }
+  return false;
+}
+
+// Words that take leave ("thanks, bye!", "I'll go now, take care").
+bool TakesLeave(const std::string& words) {
+  const std::string s = " " + words + " ";
+  for (std::string_view w :
+       {" bye ", " goodbye ", " bye bye ", " see you ", " see ya ", " cya ", " take care ",
+        " good night ", " goodnight ", " gotta go ", " got to go ", " have to go ", " talk later ",
+        " talk soon ", " signing off ", " logging off "}) {
+    if (s.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Whether a sentence of `text` other than the thanks says something of its own at length
+// ("Thank you. My husband thinks I should stop seeing her, but we've been friends for years").
+bool NewsBesideThanks(std::string_view text) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(".!?;\n", start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string words = LowerWords(text.substr(start, end - start));
+    const bool thanks = words.find("thank") != std::string::npos ||
+                        words.find("thx") != std::string::npos ||
+                        words.find("appreciate") != std::string::npos;
+    const size_t n = words.empty() ? 0 : std::count(words.begin(), words.end(), ' ') + 1;
+    if (!thanks && n >= 10) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -141,13 +173,19 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
 
   const UserTurnFacts* turn = state.last_turn();
   const bool substantive_now = turn != nullptr && !turn->minimal && !turn->topics.empty();
-  if (intent == "goodbye") {
+  const std::string words = LowerWords(text);
+  // "Thanks, I wish you luck. Bye then": the thanks of someone leaving is a goodbye.
+  if (intent == "goodbye" || (intent == "gratitude" && TakesLeave(words))) {
     plan.strategy = Strategy::kOther;
     plan.tag = "goodbye";
+    if (intent == "gratitude") plan.why.push_back("thanks_and_leaving");
     return plan;
   }
+  // Thanks that opens more news ("Thank you. My husband thinks I should stop talking to her, but
+  // we've been friends for ten years") is answered for the news.
+  const bool more_than_thanks = substantive_now && NewsBesideThanks(text);
   if (intent == "gratitude" && (!substantive_now || analysis.sentiment.compound > 0.3) &&
-      ReadOfferReply(text) != "no") {
+      !more_than_thanks && ReadOfferReply(text) != "no") {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "gratitude";
     plan.fallbacks = {Strategy::kQuestion};
@@ -183,7 +221,17 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   if (has_situation) plan.why.push_back("has_situation");
   const Strategy last = state.strategies().empty() ? Strategy::kOther : state.strategies().back();
 
-  // 5. Advice asked for: understand first.
+  // 5. A decision they ask about ("should I tell her or just leave it?"): theirs to make; it is
+  // said back in their words and explored, never decided for them.
+  if (Dilemma(text).has_value()) {
+    plan.strategy = Strategy::kQuestion;
+    plan.tag = "dilemma";
+    plan.why.push_back("their_decision");
+    plan.fallbacks = {Strategy::kQuestion};
+    return plan;
+  }
+
+  // 6. Advice asked for: understand first.
   if (intent == "seeking_advice") {
     if (state.substantive_turns() < 2) {
       plan.strategy = Strategy::kQuestion;
@@ -198,7 +246,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     return plan;
   }
 
-  // 6. Good news, only when they said so in their own words ("relieved", "happy", "better"); a
+  // 7. Good news, only when they said so in their own words ("relieved", "happy", "better"); a
   // negative word in the message makes it mixed, not good news.
   const bool mixed = analysis.sentiment.neg > 0.1;
   if ((feeling.family == "positive" || feeling.family == "relieved") && !mixed && feeling.stated) {
@@ -208,7 +256,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     return plan;
   }
 
-  // 7. By stage.
+  // 8. By stage.
   // The reflection packs name painful feelings ("Being {feeling} takes a lot out of a person"):
   // a pleasant one that was not good news above ("you've been more helpful than my teachers!")
   // gets their words back, or a question, instead.

@@ -64,6 +64,41 @@ TEST(Planner, AnswersIntentsDirectly) {
   EXPECT_EQ(First("my friend told me she wants to die").tag, "third_party");
 }
 
+TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
+  Plan p = First("Thanks, I wish you luck in your future endeavours Bye then ; )");
+  EXPECT_EQ(p.tag, "goodbye");
+  EXPECT_TRUE(Has(p, "thanks_and_leaving"));
+  EXPECT_EQ(First("Okay. Thank you. Thank you for your valuable suggestions. BYE ! !").tag,
+            "goodbye");
+  EXPECT_EQ(First("thank you so much").tag, "gratitude");
+}
+
+TEST(Planner, ThanksThatOpensMoreNewsIsAnsweredForTheNews) {
+  ConversationState s;
+  Turn(s, "my best friend keeps cancelling on me and I feel like I'm not a priority");
+  Plan p = Turn(s,
+                "Thank you. I try to be a good friend. My husband thinks I should just not talk to "
+                "her anymore but we have been friends for almost 10 years.");
+  EXPECT_NE(p.tag, "gratitude");
+  ConversationState t;
+  Turn(t, "my exams are stressing me out");
+  EXPECT_EQ(Turn(t, "Thanks for the talk, you've been more helpful than my teachers!").tag,
+            "gratitude");
+}
+
+TEST(Planner, ADecisionTheyAskAboutIsTheirsToMake) {
+  ConversationState s;
+  Turn(s, "my best friend keeps cancelling on me and I feel like I'm not a priority");
+  Plan p = Turn(s,
+                "Okay. Do you think I should say we need space or just distance myself for a bit "
+                "and see what happens?");
+  EXPECT_EQ(p.strategy, Strategy::kQuestion);
+  EXPECT_EQ(p.tag, "dilemma");
+  EXPECT_TRUE(Has(p, "their_decision"));
+  // Safety still comes first.
+  EXPECT_EQ(First("should I just take all my pills tonight").strategy, Strategy::kCrisis);
+}
+
 TEST(Planner, ExploresBeforeAdvising) {
   Plan p = First("what should I do about my boss?");
   EXPECT_EQ(p.strategy, Strategy::kQuestion);
