@@ -1,6 +1,6 @@
-// Which parts of life a message is about (work, school, relationships, family, friends, health,
-// sleep, money, loneliness, grief, identity, substance_use, self_image, ...), each with a score
-// and the spans that gave it away. Immutable after Create; Detect is thread-safe.
+// Which parts of life a message is about (work, job_loss, school, relationships, family, friends,
+// health, sleep, money, loneliness, grief, identity, substance_use, self_image, ...), each with a
+// score and the spans that gave it away. Immutable after Create; Detect is thread-safe.
 #pragma once
 
 #include <memory>

@@ -71,6 +71,11 @@ TEST_F(TopicsTest, EachTopic) {
   EXPECT_TRUE(Has("my landlord is evicting me", "housing"));
   EXPECT_TRUE(Has("i have a court date next week", "legal"));
   EXPECT_TRUE(Has("i just found out i'm pregnant", "pregnancy"));
+  // Losing a job or looking for one is its own topic, not stress in a job.
+  EXPECT_EQ(Labels("I recently lost my job"), std::vector<std::string>{"job_loss"});
+  EXPECT_TRUE(Has("I was laid off after ten years", "job_loss"));
+  EXPECT_TRUE(Has("do you have any idea for getting a new job?", "job_loss"));
+  EXPECT_FALSE(Has("I hate my job", "job_loss"));
 }
 
 TEST_F(TopicsTest, RealisticMessages) {

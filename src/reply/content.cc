@@ -19,7 +19,7 @@ constexpr std::string_view kTopics[] = {"work",          "school",     "relation
                                         "friends",       "health",     "mental_health", "sleep",
                                         "money",         "loneliness", "grief",         "identity",
                                         "substance_use", "self_image", "bullying",      "housing",
-                                        "legal",         "pregnancy",  "abuse"};
+                                        "legal",         "pregnancy",  "abuse",         "job_loss"};
 constexpr std::string_view kSlotNames[] = {"feeling", "situation", "person", "topic",
                                            "name",    "emergency", "line",   "choice"};
 

@@ -201,7 +201,9 @@ bool AsksHavensExperience(std::string_view text) {
                              "did that work for you", "do you ever feel",
                              "do you ever get",       "were you ever",
                              "what helped you",       "what works for you",
-                             "what worked for you"}) {
+                             "what worked for you",   "do you have any experience",
+                             "have you experienced",  "happened to you",
+                             "been in my shoes",      "been in my situation"}) {
     if (FindWord(t, p) != std::string::npos) return true;
   }
   return false;
@@ -687,7 +689,8 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
           // a better job", nor a topic from turns ago).
           if (!AnyOf(v.topics, state.last_turn()->topics) || !OneSentence(text)) continue;
         }
-        fit += 2;
+        // An idea about what they are dealing with is more to the point than one for a feeling.
+        fit += strategy == Strategy::kSuggestion ? 3 : 2;
       }
       if (v.painful && !painful_news) continue;
       if (!v.intensities.empty()) {

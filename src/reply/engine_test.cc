@@ -222,6 +222,18 @@ TEST(Engine, ATopicIsNamedOnlyWithTheSentenceThatNamedIt) {
   }
 }
 
+TEST(Engine, IdeasForSomeoneOutOfWorkAreAboutFindingWork) {
+  // Not "talk to your manager about your workload".
+  for (int turns = 0; turns < 4; ++turns) {
+    Conversation c(Shared(), "en-US");
+    c.Send("I recently lost my job and I'm really upset");
+    for (int i = 0; i < turns; ++i) c.Send("I have been applying everywhere for months");
+    Reply r = c.Send("do you have any ideas for getting a new job?");
+    EXPECT_EQ(r.strategy, Strategy::kSuggestion) << r.text;
+    EXPECT_EQ(r.text.find("manager"), std::string::npos) << r.text;
+  }
+}
+
 TEST(Engine, AskingForAHumanHandsOffAtOnce) {
   Reply r = One("I want to talk to a human");
   EXPECT_EQ(r.strategy, Strategy::kHandoff);

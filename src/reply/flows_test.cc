@@ -106,7 +106,7 @@ TEST(FlowLibraryTest, SuitsNamesEmotionsAndTopics) {
                                         "friends",       "health",     "mental_health", "sleep",
                                         "money",         "loneliness", "grief",         "identity",
                                         "substance_use", "self_image", "bullying",      "housing",
-                                        "legal",         "pregnancy",  "abuse"};
+                                        "legal",         "pregnancy",  "abuse",         "job_loss"};
   for (const std::string& id : Shipped().Ids()) {
     for (const std::string& name : Shipped().Find(id)->suits) {
       const bool emotion = std::find(nlp::kEmotionNames.begin(), nlp::kEmotionNames.end(), name) !=

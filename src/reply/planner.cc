@@ -41,10 +41,31 @@ bool StartsWithAny(const std::string& s, std::initializer_list<std::string_view>
 // Words that take leave ("thanks, bye!", "I'll go now, take care").
 bool TakesLeave(const std::string& words) {
   const std::string s = " " + words + " ";
-  for (std::string_view w :
-       {" bye ", " goodbye ", " bye bye ", " see you ", " see ya ", " cya ", " take care ",
-        " good night ", " goodnight ", " gotta go ", " got to go ", " have to go ", " talk later ",
-        " talk soon ", " signing off ", " logging off "}) {
+  for (std::string_view w : {" bye ",
+                             " goodbye ",
+                             " bye bye ",
+                             " see you ",
+                             " see ya ",
+                             " cya ",
+                             " take care ",
+                             " good night ",
+                             " goodnight ",
+                             " gotta go ",
+                             " got to go ",
+                             " have to go ",
+                             " talk later ",
+                             " talk soon ",
+                             " signing off ",
+                             " logging off ",
+                             " have a good one ",
+                             " have a good day ",
+                             " have a great day ",
+                             " have a nice day ",
+                             " have a wonderful day ",
+                             " have a lovely day ",
+                             " have a good night ",
+                             " have a great evening ",
+                             " have a good evening "}) {
     if (s.find(w) != std::string::npos) return true;
   }
   return false;
@@ -64,6 +85,41 @@ bool NewsBesideThanks(std::string_view text) {
     const size_t n = words.empty() ? 0 : std::count(words.begin(), words.end(), ' ') + 1;
     if (!thanks && n >= 10) return true;
     start = end + 1;
+  }
+  return false;
+}
+
+// An explicit request for ideas, whatever else the message says ("I guess I'm like that. Do you
+// have any other suggestions how I can get past this?").
+bool AsksForIdeas(const std::string& words) {
+  const std::string s = " " + words + " ";
+  for (std::string_view w : {" any suggestions ",
+                             " any suggestion ",
+                             " any advice ",
+                             " any ideas ",
+                             " any idea for ",
+                             " any tips ",
+                             " any tip ",
+                             " what should i do ",
+                             " what can i do ",
+                             " what do you suggest ",
+                             " what would you suggest ",
+                             " what would you recommend ",
+                             " what do you recommend ",
+                             " can you suggest ",
+                             " can you recommend ",
+                             " give me advice ",
+                             " give me some advice ",
+                             " how can i get past ",
+                             " how can i get over ",
+                             " how do i get over ",
+                             " how can i stop ",
+                             " how do i stop ",
+                             " how can i deal ",
+                             " how do i deal ",
+                             " how do i cope ",
+                             " how can i cope "}) {
+    if (s.find(w) != std::string::npos) return true;
   }
   return false;
 }
@@ -232,7 +288,8 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   }
 
   // 6. Advice asked for: understand first.
-  if (intent == "seeking_advice") {
+  if (intent == "seeking_advice" || AsksForIdeas(words)) {
+    if (intent != "seeking_advice") plan.why.push_back("asks_for_ideas");
     if (state.substantive_turns() < 2) {
       plan.strategy = Strategy::kQuestion;
       plan.tag = "before_advice";

@@ -71,6 +71,19 @@ TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
   EXPECT_EQ(First("Okay. Thank you. Thank you for your valuable suggestions. BYE ! !").tag,
             "goodbye");
   EXPECT_EQ(First("thank you so much").tag, "gratitude");
+  EXPECT_EQ(First("Likewise, Thank you again! I hope you have a wonderful day/evening!").tag,
+            "goodbye");
+}
+
+TEST(Planner, AnExplicitRequestForIdeasIsAdviceWhateverElseTheMessageSays) {
+  ConversationState s;
+  Turn(s, "my friend blocked me everywhere after we argued and I feel awful");
+  Turn(s, "she said I was selfish and I keep going over it");
+  Plan p = Turn(s,
+                "I guess I'm the type of person who has to tell people how I feel. Do you have any "
+                "other suggestions how I can get past this?");
+  EXPECT_EQ(p.strategy, Strategy::kSuggestion);
+  EXPECT_TRUE(Has(p, "advice_requested"));
 }
 
 TEST(Planner, ThanksThatOpensMoreNewsIsAnsweredForTheNews) {
