@@ -118,7 +118,9 @@ bool AsksForIdeas(const std::string& words) {
                              " how can i deal ",
                              " how do i deal ",
                              " how do i cope ",
-                             " how can i cope "}) {
+                             " how can i cope ",
+                             " what would you do ",
+                             " if you were me "}) {
     if (s.find(w) != std::string::npos) return true;
   }
   return false;
