@@ -583,6 +583,7 @@ std::optional<std::string> ExtractPreferredName(std::string_view text) {
 
 void ConversationState::RaiseRisk(RiskLevel level) {
   max_level_ = std::max(max_level_, level);
+  max_sure_level_ = std::max(max_sure_level_, level);
   if (!turns_.empty()) turns_.back().level = std::max(turns_.back().level, level);
   if (level > RiskLevel::kLow) consecutive_low_ = 0;
 }
@@ -591,6 +592,8 @@ safety::ConversationContext ConversationState::SafetyContext() const {
   safety::ConversationContext c;
   c.previous_max_level = max_level_;
   c.recent_low_turns = consecutive_low_;
+  c.earlier_risk_learned_alone =
+      max_level_ >= RiskLevel::kModerate && max_sure_level_ < RiskLevel::kModerate;
   c.human_connected = human_connected_;
   c.in_guided_exercise =
       (activity_.flow.has_value() && activity_.flow->phase == FlowPhase::kRunning) ||
@@ -612,6 +615,12 @@ void ConversationState::AddUserTurn(std::string_view text, const nlp::Analysis& 
 
   // Risk trajectory (after the safety context for this turn was taken).
   max_level_ = std::max(max_level_, analysis.risk.level);
+  const auto& evidence = analysis.risk.evidence;
+  if (evidence.empty() || !std::all_of(evidence.begin(), evidence.end(), [](const auto& e) {
+        return e.signal == "learned_reading";
+      })) {
+    max_sure_level_ = std::max(max_sure_level_, analysis.risk.level);
+  }
   consecutive_low_ = analysis.risk.level == RiskLevel::kLow ? consecutive_low_ + 1 : 0;
 
   // People: named in this message, or meant by a pronoun.

@@ -196,6 +196,7 @@ class ConversationState {
   std::vector<int> topic_last_turn_;
   std::string situation_;
   RiskLevel max_level_ = RiskLevel::kNone;
+  RiskLevel max_sure_level_ = RiskLevel::kNone;  // the same, of readings not the learned one alone
   int consecutive_low_ = 0;
   bool human_connected_ = false;
   int substantive_ = 0;

@@ -151,6 +151,27 @@ TEST(State, RiskTrajectoryFeedsTheSafetyContext) {
   EXPECT_GE(s.SafetyContext().previous_max_level, RiskLevel::kLow);  // never lowered
 }
 
+TEST(State, RemembersWhetherEarlierRiskWasTheLearnedReadersAlone) {
+  auto learned = [](RiskLevel level) {
+    nlp::Analysis a;
+    a.risk.level = level;
+    a.risk.evidence.push_back({{0, 5}, "learned_reading"});
+    return a;
+  };
+  ConversationState s;
+  EXPECT_FALSE(s.SafetyContext().earlier_risk_learned_alone);
+  s.AddUserTurn("words", learned(RiskLevel::kModerate));
+  EXPECT_TRUE(s.SafetyContext().earlier_risk_learned_alone);
+  s.AddUserTurn("words", learned(RiskLevel::kHigh));
+  EXPECT_TRUE(s.SafetyContext().earlier_risk_learned_alone);
+  // A phrase the rules know makes the earlier risk sure, for the rest of the conversation.
+  const char* sure = "I want to kill myself";
+  s.AddUserTurn(sure, Analyzer().Analyze(sure));
+  EXPECT_FALSE(s.SafetyContext().earlier_risk_learned_alone);
+  s.AddUserTurn("words", learned(RiskLevel::kModerate));
+  EXPECT_FALSE(s.SafetyContext().earlier_risk_learned_alone);
+}
+
 TEST(State, StagesMoveFromExplorationToAction) {
   ConversationState s;
   EXPECT_EQ(s.stage(), Stage::kExploration);

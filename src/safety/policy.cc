@@ -223,8 +223,9 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
   }
   if (effective >= config.escalate_from) d.escalate_to_human = true;
   if (effective >= config.urgent_from) d.urgent = true;
-  d.learned_alone = learned_alone && effective >= RiskLevel::kLow && effective == level &&
-                    context.previous_max_level < config.escalate_from;
+  d.learned_alone =
+      learned_alone && effective >= RiskLevel::kLow && effective == level &&
+      (context.previous_max_level < config.escalate_from || context.earlier_risk_learned_alone);
 
   // Categories.
   const auto& cats = analysis.risk.categories;

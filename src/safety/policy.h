@@ -80,6 +80,9 @@ struct ConversationContext {
   // ("tell me when you're done"): a message that is only "done" (evidence lone_done) answers it,
   // and a learned reading alone is asked about rather than escalated.
   bool in_guided_exercise = false;
+  // Every earlier turn at moderate or above was raised by the learned reader alone (no phrase the
+  // rules know): a learned reading now is still worded as a question, not as a certainty.
+  bool earlier_risk_learned_alone = false;
 };
 
 // The intent label (contract) that asks for a person.

@@ -189,6 +189,19 @@ TEST(PolicyTest, TheDecisionSaysWhenTheLearnedReaderAloneSetTheLevel) {
       Message(RiskLevel::kLow, {RiskCategory::kSuicide}, "other", {"learned_reading"}), repeated);
   EXPECT_EQ(third.effective_level, RiskLevel::kModerate);
   EXPECT_FALSE(third.learned_alone);
+  // After earlier readings that were the learned reader's alone too, a learned reading is still
+  // asked about, not asserted ("I may be reading too much into it"); the actions are the same.
+  ConversationContext learned_before;
+  learned_before.previous_max_level = RiskLevel::kModerate;
+  const nlp::Analysis high =
+      Message(RiskLevel::kHigh, {RiskCategory::kSuicide}, "other", {"learned_reading"});
+  EXPECT_FALSE(Decide(high, learned_before).learned_alone);
+  learned_before.earlier_risk_learned_alone = true;
+  Decision again = Decide(high, learned_before);
+  EXPECT_TRUE(again.learned_alone);
+  EXPECT_EQ(again.action, Action::kCrisisReply);
+  EXPECT_TRUE(again.escalate_to_human);
+  EXPECT_TRUE(again.urgent);
 }
 
 TEST(PolicyTest, AskingForHumanHandsOffAtOnce) {
