@@ -665,6 +665,13 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   const bool painful_news =
       !pleasant && (analysis.sentiment.compound <= -0.2 ||
                     (!feeling.family.empty() && analysis.sentiment.compound < 0.3));
+  bool feeling_in_situation = false;
+  if (!slots.feeling.empty() && !slots.situation.empty()) {
+    const size_t space = slots.feeling.rfind(' ');
+    const std::string last =
+        Lower(space == std::string::npos ? slots.feeling : slots.feeling.substr(space + 1));
+    feeling_in_situation = FindWord(Lower(slots.situation), last) != std::string::npos;
+  }
   auto rank = [&](Strategy strategy, std::string_view tag) -> std::vector<Cand> {
     std::vector<Cand> cands;
     for (const Variant& v : content_.variants()) {
@@ -693,6 +700,12 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         fit += strategy == Strategy::kSuggestion ? 3 : 2;
       }
       if (v.painful && !painful_news) continue;
+      // "So you're sad today, and on top of that you're feeling sad": a feeling the situation
+      // already names is not said twice.
+      if (feeling_in_situation && v.text.find("{situation}") != std::string::npos &&
+          v.text.find("{feeling}") != std::string::npos) {
+        continue;
+      }
       if (!v.intensities.empty()) {
         if (feeling.family.empty() || std::find(v.intensities.begin(), v.intensities.end(),
                                                 feeling.intensity) == v.intensities.end()) {

@@ -234,6 +234,15 @@ TEST(Engine, IdeasForSomeoneOutOfWorkAreAboutFindingWork) {
   }
 }
 
+TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
+  for (int turns = 0; turns < 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("things have been hard at home lately");
+    Reply r = c.Send("I'm sad today Rob.");
+    EXPECT_EQ(r.text.find("you're feeling sad"), std::string::npos) << r.text;
+  }
+}
+
 TEST(Engine, AskingForAHumanHandsOffAtOnce) {
   Reply r = One("I want to talk to a human");
   EXPECT_EQ(r.strategy, Strategy::kHandoff);

@@ -111,7 +111,7 @@ bool IsLeadingFiller(std::string_view w) {
 
 bool IsTrailingFiller(std::string_view w) {
   return In(w, {"lol", "lmao", "haha", "hahaha", "tbh", "honestly", "though", "idk", "ugh", "and",
-                "but", "so", "or"});
+                "but", "so", "or", "thanks", "thx"});
 }
 
 // The clause switched to second person, word by word.
@@ -316,9 +316,16 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
       while (!c.empty() && (!c.front().word || IsLeadingFiller(Lower(c.front().text)))) {
         c.erase(c.begin());
       }
-      // Drop trailing fillers and non-words (emoji, emoticons, "...").
-      while (!c.empty() && (!c.back().word || IsTrailingFiller(Lower(c.back().text)))) {
-        c.pop_back();
+      // Drop trailing fillers and non-words (emoji, emoticons, "...", a closing "thank you").
+      while (!c.empty()) {
+        if (!c.back().word || IsTrailingFiller(Lower(c.back().text))) {
+          c.pop_back();
+        } else if (c.size() >= 2 && Lower(c.back().text) == "you" &&
+                   Lower(c[c.size() - 2].text) == "thank") {
+          c.resize(c.size() - 2);
+        } else {
+          break;
+        }
       }
       if (c.empty()) continue;
       bool bad = false;

@@ -127,6 +127,13 @@ TEST(Situation, AnyBytesAreSafe) {
   (void)Situation(std::string(100000, 'a'));
 }
 
+TEST(Situation, AClosingThanksIsNotSaidBack) {
+  EXPECT_EQ(Situation("I have no one so it is nice to connect with someone thanks"),
+            "you have no one so it is nice to connect with someone");
+  EXPECT_EQ(Situation("I finally told my mum how I feel, thank you"),
+            "you finally told your mum how you feel");
+}
+
 TEST(Dilemma, TheDecisionInTheirWordsSwitched) {
   EXPECT_EQ(Dilemma("Okay. Do you think I should say we need space or just distance myself for a "
                     "bit and see what happens?"),

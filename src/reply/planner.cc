@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include "reply/paraphrase.h"
 
@@ -38,21 +39,26 @@ bool StartsWithAny(const std::string& s, std::initializer_list<std::string_view>
   return false;
 }
 
-// Words that take leave ("thanks, bye!", "I'll go now, take care").
-bool TakesLeave(const std::string& words) {
-  const std::string s = " " + words + " ";
+// Whether the last sentence of `text` takes leave ("thanks, bye!", "have a great day. Bye!",
+// "ok I have to go, take care"). "Take care of my mum" and "I have to go to work" do not.
+bool TakesLeave(std::string_view text) {
+  // The last sentence with words in it.
+  std::string last;
+  size_t end = text.size();
+  while (end > 0 && last.empty()) {
+    size_t start = text.find_last_of(".!?;\n", end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    last = LowerWords(text.substr(start, end - start));
+    end = start == 0 ? 0 : start - 1;
+  }
+  const std::string s = " " + last + " ";
   for (std::string_view w : {" bye ",
                              " goodbye ",
                              " bye bye ",
-                             " see you ",
                              " see ya ",
                              " cya ",
-                             " take care ",
                              " good night ",
                              " goodnight ",
-                             " gotta go ",
-                             " got to go ",
-                             " have to go ",
                              " talk later ",
                              " talk soon ",
                              " signing off ",
@@ -65,8 +71,18 @@ bool TakesLeave(const std::string& words) {
                              " have a lovely day ",
                              " have a good night ",
                              " have a great evening ",
-                             " have a good evening "}) {
+                             " have a good evening ",
+                             " see you soon ",
+                             " see you later ",
+                             " see you tomorrow ",
+                             " see you around ",
+                             " see you next time "}) {
     if (s.find(w) != std::string::npos) return true;
+  }
+  // Only where they end the sentence.
+  for (std::string_view w : {" take care ", " gotta go ", " got to go ", " have to go ",
+                             " have to go now ", " gotta go now ", " take care of yourself "}) {
+    if (s.size() >= w.size() && s.compare(s.size() - w.size(), w.size(), w) == 0) return true;
   }
   return false;
 }
@@ -122,6 +138,24 @@ bool AsksForIdeas(const std::string& words) {
                              " what would you do ",
                              " if you were me "}) {
     if (s.find(w) != std::string::npos) return true;
+  }
+  // "any craft ideas", "any other good tips", "any resources".
+  std::vector<std::string_view> tokens;
+  for (size_t at = 0; at < words.size();) {
+    size_t sp = words.find(' ', at);
+    if (sp == std::string::npos) sp = words.size();
+    tokens.push_back(std::string_view(words).substr(at, sp - at));
+    at = sp + 1;
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] != "any") continue;
+    for (size_t k = i + 1; k < tokens.size() && k <= i + 3; ++k) {
+      const std::string_view t = tokens[k];
+      if (t == "ideas" || t == "suggestions" || t == "tips" || t == "advice" || t == "resources" ||
+          t == "recommendations") {
+        return true;
+      }
+    }
   }
   return false;
 }
@@ -233,10 +267,10 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   const bool substantive_now = turn != nullptr && !turn->minimal && !turn->topics.empty();
   const std::string words = LowerWords(text);
   // "Thanks, I wish you luck. Bye then": the thanks of someone leaving is a goodbye.
-  if (intent == "goodbye" || (intent == "gratitude" && TakesLeave(words))) {
+  if (intent == "goodbye" || TakesLeave(text)) {
     plan.strategy = Strategy::kOther;
     plan.tag = "goodbye";
-    if (intent == "gratitude") plan.why.push_back("thanks_and_leaving");
+    if (intent != "goodbye") plan.why.push_back("takes_leave");
     return plan;
   }
   // Thanks that opens more news ("Thank you. My husband thinks I should stop talking to her, but

@@ -67,10 +67,18 @@ TEST(Planner, AnswersIntentsDirectly) {
 TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
   Plan p = First("Thanks, I wish you luck in your future endeavours Bye then ; )");
   EXPECT_EQ(p.tag, "goodbye");
-  EXPECT_TRUE(Has(p, "thanks_and_leaving"));
+  EXPECT_TRUE(Has(p, "takes_leave"));
   EXPECT_EQ(First("Okay. Thank you. Thank you for your valuable suggestions. BYE ! !").tag,
             "goodbye");
   EXPECT_EQ(First("thank you so much").tag, "gratitude");
+  // Whatever else the message said, when its last sentence takes leave.
+  EXPECT_EQ(First("This has made my day and now I know how to make more friends. Thank you for "
+                  "listening today and have a great day. Bye!")
+                .tag,
+            "goodbye");
+  EXPECT_EQ(First("stay safe agreed have a good day.").tag, "goodbye");
+  EXPECT_NE(First("I have to take care of my mum every evening and I'm exhausted").tag, "goodbye");
+  EXPECT_NE(First("I have to go to work tomorrow and I dread it").tag, "goodbye");
   EXPECT_EQ(First("Likewise, Thank you again! I hope you have a wonderful day/evening!").tag,
             "goodbye");
 }
@@ -84,6 +92,10 @@ TEST(Planner, AnExplicitRequestForIdeasIsAdviceWhateverElseTheMessageSays) {
                 "other suggestions how I can get past this?");
   EXPECT_EQ(p.strategy, Strategy::kSuggestion);
   EXPECT_TRUE(Has(p, "advice_requested"));
+  ConversationState t;
+  Turn(t, "I don't have enough money to buy my kids christmas presents this year");
+  Turn(t, "I can't craft, anything I made would be so bad");
+  EXPECT_EQ(Turn(t, "Do you have any craft ideas?").strategy, Strategy::kSuggestion);
 }
 
 TEST(Planner, ThanksThatOpensMoreNewsIsAnsweredForTheNews) {
