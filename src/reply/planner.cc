@@ -79,6 +79,11 @@ bool TakesLeave(std::string_view text) {
                              " see you next time "}) {
     if (s.find(w) != std::string::npos) return true;
   }
+  // A last sentence that is only a parting wish ("Thank you so much. Take care. Be safe.").
+  for (std::string_view w : {"be safe", "stay safe", "you too", "same to you", "cheers",
+                             "take care", "bye for now", "later", "laters", "all the best"}) {
+    if (last == w) return true;
+  }
   // Only where they end the sentence.
   for (std::string_view w : {" take care ", " gotta go ", " got to go ", " have to go ",
                              " have to go now ", " gotta go now ", " take care of yourself "}) {
@@ -101,6 +106,38 @@ bool NewsBesideThanks(std::string_view text) {
     const size_t n = words.empty() ? 0 : std::count(words.begin(), words.end(), ' ') + 1;
     if (!thanks && n >= 10) return true;
     start = end + 1;
+  }
+  return false;
+}
+
+// A question about Haven as if it were a person ("tell me about you", "where are you living",
+// "are you male or female"): answered with the truth, that it is an AI.
+bool AsksAboutHavenAsAPerson(const std::string& words) {
+  const std::string s = " " + words + " ";
+  for (std::string_view w : {" tell me about you ",
+                             " tell me about yourself ",
+                             " tell me something about you ",
+                             " tell me about you something ",
+                             " your hobbies ",
+                             " your hobby ",
+                             " where are you living ",
+                             " where do you live ",
+                             " where are you from ",
+                             " how old are you ",
+                             " are you male ",
+                             " are you female ",
+                             " are you a man ",
+                             " are you a woman ",
+                             " are you a girl ",
+                             " are you a guy ",
+                             " are you married ",
+                             " do you have kids ",
+                             " do you have children ",
+                             " what do you do for fun ",
+                             " what do you do for a living ",
+                             " what's your name ",
+                             " what is your name "}) {
+    if (s.find(w) != std::string::npos) return true;
   }
   return false;
 }
@@ -229,7 +266,8 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   }
 
   // 2. Intents answered directly.
-  if (intent == "question_about_bot") {
+  if (intent == "question_about_bot" || AsksAboutHavenAsAPerson(LowerWords(text))) {
+    if (intent != "question_about_bot") plan.why.push_back("asked_about_haven");
     plan.strategy = Strategy::kInformation;
     plan.tag = "about_ai";
     return plan;

@@ -77,6 +77,8 @@ TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
                 .tag,
             "goodbye");
   EXPECT_EQ(First("stay safe agreed have a good day.").tag, "goodbye");
+  EXPECT_EQ(First("Thank you so much. Take care. Be safe.").tag, "goodbye");
+  EXPECT_NE(First("I just want to feel safe at home").tag, "goodbye");
   EXPECT_NE(First("I have to take care of my mum every evening and I'm exhausted").tag, "goodbye");
   EXPECT_NE(First("I have to go to work tomorrow and I dread it").tag, "goodbye");
   EXPECT_EQ(First("Likewise, Thank you again! I hope you have a wonderful day/evening!").tag,
@@ -122,6 +124,15 @@ TEST(Planner, ADecisionTheyAskAboutIsTheirsToMake) {
   EXPECT_TRUE(Has(p, "their_decision"));
   // Safety still comes first.
   EXPECT_EQ(First("should I just take all my pills tonight").strategy, Strategy::kCrisis);
+}
+
+TEST(Planner, AskedAboutItselfAsIfAPersonItSaysItIsAnAi) {
+  for (const char* text : {"Tell me about you something", "About your hobbies?",
+                           "Where are you living", "Okay are you female or male?"}) {
+    Plan p = First(text);
+    EXPECT_EQ(p.strategy, Strategy::kInformation) << text;
+    EXPECT_EQ(p.tag, "about_ai") << text;
+  }
 }
 
 TEST(Planner, ExploresBeforeAdvising) {

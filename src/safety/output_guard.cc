@@ -132,7 +132,10 @@ const RuleSpec kRules[] = {
   {H, "i am not a|an ai|bot|robot|machine|computer|program|programme|chatbot|algorithm|assistant|automated|artificial|software", 0},
   {H, "i am not ai|artificial|automated|software", 0},
   {H, "i am no bot|robot|machine|ai", 0},
-  {H, "as a|an human|fellow|real", 0},
+  // "As a human, I understand", "as a fellow human, I": said of the speaker, not "they don't
+  // see you as a human".
+  {H, "as a|an human|fellow|real *? i|we|myself", 0},
+  {H, "as a|an fellow human|person|sufferer", 0},
   {H, "as a person myself", 0},
   {H, "as your therapist|counsellor|counselor|psychologist|psychiatrist|doctor|nurse|clinician", 0},
   {H, "speaking as a person|human", 0},
