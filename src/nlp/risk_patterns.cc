@@ -394,6 +394,17 @@ constexpr PatternDef kPatterns[] = {
      "hurt myself|harm myself|burn|cutting|bleed|self harm)"},
     {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
      "\\b(?:feel|feeling|miss|missing) the (?:blade|razor|pain of cutting)"},
+    // Keeping busy so as not to do "things that can harm me": the urge, in other words.
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\b(?:stop|keep|prevent|distract) (?:me|myself) (?:busy )?(?:from )?(?:doing )?(?:other |the "
+     ")?(?:things|stuff|something|anything) (?:that |which )?(?:can |could |might |would |will "
+     "|may "
+     ")?(?:harm|hurt) me\\b"},
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\bso (?:that )?i (?:don't|dont|do not|won't|wont|will not) do (?:other |the "
+     ")?(?:things|stuff|"
+     "something|anything) (?:that |which )?(?:can |could |might |would |will |may )?(?:harm|hurt) "
+     "me\\b"},
     {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
      "\\b(?:carve|carving|carved|cut|cutting|scratch|scratching|dig|digging) (?:into|in|at) my "
      "(?:skin|arms?|wrists?|thighs?|legs?|stomach|flesh)\\b"},

@@ -473,5 +473,15 @@ TEST_F(RiskTest, SelfDisclosureAndVeiledTiming) {
   EXPECT_EQ(L("after lunch im going, see you later"), RiskLevel::kNone);
 }
 
+TEST_F(RiskTest, KeepingBusySoAsNotToHurtOneselfIsTheUrge) {
+  EXPECT_EQ(L("need to know what I can do every day to keep me busy from doing other things that "
+              "can harm me"),
+            RiskLevel::kModerate);
+  EXPECT_EQ(L("i play games so i dont do something that could hurt me"), RiskLevel::kModerate);
+  // Someone else's doing, or simply keeping busy, is not.
+  EXPECT_EQ(L("my boyfriend keeps doing things that hurt me"), RiskLevel::kNone);
+  EXPECT_EQ(L("I need something to keep me busy this weekend"), RiskLevel::kNone);
+}
+
 }  // namespace
 }  // namespace haven::nlp

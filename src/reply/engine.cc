@@ -203,7 +203,8 @@ bool AsksHavensExperience(std::string_view text) {
                              "what helped you",       "what works for you",
                              "what worked for you",   "do you have any experience",
                              "have you experienced",  "happened to you",
-                             "in my shoes",           "been in my situation"}) {
+                             "in my shoes",           "have you done",
+                             "have you ever done",    "been in my situation"}) {
     if (FindWord(t, p) != std::string::npos) return true;
   }
   return false;
