@@ -226,21 +226,35 @@ struct Candidate {
 };
 
 double Salience(const std::vector<Piece>& pieces) {
-  static constexpr std::array<std::string_view, 40> kFeelingWords = {
-      "feel",     "feeling",   "felt",    "stressed",  "anxious",     "sad",     "lonely",
-      "scared",   "angry",     "tired",   "exhausted", "overwhelmed", "hurt",    "hate",
-      "worried",  "lost",      "stuck",   "alone",     "upset",       "crying",  "cry",
-      "can't",    "cannot",    "afraid",  "nervous",   "frustrated",  "ignored", "left",
-      "miss",     "missing",   "broke",   "fired",     "failing",     "failed",  "pressure",
-      "hopeless", "worthless", "useless", "guilty",    "ashamed"};
+  static constexpr std::string_view kFeelingWords[] = {
+      "feel",        "feeling",    "felt",         "stressed",  "anxious",     "sad",
+      "lonely",      "scared",     "angry",        "tired",     "exhausted",   "overwhelmed",
+      "hurt",        "hate",       "worried",      "lost",      "stuck",       "alone",
+      "upset",       "crying",     "cry",          "can't",     "cannot",      "afraid",
+      "nervous",     "frustrated", "ignored",      "left",      "miss",        "missing",
+      "broke",       "fired",      "failing",      "failed",    "pressure",    "hopeless",
+      "worthless",   "useless",    "guilty",       "ashamed",   "depressed",   "unmotivated",
+      "struggling",  "struggle",   "worry",        "fear",      "afraid",      "lied",
+      "cheated",     "blocked",    "arguing",      "argue",     "fight",       "fighting",
+      "laid",        "unfair",     "difficult",    "hard",      "tough",       "awful",
+      "terrible",    "worse",      "worst",        "scary",     "embarrassed", "jealous",
+      "heartbroken", "confused",   "disappointed", "annoyed",   "sick",        "ill",
+      "behind",      "dumped",     "lonely",       "bullied",   "yelled",      "shouted",
+      "stressful",   "miserable",  "panic",        "panicking", "burned",      "burnt"};
   double score = 0;
   int words = 0;
   for (const Piece& p : pieces) {
     if (!p.word) continue;
     ++words;
     std::string w = Lower(p.text);
-    if (std::find(kFeelingWords.begin(), kFeelingWords.end(), w) != kFeelingWords.end()) {
+    if (std::find(std::begin(kFeelingWords), std::end(kFeelingWords), w) !=
+        std::end(kFeelingWords)) {
       score += 1.5;
+    } else if (In(w, {"mum",      "mom",     "dad",     "boss",      "friend",     "friends",
+                      "partner",  "husband", "wife",    "boyfriend", "girlfriend", "sister",
+                      "brother",  "teacher", "manager", "parents",   "kids",       "son",
+                      "daughter", "never",   "nobody",  "always",    "everyone",   "anymore"})) {
+      score += 0.6;  // the people in their story, and the words of a pattern ("never listens")
     }
   }
   score -= 0.12 * std::abs(words - 9);
@@ -310,6 +324,26 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
       }
     }
     if (has_comma && !cur.empty()) clauses.push_back(cur);
+    // The part after a conjunction that starts again with the person ("I loved physics, but soon
+    // after I slowly lost my interest" -> "I slowly lost my interest"): a shorter clause to say
+    // back when the whole sentence is long.
+    {
+      const std::vector<Piece>& whole = sentences[s];
+      for (size_t k = 0; k + 1 < whole.size(); ++k) {
+        if (!whole[k].word || !In(Lower(whole[k].text), {"but", "and", "so", "because", "cause",
+                                                         "though", "although", "since"})) {
+          continue;
+        }
+        for (size_t j = k + 1; j < whole.size() && j <= k + 3; ++j) {
+          if (!whole[j].word) break;
+          const std::string w = Lower(whole[j].text);
+          if (In(w, {"i", "i'm", "im", "i've", "ive", "my"})) {
+            clauses.emplace_back(whole.begin() + static_cast<std::ptrdiff_t>(j), whole.end());
+            break;
+          }
+        }
+      }
+    }
 
     for (std::vector<Piece> c : clauses) {
       // Drop leading fillers and non-words.
@@ -419,6 +453,9 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
       }
       Candidate cand;
       cand.score = Salience(c) + (resolved ? 1.0 : 0.0);
+      // A clause with nothing felt or hard in it, and far from a natural length, says too little
+      // or too much to say back ("you are in hr"; a 20-word sentence word for word).
+      if (cand.score < -0.45) continue;
       cand.pieces = std::move(c);
       candidates.push_back(std::move(cand));
     }

@@ -127,6 +127,19 @@ TEST(Situation, AnyBytesAreSafe) {
   (void)Situation(std::string(100000, 'a'));
 }
 
+TEST(Situation, ALongSentenceGivesThePartThatStartsAgainWithThePerson) {
+  EXPECT_EQ(Situation("I loved physics and I decided to attend university, but soon after I slowly "
+                      "lost my interest and became unmotivated"),
+            "you slowly lost your interest and became unmotivated");
+  EXPECT_EQ(Situation("I was fine at first but then my boss started shouting at me every day"),
+            "your boss started shouting at you every day");
+}
+
+TEST(Situation, AClauseWithNothingFeltOrHardIsNotSaidBack) {
+  EXPECT_EQ(Situation("we are in hr"), std::nullopt);
+  EXPECT_TRUE(Situation("My mum never listens!!!").has_value());
+}
+
 TEST(Situation, AClosingThanksIsNotSaidBack) {
   EXPECT_EQ(Situation("I have no one so it is nice to connect with someone thanks"),
             "you have no one so it is nice to connect with someone");
