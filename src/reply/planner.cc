@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,16 @@ bool StartsWithAny(const std::string& s, std::initializer_list<std::string_view>
   return false;
 }
 
+// Whether `words` (LowerWords) contains one of `phrases`, each written with a space at both ends
+// (" any tips ") so that only whole words match.
+bool HasPhrase(const std::string& words, std::initializer_list<std::string_view> phrases) {
+  const std::string s = " " + words + " ";
+  for (std::string_view p : phrases) {
+    if (s.find(p) != std::string::npos) return true;
+  }
+  return false;
+}
+
 // Whether the last sentence of `text` takes leave ("thanks, bye!", "have a great day. Bye!",
 // "ok I have to go, take care"). "Take care of my mum" and "I have to go to work" do not.
 bool TakesLeave(std::string_view text) {
@@ -51,34 +62,34 @@ bool TakesLeave(std::string_view text) {
     last = LowerWords(text.substr(start, end - start));
     end = start == 0 ? 0 : start - 1;
   }
-  const std::string s = " " + last + " ";
-  for (std::string_view w : {" bye ",
-                             " goodbye ",
-                             " bye bye ",
-                             " see ya ",
-                             " cya ",
-                             " good night ",
-                             " goodnight ",
-                             " talk later ",
-                             " talk soon ",
-                             " signing off ",
-                             " logging off ",
-                             " have a good one ",
-                             " have a good day ",
-                             " have a great day ",
-                             " have a nice day ",
-                             " have a wonderful day ",
-                             " have a lovely day ",
-                             " have a good night ",
-                             " have a great evening ",
-                             " have a good evening ",
-                             " see you soon ",
-                             " see you later ",
-                             " see you tomorrow ",
-                             " see you around ",
-                             " see you next time "}) {
-    if (s.find(w) != std::string::npos) return true;
+  if (HasPhrase(last, {" bye ",
+                       " goodbye ",
+                       " bye bye ",
+                       " see ya ",
+                       " cya ",
+                       " good night ",
+                       " goodnight ",
+                       " talk later ",
+                       " talk soon ",
+                       " signing off ",
+                       " logging off ",
+                       " have a good one ",
+                       " have a good day ",
+                       " have a great day ",
+                       " have a nice day ",
+                       " have a wonderful day ",
+                       " have a lovely day ",
+                       " have a good night ",
+                       " have a great evening ",
+                       " have a good evening ",
+                       " see you soon ",
+                       " see you later ",
+                       " see you tomorrow ",
+                       " see you around ",
+                       " see you next time "})) {
+    return true;
   }
+  const std::string s = " " + last + " ";
   // A last sentence that is only a parting wish ("Thank you so much. Take care. Be safe.").
   for (std::string_view w : {"be safe", "stay safe", "you too", "same to you", "cheers",
                              "take care", "bye for now", "later", "laters", "all the best"}) {
@@ -113,68 +124,63 @@ bool NewsBesideThanks(std::string_view text) {
 // A question about Haven as if it were a person ("tell me about you", "where are you living",
 // "are you male or female"): answered with the truth, that it is an AI.
 bool AsksAboutHavenAsAPerson(const std::string& words) {
-  const std::string s = " " + words + " ";
-  for (std::string_view w : {" tell me about you ",
-                             " tell me about yourself ",
-                             " tell me something about you ",
-                             " tell me about you something ",
-                             " your hobbies ",
-                             " your hobby ",
-                             " where are you living ",
-                             " where do you live ",
-                             " where are you from ",
-                             " how old are you ",
-                             " are you male ",
-                             " are you female ",
-                             " are you a man ",
-                             " are you a woman ",
-                             " are you a girl ",
-                             " are you a guy ",
-                             " are you married ",
-                             " do you have kids ",
-                             " do you have children ",
-                             " what do you do for fun ",
-                             " what do you do for a living ",
-                             " what's your name ",
-                             " what is your name "}) {
-    if (s.find(w) != std::string::npos) return true;
-  }
-  return false;
+  return HasPhrase(words, {" tell me about you ",
+                           " tell me about yourself ",
+                           " tell me something about you ",
+                           " tell me about you something ",
+                           " your hobbies ",
+                           " your hobby ",
+                           " where are you living ",
+                           " where do you live ",
+                           " where are you from ",
+                           " how old are you ",
+                           " are you male ",
+                           " are you female ",
+                           " are you a man ",
+                           " are you a woman ",
+                           " are you a girl ",
+                           " are you a guy ",
+                           " are you married ",
+                           " do you have kids ",
+                           " do you have children ",
+                           " what do you do for fun ",
+                           " what do you do for a living ",
+                           " what's your name ",
+                           " what is your name "});
 }
 
 // An explicit request for ideas, whatever else the message says ("I guess I'm like that. Do you
 // have any other suggestions how I can get past this?").
 bool AsksForIdeas(const std::string& words) {
-  const std::string s = " " + words + " ";
-  for (std::string_view w : {" any suggestions ",
-                             " any suggestion ",
-                             " any advice ",
-                             " any ideas ",
-                             " any idea for ",
-                             " any tips ",
-                             " any tip ",
-                             " what should i do ",
-                             " what can i do ",
-                             " what do you suggest ",
-                             " what would you suggest ",
-                             " what would you recommend ",
-                             " what do you recommend ",
-                             " can you suggest ",
-                             " can you recommend ",
-                             " give me advice ",
-                             " give me some advice ",
-                             " how can i get past ",
-                             " how can i get over ",
-                             " how do i get over ",
-                             " how can i stop ",
-                             " how do i stop ",
-                             " how can i deal ",
-                             " how do i deal ",
-                             " how do i cope ",
-                             " how can i cope ",
-                             " what would you do ",
-                             " if you were me "}) {
-    if (s.find(w) != std::string::npos) return true;
+  if (HasPhrase(words, {" any suggestions ",
+                        " any suggestion ",
+                        " any advice ",
+                        " any ideas ",
+                        " any idea for ",
+                        " any tips ",
+                        " any tip ",
+                        " what should i do ",
+                        " what can i do ",
+                        " what do you suggest ",
+                        " what would you suggest ",
+                        " what would you recommend ",
+                        " what do you recommend ",
+                        " can you suggest ",
+                        " can you recommend ",
+                        " give me advice ",
+                        " give me some advice ",
+                        " how can i get past ",
+                        " how can i get over ",
+                        " how do i get over ",
+                        " how can i stop ",
+                        " how do i stop ",
+                        " how can i deal ",
+                        " how do i deal ",
+                        " how do i cope ",
+                        " how can i cope ",
+                        " what would you do ",
+                        " if you were me "})) {
+    return true;
   }
   // "any craft ideas", "any other good tips", "any resources".
   std::vector<std::string_view> tokens;
