@@ -645,7 +645,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     if (!recent) slots.name = *state.preferred_name();
   }
   const bool name_fresh = ExtractPreferredName(text).has_value();
-  if (plan.tag == "dilemma") slots.choice = Dilemma(text).value_or("");
+  slots.choice = plan.choice;
   slots.emergency = region.EmergencyNumber();
   if (!region.lines.empty()) slots.line = LinePhrase(region.lines.front());
 
@@ -919,27 +919,23 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     }
     used = v;
     body = std::move(filled);
-    // Asked how Haven is: an honest word about that first (a reaction would be one prefix too
-    // many).
+    // An honest word first, when asked how Haven is ("and you?") or what it did or went through
+    // ("what did you do?": it has no such story, unless the reply says it is an AI already); a
+    // reaction would be one prefix too many.
     bool answered_back = false;
-    if (v != nullptr && plan.tag != "about_ai" && AsksHowHavenIs(text)) {
-      auto [bv, btext] = pick(Strategy::kOther, "asked_back");
-      if (bv != nullptr) {
-        body = btext + " " + body;
-        state.MarkVariantUsed(bv->id);
-        plan.why.push_back("asked_back:" + bv->id);
-        answered_back = true;
-      }
-    }
-    // Asked what Haven itself did or went through: the truth first, that it has no such story.
-    if (v != nullptr && !answered_back && plan.tag != "about_ai" && AsksHavensExperience(text) &&
-        Lower(body).find("an ai") == std::string::npos) {
-      auto [ev, etext] = pick(Strategy::kOther, "asked_experience");
-      if (ev != nullptr) {
-        body = etext + " " + body;
-        state.MarkVariantUsed(ev->id);
-        plan.why.push_back("asked_experience:" + ev->id);
-        answered_back = true;
+    auto prefix = [&](std::string_view tag) {
+      auto [pv, ptext] = pick(Strategy::kOther, tag);
+      if (pv == nullptr) return;
+      body = ptext + " " + body;
+      state.MarkVariantUsed(pv->id);
+      plan.why.push_back(std::string(tag) + ":" + pv->id);
+      answered_back = true;
+    };
+    if (v != nullptr && plan.tag != "about_ai") {
+      if (AsksHowHavenIs(text)) prefix("asked_back");
+      if (!answered_back && AsksHavensExperience(text) &&
+          Lower(body).find("an ai") == std::string::npos) {
+        prefix("asked_experience");
       }
     }
     // A short emotional reaction before a question or an idea, when the person is hurting and

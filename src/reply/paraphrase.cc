@@ -227,20 +227,20 @@ struct Candidate {
 
 double Salience(const std::vector<Piece>& pieces) {
   static constexpr std::string_view kFeelingWords[] = {
-      "feel",        "feeling",    "felt",         "stressed",  "anxious",     "sad",
-      "lonely",      "scared",     "angry",        "tired",     "exhausted",   "overwhelmed",
-      "hurt",        "hate",       "worried",      "lost",      "stuck",       "alone",
-      "upset",       "crying",     "cry",          "can't",     "cannot",      "afraid",
-      "nervous",     "frustrated", "ignored",      "left",      "miss",        "missing",
-      "broke",       "fired",      "failing",      "failed",    "pressure",    "hopeless",
-      "worthless",   "useless",    "guilty",       "ashamed",   "depressed",   "unmotivated",
-      "struggling",  "struggle",   "worry",        "fear",      "afraid",      "lied",
-      "cheated",     "blocked",    "arguing",      "argue",     "fight",       "fighting",
-      "laid",        "unfair",     "difficult",    "hard",      "tough",       "awful",
-      "terrible",    "worse",      "worst",        "scary",     "embarrassed", "jealous",
-      "heartbroken", "confused",   "disappointed", "annoyed",   "sick",        "ill",
-      "behind",      "dumped",     "lonely",       "bullied",   "yelled",      "shouted",
-      "stressful",   "miserable",  "panic",        "panicking", "burned",      "burnt"};
+      "feel",       "feeling",      "felt",    "stressed",    "anxious",   "sad",
+      "lonely",     "scared",       "angry",   "tired",       "exhausted", "overwhelmed",
+      "hurt",       "hate",         "worried", "lost",        "stuck",     "alone",
+      "upset",      "crying",       "cry",     "can't",       "cannot",    "afraid",
+      "nervous",    "frustrated",   "ignored", "left",        "miss",      "missing",
+      "broke",      "fired",        "failing", "failed",      "pressure",  "hopeless",
+      "worthless",  "useless",      "guilty",  "ashamed",     "depressed", "unmotivated",
+      "struggling", "struggle",     "worry",   "fear",        "lied",      "cheated",
+      "blocked",    "arguing",      "argue",   "fight",       "fighting",  "laid",
+      "unfair",     "difficult",    "hard",    "tough",       "awful",     "terrible",
+      "worse",      "worst",        "scary",   "embarrassed", "jealous",   "heartbroken",
+      "confused",   "disappointed", "annoyed", "sick",        "ill",       "behind",
+      "dumped",     "bullied",      "yelled",  "shouted",     "stressful", "miserable",
+      "panic",      "panicking",    "burned",  "burnt"};
   double score = 0;
   int words = 0;
   for (const Piece& p : pieces) {

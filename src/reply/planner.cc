@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reply/paraphrase.h"
@@ -272,7 +274,8 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   }
 
   // 2. Intents answered directly.
-  if (intent == "question_about_bot" || AsksAboutHavenAsAPerson(LowerWords(text))) {
+  const std::string words = LowerWords(text);
+  if (intent == "question_about_bot" || AsksAboutHavenAsAPerson(words)) {
     if (intent != "question_about_bot") plan.why.push_back("asked_about_haven");
     plan.strategy = Strategy::kInformation;
     plan.tag = "about_ai";
@@ -309,7 +312,6 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
 
   const UserTurnFacts* turn = state.last_turn();
   const bool substantive_now = turn != nullptr && !turn->minimal && !turn->topics.empty();
-  const std::string words = LowerWords(text);
   // "Thanks, I wish you luck. Bye then": the thanks of someone leaving is a goodbye.
   if (intent == "goodbye" || TakesLeave(text)) {
     plan.strategy = Strategy::kOther;
@@ -359,7 +361,8 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
 
   // 5. A decision they ask about ("should I tell her or just leave it?"): theirs to make; it is
   // said back in their words and explored, never decided for them.
-  if (Dilemma(text).has_value()) {
+  if (std::optional<std::string> choice = Dilemma(text)) {
+    plan.choice = std::move(*choice);
     plan.strategy = Strategy::kQuestion;
     plan.tag = "dilemma";
     plan.why.push_back("their_decision");

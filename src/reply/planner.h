@@ -40,6 +40,7 @@ struct Plan {
   safety::Decision decision;        // the safety decision for this turn
   std::vector<std::string> why;     // machine-readable reasons ("safety:continue",
                                     // "intent:venting", "stage:exploration", ...)
+  std::string choice;  // tag "dilemma": the decision in their words (reply/paraphrase.h Dilemma)
 };
 
 // Plans the reply to the latest user turn, `text` (read only for yes/no to an offer). `state`
