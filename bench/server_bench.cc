@@ -630,8 +630,16 @@ struct IdleResult {
   int asked = 0, opened = 0, failed = 0;
   std::string failure;
   Rss before, after, child;
+  size_t heap_before = 0, heap_after = 0;  // bytes malloc has handed out and not had back
   double open_seconds = 0;
 };
+
+// What this process's malloc has handed out and not had back, over every arena (mallinfo2):
+// the idle connections' live memory, without the free chunks that RSS also counts.
+size_t LiveHeapBytes() {
+  struct mallinfo2 m = ::mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
 
 // Runs the child against `port` and measures this process's RSS before and with the idle
 // connections. `active` reports the server's open WebSockets.
@@ -647,6 +655,7 @@ IdleResult MeasureIdle(uint16_t port, int count, bool haven, bool tls, Active ac
   ::malloc_trim(0);
   SleepFor(0.5);
   r.before = ReadRss();
+  r.heap_before = LiveHeapBytes();
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
@@ -687,6 +696,7 @@ IdleResult MeasureIdle(uint16_t port, int count, bool haven, bool tls, Active ac
     WaitUntil([&] { return active() >= r.opened; }, 30);
     SleepFor(1.0);  // let the last hellos' work settle
     r.after = ReadRss();
+    r.heap_after = LiveHeapBytes();
     r.child = ReadRss(std::to_string(pid));
   }
   ::close(to_child[1]);  // the child exits
@@ -920,8 +930,8 @@ int Main(int argc, char** argv) {
   // 1. Idle connections, first, while the server's heap is fresh.
   if (idle > 0) {
     std::printf("idle connections (a child process holds the clients; the server's RSS delta)\n");
-    std::printf("  %-6s %7s %12s %12s %14s %10s\n", "server", "conns", "RSS delta", "per conn",
-                "anon per conn", "open (s)");
+    std::printf("  %-6s %7s %12s %12s %14s %14s %10s\n", "server", "conns", "RSS delta", "per conn",
+                "anon per conn", "heap per conn", "open (s)");
     double haven_per = 0;
     for (bool is_haven : {true, false}) {
       IdleResult r =
@@ -934,8 +944,13 @@ int Main(int argc, char** argv) {
       double anon =
           r.opened > 0 ? static_cast<double>(r.after.anon_kib - r.before.anon_kib) / r.opened : 0;
       if (is_haven) haven_per = per;
-      std::printf("  %-6s %7d %9.1f MiB %8.1f KiB %10.1f KiB %10.1f", is_haven ? "haven" : "echo",
-                  r.opened, (r.after.vm_kib - r.before.vm_kib) / 1024.0, per, anon, r.open_seconds);
+      double heap = r.opened > 0
+                        ? (static_cast<double>(r.heap_after) - static_cast<double>(r.heap_before)) /
+                              1024.0 / r.opened
+                        : 0;
+      std::printf("  %-6s %7d %9.1f MiB %8.1f KiB %10.1f KiB %10.1f KiB %10.1f",
+                  is_haven ? "haven" : "echo", r.opened,
+                  (r.after.vm_kib - r.before.vm_kib) / 1024.0, per, anon, heap, r.open_seconds);
       if (r.failed > 0 || !r.failure.empty()) {
         std::printf("  (%d failed: %.120s)", r.failed, r.failure.c_str());
       }

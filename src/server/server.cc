@@ -100,6 +100,17 @@ std::string_view PathOf(std::string_view target) {
   return target.substr(0, target.find_first_of("?#"));
 }
 
+// A connection's coroutine that ended with an exception: said on stderr, never rethrown into
+// the I/O loop.
+void ReportConnectionFailure(std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "haven serve: connection failed: %s\n", ex.what());
+  }
+}
+
 // One HTTP/1.1 connection: reads requests and answers them until the peer leaves, an error, a
 // timeout or shutdown, or hands the connection to a WebSocket session on an upgrade to /ws.
 template <class Stream>
@@ -195,11 +206,17 @@ class HttpSession final : public Closable,
         }
         shared_->Unregister(id_);  // the WebSocket session registers itself
         id_ = 0;
-        // This frame waits as long as the connection lasts: release the request's buffer.
-        buffer.clear();
-        buffer.shrink_to_fit();
-        co_await RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req),
-                                             console_ws);
+        // The WebSocket session runs on its own: this coroutine and its caller end, so an idle
+        // connection keeps none of their frames (the parser, the buffer, responses). The
+        // completion handler keeps this object, and with it the peer's count in
+        // address_connections, until the WebSocket session ends.
+        auto ex = stream_.get_executor();
+        asio::co_spawn(
+            ex,
+            RunWebSocketSession<Stream>(shared_, std::move(stream_), std::move(req), console_ws),
+            [self = this->shared_from_this()](std::exception_ptr e) {
+              ReportConnectionFailure(e);
+            });
         co_return true;
       }
       Response res;
@@ -472,14 +489,7 @@ class Listener {
   }
 
   // A coroutine that ended with an exception: counted, never rethrown into the I/O loop.
-  static void Report(std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      std::fprintf(stderr, "haven serve: connection failed: %s\n", ex.what());
-    }
-  }
+  static void Report(std::exception_ptr e) { ReportConnectionFailure(e); }
 
  private:
   std::shared_ptr<Shared> shared_;

@@ -30,7 +30,6 @@ class WebSocketSession final : public Closable,
       : console_(console),
         shared_(std::move(shared)),
         ws_(std::move(stream)),
-        wake_(ws_.get_executor()),
         hello_timer_(ws_.get_executor()),
         limiter_(shared_->options.messages_per_minute, shared_->options.message_burst) {}
 
@@ -69,8 +68,8 @@ class WebSocketSession final : public Closable,
     });
   }
 
-  asio::awaitable<void> Run(Request request) {
-    auto self = this->shared_from_this();
+  // `self` keeps the session alive while the coroutine runs.
+  asio::awaitable<void> Run(std::shared_ptr<WebSocketSession> self, Request request) {
     const ServerOptions& o = shared_->options;
     beast::get_lowest_layer(ws_).expires_never();  // the WebSocket keeps its own timeouts
     websocket::stream_base::timeout t;
@@ -97,12 +96,26 @@ class WebSocketSession final : public Closable,
     shared_->metrics.ws_active++;
     if (shared_->stopping) Close(websocket::close_code::going_away, "server shutting down");
 
-    asio::co_spawn(ws_.get_executor(), Writer(self), asio::detached);
+    accepted_ = true;
+    StartWriter();
     asio::co_spawn(ws_.get_executor(), HelloDeadline(self), asio::detached);
-    co_await Reader();
+    // The reader: in this frame, not one of its own (an idle connection keeps one frame).
+    beast::flat_buffer buffer;
+    for (;;) {
+      // Emptied and released: an idle connection keeps no copy of its last frame.
+      buffer.clear();
+      buffer.shrink_to_fit();
+      auto [ec, n] = co_await ws_.async_read(buffer, as_tuple(use_awaitable));
+      if (ec) break;  // closed, too big (1009 sent by Beast), bad UTF-8 (1007), timeout
+      shared_->metrics.ws_frames_in++;
+      if (close_queued_) continue;  // closing: read until the close handshake completes
+      std::string frame = beast::buffers_to_string(buffer.data());
+      co_await Handle(frame);
+      // Shutdown came during the turn: its answer is queued; now say goodbye.
+      if (shared_->stopping) Close(websocket::close_code::going_away, "server shutting down");
+    }
     reader_done_ = true;
     hello_timer_.cancel();
-    wake_.cancel();
     shared_->metrics.ws_active--;
     shared_->Unregister(id_);
   }
@@ -117,7 +130,7 @@ class WebSocketSession final : public Closable,
   void Enqueue(std::string frame) {
     if (close_queued_) return;
     queue_.push_back({std::move(frame), false, {}});
-    wake_.cancel();
+    StartWriter();
   }
   void Error(std::string_view code, std::string_view message, std::string_view id = {}) {
     shared_->metrics.ws_error_frames++;
@@ -130,26 +143,30 @@ class WebSocketSession final : public Closable,
     out.reason = websocket::close_reason(code, reason);
     queue_.push_back(std::move(out));
     close_queued_ = true;
-    wake_.cancel();
+    StartWriter();
+  }
+
+  // The writer runs only while frames wait: an idle connection keeps no writer coroutine, no
+  // frame of it and no timer. Frames queued before the handshake ends wait for it.
+  void StartWriter() {
+    if (writing_ || !accepted_ || queue_.empty()) return;
+    writing_ = true;
+    asio::co_spawn(ws_.get_executor(), Writer(this->shared_from_this()), asio::detached);
   }
 
   asio::awaitable<void> Writer([[maybe_unused]] std::shared_ptr<WebSocketSession> self) {
-    for (;;) {
-      while (!queue_.empty()) {
-        Outgoing out = std::move(queue_.front());
-        queue_.pop_front();
-        if (out.close) {
-          co_await ws_.async_close(out.reason, as_tuple(use_awaitable));
-          co_return;
-        }
-        ws_.text(true);
-        auto [ec, n] = co_await ws_.async_write(asio::buffer(out.text), as_tuple(use_awaitable));
-        if (ec) co_return;
+    while (!queue_.empty()) {
+      Outgoing out = std::move(queue_.front());
+      queue_.pop_front();
+      if (out.close) {
+        co_await ws_.async_close(out.reason, as_tuple(use_awaitable));
+        co_return;  // writing_ stays set: nothing is written after the close frame
       }
-      if (reader_done_) co_return;
-      wake_.expires_at(asio::steady_timer::time_point::max());
-      co_await wake_.async_wait(as_tuple(use_awaitable));
+      ws_.text(true);
+      auto [ec, n] = co_await ws_.async_write(asio::buffer(out.text), as_tuple(use_awaitable));
+      if (ec) co_return;  // writing_ stays set: nothing more is written
     }
+    writing_ = false;
   }
 
   // A connection must say hello within the handshake timeout.
@@ -158,21 +175,6 @@ class WebSocketSession final : public Closable,
     auto [ec] = co_await hello_timer_.async_wait(as_tuple(use_awaitable));
     if (!ec && !session_ && !staff_ && !reader_done_) {
       Close(websocket::close_code::policy_error, "hello timeout");
-    }
-  }
-
-  asio::awaitable<void> Reader() {
-    beast::flat_buffer buffer;
-    for (;;) {
-      buffer.clear();
-      auto [ec, n] = co_await ws_.async_read(buffer, as_tuple(use_awaitable));
-      if (ec) co_return;  // closed, too big (1009 sent by Beast), bad UTF-8 (1007), timeout
-      shared_->metrics.ws_frames_in++;
-      if (close_queued_) continue;  // closing: read until the close handshake completes
-      std::string frame = beast::buffers_to_string(buffer.data());
-      co_await Handle(frame);
-      // Shutdown came during the turn: its answer is queued; now say goodbye.
-      if (shared_->stopping) Close(websocket::close_code::going_away, "server shutting down");
     }
   }
 
@@ -732,6 +734,9 @@ class WebSocketSession final : public Closable,
       }
       session_ = std::move(resumed).value();
       Enqueue(EncodeWelcome(*session_, /*include_secrets=*/false));
+      // The welcome carried the transcript: no message text stays in this connection's memory
+      // (nor is copied into every turn) while it lasts.
+      std::vector<chat::HistoryEntry>().swap(session_->history);
       if (!session_->unanswered_id.empty()) co_await FinishUnanswered();
     } else {
       auto created = co_await OnWorkers([&] { return shared_->chat.CreateSeeker(); });
@@ -831,11 +836,12 @@ class WebSocketSession final : public Closable,
   const bool console_;
   std::shared_ptr<Shared> shared_;
   websocket::stream<Stream> ws_;
-  asio::steady_timer wake_;
   asio::steady_timer hello_timer_;
   std::list<Outgoing> queue_;  // not a deque: an empty list allocates nothing (idle connections)
   bool close_queued_ = false;
   bool reader_done_ = false;
+  bool accepted_ = false;  // the WebSocket handshake is done: frames may be written
+  bool writing_ = false;   // a Writer runs
   bool in_turn_ = false;
   uint64_t id_ = 0;
   std::optional<chat::SeekerSession> session_;
@@ -857,9 +863,10 @@ class WebSocketSession final : public Closable,
 template <class Stream>
 asio::awaitable<void> RunWebSocketSession(std::shared_ptr<Shared> shared, Stream stream,
                                           Request request, bool console) {
+  // Not a coroutine itself: an idle connection keeps only Run's frame, not one more around it.
   auto session =
       std::make_shared<WebSocketSession<Stream>>(std::move(shared), std::move(stream), console);
-  co_await session->Run(std::move(request));
+  return session->Run(session, std::move(request));
 }
 
 template asio::awaitable<void> RunWebSocketSession<PlainStream>(std::shared_ptr<Shared>,
