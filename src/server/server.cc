@@ -100,8 +100,8 @@ std::string_view PathOf(std::string_view target) {
   return target.substr(0, target.find_first_of("?#"));
 }
 
-// A connection's coroutine that ended with an exception: said on stderr, never rethrown into
-// the I/O loop.
+// A coroutine (a connection's, or the listener's) that ended with an exception: said on stderr,
+// never rethrown into the I/O loop.
 void ReportConnectionFailure(std::exception_ptr e) {
   if (!e) return;
   try {
@@ -479,17 +479,14 @@ class Listener {
         auto s = std::make_shared<HttpSession<TlsStream>>(
             shared_, TlsStream(beast::tcp_stream(std::move(socket)), *ssl_), std::move(address),
             loopback, counted);
-        asio::co_spawn(ex, s->Run(s), Report);
+        asio::co_spawn(ex, s->Run(s), ReportConnectionFailure);
       } else {
         auto s = std::make_shared<HttpSession<PlainStream>>(shared_, PlainStream(std::move(socket)),
                                                             std::move(address), loopback, counted);
-        asio::co_spawn(ex, s->Run(s), Report);
+        asio::co_spawn(ex, s->Run(s), ReportConnectionFailure);
       }
     }
   }
-
-  // A coroutine that ended with an exception: counted, never rethrown into the I/O loop.
-  static void Report(std::exception_ptr e) { ReportConnectionFailure(e); }
 
  private:
   std::shared_ptr<Shared> shared_;
@@ -648,7 +645,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(ServerOptions options, chat::Cha
   }
   impl->listener = std::make_unique<internal::Listener>(impl->shared, *impl->acceptor,
                                                         impl->ssl ? &*impl->ssl : nullptr);
-  asio::co_spawn(impl->io, impl->listener->Run(), internal::Listener::Report);
+  asio::co_spawn(impl->io, impl->listener->Run(), internal::ReportConnectionFailure);
   impl->sweep_timer.emplace(impl->io);
   internal::SweepOnWorkers(impl->shared.get());
   internal::ScheduleSweep(impl->shared.get(), &*impl->sweep_timer);
