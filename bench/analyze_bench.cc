@@ -155,6 +155,24 @@ void BM_AnalyzeAll(benchmark::State& state) {
 }
 BENCHMARK(BM_AnalyzeAll);
 
+// The same messages 64 at a time through AnalyzeBatch (as `haven analyze --jsonl` reads them):
+// the time shown is per message (the batch's time / 64), so it compares with BM_AnalyzeAll.
+void BM_AnalyzeBatch64(benchmark::State& state) {
+  constexpr size_t kBatch = 64;
+  const size_t n = Corpus().size();
+  std::vector<std::string_view> batch(kBatch);
+  size_t next = 0;
+  for (auto _ : state) {
+    for (auto& text : batch) text = Corpus()[next++ % n];
+    auto t0 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(SharedAnalyzer().AnalyzeBatch(batch));
+    auto t1 = std::chrono::steady_clock::now();
+    state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count() / kBatch);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_AnalyzeBatch64)->UseManualTime();
+
 // Start-up: what each stage costs to load, against reading the bytes of every data file the
 // analyzer reads (the least a load can do). A whole-process `haven analyze` pays all of it once.
 void BM_Load_Baseline_ReadFiles(benchmark::State& state) {

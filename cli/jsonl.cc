@@ -2,10 +2,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace haven::cli {
 
@@ -71,35 +74,49 @@ StatusOr<std::string> RequireString(const nlohmann::json& request, const char* f
   return it->get<std::string>();
 }
 
-JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHandler& handler) {
-  std::string id = "null";
-  auto fail = [&id](const std::string& message) {
-    nlohmann::ordered_json answer;
-    answer["error"] = message;
-    return JsonlAnswer{"{\"id\":" + id + "," + answer.dump().substr(1), true};
+namespace {
+
+// One input line read as a request, or the error answer it gets instead.
+struct ParsedLine {
+  std::string id = "null";  // the request's id as JSON text
+  nlohmann::json request;
+  bool failed = false;
+  JsonlAnswer answer;  // when failed
+};
+
+JsonlAnswer ErrorAnswer(const std::string& id, const std::string& message) {
+  nlohmann::ordered_json answer;
+  answer["error"] = message;
+  return JsonlAnswer{"{\"id\":" + id + "," + answer.dump().substr(1), true};
+}
+
+ParsedLine ParseLine(std::string_view line, bool too_long) {
+  ParsedLine p;
+  auto fail = [&p](const std::string& message) {
+    p.failed = true;
+    p.answer = ErrorAnswer(p.id, message);
+    return std::move(p);
   };
   if (too_long) return fail("line too long");
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return fail("empty line");
-  nlohmann::json request;
   try {
-    request = nlohmann::json::parse(line);
+    p.request = nlohmann::json::parse(line);
   } catch (const nlohmann::json::parse_error& e) {
     // The library's message quotes the input; report only the position.
     return fail("malformed JSON at byte " + std::to_string(e.byte));
   } catch (const std::exception&) {
     return fail("malformed JSON");
   }
-  if (!request.is_object()) return fail("each line must be a JSON object");
-  if (auto it = request.find("id"); it != request.end() && (it->is_string() || it->is_number())) {
-    id = it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!p.request.is_object()) return fail("each line must be a JSON object");
+  if (auto it = p.request.find("id");
+      it != p.request.end() && (it->is_string() || it->is_number())) {
+    p.id = it->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
-  StatusOr<std::string> result = Internal("internal error");
-  try {
-    result = handler(request);
-  } catch (const std::exception&) {
-    return fail("internal error");
-  }
-  if (!result.ok()) return fail(result.status().message());
+  return p;
+}
+
+JsonlAnswer Answer(const std::string& id, const StatusOr<std::string>& result) {
+  if (!result.ok()) return ErrorAnswer(id, result.status().message());
   std::string out;
   out.reserve(id.size() + result->size() + 8);
   out += "{\"id\":";
@@ -110,25 +127,87 @@ JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHa
   return {std::move(out), false};
 }
 
+}  // namespace
+
+JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHandler& handler) {
+  ParsedLine p = ParseLine(line, too_long);
+  if (p.failed) return std::move(p.answer);
+  try {
+    return Answer(p.id, handler(p.request));
+  } catch (const std::exception&) {
+    return ErrorAnswer(p.id, "internal error");
+  }
+}
+
 size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler) {
+  return RunJsonlBatched(in, out, max_line, 1,
+                         [&handler](std::span<const nlohmann::json* const> requests) {
+                           std::vector<StatusOr<std::string>> answers;
+                           answers.reserve(requests.size());
+                           for (const nlohmann::json* r : requests) {
+                             StatusOr<std::string> result = Internal("internal error");
+                             try {
+                               result = handler(*r);
+                             } catch (const std::exception&) {
+                             }
+                             answers.push_back(std::move(result));
+                           }
+                           return answers;
+                         });
+}
+
+size_t RunJsonlBatched(std::FILE* in, std::FILE* out, size_t max_line, size_t max_batch,
+                       const JsonlBatchHandler& handler) {
+  constexpr size_t kBatchBytes = 256u << 10;  // a batch holds a bounded share of memory
   LineReader reader(in, max_line);
   std::string line;
-  std::string batch;
+  std::string written;
+  std::vector<ParsedLine> pending;
+  size_t pending_bytes = 0;
   bool too_long = false;
   size_t errors = 0;
-  auto write_batch = [&] {
-    std::fwrite(batch.data(), 1, batch.size(), out);
+  auto answer_pending = [&] {
+    std::vector<const nlohmann::json*> requests;
+    for (const ParsedLine& p : pending) {
+      if (!p.failed) requests.push_back(&p.request);
+    }
+    std::vector<StatusOr<std::string>> results;
+    if (!requests.empty()) {
+      try {
+        results = handler(requests);
+      } catch (const std::exception&) {
+        results.clear();
+      }
+      if (results.size() != requests.size()) {
+        results.assign(requests.size(), Internal("internal error"));
+      }
+    }
+    size_t next = 0;
+    for (ParsedLine& p : pending) {
+      JsonlAnswer a = p.failed ? std::move(p.answer) : Answer(p.id, results[next++]);
+      if (a.error) ++errors;
+      written += a.line;
+      written += '\n';
+    }
+    pending.clear();
+    pending_bytes = 0;
+  };
+  auto write_out = [&] {
+    std::fwrite(written.data(), 1, written.size(), out);
     std::fflush(out);
-    batch.clear();
+    written.clear();
   };
   while (reader.Next(&line, &too_long)) {
-    JsonlAnswer answer = ProcessJsonlLine(line, too_long, handler);
-    if (answer.error) ++errors;
-    batch += answer.line;
-    batch += '\n';
-    if (batch.size() >= (1u << 16) || !reader.HasBufferedLine()) write_batch();
+    pending_bytes += line.size();
+    pending.push_back(ParseLine(line, too_long));
+    const bool more = reader.HasBufferedLine();
+    if (pending.size() >= std::max<size_t>(max_batch, 1) || pending_bytes >= kBatchBytes || !more) {
+      answer_pending();
+    }
+    if (written.size() >= (1u << 16) || !more) write_out();
   }
-  write_batch();
+  answer_pending();
+  write_out();
   return errors;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,18 @@ JsonlAnswer ProcessJsonlLine(std::string_view line, bool too_long, const JsonlHa
 // input, so a client that writes one line and waits gets its answer. Returns the number of
 // lines answered with an error.
 size_t RunJsonl(std::FILE* in, std::FILE* out, size_t max_line, const JsonlHandler& handler);
+
+// The answers to several requests at once, one per request and in their order (each as
+// JsonlHandler's). An exception, or a count that does not match, answers every request of the
+// call with "internal error".
+using JsonlBatchHandler = std::function<std::vector<StatusOr<std::string>>(
+    std::span<const nlohmann::json* const> requests)>;
+
+// RunJsonl for a handler that works faster on several requests: the lines already read and
+// waiting (at most `max_batch` of them, and at most 256 KiB) go to one call. It never waits for
+// input to fill a batch, so a client that writes one line and waits still gets its answer.
+size_t RunJsonlBatched(std::FILE* in, std::FILE* out, size_t max_line, size_t max_batch,
+                       const JsonlBatchHandler& handler);
 
 // Reads request["text"] as a string; error when absent or not a string.
 StatusOr<std::string> RequireString(const nlohmann::json& request, const char* field);

@@ -6,7 +6,11 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "cli/admin_cmd.h"
 #include "cli/analyze_report.h"
@@ -35,6 +39,7 @@
 namespace {
 
 constexpr size_t kMaxLine = 8u << 20;  // 8 MiB per JSONL line; longer lines get an error answer
+constexpr size_t kAnalyzeBatch = 64;   // lines analysed together by `analyze --jsonl`
 
 std::string ResolveDataDir(const std::string& flag) {
   if (!flag.empty()) return flag;
@@ -59,14 +64,30 @@ int RunAnalyze(const std::string& data_dir, bool jsonl, bool json, bool redacted
                const std::string& text) {
   auto analyzer = LoadAnalyzerOrDie(data_dir);
   if (jsonl) {
-    haven::cli::RunJsonl(
-        stdin, stdout, kMaxLine, [&](const nlohmann::json& req) -> haven::StatusOr<std::string> {
-          auto t = haven::cli::RequireString(req, "text");
-          if (!t.ok()) return t.status();
-          std::string members;
-          members.reserve(1024);
-          haven::nlp::AppendAnalysisMembers(members, analyzer->Analyze(*t), redacted);
-          return members;
+    // The lines already waiting are analysed together, stage by stage (AnalyzeBatch).
+    haven::cli::RunJsonlBatched(
+        stdin, stdout, kMaxLine, kAnalyzeBatch,
+        [&](std::span<const nlohmann::json* const> requests) {
+          std::vector<haven::StatusOr<std::string>> answers;
+          std::vector<std::string> texts;
+          std::vector<std::string_view> views;
+          answers.reserve(requests.size());
+          texts.reserve(requests.size());
+          for (const nlohmann::json* req : requests) {
+            auto t = haven::cli::RequireString(*req, "text");
+            answers.push_back(t.ok() ? haven::StatusOr<std::string>(std::string())
+                                     : haven::StatusOr<std::string>(t.status()));
+            if (t.ok()) texts.push_back(std::move(t).value());
+          }
+          views.assign(texts.begin(), texts.end());
+          std::vector<haven::nlp::Analysis> analyses = analyzer->AnalyzeBatch(views);
+          size_t next = 0;
+          for (auto& answer : answers) {
+            if (!answer.ok()) continue;
+            answer->reserve(1024);
+            haven::nlp::AppendAnalysisMembers(*answer, analyses[next++], redacted);
+          }
+          return answers;
         });
     // Every answer is written: flush and leave without running destructors. Freeing the
     // analyzer's models and tables only costs time (~7 ms) at the end of a batch process.

@@ -69,18 +69,35 @@ Status Analyzer::ReloadModels(const std::string& models_dir) {
 }
 
 Analysis Analyzer::Analyze(std::string_view text) const {
-  NormalizedText norm = normalizer_.Normalize(text);
+  return std::move(AnalyzeBatch(std::span<const std::string_view>(&text, 1)).front());
+}
+
+std::vector<Analysis> Analyzer::AnalyzeBatch(std::span<const std::string_view> texts) const {
+  const size_t n = texts.size();
+  std::vector<NormalizedText> norms;
+  norms.reserve(n);
+  for (std::string_view text : texts) norms.push_back(normalizer_.Normalize(text));
   const std::shared_ptr<const TrainedModels> models = models_.load(std::memory_order_acquire);
-  Analysis a;
-  a.repaired_utf8 = norm.repaired;
-  a.sentiment = sentiment_.Score(norm);
-  a.emotions = models->emotions.Classify(norm);
-  a.risk = AssessRisk(risk_, models->risk, concepts_, norm);
-  a.intent = intent_.Classify(norm, a.risk, a.sentiment);
-  a.topics = topics_.Detect(norm);
-  a.pii = pii_.Find(norm);
-  a.redacted = Redact(norm.text, a.pii);
-  return a;
+  std::vector<Analysis> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    out[i].repaired_utf8 = norms[i].repaired;
+    out[i].sentiment = sentiment_.Score(norms[i]);
+  }
+  for (size_t i = 0; i < n; ++i) out[i].emotions = models->emotions.Classify(norms[i]);
+  // AssessRisk in two passes: the rules over every text, then the learned reader.
+  for (size_t i = 0; i < n; ++i) out[i].risk = risk_.Assess(norms[i]);
+  for (size_t i = 0; i < n; ++i) {
+    out[i].risk = CombineLearnedRisk(std::move(out[i].risk), models->risk, concepts_, norms[i]);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    out[i].intent = intent_.Classify(norms[i], out[i].risk, out[i].sentiment);
+  }
+  for (size_t i = 0; i < n; ++i) out[i].topics = topics_.Detect(norms[i]);
+  for (size_t i = 0; i < n; ++i) {
+    out[i].pii = pii_.Find(norms[i]);
+    out[i].redacted = Redact(norms[i].text, out[i].pii);
+  }
+  return out;
 }
 
 }  // namespace haven::nlp

@@ -10,8 +10,10 @@
 
 #include <atomic>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "nlp/analysis.h"
@@ -36,6 +38,13 @@ class Analyzer {
 
   // Any bytes are accepted: invalid UTF-8 is repaired first (Analysis::repaired_utf8).
   Analysis Analyze(std::string_view text) const;
+
+  // The same answers as Analyze on each text, in order, computed stage by stage: every text is
+  // normalised, then every text is scored for sentiment, and so on. Each stage's tables (the
+  // models, the Hyperscan database, the word lists: megabytes together) then stay in the cache
+  // from one text to the next, which makes a batch of messages about a fifth faster than one
+  // Analyze call each (`haven analyze --jsonl` uses it for the lines already waiting).
+  std::vector<Analysis> AnalyzeBatch(std::span<const std::string_view> texts) const;
 
   // Replaces the trained models with those of `models_dir` (a registry version; "" for the
   // shipped ones), a model it lacks coming from the shipped data as at Load. Safe while other

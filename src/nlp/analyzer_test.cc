@@ -143,5 +143,33 @@ TEST(AnalyzerTest, ThreadSafeAndDeterministic) {
   for (int m : mismatches) EXPECT_EQ(m, 0);
 }
 
+// A batch gives each text the answer it gets alone: no stage carries anything from one text to the
+// next (the texts mix risk, PII, repaired bytes, emptiness and a long message).
+TEST(AnalyzerTest, BatchAnswersEqualSingleAnswers) {
+  std::vector<std::string> texts = {"",
+                                    "i want to kill myself tonight, i have the pills here",
+                                    "my friend says she wants to die",
+                                    "call me on 07700 900123 or sam@example.com, my name is Sam",
+                                    "\xff\xfe broken \xc3",
+                                    "this exam is killing me 😂",
+                                    "I'm so happy today :)",
+                                    std::string(20000, 'a') + " i feel hopeless"};
+  std::ifstream cases(std::string(HAVEN_SOURCE_DATA_DIR) + "/../tests/data/risk_holdout.jsonl");
+  std::string line;
+  while (texts.size() < 200 && std::getline(cases, line)) {
+    texts.push_back(nlohmann::json::parse(line)["text"].get<std::string>());
+  }
+  ASSERT_GT(texts.size(), 100u);
+  const std::vector<std::string_view> views(texts.begin(), texts.end());
+  const std::vector<Analysis> batch = Shared().AnalyzeBatch(views);
+  ASSERT_EQ(batch.size(), texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(AnalysisToJson(batch[i], true).dump(),
+              AnalysisToJson(Shared().Analyze(texts[i]), true).dump())
+        << "text " << i;
+  }
+  EXPECT_TRUE(Shared().AnalyzeBatch({}).empty());
+}
+
 }  // namespace
 }  // namespace haven::nlp

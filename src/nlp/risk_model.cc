@@ -258,7 +258,11 @@ Risk CombineRisk(Risk rules, RiskLevel model_level, bool touches_concept, uint32
 
 Risk AssessRisk(const RiskDetector& rules, const RiskModel& model, const RiskConcepts& concepts,
                 const NormalizedText& text) {
-  Risk reading = rules.Assess(text);
+  return CombineLearnedRisk(rules.Assess(text), model, concepts, text);
+}
+
+Risk CombineLearnedRisk(Risk reading, const RiskModel& model, const RiskConcepts& concepts,
+                        const NormalizedText& text) {
   const std::string features = RiskFeatures(text);
   const RiskLevel learned = model.Level(model.ScoreFeatures(features));
   const bool touches = learned > reading.level && concepts.Touches(features);

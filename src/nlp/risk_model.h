@@ -120,4 +120,9 @@ Risk CombineRisk(Risk rules, RiskLevel model_level, bool touches_concept, uint32
 Risk AssessRisk(const RiskDetector& rules, const RiskModel& model, const RiskConcepts& concepts,
                 const NormalizedText& text);
 
+// AssessRisk's second half: `rules` (RiskDetector::Assess of `text`) combined with the model's
+// level. Analyzer::AnalyzeBatch runs the rules over a whole batch first, then this.
+Risk CombineLearnedRisk(Risk rules, const RiskModel& model, const RiskConcepts& concepts,
+                        const NormalizedText& text);
+
 }  // namespace haven::nlp
