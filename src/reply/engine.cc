@@ -37,6 +37,15 @@ bool AnyOf(const std::vector<std::string>& want, const std::vector<std::string>&
   return false;
 }
 
+// Whether a variant's text asks how the person feels ("How are you feeling about it?", "How does
+// it feel to say that?").
+bool AsksHowTheyFeel(std::string_view text) {
+  for (std::string_view q : {"How are you feeling", "How does it feel", "How do you feel"}) {
+    if (text.find(q) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // Whether `text` is one sentence: no . ! ? ; or line break with words after it.
 bool OneSentence(std::string_view text) {
   bool ended = false;
@@ -701,6 +710,9 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         fit += strategy == Strategy::kSuggestion ? 3 : 2;
       }
       if (v.painful && !painful_news) continue;
+      // "I feel more relaxed" is not answered with "How are you feeling about it?": a feeling
+      // they named in this message is not asked for.
+      if (feeling.stated && AsksHowTheyFeel(v.text)) continue;
       // "So you're sad today, and on top of that you're feeling sad": a feeling the situation
       // already names is not said twice.
       if (feeling_in_situation && v.text.find("{situation}") != std::string::npos &&

@@ -224,6 +224,7 @@ constexpr FeelingWord kFeelingWords[] = {
     {"frightened", "anxious", true},
     {"uneasy", "anxious", true},
     {"sad", "sad", true},
+    {"sadder", "sad", false},
     {"down", "sad", false},
     {"low", "sad", false},
     {"upset", "sad", true},
@@ -271,6 +272,7 @@ constexpr FeelingWord kFeelingWords[] = {
     {"hopeless", "sad", false},
     {"grieving", "grief", true},
     {"happy", "positive", true},
+    {"happier", "positive", false},
     {"glad", "positive", true},
     {"excited", "positive", true},
     {"proud", "positive", true},
@@ -278,6 +280,9 @@ constexpr FeelingWord kFeelingWords[] = {
     {"relieved", "relieved", true},
     {"better", "positive", false},
     {"calmer", "relieved", true},
+    {"relaxed", "relieved", true},
+    {"calm", "relieved", true},
+    {"confident", "positive", true},
     {"jealous", "hurt", true},
     {"insecure", "shame", true},
     {"foolish", "shame", true},
@@ -305,7 +310,9 @@ std::string_view FamilyOfEmotion(std::string_view e) {
   if (e == "sadness") return "sad";
   if (e == "grief") return "grief";
   if (e == "fear" || e == "nervousness") return "anxious";
-  if (e == "anger" || e == "annoyance" || e == "disapproval" || e == "disgust") return "angry";
+  // Not "disapproval": GoEmotions gives it to disagreement and to most negated sentences ("she
+  // does not really like me"), which are not anger.
+  if (e == "anger" || e == "annoyance" || e == "disgust") return "angry";
   if (e == "disappointment") return "disappointed";
   if (e == "embarrassment") return "shame";
   if (e == "remorse") return "guilt";
@@ -444,9 +451,13 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
           fw.word == "alone" && i >= 1 &&
           (words[i - 1] == "be" || words[i - 1] == "been" || words[i - 1] == "all") &&
           !(i >= 2 && words[i - 2] == "to");  // "i want to be alone" is a wish, not loneliness
+      // "calm", "relaxed" and "confident" too ("i can't calm down", "relaxed rules"), and
+      // after "more" ("i feel more relaxed", "more alone than ever").
+      const bool after_more = i >= 1 && words[i - 1] == "more";
       if ((fw.word == "down" || fw.word == "low" || fw.word == "lost" || fw.word == "better" ||
-           fw.word == "mad" || fw.word == "alone" || fw.word == "empty") &&
-          !after_feel && !alone_after_be) {
+           fw.word == "mad" || fw.word == "alone" || fw.word == "empty" || fw.word == "calm" ||
+           fw.word == "relaxed" || fw.word == "confident") &&
+          !after_feel && !after_more && !alone_after_be) {
         continue;
       }
       // "stupid" and "like a fool" name a feeling only after "feel"/"felt"/"so" and "like".
@@ -498,8 +509,15 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
     }
     if (best >= 0) {
       std::string_view fam = FamilyOfEmotion(nlp::kEmotionNames[best]);
-      // A positive label on a clearly negative message is a misreading: skip it.
-      if (!(fam == "positive" && analysis.sentiment.compound < -0.2)) f.family = std::string(fam);
+      // A positive label on a clearly negative message is a misreading, and so is a hesitant
+      // painful one on a clearly positive message ("talking to you i feel more relaxed" read as
+      // fear, 0.39): skip it rather than reflect a feeling the person did not show. A confident
+      // one stands ("TODAY I LOST A VERY DEAR FRIEND": sadness 0.96, words scored positive).
+      const bool positive_family = fam == "positive" || fam == "relieved";
+      const bool misread = positive_family
+                               ? analysis.sentiment.compound < -0.2
+                               : analysis.sentiment.compound >= 0.5 && best_score < 0.6f;
+      if (!misread) f.family = std::string(fam);
     }
   }
   // Topics that carry their own feeling.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -81,6 +82,51 @@ TEST(Feeling, OwnWordsAndIntensity) {
             "lonely");
   EXPECT_EQ(read("I start to feel panicked when I leave the house").family, "anxious");
   EXPECT_NE(read("I just want to be alone tonight").family, "lonely");
+}
+
+// Feeling better, in the person's words; "calm" and "relaxed" only as feelings.
+TEST(Feeling, CalmerAndMoreConfidentAreNamed) {
+  auto read = [](const char* m) { return ReadFeeling(m, Analyzer().Analyze(m)); };
+  Feeling f = read("Talking to you I feel more relaxed and confident of me.");
+  EXPECT_EQ(f.family, "relieved");
+  EXPECT_TRUE(f.stated);
+  EXPECT_EQ(f.own_word, "relaxed");
+  EXPECT_EQ(read("I'm so confident about the interview now").family, "positive");
+  EXPECT_NE(read("I can't calm down, my heart is racing").family, "relieved");
+  EXPECT_NE(read("the rules are relaxed at my new school").family, "relieved");
+}
+
+// A painful label from the classifier on a clearly positive message is not a feeling to reflect,
+// as a pleasant label on a clearly negative one is not.
+TEST(Feeling, ClassifierLabelAgainstClearSentimentIsSkipped) {
+  nlp::Analysis a;
+  a.sentiment.compound = 0.77;
+  const auto fear =
+      static_cast<size_t>(std::find(nlp::kEmotionNames.begin(), nlp::kEmotionNames.end(), "fear") -
+                          nlp::kEmotionNames.begin());
+  a.emotions.labels = {static_cast<int>(fear)};
+  a.emotions.scores[fear] = 0.39f;
+  EXPECT_EQ(ReadFeeling("talking to you helps a lot", a).family, "");
+  a.sentiment.compound = -0.4;
+  EXPECT_EQ(ReadFeeling("talking to you helps a lot", a).family, "anxious");
+}
+
+// GoEmotions' "disapproval" (disagreement, and most negated sentences) is not anger.
+TEST(Feeling, DisapprovalIsNotAnger) {
+  auto read = [](const char* m) { return ReadFeeling(m, Analyzer().Analyze(m)); };
+  EXPECT_NE(
+      read("Because she does not really like me and she thinks that I am not good for her").family,
+      "angry");
+  EXPECT_EQ(read("I'm so angry at him for lying to me").family, "angry");
+}
+
+// A hesitant painful reading of a message scored clearly positive leaves the feeling a turn ago
+// in place ("best friend", "hang out" score positive; the classifier's annoyance is 0.30).
+TEST(State, AHesitantMisreadingDoesNotReplaceTheFeelingNamedBefore) {
+  ConversationState s = Feed({"I am okay. I am really sad recently",
+                              "Well recently when I ask my best friend to hang out, she always "
+                              "seems to have an excuse and we havent hung together in months."});
+  EXPECT_EQ(s.CurrentFeeling().family, "sad");
 }
 
 TEST(State, ResolvesSheToTheSisterNamedEarlier) {
