@@ -56,6 +56,20 @@ Status ReadStringList(const YAML::Node& node, const std::string& file, const std
   return Status::Ok();
 }
 
+// A `words` entry: lower-case ASCII words (letters, digits, apostrophes, hyphens) joined by
+// single spaces, as the engine matches them against the person's lower-cased messages.
+bool IsWordPhrase(std::string_view w) {
+  if (w.empty() || w.front() == ' ' || w.back() == ' ') return false;
+  char prev = 0;
+  for (char c : w) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c == '-' ||
+                    (c == ' ' && prev != ' ');
+    if (!ok) return false;
+    prev = c;
+  }
+  return true;
+}
+
 // Checks braces and slot names of a text.
 Status CheckText(std::string_view text, const std::string& file, const std::string& where) {
   if (text.empty()) return Error(file, where, "is empty");
@@ -87,8 +101,9 @@ Status CheckText(std::string_view text, const std::string& file, const std::stri
 Status ParseVariant(const YAML::Node& v, const std::string& file, const std::string& base,
                     Variant* out) {
   if (!v.IsMap()) return Error(file, base, "must be a map");
-  static constexpr std::string_view kKeys[] = {"id",     "strategy",  "tag",     "emotions",
-                                               "topics", "intensity", "painful", "text"};
+  static constexpr std::string_view kKeys[] = {"id",        "strategy",  "tag",     "emotions",
+                                               "topics",    "intensity", "painful", "words",
+                                               "not_words", "text"};
   std::string where = base;
   if (v["id"] && v["id"].IsScalar()) where += " (" + v["id"].Scalar() + ")";
   for (const auto& kv : v) {
@@ -96,7 +111,7 @@ Status ParseVariant(const YAML::Node& v, const std::string& file, const std::str
     if (!InList(kKeys, key)) {
       return Error(file, where + "." + key,
                    "unknown key (known: id, strategy, tag, emotions, topics, intensity, painful, "
-                   "text)");
+                   "words, not_words, text)");
     }
   }
   if (!v["id"]) return Error(file, where + ".id", "is missing");
@@ -159,6 +174,22 @@ Status ParseVariant(const YAML::Node& v, const std::string& file, const std::str
       return Error(file, where + ".painful", "must be true or false");
     }
     out->painful = flag == "true";
+  }
+  for (const auto& [key, list] :
+       {std::pair<const char*, std::vector<std::string>*>{"words", &out->words},
+        {"not_words", &out->not_words}}) {
+    if (!v[key]) continue;
+    const std::string at = where + "." + key;
+    if (Status s = ReadStringList(v[key], file, at, list); !s.ok()) return s;
+    if (list->empty()) return Error(file, at, "is empty (leave the key out instead)");
+    for (const std::string& w : *list) {
+      if (!IsWordPhrase(w)) {
+        return Error(file, at,
+                     "'" + w +
+                         "' is not a lower-case word or phrase (letters, digits, apostrophes, "
+                         "hyphens, single spaces)");
+      }
+    }
   }
   if (!v["text"]) return Error(file, where + ".text", "is missing");
   if (Status s = ReadString(v["text"], file, where + ".text", &out->text); !s.ok()) return s;

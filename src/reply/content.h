@@ -17,6 +17,9 @@
 //       intensity: [strong]     # optional: mild | moderate | strong; empty = any
 //       painful: true           # optional (false): the text takes what they said to be hard
 //                               # ("and that's been hard"); skipped for good or neutral news
+//       words: [manager, boss]  # optional: only when one of these words or phrases is in the
+//                               # person's last three messages (what the text presumes)
+//       not_words: [laid off]   # optional: never when one of these is there
 //       text: "It sounds like you're feeling {feeling}."
 //
 // Slots in a text: {feeling} (the feeling at its intensity), {situation} (the person's words,
@@ -89,6 +92,10 @@ struct Variant {
   std::vector<std::string> topics;
   std::vector<Intensity> intensities;
   bool painful = false;  // presumes what they said is hard: not for good or neutral news
+  // The variant fits only when the person's recent messages hold one of `words`, and never when
+  // they hold one of `not_words` (whole words or phrases, lower case).
+  std::vector<std::string> words;
+  std::vector<std::string> not_words;
   std::string text;
   std::string pack;  // the pack's name
   int version = 0;   // the pack's version

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <set>
@@ -97,6 +98,34 @@ TEST(Content, ValidationNamesFileEntryAndProblem) {
   EXPECT_NE(ParseError("- just\n- a list\n").find("must be a map"), std::string::npos);
   auto missing = ContentLibrary::Load("/nonexistent/content");
   EXPECT_FALSE(missing.ok());
+}
+
+// `words` and `not_words`: lower-case words or phrases, as the engine matches them.
+TEST(Content, WordsAndNotWordsAreReadAndChecked) {
+  auto lib = ContentLibrary::Parse(
+      {{"pack.yaml",
+        "version: 1\npack: p\nvariants:\n  - {id: a, strategy: suggestion, text: x, words: "
+        "[manager, too much work], not_words: [laid off, don't]}\n"}});
+  ASSERT_TRUE(lib.ok()) << lib.status().message();
+  EXPECT_EQ(lib->variants()[0].words, (std::vector<std::string>{"manager", "too much work"}));
+  EXPECT_EQ(lib->variants()[0].not_words, (std::vector<std::string>{"laid off", "don't"}));
+  const std::string head =
+      "version: 1\npack: p\nvariants:\n  - {id: a, strategy: question, text: x, ";
+  EXPECT_NE(ParseError(head + "words: [Boss]}\n").find("variants[0] (a).words: 'Boss' is not a"),
+            std::string::npos);
+  EXPECT_NE(ParseError(head + "not_words: [\"two  spaces\"]}\n").find("not_words: 'two  spaces'"),
+            std::string::npos);
+  EXPECT_NE(ParseError(head + "words: []}\n").find("words: is empty"), std::string::npos);
+  EXPECT_NE(ParseError(head + "words: {a: b}}\n").find("must be a list of strings"),
+            std::string::npos);
+  // The shipped work ideas that presume a job do not reach someone who lost theirs.
+  const Variant* manager = Library().Find("sg-work-01");
+  ASSERT_NE(manager, nullptr);
+  EXPECT_FALSE(manager->words.empty());
+  const Variant* workday = Library().Find("sg-work-02");
+  ASSERT_NE(workday, nullptr);
+  EXPECT_NE(std::find(workday->not_words.begin(), workday->not_words.end(), "laid off"),
+            workday->not_words.end());
 }
 
 TEST(Content, FillSlots) {

@@ -682,6 +682,23 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         Lower(space == std::string::npos ? slots.feeling : slots.feeling.substr(space + 1));
     feeling_in_situation = FindWord(Lower(slots.situation), last) != std::string::npos;
   }
+  // The person's last three messages, lower case, for the variants' `words` and `not_words`.
+  std::string recent_words = Lower(text);
+  {
+    int users = 0;
+    const auto& recent = state.recent();
+    for (auto it = recent.rbegin(); it != recent.rend() && users < 3; ++it) {
+      if (it->role != "user") continue;
+      ++users;
+      if (it->text != text) recent_words += " | " + Lower(it->text);
+    }
+  }
+  auto mentions_any = [&recent_words](const std::vector<std::string>& words) {
+    for (const std::string& w : words) {
+      if (FindWord(recent_words, w) != std::string::npos) return true;
+    }
+    return false;
+  };
   auto rank = [&](Strategy strategy, std::string_view tag) -> std::vector<Cand> {
     std::vector<Cand> cands;
     for (const Variant& v : content_.variants()) {
@@ -710,6 +727,9 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         fit += strategy == Strategy::kSuggestion ? 3 : 2;
       }
       if (v.painful && !painful_news) continue;
+      // "Talk to your manager about your workload" presumes a manager and a workload.
+      if (!v.words.empty() && !mentions_any(v.words)) continue;
+      if (mentions_any(v.not_words)) continue;
       // "I feel more relaxed" is not answered with "How are you feeling about it?": a feeling
       // they named in this message is not asked for.
       if (feeling.stated && AsksHowTheyFeel(v.text)) continue;
