@@ -92,6 +92,17 @@ TEST_F(IntentTest, GapRules) {
   EXPECT_EQ(Label("nobody invited me to the party again"), "venting");
 }
 
+// Having ideas and knowing one's ways are statements; asking for them is not.
+TEST_F(IntentTest, TellingIsNotAskingForIdeas) {
+  EXPECT_NE(Label("I feel like I have a bunch of new ideas to start feeling better"),
+            "seeking_advice");
+  EXPECT_NE(Label("I know my ways are unhealthy"), "seeking_advice");
+  EXPECT_EQ(Label("do you know a way to stop panicking?"), "seeking_advice");
+  EXPECT_EQ(Label("I want to know ways to cope with stress"), "seeking_advice");
+  EXPECT_EQ(Label("ideas for coping with grief please"), "seeking_advice");
+  EXPECT_EQ(Label("any ideas to help me sleep?"), "seeking_advice");
+}
+
 TEST_F(IntentTest, ShortMessagesOnly) {
   EXPECT_EQ(Label("night x"), "goodbye");
   EXPECT_EQ(Label("last night i went to a party and it was fun with everyone"), "other");
