@@ -717,7 +717,7 @@ DraftFeedback DraftCoach::Coach(const std::vector<CoachTurn>& recent,
     }
   }
   f.phrase = content.FeelingPhrase(f.feeling);
-  f.positive = f.feeling.family == "positive" || f.feeling.family == "relieved";
+  f.positive = IsPleasantFamily(f.feeling.family);
   f.label = f.phrase;
   // "you're grieving", not "you're feeling grieving".
   const size_t last_space = f.phrase.rfind(' ');

@@ -669,7 +669,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     std::string text;
     double score;
   };
-  const bool pleasant = feeling.family == "positive" || feeling.family == "relieved";
+  const bool pleasant = IsPleasantFamily(feeling.family);
   // What they said reads as hard (a painful feeling, or clearly negative words): only then may a
   // variant take it to be hard ("and that's been hard"); "I'm sure I'll find a better job" is not.
   const bool painful_news =

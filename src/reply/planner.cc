@@ -389,7 +389,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   // 7. Good news, only when they said so in their own words ("relieved", "happy", "better"); a
   // negative word in the message makes it mixed, not good news.
   const bool mixed = analysis.sentiment.neg > 0.1;
-  if ((feeling.family == "positive" || feeling.family == "relieved") && !mixed && feeling.stated) {
+  if (IsPleasantFamily(feeling.family) && !mixed && feeling.stated) {
     plan.strategy = Strategy::kAffirmation;
     plan.tag = "positive";
     plan.fallbacks = {Strategy::kQuestion};
@@ -400,7 +400,7 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
   // The reflection packs name painful feelings ("Being {feeling} takes a lot out of a person"):
   // a pleasant one that was not good news above ("you've been more helpful than my teachers!")
   // gets their words back, or a question, instead.
-  const bool pleasant = feeling.family == "positive" || feeling.family == "relieved";
+  const bool pleasant = IsPleasantFamily(feeling.family);
   auto reflect_or_restate = [&]() {
     if (pleasant) return has_situation ? Strategy::kRestatement : Strategy::kQuestion;
     // Strong feelings are named first; otherwise their words, then the feeling.

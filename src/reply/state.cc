@@ -385,6 +385,10 @@ std::optional<Intensity> ParseIntensity(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsPleasantFamily(std::string_view family) {
+  return family == "positive" || family == "relieved";
+}
+
 Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
   Feeling f;
   std::vector<std::string> words = Words(text);
@@ -513,8 +517,7 @@ Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis) {
       // painful one on a clearly positive message ("talking to you i feel more relaxed" read as
       // fear, 0.39): skip it rather than reflect a feeling the person did not show. A confident
       // one stands ("TODAY I LOST A VERY DEAR FRIEND": sadness 0.96, words scored positive).
-      const bool positive_family = fam == "positive" || fam == "relieved";
-      const bool misread = positive_family
+      const bool misread = IsPleasantFamily(fam)
                                ? analysis.sentiment.compound < -0.2
                                : analysis.sentiment.compound >= 0.5 && best_score < 0.6f;
       if (!misread) f.family = std::string(fam);

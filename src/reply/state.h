@@ -55,6 +55,9 @@ struct Feeling {
   bool stated = false;   // the family came from the person's own words, not the classifier
 };
 
+// Whether a feeling family is a pleasant one ("positive", "relieved").
+bool IsPleasantFamily(std::string_view family);
+
 // Reads the feeling of a message from its words first, then the emotion classifier and topics.
 Feeling ReadFeeling(std::string_view text, const nlp::Analysis& analysis);
 
