@@ -495,13 +495,21 @@ std::optional<std::string> Dilemma(std::string_view message) {
       auto word = [&](size_t i, std::string_view w) {
         return i < pieces.size() && pieces[i].word && Lower(pieces[i].text) == w;
       };
-      const bool asks_what = k >= 1 && pieces[k - 1].word &&
-                             In(Lower(pieces[k - 1].text),
-                                {"what", "how", "where", "when", "who", "which", "why", "whom"});
-      if (word(k, "should") && word(k + 1, "i") && !asks_what) {
+      // A question word just before asks what or how, not whether: "what should I do",
+      // "what exactly should I say", "what do you think I should do about work".
+      auto asks_what = [&](size_t back) {
+        for (size_t i = k >= back ? k - back : 0; i < k; ++i) {
+          if (pieces[i].word && In(Lower(pieces[i].text), {"what", "how", "where", "when", "who",
+                                                           "which", "why", "whom", "wat"})) {
+            return true;
+          }
+        }
+        return false;
+      };
+      if (word(k, "should") && word(k + 1, "i") && !asks_what(2)) {
         from = k + 2;
       } else if (word(k, "think") && word(k + 1, "i") && word(k + 2, "should") && k >= 1 &&
-                 (word(k - 1, "you") || word(k - 1, "u"))) {
+                 (word(k - 1, "you") || word(k - 1, "u")) && !asks_what(3)) {
         from = k + 3;
       } else if (word(k, "whether") || word(k, "if")) {
         bool unsure = false;
@@ -535,6 +543,11 @@ std::optional<std::string> Dilemma(std::string_view message) {
       const std::string w = Lower(p.text);
       bad |= IsBlocked(w);
       for (char ch : w) bad |= std::isdigit(static_cast<unsigned char>(ch)) || ch < 0;
+    }
+    // "do about work", "do now": an open question, not a decision to weigh.
+    if (rest.size() >= 2 && Lower(rest[0].text) == "do" &&
+        In(Lower(rest[1].text), {"about", "with", "now", "next", "here", "then", "instead"})) {
+      continue;
     }
     if (bad || words < 2 || words > 18) continue;
     auto switched = SwitchPieces(std::move(rest));

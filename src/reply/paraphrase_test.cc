@@ -162,6 +162,11 @@ TEST(Dilemma, NoneWithoutADecisionOrWhenItCannotBeSaidBack) {
   EXPECT_EQ(Dilemma("what should I do?"), std::nullopt);  // no decision named
   EXPECT_EQ(Dilemma("what should I do about my boss?"), std::nullopt);
   EXPECT_EQ(Dilemma("how should I tell my mum"), std::nullopt);
+  EXPECT_EQ(Dilemma("what do you think I should do about work?"), std::nullopt);
+  EXPECT_EQ(Dilemma("what exactly should I say to her"), std::nullopt);
+  EXPECT_EQ(Dilemma("should I do about it"), std::nullopt);
+  EXPECT_EQ(Dilemma("do you think I should do something about it"),
+            "whether to do something about it");
   EXPECT_EQ(Dilemma("I think I should leave him"), std::nullopt);  // decided, not asked
   EXPECT_EQ(Dilemma("I wonder if it will rain"), std::nullopt);
   EXPECT_EQ(Dilemma("should I tell you about it"), std::nullopt);  // "you": ambiguous
