@@ -101,17 +101,18 @@ Status CheckText(std::string_view text, const std::string& file, const std::stri
 Status ParseVariant(const YAML::Node& v, const std::string& file, const std::string& base,
                     Variant* out) {
   if (!v.IsMap()) return Error(file, base, "must be a map");
-  static constexpr std::string_view kKeys[] = {"id",        "strategy",  "tag",     "emotions",
-                                               "topics",    "intensity", "painful", "words",
-                                               "not_words", "text"};
+  static constexpr std::string_view kKeys[] = {"id",     "strategy",   "tag",       "emotions",
+                                               "topics", "not_topics", "intensity", "painful",
+                                               "words",  "not_words",  "text"};
   std::string where = base;
   if (v["id"] && v["id"].IsScalar()) where += " (" + v["id"].Scalar() + ")";
   for (const auto& kv : v) {
     std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
     if (!InList(kKeys, key)) {
-      return Error(file, where + "." + key,
-                   "unknown key (known: id, strategy, tag, emotions, topics, intensity, painful, "
-                   "words, not_words, text)");
+      return Error(
+          file, where + "." + key,
+          "unknown key (known: id, strategy, tag, emotions, topics, not_topics, intensity, "
+          "painful, words, not_words, text)");
     }
   }
   if (!v["id"]) return Error(file, where + ".id", "is missing");
@@ -145,12 +146,14 @@ Status ParseVariant(const YAML::Node& v, const std::string& file, const std::str
       }
     }
   }
-  if (v["topics"]) {
-    if (Status s = ReadStringList(v["topics"], file, where + ".topics", &out->topics); !s.ok()) {
-      return s;
-    }
-    for (const std::string& t : out->topics) {
-      if (!IsKnownTopic(t)) return Error(file, where + ".topics", "unknown topic '" + t + "'");
+  for (const auto& [key, list] :
+       {std::pair<const char*, std::vector<std::string>*>{"topics", &out->topics},
+        {"not_topics", &out->not_topics}}) {
+    if (!v[key]) continue;
+    const std::string at = where + "." + key;
+    if (Status s = ReadStringList(v[key], file, at, list); !s.ok()) return s;
+    for (const std::string& t : *list) {
+      if (!IsKnownTopic(t)) return Error(file, at, "unknown topic '" + t + "'");
     }
   }
   if (v["intensity"]) {

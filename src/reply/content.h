@@ -14,6 +14,8 @@
 //       tag: offer              # optional, one of kTags; "" is the general pool of the strategy
 //       emotions: [sad, grief]  # optional: feeling families it fits (any of); empty = any
 //       topics: [work]          # optional: topic labels it fits (any of); empty = any
+//       not_topics: [job_loss]  # optional: never once one of these topics has come up in the
+//                               # conversation ("a typical day at work" after a lay-off)
 //       intensity: [strong]     # optional: mild | moderate | strong; empty = any
 //       painful: true           # optional (false): the text takes what they said to be hard
 //                               # ("and that's been hard"); skipped for good or neutral news
@@ -90,6 +92,7 @@ struct Variant {
   std::string tag;
   std::vector<std::string> emotions;
   std::vector<std::string> topics;
+  std::vector<std::string> not_topics;  // never once one of these came up in the conversation
   std::vector<Intensity> intensities;
   bool painful = false;  // presumes what they said is hard: not for good or neutral news
   // The variant fits only when the person's recent messages hold one of `words`, and never when

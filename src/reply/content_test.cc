@@ -128,6 +128,25 @@ TEST(Content, WordsAndNotWordsAreReadAndChecked) {
             workday->not_words.end());
 }
 
+// `not_topics`: known topic labels; the shipped variants that presume a job name the lost one.
+TEST(Content, NotTopicsAreReadAndChecked) {
+  auto lib = ContentLibrary::Parse(
+      {{"pack.yaml",
+        "version: 1\npack: p\nvariants:\n  - {id: a, strategy: question, text: x, topics: "
+        "[work], not_topics: [job_loss, grief]}\n"}});
+  ASSERT_TRUE(lib.ok()) << lib.status().message();
+  EXPECT_EQ(lib->variants()[0].not_topics, (std::vector<std::string>{"job_loss", "grief"}));
+  EXPECT_NE(ParseError("version: 1\npack: p\nvariants:\n  - {id: a, strategy: question, text: "
+                       "x, not_topics: [jobs]}\n")
+                .find("variants[0] (a).not_topics: unknown topic 'jobs'"),
+            std::string::npos);
+  for (const char* id : {"q-topic-03", "q-topic-04", "sg-work-01", "sg-work-02", "sg-work-03"}) {
+    const Variant* v = Library().Find(id);
+    ASSERT_NE(v, nullptr) << id;
+    EXPECT_EQ(v->not_topics, (std::vector<std::string>{"job_loss"})) << id;
+  }
+}
+
 TEST(Content, FillSlots) {
   Slots s;
   s.feeling = "a bit down";

@@ -659,6 +659,9 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   if (!region.lines.empty()) slots.line = LinePhrase(region.lines.front());
 
   std::vector<std::string> turn_topics = state.last_turn()->topics;
+  if (std::string current = state.CurrentTopic(); !current.empty()) {
+    turn_topics.push_back(current);  // "job_loss" for work after a lay-off
+  }
   for (const auto& [topic, count] : state.Stressors()) {
     if (count >= 2) turn_topics.push_back(topic);
   }
@@ -727,6 +730,11 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         fit += strategy == Strategy::kSuggestion ? 3 : 2;
       }
       if (v.painful && !painful_news) continue;
+      // "What's a typical day at work like?" presumes the job they told us they lost.
+      if (std::any_of(v.not_topics.begin(), v.not_topics.end(),
+                      [&](const std::string& t) { return state.TopicCameUp(t); })) {
+        continue;
+      }
       // "Talk to your manager about your workload" presumes a manager and a workload.
       if (!v.words.empty() && !mentions_any(v.words)) continue;
       if (mentions_any(v.not_words)) continue;

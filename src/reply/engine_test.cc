@@ -234,6 +234,34 @@ TEST(Engine, IdeasForSomeoneOutOfWorkAreAboutFindingWork) {
   }
 }
 
+TEST(Engine, AfterALayOffWorkIsTheLostJobNotAJobTheyGoTo) {
+  // Every reply after "I was laid off", for several turns about the old workplace, is free of the
+  // variants that presume a job they still go to ("What's a typical day at work like?").
+  std::vector<std::string> presume_job;
+  for (const Variant& v : Shared().content().variants()) {
+    if (std::find(v.not_topics.begin(), v.not_topics.end(), "job_loss") != v.not_topics.end()) {
+      presume_job.push_back(v.id);
+    }
+  }
+  ASSERT_GE(presume_job.size(), 5u);
+  for (const char* opening : {"I am laid off.", "hi. I got fired on monday",
+                              "they made me redundant after ten years", "I lost my job"}) {
+    Conversation c(Shared(), "en-US");
+    c.Send(opening);
+    for (const char* text :
+         {"For the past 10 years I have been with this job and the management did not like me",
+          "I was okay with the previous manager but the new one at work is not experienced",
+          "I am so worried about what the management at work will do next",
+          "my colleagues at work say the workload there is too much for them too",
+          "what would you suggest I do about work?"}) {
+      Reply r = c.Send(text);
+      EXPECT_EQ(std::count(presume_job.begin(), presume_job.end(), r.variant_id), 0)
+          << text << ": " << r.text;
+      EXPECT_EQ(r.text.find("help with work"), std::string::npos) << r.text;
+    }
+  }
+}
+
 TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");

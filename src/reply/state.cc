@@ -771,9 +771,21 @@ std::vector<std::pair<std::string, int>> ConversationState::Stressors() const {
 }
 
 std::string ConversationState::CurrentTopic() const {
-  if (!turns_.empty() && !turns_.back().topics.empty()) return turns_.back().topics.front();
-  auto s = Stressors();
-  return s.empty() ? "" : s.front().first;
+  std::string topic;
+  if (!turns_.empty() && !turns_.back().topics.empty()) {
+    topic = turns_.back().topics.front();
+  } else if (auto s = Stressors(); !s.empty()) {
+    topic = s.front().first;
+  }
+  if (topic == "work" && TopicCameUp("job_loss")) return "job_loss";
+  return topic;
+}
+
+bool ConversationState::TopicCameUp(std::string_view topic) const {
+  for (const auto& [t, count] : topic_counts_) {
+    if (t == topic) return true;
+  }
+  return false;
 }
 
 Feeling ConversationState::CurrentFeeling() const {

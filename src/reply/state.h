@@ -141,8 +141,12 @@ class ConversationState {
   const std::optional<std::string>& preferred_name() const { return preferred_name_; }
   // Topics by how often they came up (ties: the more recent first), with counts.
   std::vector<std::pair<std::string, int>> Stressors() const;
-  // The latest message's top topic, else the most frequent so far; "" when none.
+  // The latest message's top topic, else the most frequent so far; "" when none. Work, once a
+  // lost job has come up, is the lost job: "the management did not like that" after "I was laid
+  // off" is about the lay-off, not a job they go to.
   std::string CurrentTopic() const;
+  // Whether `topic` came up in any message so far.
+  bool TopicCameUp(std::string_view topic) const;
   // The latest message's situation in second person (reply/paraphrase.h), or "".
   const std::string& situation() const { return situation_; }
   // The latest feeling that was evident within the last two user turns.

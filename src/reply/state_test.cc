@@ -238,6 +238,16 @@ TEST(State, StagesMoveFromExplorationToAction) {
   EXPECT_EQ(s.Stressors().front().first, "work");
 }
 
+TEST(State, WorkAfterALayOffIsTheLostJob) {
+  ConversationState s = Feed({"my boss at work keeps shouting at me"});
+  EXPECT_EQ(s.CurrentTopic(), "work");
+  EXPECT_FALSE(s.TopicCameUp("job_loss"));
+  s = Feed({"I was laid off last week", "the management at work never liked me"});
+  EXPECT_TRUE(s.TopicCameUp("job_loss"));
+  EXPECT_TRUE(s.TopicCameUp("work"));
+  EXPECT_EQ(s.CurrentTopic(), "job_loss");
+}
+
 TEST(State, MinimalRepliesAreNotSubstantive) {
   ConversationState s = Feed({"ok", "yeah", "idk"});
   EXPECT_EQ(s.substantive_turns(), 0);
