@@ -563,6 +563,9 @@ const std::vector<PatternSet>& Patterns() {
         "that's it for {today|tonight|now}",
         "i'm going to sign off",
         "i'll {leave|stop} {it|} {there|here|now}"}},
+      // "I don't know where I need to go from here": a way forward, not a goodbye (the longer
+      // phrase wins over "need to go").
+      {kOther, {"{where|what if|if|when} {i|we} {have|need|got} to go"}},
       {kGreeting,
        {"hi",
         "hello",

@@ -103,6 +103,12 @@ TEST_F(IntentTest, TellingIsNotAskingForIdeas) {
   EXPECT_EQ(Label("any ideas to help me sleep?"), "seeking_advice");
 }
 
+TEST_F(IntentTest, AWayForwardIsNotAGoodbye) {
+  EXPECT_EQ(Label("ok I need to go now"), "goodbye");
+  EXPECT_NE(Label("I don't know where I need to go from here"), "goodbye");
+  EXPECT_NE(Label("what if I have to go back there"), "goodbye");
+}
+
 TEST_F(IntentTest, ShortMessagesOnly) {
   EXPECT_EQ(Label("night x"), "goodbye");
   EXPECT_EQ(Label("last night i went to a party and it was fun with everyone"), "other");

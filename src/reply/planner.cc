@@ -52,17 +52,42 @@ bool HasPhrase(const std::string& words, std::initializer_list<std::string_view>
   return false;
 }
 
+// Whether a sentence (LowerWords) ends by taking leave: "ok I have to go", "I need to go soon".
+// Only at its end: "I have to go to work" does not.
+bool EndsWithLeave(std::string_view sentence) {
+  const std::string s = " " + std::string(sentence) + " ";
+  // "I don't know where I need to go", "what if I have to go": not leaving.
+  for (std::string_view w : {" where ", " if ", " whether ", " when "}) {
+    if (s.find(w) != std::string::npos) return false;
+  }
+  for (std::string_view w :
+       {" take care ", " gotta go ", " got to go ", " have to go ", " need to go ", " must go ",
+        " gotta go now ", " have to go now ", " need to go now ", " have to go soon ",
+        " need to go soon ", " should go now ", " should get going ", " have to run ",
+        " take care of yourself "}) {
+    if (s.size() >= w.size() && s.compare(s.size() - w.size(), w.size(), w) == 0) return true;
+  }
+  return false;
+}
+
 // Whether the last sentence of `text` takes leave ("thanks, bye!", "have a great day. Bye!",
 // "ok I have to go, take care"). "Take care of my mum" and "I have to go to work" do not.
 bool TakesLeave(std::string_view text) {
-  // The last sentence with words in it.
-  std::string last;
+  // The last two sentences with words in them.
+  std::string last, before;
   size_t end = text.size();
-  while (end > 0 && last.empty()) {
+  while (end > 0 && before.empty()) {
     size_t start = text.find_last_of(".!?;\n", end - 1);
     start = start == std::string_view::npos ? 0 : start + 1;
-    last = LowerWords(text.substr(start, end - start));
+    std::string words = LowerWords(text.substr(start, end - start));
+    if (!words.empty()) (last.empty() ? last : before) = std::move(words);
     end = start == 0 ? 0 : start - 1;
+  }
+  // "I have to go now. Thank you for chatting with me!": leave taken, then thanks or kind words.
+  if (!before.empty() && EndsWithLeave(before) &&
+      HasPhrase(last, {" thank ", " thanks ", " thx ", " appreciate ", " you're ", " you are ",
+                       " take care ", " nice talking ", " nice chatting ", " good talking "})) {
+    return true;
   }
   if (HasPhrase(last, {" bye ",
                        " goodbye ",
@@ -97,12 +122,7 @@ bool TakesLeave(std::string_view text) {
                              "take care", "bye for now", "later", "laters", "all the best"}) {
     if (last == w) return true;
   }
-  // Only where they end the sentence.
-  for (std::string_view w : {" take care ", " gotta go ", " got to go ", " have to go ",
-                             " have to go now ", " gotta go now ", " take care of yourself "}) {
-    if (s.size() >= w.size() && s.compare(s.size() - w.size(), w.size(), w) == 0) return true;
-  }
-  return false;
+  return EndsWithLeave(last);
 }
 
 // Whether a sentence of `text` other than the thanks says something of its own at length

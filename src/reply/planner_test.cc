@@ -83,6 +83,15 @@ TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
   EXPECT_NE(First("I have to go to work tomorrow and I dread it").tag, "goodbye");
   EXPECT_EQ(First("Likewise, Thank you again! I hope you have a wonderful day/evening!").tag,
             "goodbye");
+  // Leave taken in the sentence before thanks or kind words.
+  EXPECT_EQ(First("I will likely be staying where I am with the kids. I have to go now. Thank you "
+                  "for chatting with me!")
+                .tag,
+            "goodbye");
+  EXPECT_EQ(First("Ok I need to go soon. Thanks, you have been really kind").tag, "goodbye");
+  EXPECT_NE(First("I have to go now. My sister just called and she's crying").tag, "goodbye");
+  EXPECT_NE(First("I don't know where I need to go").tag, "goodbye");
+  EXPECT_NE(First("I need to go to the doctor. Thanks for asking").tag, "goodbye");
 }
 
 TEST(Planner, AnExplicitRequestForIdeasIsAdviceWhateverElseTheMessageSays) {
