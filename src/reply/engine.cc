@@ -978,11 +978,15 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         prefix("asked_experience");
       }
     }
-    // A short emotional reaction before a question or an idea, when the person is hurting and
-    // the reply has none of its own (every other turn, or whenever the feeling is strong).
-    const bool hurting =
-        (!feeling.family.empty() && feeling.family != "positive" && feeling.family != "relieved") ||
-        analysis.sentiment.compound < -0.3;
+    // A short emotional reaction before a question or an idea, when the person is hurting in
+    // this message and the reply has none of its own (every other turn, or whenever the feeling
+    // is strong). Not for a feeling carried from the turn before: "Do you have any craft ideas?"
+    // after a disappointment is not met with "That's such a letdown". Nor is confusion the
+    // classifier reads into a question ("do you have any ideas...?") unless they said it.
+    const Feeling& own = state.last_turn()->feeling;
+    const bool hurting = (!own.family.empty() && !IsPleasantFamily(own.family) &&
+                          (own.stated || own.family != "confused")) ||
+                         analysis.sentiment.compound < -0.3;
     const bool reacts = (reply.strategy == Strategy::kQuestion && plan.tag.empty()) ||
                         reply.strategy == Strategy::kSuggestion ||
                         (reply.strategy == Strategy::kInformation && plan.tag.empty());

@@ -262,6 +262,39 @@ TEST(Engine, AfterALayOffWorkIsTheLostJobNotAJobTheyGoTo) {
   }
 }
 
+TEST(Engine, AReactionAnswersAFeelingOfThisMessageNotOfTheOneBefore) {
+  auto reacted = [](const Reply& r) {
+    return std::any_of(r.why.begin(), r.why.end(),
+                       [](const std::string& w) { return w.rfind("reaction:", 0) == 0; });
+  };
+  for (int turns = 0; turns < 4; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("things with my family have been tense for weeks");
+    c.Send("I didn't get into the course I wanted and I'm so disappointed");
+    Reply r = c.Send("do you have any ideas for crafts I could do?");
+    EXPECT_FALSE(reacted(r)) << r.text;
+  }
+  // A hurt in this message still gets one, at least once in a few turns.
+  bool any = false;
+  for (int turns = 0; turns < 4; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("things with my family have been tense for weeks");
+    any |= reacted(c.Send("I'm so disappointed and hurt, what should I do?"));
+  }
+  EXPECT_TRUE(any);
+}
+
+TEST(Engine, IStatementsNeedSomeoneWhoHurtThem) {
+  // "Tell them how you feel using 'I' statements ... How do you think they'd respond?" presumes
+  // someone they are at odds with.
+  for (int turns = 0; turns < 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("my relationship with my family has been on my mind");
+    Reply r = c.Send("what should I do?");
+    EXPECT_NE(r.variant_id, "sg-rel-01") << r.text;
+  }
+}
+
 TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");
