@@ -57,7 +57,8 @@ TEST(AnalyzerTest, OrdinarySupportChatRepliesAreNotRisk) {
   for (const char* text :
        {"I just don't know what to do", "Thanks again! Bye.", "I am trying.",
         "I'm going to go rest now. Thank you again.", "ok I'll talk to my manager on monday",
-        "that's what I keep telling myself"}) {
+        "that's what I keep telling myself",
+        "I will likely be staying where I am. I have to go now. Thank you for chatting with me!"}) {
     EXPECT_LT(Shared().Analyze(text).risk.level, RiskLevel::kModerate) << text;
   }
   for (const char* text :

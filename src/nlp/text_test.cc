@@ -81,8 +81,14 @@ TEST(NormalizerTest, TyposAndLeetNearRiskWordsCorrected) {
   EXPECT_EQ(Canon("thinking about sucide"), "thinking about suicide");
   EXPECT_EQ(Canon("su1c1de"), "suicide");
   EXPECT_EQ(Canon("feeling suicidial"), "feeling suicidal");
-  // Real words stay as they are.
+  // Real words stay as they are, rare ones too (SCOWL's, data/lexicons/README.md).
   EXPECT_EQ(Canon("i will fill the bill"), "i will fill the bill");
+  EXPECT_EQ(Canon("thank you for chatting with me"), "thank you for chatting with me");
+  EXPECT_EQ(Canon("the dean said the fridge was filling up"),
+            "the dean said the fridge was filling up");
+  EXPECT_EQ(Canon("we live in the hills"), "we live in the hills");
+  // Forms of a risk word are still read as it.
+  EXPECT_EQ(Canon("cuttings"), "cutting");
 }
 
 TEST(NormalizerTest, EmojiSequencesAreSingleTokens) {
