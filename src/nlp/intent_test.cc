@@ -103,6 +103,15 @@ TEST_F(IntentTest, TellingIsNotAskingForIdeas) {
   EXPECT_EQ(Label("any ideas to help me sleep?"), "seeking_advice");
 }
 
+TEST_F(IntentTest, AskingAboutTrainingIsAQuestionAboutTheBot) {
+  EXPECT_EQ(Label("Do you have a background in counseling?"), "question_about_bot");
+  EXPECT_EQ(Label("are you qualified?"), "question_about_bot");
+  EXPECT_EQ(Label("what are your qualifications"), "question_about_bot");
+  EXPECT_EQ(Label("have you had any training in this"), "question_about_bot");
+  EXPECT_NE(Label("do you have any experience with anxiety yourself"), "seeking_advice");
+  EXPECT_EQ(Label("I have a background in nursing"), Label("I have a background in teaching"));
+}
+
 TEST_F(IntentTest, AWayForwardIsNotAGoodbye) {
   EXPECT_EQ(Label("ok I need to go now"), "goodbye");
   EXPECT_NE(Label("I don't know where I need to go from here"), "goodbye");
