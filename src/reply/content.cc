@@ -20,8 +20,8 @@ constexpr std::string_view kTopics[] = {"work",          "school",     "relation
                                         "money",         "loneliness", "grief",         "identity",
                                         "substance_use", "self_image", "bullying",      "housing",
                                         "legal",         "pregnancy",  "abuse",         "job_loss"};
-constexpr std::string_view kSlotNames[] = {"feeling", "situation", "person", "topic",
-                                           "name",    "emergency", "line",   "choice"};
+constexpr std::string_view kSlotNames[] = {"feeling",   "situation", "person", "topic", "name",
+                                           "emergency", "line",      "choice", "step"};
 
 template <size_t N>
 bool InList(const std::string_view (&list)[N], std::string_view w) {
@@ -339,6 +339,7 @@ std::optional<std::string> FillSlots(std::string_view text, const Slots& slots) 
                                : slot == "emergency" ? &slots.emergency
                                : slot == "line"      ? &slots.line
                                : slot == "choice"    ? &slots.choice
+                               : slot == "step"      ? &slots.step
                                                      : nullptr;
     if (value == nullptr || value->empty()) return std::nullopt;
     out += *value;

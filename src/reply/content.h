@@ -28,7 +28,9 @@
 // switched: reply/paraphrase.h), {person} ("your sister"), {topic} (the topic's phrase),
 // {name} (their preferred name), {emergency} (the locale's emergency number, "911"), {line}
 // (the locale's first crisis line, described) and {choice} (a decision they asked about, in their
-// words: "whether to say you need space or just distance yourself for a bit": reply/paraphrase.h).
+// words: "whether to say you need space or just distance yourself for a bit": reply/paraphrase.h)
+// and {step} (a step they said they will take, in their words, ready to follow "the plan is to":
+// "try sending her a couple of texts every day": reply/paraphrase.h NextStep).
 // A variant whose slot cannot be filled is skipped: a reply never states a fact the person did not
 // give.
 //
@@ -79,6 +81,7 @@ inline constexpr std::string_view kTags[] = {
     "asked_back",          // asked how Haven is ("and you?"): an honest word before the reply
     "asked_experience",    // asked what Haven did or went through: it has no such story
     "dilemma",             // asked whether they should do something: their choice, explored
+    "plan",                // said what they will do next: affirmed, and what might get in the way
 };
 
 bool IsKnownTag(std::string_view tag);
@@ -115,6 +118,7 @@ struct Slots {
   std::string emergency;
   std::string line;
   std::string choice;
+  std::string step;  // tag "plan": the step they will take, in their words (reply/paraphrase.h)
   // The situation already names the topic ("you lost your job" and "at work"): a variant with
   // both says it twice ("So at work, you have to give a presentation at work").
   bool topic_in_situation = false;

@@ -246,7 +246,8 @@ TEST(Content, EveryVariantFillsGrammaticallyAndPassesTheGuard) {
              "Sam",
              "911",
              "the 988 Suicide & Crisis Lifeline (call or text 988)",
-             "whether to tell your sister or just leave it"};
+             "whether to tell your sister or just leave it",
+             "try sending her a couple of texts every day"};
   sets[1] = {"devastated",
              "it feels like nobody listens to you",
              "your parents",
@@ -254,7 +255,8 @@ TEST(Content, EveryVariantFillsGrammaticallyAndPassesTheGuard) {
              "Alex",
              "your local emergency number",
              "Find A Helpline (findahelpline.com)",
-             "whether to quit your job"};
+             "whether to quit your job",
+             "talk to your manager tomorrow about your hours"};
   sets[2] = {"really stressed",
              "you're exhausted",
              "your ex",
@@ -262,7 +264,8 @@ TEST(Content, EveryVariantFillsGrammaticallyAndPassesTheGuard) {
              "Jo",
              "999",
              "Samaritans (call 116 123)",
-             "whether to go back to college"};
+             "whether to go back to college",
+             "look up some support groups near you"};
   // Every feeling phrase of the lexicon, too.
   std::vector<std::string> feelings;
   for (std::string_view fam :

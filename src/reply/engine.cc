@@ -655,6 +655,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   }
   const bool name_fresh = ExtractPreferredName(text).has_value();
   slots.choice = plan.choice;
+  slots.step = plan.step;
   slots.emergency = region.EmergencyNumber();
   if (!region.lines.empty()) slots.line = LinePhrase(region.lines.front());
 
@@ -762,7 +763,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         said |= t.find(*filled) != std::string::npos;
       if (said) continue;
       for (const std::string& s : SlotsIn(v.text)) {
-        if (s == "situation" || s == "person") fit += 1.5;
+        if (s == "situation" || s == "person" || s == "step") fit += 1.5;
         if (s == "feeling") fit += 1.0;
         if (s == "topic") fit += 0.3;
         if (s == "name") fit += name_fresh ? 2.0 : 0.25;

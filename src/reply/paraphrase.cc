@@ -557,4 +557,117 @@ std::optional<std::string> Dilemma(std::string_view message) {
   return std::nullopt;
 }
 
+bool PointsBack(std::string_view step) {
+  const std::vector<Piece> pieces = Split(step);
+  int words = 0;
+  bool pronoun = false;
+  for (const Piece& p : pieces) {
+    if (!p.word) continue;
+    ++words;
+    pronoun |= In(Lower(p.text), {"that", "it", "this", "them", "those", "these", "one"});
+  }
+  return pronoun && words <= 5;
+}
+
+std::optional<std::string> NextStep(std::string_view message) {
+  const std::string text = Straighten(message);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(".!?;\n", start);
+    if (end == std::string::npos) end = text.size();
+    std::vector<Piece> pieces = Split(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+    std::vector<std::string> w;  // the words, lower case
+    for (const Piece& p : pieces) {
+      if (p.word) w.push_back(Lower(p.text));
+    }
+    // Openers before the intention: "ok", "so", "maybe", "I think", "I guess".
+    size_t k = 0;
+    while (k < w.size()) {
+      if (IsLeadingFiller(w[k]) || In(w[k], {"maybe", "alright", "right", "sure", "definitely",
+                                             "probably", "tomorrow", "tonight", "today"})) {
+        ++k;
+      } else if (k + 1 < w.size() && w[k] == "i" && In(w[k + 1], {"think", "guess", "suppose"})) {
+        k += 2;
+      } else {
+        break;
+      }
+    }
+    // The intention: "i'll", "i will", "i'm going to", "i am gonna", "i plan to", "i'm planning
+    // to", "i want to try to"; then an optional "try to" / "just" / "definitely" / "also".
+    auto at = [&](size_t i, std::string_view word) { return i < w.size() && w[i] == word; };
+    size_t from = w.size();
+    if (at(k, "i'll") || at(k, "ill")) {
+      from = k + 1;
+    } else if (at(k, "i") && at(k + 1, "will")) {
+      from = k + 2;
+    } else if ((at(k, "i'm") || at(k, "im")) && (at(k + 1, "gonna") || at(k + 1, "going"))) {
+      from = at(k + 1, "going") ? (at(k + 2, "to") ? k + 3 : w.size()) : k + 2;
+    } else if (at(k, "i") && at(k + 1, "am") && (at(k + 2, "gonna") || at(k + 2, "going"))) {
+      from = at(k + 2, "going") ? (at(k + 3, "to") ? k + 4 : w.size()) : k + 3;
+    } else if (at(k, "i") && (at(k + 1, "plan") || at(k + 1, "intend")) && at(k + 2, "to")) {
+      from = k + 3;
+    } else if ((at(k, "i'm") || at(k, "im")) && at(k + 1, "planning") && at(k + 2, "to")) {
+      from = k + 3;
+    }
+    while (from < w.size() && In(w[from], {"just", "definitely", "also", "really", "def"})) {
+      ++from;
+    }
+    if (from >= w.size()) continue;
+    // Doing words of a step. Not "stop", "eat", "drink" or "sleep": "I'll stop eating" is not a
+    // plan to affirm.
+    if (!In(w[from],
+            {"try",     "talk",    "call",     "text",     "message",  "email",     "write",
+             "ask",     "tell",    "reach",    "look",     "go",       "start",     "make",
+             "book",    "join",    "contact",  "apply",    "practise", "practice",  "read",
+             "listen",  "journal", "spend",    "set",      "schedule", "visit",     "see",
+             "speak",   "sign",    "find",     "plan",     "work",     "focus",     "take",
+             "put",     "check",   "research", "search",   "meet",     "invite",    "exercise",
+             "walk",    "cook",    "clean",    "organise", "organize", "prepare",   "study",
+             "give",    "keep",    "open",     "share",    "explain",  "apologise", "apologize",
+             "forgive", "follow",  "continue", "get"})) {
+      continue;
+    }
+    // The words from the step on, as written (apostrophes and commas only between words).
+    size_t seen = 0, first_piece = pieces.size();
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      if (!pieces[i].word) continue;
+      if (seen++ == from) {
+        first_piece = i;
+        break;
+      }
+    }
+    std::vector<Piece> rest(pieces.begin() + static_cast<std::ptrdiff_t>(first_piece),
+                            pieces.end());
+    // The step ends where a second thought begins: "try but am still scared to approach them".
+    for (size_t i = 1; i < rest.size(); ++i) {
+      if (rest[i].word && In(Lower(rest[i].text),
+                             {"but", "though", "although", "because", "cause", "cuz", "however"})) {
+        rest.resize(i);
+        break;
+      }
+    }
+    while (!rest.empty() && (!rest.back().word || IsTrailingFiller(Lower(rest.back().text)))) {
+      rest.pop_back();
+    }
+    int words = 0;
+    bool bad = false;
+    for (const Piece& p : rest) {
+      if (!p.word) {
+        bad |= p.text != "," && p.text != "'";
+        continue;
+      }
+      ++words;
+      const std::string lw = Lower(p.text);
+      bad |= IsBlocked(lw) || In(lw, {"never", "not", "forever", "away", "anymore", "end", "gone",
+                                      "disappear", "hurt", "harm", "alone", "nobody", "goodbye"});
+    }
+    if (bad || words < 2 || words > 18) continue;
+    auto switched = SwitchPieces(std::move(rest));
+    if (!switched || switched->empty()) continue;
+    return *switched;
+  }
+  return std::nullopt;
+}
+
 }  // namespace haven::reply

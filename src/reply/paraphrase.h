@@ -49,4 +49,18 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
 // would not switch cleanly (SwitchPerson).
 std::optional<std::string> Dilemma(std::string_view message);
 
+// A next step the person says they will take, switched to second person and ready to follow
+// "the plan is to": "Ok. I'll try sending her a couple of texts every day." -> "try sending her
+// a couple of texts every day". Read from "I'll", "I will", "I'm going to", "I'm gonna", "I plan
+// to" and the like, at the start of a sentence (after "ok", "so", "maybe", "I think"), when the
+// verb after it is a doing word of a step (try, talk, call, ask, look, go, write, ...): "I'll
+// be fine", "I'll just stay in bed" and "I will never" are not steps. std::nullopt when there is
+// none, or its words are too few (under 2), too many (over 18), blocked (risk words, swearing)
+// or would not switch cleanly.
+std::optional<std::string> NextStep(std::string_view message);
+
+// Whether a step (NextStep) only points back at something said before ("try that", "look into
+// it", "keep working hard on those"): said back alone it means little, so it is not.
+bool PointsBack(std::string_view step);
+
 }  // namespace haven::reply

@@ -179,5 +179,43 @@ TEST(Dilemma, NoneWithoutADecisionOrWhenItCannotBeSaidBack) {
   EXPECT_EQ(Dilemma(bytes), std::nullopt);
 }
 
+TEST(NextStep, TheStepTheyWillTakeInTheirWordsSwitched) {
+  EXPECT_EQ(NextStep("Ok. I'll try sending a couple of texts every day. Then I'll see if she "
+                     "wants to have lunch."),
+            "try sending a couple of texts every day");
+  EXPECT_EQ(NextStep("I think I will talk to my manager tomorrow about my hours"),
+            "talk to your manager tomorrow about your hours");
+  EXPECT_EQ(NextStep("yeah im gonna call my mum tonight"), "call your mum tonight");
+  EXPECT_EQ(NextStep("I am going to look up some support groups near me"),
+            "look up some support groups near you");
+  EXPECT_EQ(NextStep("maybe I'll just go for a walk after work"), "go for a walk after work");
+  EXPECT_EQ(NextStep("I plan to write down what I want to say to him"),
+            "write down what you want to say to him");
+}
+
+TEST(NextStep, ASecondThoughtIsNotPartOfTheStep) {
+  EXPECT_EQ(NextStep("maybe i'll try talking to them but am still scared to approach them"),
+            "try talking to them");
+  EXPECT_TRUE(PointsBack("try that"));
+  EXPECT_TRUE(PointsBack("keep working hard on those"));
+  EXPECT_FALSE(PointsBack("try sending her a couple of texts every day"));
+  EXPECT_FALSE(PointsBack("write that down and post it on your fridge"));
+}
+
+TEST(NextStep, NoneWithoutAStepOrWhenItCannotBeSaidBack) {
+  EXPECT_EQ(NextStep("I'll be fine"), std::nullopt);  // not a step
+  EXPECT_EQ(NextStep("I'll just stay in bed all day"), std::nullopt);
+  EXPECT_EQ(NextStep("I will never talk to her again"), std::nullopt);
+  EXPECT_EQ(NextStep("I'm going to stop eating"), std::nullopt);
+  EXPECT_EQ(NextStep("I'll go away forever"), std::nullopt);
+  EXPECT_EQ(NextStep("I'm going to take all the pills"), std::nullopt);  // never said back
+  EXPECT_EQ(NextStep("she will call me tomorrow"), std::nullopt);        // not theirs
+  EXPECT_EQ(NextStep("if I talk to him he'll get angry"), std::nullopt);
+  EXPECT_EQ(NextStep("I'll try"), std::nullopt);  // too few words
+  EXPECT_EQ(NextStep(""), std::nullopt);
+  std::string bytes = "i'll try " + std::string("\xff\xfe\0", 3) + std::string(5000, 'a');
+  EXPECT_EQ(NextStep(bytes), std::nullopt);
+}
+
 }  // namespace
 }  // namespace haven::reply

@@ -113,7 +113,16 @@ bool TakesLeave(std::string_view text) {
                        " see you later ",
                        " see you tomorrow ",
                        " see you around ",
-                       " see you next time "})) {
+                       " see you next time ",
+                       " have a merry christmas ",
+                       " merry christmas ",
+                       " happy holidays ",
+                       " happy new year ",
+                       " have a good weekend ",
+                       " have a great weekend ",
+                       " have a nice weekend ",
+                       " have a nice evening ",
+                       " have a lovely evening "})) {
     return true;
   }
   const std::string s = " " + last + " ";
@@ -403,6 +412,22 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     plan.strategy = Strategy::kSuggestion;
     plan.why.push_back("advice_requested");
     plan.fallbacks = {Strategy::kInformation, Strategy::kQuestion};
+    return plan;
+  }
+
+  // 6b. A step they chose ("Ok. I'll try sending her a couple of texts every day"): affirmed in
+  // their words, and what might get in its way explored; not restated as a problem ("How long
+  // has it been like this?").
+  // Only once there is a story to take a step in: a first message is heard first.
+  std::optional<std::string> step;
+  if (state.user_turns() >= 2) step = NextStep(text);
+  if (step) {
+    // "I'll try that": affirmed without saying "that" back.
+    if (!PointsBack(*step)) plan.step = std::move(*step);
+    plan.strategy = Strategy::kAffirmation;
+    plan.tag = "plan";
+    plan.why.push_back("their_step");
+    plan.fallbacks = {Strategy::kAffirmation, Strategy::kQuestion};
     return plan;
   }
 

@@ -41,6 +41,7 @@ struct Plan {
   std::vector<std::string> why;     // machine-readable reasons ("safety:continue",
                                     // "intent:venting", "stage:exploration", ...)
   std::string choice;  // tag "dilemma": the decision in their words (reply/paraphrase.h Dilemma)
+  std::string step;    // tag "plan": the step they will take (reply/paraphrase.h NextStep)
 };
 
 // Plans the reply to the latest user turn, `text` (read only for yes/no to an offer). `state`

@@ -91,7 +91,29 @@ TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
   EXPECT_EQ(First("Ok I need to go soon. Thanks, you have been really kind").tag, "goodbye");
   EXPECT_NE(First("I have to go now. My sister just called and she's crying").tag, "goodbye");
   EXPECT_NE(First("I don't know where I need to go").tag, "goodbye");
+  EXPECT_EQ(First("I am going to check another college. Thanks for the chat. have a Merry "
+                  "Christmas")
+                .tag,
+            "goodbye");
   EXPECT_NE(First("I need to go to the doctor. Thanks for asking").tag, "goodbye");
+}
+
+TEST(Planner, AStepTheyWillTakeIsAffirmedInTheirWords) {
+  ConversationState s;
+  Turn(s, "my friend hasn't talked to me in weeks and I miss her");
+  Plan p = Turn(s, "Ok. I'll try sending her a couple of texts every day.");
+  EXPECT_EQ(p.strategy, Strategy::kAffirmation);
+  EXPECT_EQ(p.tag, "plan");
+  EXPECT_EQ(p.step, "try sending her a couple of texts every day");
+  EXPECT_TRUE(Has(p, "their_step"));
+  // Asked for more ideas as well: the ideas come first.
+  EXPECT_NE(Turn(s, "I'll try that. do you have any other tips?").tag, "plan");
+  // A first message is heard first.
+  EXPECT_NE(First("I'm going to call my mum tonight").tag, "plan");
+  // Not a step: "I'll be fine".
+  ConversationState t;
+  Turn(t, "my exams start next week and I'm so stressed");
+  EXPECT_NE(Turn(t, "I'll be fine I guess").tag, "plan");
 }
 
 TEST(Planner, AnExplicitRequestForIdeasIsAdviceWhateverElseTheMessageSays) {
