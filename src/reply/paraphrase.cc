@@ -401,6 +401,13 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
         }
       }
 
+      // A clause that ends pointing back ("my parents are making sure of that", "I have zero
+      // interest in that") says nothing without what it points at.
+      {
+        const std::string last = Lower(c.back().text);
+        if (In(last, {"that", "this", "those", "these"}) || (last == "it" && words <= 5)) continue;
+      }
+
       // Whole clauses that say nothing to reflect.
       std::string all;
       for (const Piece& p : c) {

@@ -179,6 +179,15 @@ TEST(Dilemma, NoneWithoutADecisionOrWhenItCannotBeSaidBack) {
   EXPECT_EQ(Dilemma(bytes), std::nullopt);
 }
 
+TEST(Situation, NotAClauseThatOnlyPointsBack) {
+  EXPECT_EQ(Situation("yes my parents are making sure of that!"), std::nullopt);
+  EXPECT_EQ(Situation("a friend of mine suggested dating but I have ZERO interest in that"),
+            std::nullopt);
+  EXPECT_EQ(Situation("I can't do it"), std::nullopt);
+  EXPECT_EQ(Situation("I can't stop thinking about what she said"),
+            "you can't stop thinking about what she said");
+}
+
 TEST(NextStep, TheStepTheyWillTakeInTheirWordsSwitched) {
   EXPECT_EQ(NextStep("Ok. I'll try sending a couple of texts every day. Then I'll see if she "
                      "wants to have lunch."),

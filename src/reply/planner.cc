@@ -359,8 +359,11 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     return plan;
   }
   const bool gave_name = ExtractPreferredName(text).has_value();
-  if ((intent == "greeting" || intent == "smalltalk" || gave_name) && !substantive_now &&
-      state.situation().empty()) {
+  // Small talk is greeted only at the start: "Lol. I think I can do that!" mid-conversation is
+  // not met with "Hi. I'm here to listen".
+  const bool opening = state.user_turns() <= 2 || state.substantive_turns() == 0;
+  if ((intent == "greeting" || (intent == "smalltalk" && opening) || gave_name) &&
+      !substantive_now && state.situation().empty()) {
     if (gave_name) plan.why.push_back("name_given");
     plan.strategy = Strategy::kQuestion;
     plan.tag = "greeting";

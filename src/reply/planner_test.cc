@@ -98,6 +98,14 @@ TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
   EXPECT_NE(First("I need to go to the doctor. Thanks for asking").tag, "goodbye");
 }
 
+TEST(Planner, SmallTalkMidConversationIsNotGreeted) {
+  ConversationState s;
+  Turn(s, "my friend hasn't talked to me in weeks and I miss her");
+  Turn(s, "we used to talk every day and now nothing");
+  EXPECT_NE(Turn(s, "Lol. I think I can do that!").tag, "greeting");
+  EXPECT_EQ(First("lol hi").tag, "greeting");
+}
+
 TEST(Planner, AStepTheyWillTakeIsAffirmedInTheirWords) {
   ConversationState s;
   Turn(s, "my friend hasn't talked to me in weeks and I miss her");
