@@ -82,6 +82,8 @@ inline constexpr std::string_view kTags[] = {
     "asked_experience",    // asked what Haven did or went through: it has no such story
     "dilemma",             // asked whether they should do something: their choice, explored
     "plan",                // said what they will do next: affirmed, and what might get in the way
+    "long_time",           // answered "how long?" with months or years: a long time to carry
+    "recent",              // answered "how long?" with days or a week: what changed then
 };
 
 bool IsKnownTag(std::string_view tag);

@@ -182,6 +182,72 @@ bool AsksAboutHavenAsAPerson(const std::string& words) {
 
 // An explicit request for ideas, whatever else the message says ("I guess I'm like that. Do you
 // have any other suggestions how I can get past this?").
+// How long something has gone on, in a short answer (LowerWords) to "how long has it been like
+// this?": "kLong" for months, years, "forever", "a long time"; "kRecent" for hours, days, a week,
+// "since yesterday"; kNone when the answer names no time or says more than an answer.
+enum class Duration { kNone, kRecent, kLong };
+Duration ReadDuration(const std::string& words) {
+  if (words.empty() || std::count(words.begin(), words.end(), ' ') >= 12) return Duration::kNone;
+  const std::string s = " " + words + " ";
+  for (std::string_view w : {" forever ",
+                             " ages ",
+                             " a long time ",
+                             " a long while ",
+                             " long time ",
+                             " years ",
+                             " year ",
+                             " months ",
+                             " month ",
+                             " my whole life ",
+                             " all my life ",
+                             " as long as i can ",
+                             " since i was ",
+                             " since childhood ",
+                             " since high school ",
+                             " since school ",
+                             " since college ",
+                             " since university ",
+                             " since the pandemic ",
+                             " since covid ",
+                             " since last year ",
+                             " for a while ",
+                             " quite a while ",
+                             " a while now ",
+                             " decade ",
+                             " decades "}) {
+    if (s.find(w) != std::string::npos) return Duration::kLong;
+  }
+  for (std::string_view w : {" days ",
+                             " day ",
+                             " hours ",
+                             " hour ",
+                             " a week ",
+                             " one week ",
+                             " two weeks ",
+                             " couple of weeks ",
+                             " couple weeks ",
+                             " few weeks ",
+                             " weeks ",
+                             " week ",
+                             " yesterday ",
+                             " last night ",
+                             " this morning ",
+                             " today ",
+                             " since monday ",
+                             " since tuesday ",
+                             " since wednesday ",
+                             " since thursday ",
+                             " since friday ",
+                             " since saturday ",
+                             " since sunday ",
+                             " since the weekend ",
+                             " recently ",
+                             " not long "}) {
+    if (s.find(w) != std::string::npos) return Duration::kRecent;
+  }
+  return Duration::kNone;
+}
+
 bool AsksForIdeas(const std::string& words) {
   if (HasPhrase(words, {" any suggestions ",
                         " any suggestion ",
@@ -369,6 +435,28 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
     plan.tag = "greeting";
     plan.fallbacks = {Strategy::kQuestion};
     return plan;
+  }
+
+  // 3b. An answer to "how long has it been like this?" ("for about a year", "since monday"):
+  // heard as an answer (a long time to carry, or something recent), not as a new story.
+  if (!state.assistant_texts().empty()) {
+    const std::string asked = LowerWords(state.assistant_texts().back());
+    // Asked how long the trouble has lasted ("how long has it been like this?"), not how long
+    // something else did ("how long were you together?").
+    const bool about_the_trouble =
+        HasPhrase(asked, {" how long has ", " how long have ", " how long's "}) &&
+        !HasPhrase(asked, {" together ", " known ", " know ", " married ", " dated ", " dating ",
+                           " worked ", " lived ", " been with ", " friends ", " looking "});
+    if (about_the_trouble && !HasPhrase(words, {" how long "})) {
+      const Duration d = ReadDuration(words);
+      if (d != Duration::kNone) {
+        plan.strategy = Strategy::kQuestion;
+        plan.tag = d == Duration::kLong ? "long_time" : "recent";
+        plan.why.push_back("answered_how_long");
+        plan.fallbacks = {Strategy::kQuestion};
+        return plan;
+      }
+    }
   }
 
   // 4. Nothing to reflect yet.

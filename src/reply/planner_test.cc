@@ -98,6 +98,38 @@ TEST(Planner, ThanksOnTheWayOutIsAGoodbye) {
   EXPECT_NE(First("I need to go to the doctor. Thanks for asking").tag, "goodbye");
 }
 
+TEST(Planner, AnAnswerToHowLongIsHeardAsAnAnswer) {
+  auto after_how_long = [](const std::string& answer) {
+    ConversationState s;
+    Turn(s, "this co-worker keeps going behind my back");
+    s.AddAssistantTurn("That sounds difficult. How long has this been going on?",
+                       Strategy::kQuestion, "", "");
+    return Turn(s, answer);
+  };
+  EXPECT_EQ(after_how_long("For about a year").tag, "long_time");
+  EXPECT_EQ(after_how_long("years honestly").tag, "long_time");
+  EXPECT_EQ(after_how_long("since I was 15").tag, "long_time");
+  EXPECT_EQ(after_how_long("a few days").tag, "recent");
+  EXPECT_EQ(after_how_long("since monday").tag, "recent");
+  EXPECT_TRUE(Has(after_how_long("about two weeks now"), "answered_how_long"));
+  EXPECT_NE(after_how_long("I don't know").tag, "long_time");
+  // How long they were together is not how long the trouble lasted.
+  {
+    ConversationState t;
+    Turn(t, "my boyfriend broke up with me");
+    t.AddAssistantTurn("I'm sorry. How long were you together?", Strategy::kQuestion, "", "");
+    EXPECT_NE(Turn(t, "3 years").tag, "long_time");
+  }
+  // Not an answer when Haven did not ask, nor a long story that names a time.
+  ConversationState s;
+  Turn(s, "this co-worker keeps going behind my back");
+  EXPECT_NE(Turn(s, "For about a year").tag, "long_time");
+  EXPECT_NE(after_how_long("it started a year ago when my manager left and then everything at "
+                           "work slowly went wrong for me")
+                .tag,
+            "long_time");
+}
+
 TEST(Planner, SmallTalkMidConversationIsNotGreeted) {
   ConversationState s;
   Turn(s, "my friend hasn't talked to me in weeks and I miss her");
