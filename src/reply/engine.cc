@@ -659,12 +659,21 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   slots.emergency = region.EmergencyNumber();
   if (!region.lines.empty()) slots.line = LinePhrase(region.lines.front());
 
-  std::vector<std::string> turn_topics = state.last_turn()->topics;
+  // The topics of this message ("job_loss" for work after a lay-off: CurrentTopic); a variant
+  // about a topic asks, affirms or reflects only on what this message is about ("Your grades
+  // don't define you" is not an answer to "we text during our zoom meetings"). An idea may also
+  // be for the conversation's recurring stressors (two messages or more).
+  std::vector<std::string> message_topics = state.last_turn()->topics;
+  if (std::string current = state.CurrentTopic();
+      !message_topics.empty() && current != message_topics.front()) {
+    message_topics.push_back(current);
+  }
+  std::vector<std::string> story_topics = message_topics;
   if (std::string current = state.CurrentTopic(); !current.empty()) {
-    turn_topics.push_back(current);  // "job_loss" for work after a lay-off
+    story_topics.push_back(current);  // the latest topic of the conversation
   }
   for (const auto& [topic, count] : state.Stressors()) {
-    if (count >= 2) turn_topics.push_back(topic);
+    if (count >= 2) story_topics.push_back(topic);
   }
 
   // Candidates of one (strategy, tag) pool, best first by fit and empathy.
@@ -717,7 +726,9 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         continue;  // the general reflections name a painful feeling (planner.cc)
       }
       if (!v.topics.empty()) {
-        if (!AnyOf(v.topics, turn_topics)) continue;
+        const bool for_ideas =
+            strategy == Strategy::kSuggestion || strategy == Strategy::kInformation;
+        if (!AnyOf(v.topics, for_ideas ? story_topics : message_topics)) continue;
         // A topic's own variant names it ("So at work, {situation}"): not beside a situation
         // that names it already.
         if (v.text.find("{situation}") != std::string::npos) {
@@ -731,6 +742,13 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         fit += strategy == Strategy::kSuggestion ? 3 : 2;
       }
       if (v.painful && !painful_news) continue;
+      // "What's the hardest part when it comes to work?" names the topic of this message; an
+      // idea or an offer of ideas may name the conversation's.
+      if (v.text.find("{topic}") != std::string::npos && message_topics.empty() &&
+          strategy != Strategy::kSuggestion && strategy != Strategy::kInformation &&
+          tag != "offer") {
+        continue;
+      }
       // "What's a typical day at work like?" presumes the job they told us they lost.
       if (std::any_of(v.not_topics.begin(), v.not_topics.end(),
                       [&](const std::string& t) { return state.TopicCameUp(t); })) {

@@ -295,6 +295,21 @@ TEST(Engine, IStatementsNeedSomeoneWhoHurtThem) {
   }
 }
 
+TEST(Engine, AQuestionAboutATopicIsAboutTheTopicOfThisMessage) {
+  // "What's a typical day at work like?" answers a message about work, not "very true!" three
+  // messages after work came up; an idea may still be about work.
+  for (int turns = 1; turns < 4; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("my boss keeps piling more work on me every week");
+    for (const char* text : {"very true!", "It's nice to know other people feel this way too",
+                             "Enjoy the rest of your day."}) {
+      Reply r = c.Send(text);
+      EXPECT_EQ(r.text.find("at work"), std::string::npos) << text << ": " << r.text;
+      EXPECT_EQ(r.text.find("the job"), std::string::npos) << text << ": " << r.text;
+    }
+  }
+}
+
 TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");

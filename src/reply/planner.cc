@@ -122,7 +122,11 @@ bool TakesLeave(std::string_view text) {
                        " have a great weekend ",
                        " have a nice weekend ",
                        " have a nice evening ",
-                       " have a lovely evening "})) {
+                       " have a lovely evening ",
+                       " enjoy the rest of your day ",
+                       " enjoy your day ",
+                       " enjoy your evening ",
+                       " enjoy the rest of your evening "})) {
     return true;
   }
   const std::string s = " " + last + " ";

@@ -230,6 +230,7 @@ constexpr FeelingWord kFeelingWords[] = {
     {"upset", "sad", true},
     {"miserable", "sad", true},
     {"depressed", "sad", false},
+    {"depress", "sad", false},  // "i feel very depress"
     {"unhappy", "sad", true},
     {"empty", "sad", true},
     {"numb", "sad", true},
