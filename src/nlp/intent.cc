@@ -353,6 +353,8 @@ const std::vector<PatternSet>& Patterns() {
         "how do i {know|tell|stop|get|deal|cope|make|handle|talk|fix|calm|sleep|focus|move}",
         "i need help",
         "i need some help",
+        "{i'd|i would} {like|love|appreciate} {some|a little|your|} {help|advice|guidance}",
+        "i want {some|a little|} {help|advice} {with|on|about}",
         "please help",
         "help me",
         "help please",

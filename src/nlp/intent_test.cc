@@ -112,6 +112,12 @@ TEST_F(IntentTest, AskingAboutTrainingIsAQuestionAboutTheBot) {
   EXPECT_EQ(Label("I have a background in nursing"), Label("I have a background in teaching"));
 }
 
+TEST_F(IntentTest, AskingForHelpPolitelyIsSeekingAdvice) {
+  EXPECT_EQ(Label("I would like some help with the problem I am facing"), "seeking_advice");
+  EXPECT_EQ(Label("i'd appreciate some advice about my brother"), "seeking_advice");
+  EXPECT_EQ(Label("I want some help with my sleep"), "seeking_advice");
+}
+
 TEST_F(IntentTest, AWayForwardIsNotAGoodbye) {
   EXPECT_EQ(Label("ok I need to go now"), "goodbye");
   EXPECT_NE(Label("I don't know where I need to go from here"), "goodbye");
