@@ -761,6 +761,20 @@ void Assessor::Judge(Hit& h) {
       }
     }
   }
+  // "Sometimes I get so overwhelmed I feel like I can't breathe": how panic feels, said of
+  // itself or as a pattern, not a body in danger now. Other medical words in the message
+  // (chest pain, an allergic reaction, pills taken) still make it medical.
+  if (k == Kind::kMedical && h.last >= h.first + 1 && Norm(h.last) == "breathe") {
+    const bool feels_like =
+        (h.first >= 2 && Norm(h.first - 1) == "like" &&
+         In(Norm(h.first - 2), {"feel", "feels", "felt", "feeling"})) ||
+        (h.first >= 3 && Norm(h.first - 1) == "i" && Norm(h.first - 2) == "like" &&
+         In(Norm(h.first - 3), {"feel", "feels", "felt", "feeling"}));
+    if (feels_like || SentenceHas(h.sentence, {"sometimes", "whenever", "often", "usually"})) {
+      h.fate = Fate::kUnused;
+      return;
+    }
+  }
   if (k == Kind::kAbuse || k == Kind::kMedical || k == Kind::kSubstance || k == Kind::kAccident) {
     return;
   }

@@ -409,6 +409,19 @@ TEST_F(RiskTest, TabletsTakenAndRegrettedAreAnEmergency) {
   EXPECT_EQ(L("i took my tablets an hour ago, should i eat first next time?"), RiskLevel::kNone);
 }
 
+TEST_F(RiskTest, HowPanicFeelsIsNotAMedicalEmergency) {
+  EXPECT_FALSE(HasCategory(R("Sometimes I get so overwhelmed I feel like I can't breathe. Any tips "
+                             "for that?"),
+                           RiskCategory::kMedical));
+  EXPECT_FALSE(HasCategory(R("when I think about exams it feels like I cant breathe"),
+                           RiskCategory::kMedical));
+  // Breathing trouble now is, and other medical words still count beside the feeling.
+  EXPECT_TRUE(HasCategory(R("help I can't breathe my throat is closing"), RiskCategory::kMedical));
+  EXPECT_TRUE(
+      HasCategory(R("my chest hurts and I feel like I can't breathe"), RiskCategory::kMedical));
+  EXPECT_TRUE(HasCategory(R("I took 30 pills and I can't breathe"), RiskCategory::kMedical));
+}
+
 TEST_F(RiskTest, WantingToFollowSomeoneWhoDiedIsTheWritersOwn) {
   Risk r = R("my dad died in march and i keep thinking about joining him");
   EXPECT_GE(r.level, RiskLevel::kModerate);
