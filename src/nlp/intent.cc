@@ -354,6 +354,11 @@ const std::vector<PatternSet>& Patterns() {
         "i need help",
         "i need some help",
         "{i'd|i would} {like|love|appreciate} {some|a little|your|} {help|advice|guidance}",
+        "{do|can|could|would} you {suggest|recommend}",
+        "{hobbies|activities|things to do|something to do} {you|you'd|you would} "
+        "{suggest|recommend}",
+        "what {hobbies|activities|crafts} {should|could|can|would} i",
+        "{any|some} {hobbies|activities|crafts|craft ideas} {i could|i can|to} {try|do|start}",
         "i want {some|a little|} {help|advice} {with|on|about}",
         "please help",
         "help me",

@@ -116,6 +116,9 @@ TEST_F(IntentTest, AskingForHelpPolitelyIsSeekingAdvice) {
   EXPECT_EQ(Label("I would like some help with the problem I am facing"), "seeking_advice");
   EXPECT_EQ(Label("i'd appreciate some advice about my brother"), "seeking_advice");
   EXPECT_EQ(Label("I want some help with my sleep"), "seeking_advice");
+  EXPECT_EQ(Label("Do you have any hobbies you suggest?"), "seeking_advice");
+  EXPECT_EQ(Label("what hobbies could i pick up"), "seeking_advice");
+  EXPECT_EQ(Label("can you recommend something for sleep"), "seeking_advice");
 }
 
 TEST_F(IntentTest, AWayForwardIsNotAGoodbye) {

@@ -706,6 +706,13 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       if (it->text != text) recent_words += " | " + Lower(it->text);
     }
   }
+  const std::string now_words = Lower(text);
+  auto said_now = [&now_words](const std::vector<std::string>& words) {
+    for (const std::string& w : words) {
+      if (FindWord(now_words, w) != std::string::npos) return true;
+    }
+    return false;
+  };
   auto mentions_any = [&recent_words](const std::vector<std::string>& words) {
     for (const std::string& w : words) {
       if (FindWord(recent_words, w) != std::string::npos) return true;
@@ -755,7 +762,15 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         continue;
       }
       // "Talk to your manager about your workload" presumes a manager and a workload.
-      if (!v.words.empty() && !mentions_any(v.words)) continue;
+      if (!v.words.empty()) {
+        if (!mentions_any(v.words)) continue;
+        // A variant without topics whose words are in this message fits what they ask about
+        // now ("any hobbies you suggest?"), as a topic's own variant does. (With topics, the
+        // words only guard what the text presumes: "your manager".)
+        if (v.topics.empty() && said_now(v.words)) {
+          fit += strategy == Strategy::kSuggestion ? 5 : 2;  // what they asked for comes first
+        }
+      }
       if (mentions_any(v.not_words)) continue;
       // "I feel more relaxed" is not answered with "How are you feeling about it?": a feeling
       // they named in this message is not asked for.

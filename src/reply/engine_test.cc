@@ -310,6 +310,15 @@ TEST(Engine, AQuestionAboutATopicIsAboutTheTopicOfThisMessage) {
   }
 }
 
+TEST(Engine, AskedForHobbiesTheIdeaIsAHobby) {
+  for (int turns = 2; turns < 5; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("I've been feeling low and stuck at home all winter");
+    Reply r = c.Send("Do you have any hobbies you suggest?");
+    EXPECT_EQ(r.variant_id.rfind("sg-act-", 0), 0u) << r.variant_id << ": " << r.text;
+  }
+}
+
 TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");
