@@ -790,6 +790,14 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       }
       auto filled = FillSlots(v.text, slots);
       if (!filled) continue;
+      // Their words said back can trip the output guard ("you have anxiety over it" reads as a
+      // diagnosis): such a candidate gives way to the next, rather than the whole reply to the
+      // safe fallback at the end.
+      if (v.text.find("{situation}") != std::string::npos ||
+          v.text.find("{choice}") != std::string::npos ||
+          v.text.find("{step}") != std::string::npos) {
+        if (!guard_.Check(*filled).pass) continue;
+      }
       // An exact text said before (a replayed history) is not said again.
       bool said = false;
       for (const std::string& t : state.assistant_texts())

@@ -319,6 +319,16 @@ TEST(Engine, AskedForHobbiesTheIdeaIsAHobby) {
   }
 }
 
+TEST(Engine, WordsThatTripTheGuardGiveWayToAnotherVariantNotTheFallback) {
+  // "you have anxiety over it" said back reads as a diagnosis to the output guard.
+  Reply r =
+      One("Hello. I have a big paper due on Monday and I have anxiety over it since I "
+          "didn't start it yet.");
+  EXPECT_FALSE(r.guard_replaced) << r.text;
+  EXPECT_FALSE(r.variant_id.empty()) << r.text;
+  EXPECT_EQ(r.text.find("you have anxiety"), std::string::npos) << r.text;
+}
+
 TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");
