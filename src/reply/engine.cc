@@ -788,6 +788,14 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         }
         fit += 1;
       }
+      // "It seems that it feels like...": a hedge before their own hedge says it twice.
+      if (slots.situation.rfind("it feels ", 0) == 0) {
+        const std::string lower_text = Lower(v.text);
+        if (lower_text.find("seems that {situation}") != std::string::npos ||
+            lower_text.find("sounds like {situation}") != std::string::npos) {
+          continue;
+        }
+      }
       auto filled = FillSlots(v.text, slots);
       if (!filled) continue;
       // Their words said back can trip the output guard ("you have anxiety over it" reads as a

@@ -329,6 +329,16 @@ TEST(Engine, WordsThatTripTheGuardGiveWayToAnotherVariantNotTheFallback) {
   EXPECT_EQ(r.text.find("you have anxiety"), std::string::npos) << r.text;
 }
 
+TEST(Engine, NoHedgeBeforeTheirOwnHedge) {
+  for (int turns = 0; turns < 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("things have been rough since the accident");
+    Reply r = c.Send("I feel as if I lost who I am after that happened.");
+    EXPECT_EQ(r.text.find("seems that it feels"), std::string::npos) << r.text;
+    EXPECT_EQ(r.text.find("sounds like it feels"), std::string::npos) << r.text;
+  }
+}
+
 TEST(Engine, AFeelingTheSituationNamesIsNotSaidTwice) {
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");

@@ -423,6 +423,21 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
         continue;
       }
 
+      // "I guess I'm worried" -> "I'm worried": a hedge, not something to say back ("you guess
+      // you're worried").
+      if (!resolved && c.size() >= 4 && Lower(c[0].text) == "i" &&
+          In(Lower(c[1].text), {"guess", "suppose"}) && c[2].word &&
+          StartsFirstPerson(Lower(c[2].text))) {
+        c.erase(c.begin(), c.begin() + 2);
+      }
+      // "I have and he turns it into something nasty": the answer to a question, elided, then
+      // more; said back it does not parse ("you have and he turns...").
+      if (c.size() >= 3 && c[1].word && c[2].word &&
+          In(Lower(c[1].text), {"have", "had", "did", "do", "am", "was", "will", "would", "can",
+                                "could", "should", "haven't", "didn't", "don't", "won't"}) &&
+          In(Lower(c[2].text), {"and", "but"})) {
+        continue;
+      }
       // "I feel like <clause>" -> "it feels like <clause>".
       if (!resolved && c.size() >= 4 && Lower(c[0].text) == "i") {
         size_t k = 1;

@@ -179,6 +179,13 @@ TEST(Dilemma, NoneWithoutADecisionOrWhenItCannotBeSaidBack) {
   EXPECT_EQ(Dilemma(bytes), std::nullopt);
 }
 
+TEST(Situation, HedgesAndElidedAnswersAreNotSaidBack) {
+  EXPECT_EQ(Situation("I guess I'm worried because she never answers my texts"),
+            "you're worried because she never answers your texts");
+  EXPECT_EQ(Situation("I have and he turns it into something nasty every time"), std::nullopt);
+  EXPECT_EQ(Situation("I did but nobody listened to me at all"), std::nullopt);
+}
+
 TEST(Situation, NotAClauseThatOnlyPointsBack) {
   EXPECT_EQ(Situation("yes my parents are making sure of that!"), std::nullopt);
   EXPECT_EQ(Situation("a friend of mine suggested dating but I have ZERO interest in that"),
