@@ -502,6 +502,34 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
 
 namespace haven::reply {
 
+// The person's words from a decision or a step on, ready to say back: trailing fillers and marks
+// dropped, then switched to second person. std::nullopt when a mark other than a comma or an
+// apostrophe is inside, a word is blocked (IsBlocked, or one of `also_blocked`), a word has a
+// digit (unless `digits`), there are fewer than 2 or more than 18 words, or it would not switch.
+std::optional<std::string> SayBack(std::vector<Piece> rest, bool digits,
+                                   std::initializer_list<std::string_view> also_blocked) {
+  while (!rest.empty() && (!rest.back().word || IsTrailingFiller(Lower(rest.back().text)))) {
+    rest.pop_back();
+  }
+  int words = 0;
+  for (const Piece& p : rest) {
+    if (!p.word) {
+      if (p.text != "," && p.text != "'") return std::nullopt;
+      continue;
+    }
+    ++words;
+    const std::string w = Lower(p.text);
+    if (IsBlocked(w) || In(w, also_blocked)) return std::nullopt;
+    for (char ch : w) {
+      if (ch < 0 || (!digits && std::isdigit(static_cast<unsigned char>(ch)))) return std::nullopt;
+    }
+  }
+  if (words < 2 || words > 18) return std::nullopt;
+  auto switched = SwitchPieces(std::move(rest));
+  if (!switched || switched->empty()) return std::nullopt;
+  return switched;
+}
+
 std::optional<std::string> Dilemma(std::string_view message) {
   const std::string text = Straighten(message);
   size_t start = 0;
@@ -551,29 +579,13 @@ std::optional<std::string> Dilemma(std::string_view message) {
     }
     if (from >= pieces.size()) continue;
     std::vector<Piece> rest(pieces.begin() + static_cast<std::ptrdiff_t>(from), pieces.end());
-    while (!rest.empty() && (!rest.back().word || IsTrailingFiller(Lower(rest.back().text)))) {
-      rest.pop_back();
-    }
-    int words = 0;
-    bool bad = false;
-    for (const Piece& p : rest) {
-      if (!p.word) {
-        bad |= p.text != "," && p.text != "'";
-        continue;
-      }
-      ++words;
-      const std::string w = Lower(p.text);
-      bad |= IsBlocked(w);
-      for (char ch : w) bad |= std::isdigit(static_cast<unsigned char>(ch)) || ch < 0;
-    }
     // "do about work", "do now": an open question, not a decision to weigh.
     if (rest.size() >= 2 && Lower(rest[0].text) == "do" &&
         In(Lower(rest[1].text), {"about", "with", "now", "next", "here", "then", "instead"})) {
       continue;
     }
-    if (bad || words < 2 || words > 18) continue;
-    auto switched = SwitchPieces(std::move(rest));
-    if (!switched || switched->empty()) continue;
+    auto switched = SayBack(std::move(rest), /*digits=*/false, {});
+    if (!switched) continue;
     return "whether to " + *switched;
   }
   return std::nullopt;
@@ -669,24 +681,10 @@ std::optional<std::string> NextStep(std::string_view message) {
         break;
       }
     }
-    while (!rest.empty() && (!rest.back().word || IsTrailingFiller(Lower(rest.back().text)))) {
-      rest.pop_back();
-    }
-    int words = 0;
-    bool bad = false;
-    for (const Piece& p : rest) {
-      if (!p.word) {
-        bad |= p.text != "," && p.text != "'";
-        continue;
-      }
-      ++words;
-      const std::string lw = Lower(p.text);
-      bad |= IsBlocked(lw) || In(lw, {"never", "not", "forever", "away", "anymore", "end", "gone",
-                                      "disappear", "hurt", "harm", "alone", "nobody", "goodbye"});
-    }
-    if (bad || words < 2 || words > 18) continue;
-    auto switched = SwitchPieces(std::move(rest));
-    if (!switched || switched->empty()) continue;
+    auto switched = SayBack(std::move(rest), /*digits=*/true,
+                            {"never", "not", "forever", "away", "anymore", "end", "gone",
+                             "disappear", "hurt", "harm", "alone", "nobody", "goodbye"});
+    if (!switched) continue;
     return *switched;
   }
   return std::nullopt;
