@@ -662,7 +662,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   // The topics of this message ("job_loss" for work after a lay-off: CurrentTopic); a variant
   // about a topic asks, affirms or reflects only on what this message is about ("Your grades
   // don't define you" is not an answer to "we text during our zoom meetings"). An idea may also
-  // be for the conversation's recurring stressors (two messages or more).
+  // be for the conversation's latest topic and its recurring ones (two messages or more).
   std::vector<std::string> message_topics = state.last_turn()->topics;
   if (std::string current = state.CurrentTopic();
       !message_topics.empty() && current != message_topics.front()) {
@@ -721,6 +721,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   };
   auto rank = [&](Strategy strategy, std::string_view tag) -> std::vector<Cand> {
     std::vector<Cand> cands;
+    const bool for_ideas = strategy == Strategy::kSuggestion || strategy == Strategy::kInformation;
     for (const Variant& v : content_.variants()) {
       if (v.strategy != strategy || v.tag != tag || state.VariantUsed(v.id)) continue;
       double fit = 0;
@@ -733,8 +734,6 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
         continue;  // the general reflections name a painful feeling (planner.cc)
       }
       if (!v.topics.empty()) {
-        const bool for_ideas =
-            strategy == Strategy::kSuggestion || strategy == Strategy::kInformation;
         if (!AnyOf(v.topics, for_ideas ? story_topics : message_topics)) continue;
         // A topic's own variant names it ("So at work, {situation}"): not beside a situation
         // that names it already.
@@ -751,8 +750,7 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
       if (v.painful && !painful_news) continue;
       // "What's the hardest part when it comes to work?" names the topic of this message; an
       // idea or an offer of ideas may name the conversation's.
-      if (v.text.find("{topic}") != std::string::npos && message_topics.empty() &&
-          strategy != Strategy::kSuggestion && strategy != Strategy::kInformation &&
+      if (v.text.find("{topic}") != std::string::npos && message_topics.empty() && !for_ideas &&
           tag != "offer") {
         continue;
       }
