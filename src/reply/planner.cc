@@ -184,8 +184,6 @@ bool AsksAboutHavenAsAPerson(const std::string& words) {
                            " what is your name "});
 }
 
-// An explicit request for ideas, whatever else the message says ("I guess I'm like that. Do you
-// have any other suggestions how I can get past this?").
 // How long something has gone on, in a short answer (LowerWords) to "how long has it been like
 // this?": "kLong" for months, years, "forever", "a long time"; "kRecent" for hours, days, a week,
 // "since yesterday"; kNone when the answer names no time or says more than an answer.
@@ -252,6 +250,8 @@ Duration ReadDuration(const std::string& words) {
   return Duration::kNone;
 }
 
+// An explicit request for ideas, whatever else the message says ("I guess I'm like that. Do you
+// have any other suggestions how I can get past this?").
 bool AsksForIdeas(const std::string& words) {
   if (HasPhrase(words, {" any suggestions ",
                         " any suggestion ",
