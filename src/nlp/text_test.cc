@@ -136,7 +136,8 @@ TEST(NormalizerTest, SpansMapBackToOriginal) {
   for (const auto& t : n.tokens) {
     ASSERT_LE(t.span.end, s.size());
   }
-  EXPECT_EQ(s.substr(n.tokens[4].span.start, n.tokens[4].span.end - n.tokens[4].span.start), "MÜDE");
+  EXPECT_EQ(s.substr(n.tokens[4].span.start, n.tokens[4].span.end - n.tokens[4].span.start),
+            "MÜDE");
   size_t pos = n.canonical.find("mich so");
   Span span = n.OriginalSpan(pos, pos + 7);
   EXPECT_EQ(s.substr(span.start, span.end - span.start), "mich so");

@@ -663,15 +663,13 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
   // about a topic asks, affirms or reflects only on what this message is about ("Your grades
   // don't define you" is not an answer to "we text during our zoom meetings"). An idea may also
   // be for the conversation's latest topic and its recurring ones (two messages or more).
+  const std::string current_topic = state.CurrentTopic();
   std::vector<std::string> message_topics = state.last_turn()->topics;
-  if (std::string current = state.CurrentTopic();
-      !message_topics.empty() && current != message_topics.front()) {
-    message_topics.push_back(current);
+  if (!message_topics.empty() && current_topic != message_topics.front()) {
+    message_topics.push_back(current_topic);
   }
   std::vector<std::string> story_topics = message_topics;
-  if (std::string current = state.CurrentTopic(); !current.empty()) {
-    story_topics.push_back(current);  // the latest topic of the conversation
-  }
+  if (!current_topic.empty()) story_topics.push_back(current_topic);  // the latest topic
   for (const auto& [topic, count] : state.Stressors()) {
     if (count >= 2) story_topics.push_back(topic);
   }
