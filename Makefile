@@ -63,8 +63,9 @@ eval: dev
 # server_bench and console_bench (docs/benchmarks.md) are built only here, not by any preset's
 # default build. SERVER_BENCH_ARGS=--quick CONSOLE_BENCH_ARGS=--quick for a smoke run.
 bench: release
-	cmake --build --preset release -j$(JOBS) --target bench_analyze server_bench console_bench instances_bench
+	cmake --build --preset release -j$(JOBS) --target bench_analyze bench_turn server_bench console_bench instances_bench
 	build/release/bench/bench_analyze
+	build/release/bench/bench_turn
 	build/release/bench/instances_bench
 	build/release/bench/server_bench $(SERVER_BENCH_ARGS)
 	build/release/bench/console_bench $(CONSOLE_BENCH_ARGS)
