@@ -430,14 +430,35 @@ StatusOr<int> ChatService::RequestHuman(const SeekerSession& session) {
 StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
                                        const std::string& owner_id, int64_t user_seq,
                                        std::string_view client_id, std::string_view locale) {
-  // The context: the stored messages up to the user's, at most history_turns of them.
+  // The engine's state of this conversation: kept from the turn before when it has taken in
+  // every message up to the one before the user's (live_conversations.h), or rebuilt from the
+  // window of stored messages (and the guided activity stored with the latest reply).
+  std::unique_ptr<LiveConversation> live = live_.Take(conversation_id, user_seq - 1, locale);
+  if (live && live->conversation->state().user_turns() > kMaxLiveTurns) {
+    // A long conversation starts again from its window, at a moment without a guided activity,
+    // so that memory stays bounded.
+    const auto& act = live->conversation->state().activity();
+    if (!act.flow && !act.screening && !act.screening_offer) live.reset();
+  }
+  // The context: with a kept state, the message before the user's (to check that it is still
+  // there: seqs are consecutive within a conversation) and the user's; else the stored messages
+  // up to the user's, at most history_turns of them.
   std::vector<storage::Message> window;
   std::optional<storage::Conversation> conversation;  // for the escalation policy's safest mode
   Status st = store_.Transact([&](Txn& txn) -> Status {
+    window.clear();
     if (oversight_) {
       auto c = txn.GetConversation(conversation_id);
       if (!c.ok()) return c.status();
       conversation = std::move(c).value();
+    }
+    if (live) {
+      auto last = txn.ListMessages(conversation_id, user_seq - 2, 2);
+      if (!last.ok()) return last.status();
+      if (last->size() == 2 && (*last)[0].seq == user_seq - 1 && (*last)[1].seq == user_seq) {
+        window = std::move(last).value();
+        return Status::Ok();
+      }
     }
     int64_t from = std::max<int64_t>(0, user_seq - options_.history_turns);
     auto msgs = txn.ListMessages(conversation_id, from, options_.history_turns);
@@ -454,16 +475,7 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
     return Internal("conversation history does not end with the user's message");
   }
   const int64_t before_seq = window.size() >= 2 ? window[window.size() - 2].seq : 0;
-
-  // The engine's state of this conversation: kept from the turn before, or rebuilt from the
-  // window (and the guided activity stored with the latest reply; live_conversations.h).
-  std::unique_ptr<LiveConversation> live = live_.Take(conversation_id, before_seq, locale);
-  if (live && live->conversation->state().user_turns() > kMaxLiveTurns) {
-    // A long conversation starts again from its window, at a moment without a guided activity,
-    // so that memory stays bounded.
-    const auto& act = live->conversation->state().activity();
-    if (!act.flow && !act.screening && !act.screening_offer) live.reset();
-  }
+  if (live && before_seq != live->through_seq) live.reset();  // the message before is gone
   if (!live) {
     live = std::make_unique<LiveConversation>();
     live->conversation = std::make_unique<reply::Conversation>(engine_, std::string(locale));
@@ -475,6 +487,13 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
         live->conversation->ObserveUser(x.text);
       } else if (x.role == MessageRole::kAssistant || x.role == MessageRole::kStaff) {
         live->conversation->ObserveAssistant(x.text);
+      }
+      // Haven's risk levels since a person of the team last handed back (the escalation
+      // policy's trajectory).
+      if (x.role == MessageRole::kSystem && x.strategy == kHandBackMarker) {
+        live->earlier_levels.clear();
+      } else if (x.role == MessageRole::kAssistant && x.risk_level) {
+        live->earlier_levels.emplace_back(x.seq, *x.risk_level);
       }
     }
     // The guided activity kept with Haven's latest reply goes on, unless a person of the team
@@ -488,6 +507,12 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
       break;
     }
     live->results_seen = live->conversation->screening_results().size();
+  } else {
+    // The levels of the messages that have left the window.
+    const int64_t from = user_seq - options_.history_turns;
+    auto& levels = live->earlier_levels;
+    levels.erase(levels.begin(), std::find_if(levels.begin(), levels.end(),
+                                              [from](const auto& l) { return l.first > from; }));
   }
   // Screening results are stamped with message seqs: started_at is the seq of the message that
   // started the administration, which names it for good (StoreScreenings).
@@ -502,7 +527,9 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   before->locale = live->locale;
   before->through_seq = before_seq;
   before->results_seen = live->results_seen;
-  const reply::Reply r = live->conversation->Send(window.back().text);
+  before->earlier_levels = live->earlier_levels;
+  nlp::Analysis analysis;  // the user's message, for the escalation policy
+  const reply::Reply r = live->conversation->Send(window.back().text, &analysis);
   const auto& all_results = live->conversation->screening_results();
   std::vector<reply::ScreeningResult> fresh(
       all_results.begin() +
@@ -523,18 +550,11 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   // What the escalation policy reads (chat/oversight.h).
   TurnFacts facts;
   if (oversight_) {
-    facts.analysis = engine_.analyzer().Analyze(window.back().text);
+    facts.analysis = std::move(analysis);
     facts.effective_level = r.risk_level;
     facts.action = r.action;
     facts.urgent = r.urgent;
-    for (size_t i = 0; i + 1 < window.size(); ++i) {
-      if (window[i].role == MessageRole::kSystem && window[i].strategy == kHandBackMarker) {
-        facts.earlier_levels.clear();  // a person judged it safe to go on with the bot
-      }
-      if (window[i].role == MessageRole::kAssistant && window[i].risk_level) {
-        facts.earlier_levels.push_back(*window[i].risk_level);
-      }
-    }
+    for (const auto& [seq, level] : live->earlier_levels) facts.earlier_levels.push_back(level);
     facts.phq9_item9 = LatestItem9(all_results);
   }
   TurnEffects fx;
@@ -560,6 +580,7 @@ StatusOr<ReplyOut> ChatService::Answer(const std::string& conversation_id,
   }
   live->through_seq = stored.seq;
   live->results_seen = all_results.size();
+  if (stored.risk_level) live->earlier_levels.emplace_back(stored.seq, *stored.risk_level);
   live_.Put(conversation_id, std::move(live));
 
   if (oversight_) {

@@ -13,8 +13,8 @@
 //
 // Accounts: a seeker is anonymous: a random pseudonymous id, a recovery phrase shown once and
 // stored only as an Argon2id hash, and a session token (256 random bits) stored only as its
-// SHA-256. A session ends after `session_idle` without use, at `session_lifetime` after it
-// began, or when revoked.
+// SHA-256. A session ends after `session_idle` without use (its use is recorded to the minute),
+// at `session_lifetime` after it began, or when revoked.
 //
 // Privacy (the seeker's privacy center, docs/protocol.md and docs/export-schema.md): what is
 // stored, three consent switches, a retention period, export of everything, erasure. Every

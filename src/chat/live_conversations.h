@@ -25,6 +25,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "reply/engine.h"
 
@@ -36,6 +38,9 @@ struct LiveConversation {
   std::string locale;       // the engine's conversation is for this locale only
   int64_t through_seq = 0;  // the last stored message taken in
   size_t results_seen = 0;  // conversation->screening_results() already handled
+  // (seq, risk level) of Haven's replies in the turn's window of history_turns messages since a
+  // person of the team last handed back: what the escalation policy reads as the trajectory.
+  std::vector<std::pair<int64_t, RiskLevel>> earlier_levels;
 };
 
 class LiveConversations {

@@ -191,6 +191,38 @@ TEST_F(OversightTest, HighRiskTurnQueuesNotifiesAndAnnounces) {
   EXPECT_GE((*oversight_.Queue(sam))[0].risk_level, RiskLevel::kHigh);
 }
 
+// Low-level risk that keeps coming back (low, none, low, none, low) queues the conversation
+// (the shipped policy's accumulated-risk rule), whether the engine's state of the conversation
+// was kept in memory between the turns or is rebuilt from the stored messages (another instance,
+// a restart): the levels of Haven's earlier replies reach the policy either way.
+TEST_F(OversightTest, RecurringLowRiskQueuesWhetherTheStateIsKeptOrRebuilt) {
+  const std::string sam = SignIn("sam", StaffRole::kSupporter);
+  const std::vector<std::string> turns = {
+      "I feel so hopeless about everything", "I went for a walk today",
+      "honestly sometimes I wonder what the point of any of it is", "my cat is sleeping on my lap",
+      "I feel so hopeless about everything again"};
+  // Kept: every turn on this service.
+  SeekerSession kept = Seeker();
+  for (size_t i = 0; i < turns.size(); ++i) {
+    auto turn = Say(kept, turns[i]);
+    ASSERT_TRUE(turn.ok()) << turn.status().message();
+    ASSERT_TRUE(turn->reply);
+    EXPECT_EQ(turn->queue_position > 0, i + 1 == turns.size()) << turns[i];
+  }
+  // Rebuilt: the last turn on another service over the same store.
+  SeekerSession rebuilt = Seeker();
+  for (size_t i = 0; i + 1 < turns.size(); ++i) ASSERT_TRUE(Say(rebuilt, turns[i]).ok());
+  ChatService other(SharedEngine(), store_, ChatOptions(), Clock());
+  other.set_oversight(&oversight_);
+  auto last = other.Send(rebuilt, "last", turns.back(), "en-US");
+  ASSERT_TRUE(last.ok()) << last.status().message();
+  ASSERT_TRUE(last->reply);
+  EXPECT_GT(last->queue_position, 0);
+  auto queue = oversight_.Queue(sam);
+  ASSERT_TRUE(queue.ok());
+  EXPECT_EQ(queue->size(), 2u);
+}
+
 TEST_F(OversightTest, QueueRanksByPriorityThenWaitingTime) {
   const std::string sam = SignIn("sam", StaffRole::kSupporter);
   SeekerSession asks = Seeker();

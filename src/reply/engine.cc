@@ -1145,10 +1145,12 @@ StatusOr<Reply> Engine::Respond(const std::vector<Turn>& history, std::string_vi
 Conversation::Conversation(const Engine& engine, std::string locale)
     : engine_(&engine), locale_(std::move(locale)) {}
 
-Reply Conversation::Send(std::string_view text) {
+Reply Conversation::Send(std::string_view text, nlp::Analysis* analysis) {
   seed_ = Mix(seed_, text);
   nlp::Analysis a = engine_->analyzer_->Analyze(text);
-  return engine_->Answer(state_, text, a, locale_, seed_, guided_, now_);
+  Reply r = engine_->Answer(state_, text, a, locale_, seed_, guided_, now_);
+  if (analysis) *analysis = std::move(a);
+  return r;
 }
 
 Reply Conversation::SendRun(const std::vector<std::string_view>& texts) {

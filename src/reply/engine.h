@@ -175,8 +175,9 @@ class Conversation {
  public:
   Conversation(const Engine& engine, std::string locale);
 
-  // Haven's reply to the person's next message.
-  Reply Send(std::string_view text);
+  // Haven's reply to the person's next message. `analysis`, when given, receives the message's
+  // analysis (the engine's reading of it), so that a caller need not analyse it again.
+  Reply Send(std::string_view text, nlp::Analysis* analysis = nullptr);
   // Haven's reply to several messages the person sent in a row, read as one text (joined with
   // ". " where a message ends without punctuation). Risk is the rules' reading of the joined
   // text raised to any one message's own reading (rules and learned reader; a higher level, its

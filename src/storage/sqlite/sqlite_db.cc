@@ -125,6 +125,15 @@ Status Db::Exec(const char* sql, std::string_view what) {
   return Status::Ok();
 }
 
+Status Db::ExecCached(const char* sql, std::string_view what) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  const int rc = sqlite3_step((*stmt)->raw());
+  Status s = rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : Error(rc, what);
+  sqlite3_reset((*stmt)->raw());
+  return s;
+}
+
 StatusOr<Stmt*> Db::Prepare(const char* sql) {
   auto it = stmts_.find(sql);
   if (it == stmts_.end()) {

@@ -70,6 +70,9 @@ class Db {
 
   // Runs SQL without results. `what` names the operation in an error message.
   Status Exec(const char* sql, std::string_view what);
+  // Runs one statement without results through the statement cache (Prepare): for the
+  // statements every transaction runs (BEGIN, SAVEPOINT, COMMIT), parsed once.
+  Status ExecCached(const char* sql, std::string_view what);
   // A cached prepared statement for `sql` (a string literal or other stable text), ready to bind.
   StatusOr<Stmt*> Prepare(const char* sql);
 

@@ -733,14 +733,14 @@ void SqliteStore::RunBatch(const std::vector<Unit*>& batch) {
     // One transaction for the units from `first` on; a transaction SQLite rolled back by itself
     // (an I/O error, a full disk) fails the units already run in it, and the rest start anew.
     size_t first = next;
-    if (Status s = db_->Exec("BEGIN IMMEDIATE", "begin"); !s.ok()) {
+    if (Status s = db_->ExecCached("BEGIN IMMEDIATE", "begin"); !s.ok()) {
       for (size_t i = first; i < batch.size(); ++i) batch[i]->result = s;
       return;
     }
     bool lost = false;
     for (; next < batch.size() && !lost; ++next) {
       Unit& u = *batch[next];
-      Status s = db_->Exec("SAVEPOINT unit", "savepoint");
+      Status s = db_->ExecCached("SAVEPOINT unit", "savepoint");
       if (s.ok()) {
         SqliteTxn txn(*db_);
         try {
@@ -761,14 +761,14 @@ void SqliteStore::RunBatch(const std::vector<Unit*>& batch) {
         continue;
       }
       if (s.ok()) {
-        s = db_->Exec("RELEASE unit", "release savepoint");
+        s = db_->ExecCached("RELEASE unit", "release savepoint");
       } else {
         (void)db_->Exec("ROLLBACK TO unit; RELEASE unit", "rollback to savepoint");
       }
       u.result = s;
     }
     if (lost) continue;
-    Status commit = db_->Exec("COMMIT", "commit");
+    Status commit = db_->ExecCached("COMMIT", "commit");
     if (!commit.ok()) {
       if (!sqlite3_get_autocommit(raw)) (void)db_->Exec("ROLLBACK", "rollback");
       for (size_t i = first; i < next; ++i) {
