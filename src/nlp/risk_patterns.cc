@@ -205,7 +205,8 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kHopeless, 0, "hopelessness",
      "\\b(?:i'm|im|i am|i feel|feel|feeling|i felt|i've become|i'm just|being|i feel like|"
      "feel like|like) (?:so |such |completely |totally |really |just |utterly |fucking |very |"
-     "absolutely |nothing but |only )*(?:hopeless|worthless|a failure|a waste of "
+     "absolutely |nothing but |only )*(?:(?:low|sad|down|lonely|alone|lost|tired|depressed|"
+     "drained|exhausted|empty|numb|scared) (?:and|&) )?(?:hopeless|worthless|a failure|a waste of "
      "(?:space|oxygen|air|life|skin)|empty inside|dead inside|numb inside|trapped|"
      "unlovable|a disappointment|broken beyond|beyond help|beyond repair|a lost cause|"
      "empty|numb|pointless)\\b"},
@@ -377,8 +378,9 @@ constexpr PatternDef kPatterns[] = {
      "do the same|do what (?:he|she|they) did|follow(?:ing)? (?:him|her|them)|join(?:ing)? "
      "(?:him|her|them)|be(?:ing)? with (?:him|her|them) again)\\b"},
     {Kind::kActive, 0, "active_ideation",
-     "\\b(?:i'm|im|i am) (?:so )?(?:ready|prepared) to (?:go|leave this world|leave this earth)"
-     "\\b"},
+     "\\b(?:i'm|im|i am) (?:so )?(?:ready|prepared) to (?:go(?:{END}| (?:now|soon|whenever|when|"
+     "home to|to (?:heaven|god|be with|sleep forever))\\b)|(?:leave this world|leave this "
+     "earth)\\b)"},
     // ---- Self-harm -----------------------------------------------------------------------
     {Kind::kShUrge, kSelfHarmCat | kHyper, "self_harm_urge",
      "\\b(?:{DESIRE}|urge|urges|feel like|feeling like|felt like|{THINK}|crave|craving|"

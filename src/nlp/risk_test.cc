@@ -496,5 +496,24 @@ TEST_F(RiskTest, KeepingBusySoAsNotToHurtOneselfIsTheUrge) {
   EXPECT_EQ(L("I need something to keep me busy this weekend"), RiskLevel::kNone);
 }
 
+// "Ready to go" is readiness to die when it stands alone or goes on to death ("now", "whenever God
+// decides"), not when it goes somewhere.
+TEST_F(RiskTest, ReadyToGoSomewhereIsNotReadyToDie) {
+  EXPECT_EQ(L("Yes, I'm so tired of it! I never thought I'd say this, but I'm ready to go back to "
+              "school!"),
+            RiskLevel::kNone);
+  EXPECT_EQ(L("I think I'm ready to go back to work next week"), RiskLevel::kNone);
+  EXPECT_EQ(L("i'm ready to go out tonight, just doing my hair"), RiskLevel::kNone);
+  EXPECT_GE(L("i'm ready to go. i've said my goodbyes in my head"), RiskLevel::kModerate);
+  EXPECT_GE(L("I'm ready to go whenever God decides"), RiskLevel::kLow);
+  EXPECT_GE(L("i've made my peace with god and my family. i'm ready to go now"), RiskLevel::kHigh);
+}
+
+// Hopelessness beside another feeling is still hopelessness.
+TEST_F(RiskTest, HopelessBesideAnotherFeeling) {
+  EXPECT_EQ(L("I've been feeling so low and hopeless"), RiskLevel::kLow);
+  EXPECT_EQ(L("i feel tired and worthless all the time"), RiskLevel::kLow);
+}
+
 }  // namespace
 }  // namespace haven::nlp
