@@ -430,12 +430,15 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
           StartsFirstPerson(Lower(c[2].text))) {
         c.erase(c.begin(), c.begin() + 2);
       }
-      // "I have and he turns it into something nasty": the answer to a question, elided, then
-      // more; said back it does not parse ("you have and he turns...").
+      // "I have and he turns it into something nasty", "they do which is why it's so
+      // frustrating": the answer to a question, elided, then more; said back it does not parse
+      // ("you have and he turns...", "your friends do which is why...").
       if (c.size() >= 3 && c[1].word && c[2].word &&
-          In(Lower(c[1].text), {"have", "had", "did", "do", "am", "was", "will", "would", "can",
-                                "could", "should", "haven't", "didn't", "don't", "won't"}) &&
-          In(Lower(c[2].text), {"and", "but"})) {
+          In(Lower(c[1].text),
+             {"have",    "has",    "had",    "did",   "do",      "does", "am",    "is",
+              "are",     "was",    "were",   "will",  "would",   "can",  "could", "should",
+              "haven't", "hasn't", "didn't", "don't", "doesn't", "won't"}) &&
+          In(Lower(c[2].text), {"and", "but", "which", "because", "cause", "cuz"})) {
         continue;
       }
       // "I feel like <clause>" -> "it feels like <clause>".

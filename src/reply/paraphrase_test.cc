@@ -184,6 +184,12 @@ TEST(Situation, HedgesAndElidedAnswersAreNotSaidBack) {
             "you're worried because she never answers your texts");
   EXPECT_EQ(Situation("I have and he turns it into something nasty every time"), std::nullopt);
   EXPECT_EQ(Situation("I did but nobody listened to me at all"), std::nullopt);
+  EXPECT_EQ(Situation("Yeah they do which is why it's so frustrating to hear them talk about it"),
+            std::nullopt);
+  EXPECT_EQ(Situation("she does because her mum told her to keep an eye on me"), std::nullopt);
+  // An intensifier after the verb is not an elided answer.
+  EXPECT_EQ(Situation("I am so tired of fighting with my sister every day"),
+            "you are so tired of fighting with your sister every day");
 }
 
 TEST(Situation, NotAClauseThatOnlyPointsBack) {
