@@ -330,7 +330,9 @@ Plan PlanTurn(std::string_view text, const nlp::Analysis& analysis,
               const safety::ConversationContext& context, const ConversationState& state,
               const safety::PolicyConfig& config) {
   Plan plan;
-  plan.decision = safety::Decide(analysis, context, config);
+  safety::ConversationContext here = context;
+  here.takes_leave_after_talk = state.user_turns() >= 2 && TakesLeave(text);
+  plan.decision = safety::Decide(analysis, here, config);
   const safety::Decision& d = plan.decision;
   plan.why.push_back("safety:" + std::string(safety::ActionName(d.action)));
   for (const std::string& r : d.reasons) plan.why.push_back("safety_reason:" + r);

@@ -181,6 +181,15 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
     level = RiskLevel::kLow;
     d.reasons.push_back("a learned reading alone during a guided exercise: asked about directly");
   }
+  if (context.takes_leave_after_talk && context.previous_max_level == RiskLevel::kNone &&
+      level > RiskLevel::kLow && !evidence.empty() &&
+      std::all_of(evidence.begin(), evidence.end(),
+                  [](const nlp::RiskEvidence& e) { return e.signal == "learned_reading"; })) {
+    level = RiskLevel::kLow;
+    d.reasons.push_back(
+        "a goodbye after a conversation without risk, read as risk by the learned reader alone: "
+        "asked about directly");
+  }
   RiskLevel effective = level;
 
   // Conversation rules: low that repeats, or follows something worse, is moderate.

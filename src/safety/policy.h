@@ -83,6 +83,10 @@ struct ConversationContext {
   // Every earlier turn at moderate or above was raised by the learned reader alone (no phrase the
   // rules know): a learned reading now is still worded as a question, not as a certainty.
   bool earlier_risk_learned_alone = false;
+  // The message takes leave ("thank you for the ideas. Goodbye.") after earlier turns of the
+  // conversation. A learned reading alone of such a goodbye, in a conversation where nothing was
+  // read as risk before, is asked about directly rather than answered as a crisis.
+  bool takes_leave_after_talk = false;
 };
 
 // The intent label (contract) that asks for a person.

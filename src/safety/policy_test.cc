@@ -105,6 +105,27 @@ TEST(PolicyTest, GoodbyeAfterRiskIsACrisis) {
   EXPECT_EQ(Decide(Message(RiskLevel::kNone, {}, "goodbye"), calm).action, Action::kContinue);
 }
 
+// A goodbye after a talk with no risk in it, read as risk by the learned reader alone ("thank
+// you for the ideas. Goodbye."), is asked about directly, not answered as a crisis.
+TEST(PolicyTest, LearnedReadingOfAGoodbyeAfterACalmTalkIsAskedAbout) {
+  nlp::Analysis bye =
+      Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "crisis", {"learned_reading"});
+  ConversationContext leaving;
+  leaving.takes_leave_after_talk = true;
+  Decision d = Decide(bye, leaving);
+  EXPECT_EQ(d.action, Action::kCheckIn);
+  EXPECT_FALSE(d.escalate_to_human);
+  EXPECT_TRUE(HasReason(d, "a goodbye after a conversation without risk"));
+  // Not without the talk, not after anything read as risk, not beside a phrase the rules know.
+  EXPECT_EQ(Decide(bye, ConversationContext{}).action, Action::kCrisisReply);
+  ConversationContext after_risk = leaving;
+  after_risk.previous_max_level = RiskLevel::kLow;
+  EXPECT_EQ(Decide(bye, after_risk).action, Action::kCrisisReply);
+  nlp::Analysis ruled = Message(RiskLevel::kImminent, {RiskCategory::kSuicide}, "crisis",
+                                {"learned_reading", "farewell"});
+  EXPECT_GE(Decide(ruled, leaving).action, Action::kCrisisReply);
+}
+
 TEST(PolicyTest, LoneDoneAnswersAGuidedExercise) {
   nlp::Analysis done = Message(RiskLevel::kHigh, {RiskCategory::kSuicide}, "other", {"lone_done"});
   ConversationContext exercise;
