@@ -223,6 +223,24 @@ TEST_F(OversightTest, RecurringLowRiskQueuesWhetherTheStateIsKeptOrRebuilt) {
   EXPECT_EQ(queue->size(), 2u);
 }
 
+// A thank-you goodbye after a calm talk, read as risk by the learned reader alone, is asked about
+// rather than answered as a crisis (safety/policy.h), but the team still sees the reading: the
+// escalation policy queues the conversation on the reply's risk level.
+TEST_F(OversightTest, AGoodbyeAskedAboutStillReachesTheTeam) {
+  const std::string sam = SignIn("sam", StaffRole::kSupporter);
+  SeekerSession s = Seeker();
+  ASSERT_TRUE(Say(s, "I can't sleep at night, any tips?").ok());
+  auto bye = Say(s, "Yes, thank you for the ideas. Goodbye.");
+  ASSERT_TRUE(bye.ok()) << bye.status().message();
+  ASSERT_TRUE(bye->reply);
+  EXPECT_EQ(bye->reply->action, "check_in");
+  EXPECT_GE(bye->reply->risk_level, RiskLevel::kModerate);
+  auto queue = oversight_.Queue(sam);
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->size(), 1u);
+  EXPECT_EQ((*queue)[0].conversation_id, s.conversation_id);
+}
+
 TEST_F(OversightTest, QueueRanksByPriorityThenWaitingTime) {
   const std::string sam = SignIn("sam", StaffRole::kSupporter);
   SeekerSession asks = Seeker();
