@@ -121,6 +121,16 @@ TEST_F(IntentTest, AskingForHelpPolitelyIsSeekingAdvice) {
   EXPECT_EQ(Label("can you recommend something for sleep"), "seeking_advice");
 }
 
+// Thanks for an idea, then a request for more: the request is what to answer.
+TEST_F(IntentTest, ThanksThenMoreIdeasIsSeekingAdvice) {
+  EXPECT_EQ(Label("Thanks for the idea do you have any more tips?"), "seeking_advice");
+  EXPECT_EQ(Label("Thanks! Any other ideas?"), "seeking_advice");
+  EXPECT_EQ(Label("thank you, is there anything else I could try?"), "seeking_advice");
+  EXPECT_EQ(Label("what else can I do"), "seeking_advice");
+  EXPECT_EQ(Label("Thank you so much, that really helped"), "gratitude");
+  EXPECT_NE(Label("I have some other ideas too"), "seeking_advice");
+}
+
 TEST_F(IntentTest, AWayForwardIsNotAGoodbye) {
   EXPECT_EQ(Label("ok I need to go now"), "goodbye");
   EXPECT_NE(Label("I don't know where I need to go from here"), "goodbye");
