@@ -169,22 +169,22 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
   Decision d;
   RiskLevel level = analysis.risk.level;
   const auto& evidence = analysis.risk.evidence;
+  // Only the learned reader read risk here: no phrase the rules know.
+  const bool learned_alone =
+      !evidence.empty() && std::all_of(evidence.begin(), evidence.end(),
+                                       [](const auto& e) { return e.signal == "learned_reading"; });
   if (context.in_guided_exercise && !evidence.empty() &&
       std::all_of(evidence.begin(), evidence.end(),
                   [](const nlp::RiskEvidence& e) { return e.signal == "lone_done"; })) {
     level = RiskLevel::kNone;
     d.reasons.push_back("a lone 'done' during a guided exercise: its answer");
   }
-  if (context.in_guided_exercise && level > RiskLevel::kLow && !evidence.empty() &&
-      std::all_of(evidence.begin(), evidence.end(),
-                  [](const nlp::RiskEvidence& e) { return e.signal == "learned_reading"; })) {
+  if (context.in_guided_exercise && level > RiskLevel::kLow && learned_alone) {
     level = RiskLevel::kLow;
     d.reasons.push_back("a learned reading alone during a guided exercise: asked about directly");
   }
   if (context.takes_leave_after_talk && context.previous_max_level == RiskLevel::kNone &&
-      level > RiskLevel::kLow && !evidence.empty() &&
-      std::all_of(evidence.begin(), evidence.end(),
-                  [](const nlp::RiskEvidence& e) { return e.signal == "learned_reading"; })) {
+      level > RiskLevel::kLow && learned_alone) {
     level = RiskLevel::kLow;
     d.reasons.push_back(
         "a goodbye after a conversation without risk, read as risk by the learned reader alone: "
@@ -212,9 +212,6 @@ Decision Decide(const nlp::Analysis& analysis, const ConversationContext& contex
   // the lines and a person coming urgently, instead of opening with the emergency number. Such
   // readings include ordinary messages that share a word with a farewell or an act ("I took the
   // dog out", "nicely done"); one that is real is answered within the same turn by a person.
-  const bool learned_alone =
-      !evidence.empty() && std::all_of(evidence.begin(), evidence.end(),
-                                       [](const auto& e) { return e.signal == "learned_reading"; });
   if (effective >= config.emergency_from && learned_alone) {
     Raise(d, Action::kCrisisReply);
     d.urgent = true;
