@@ -23,6 +23,7 @@ run python3 "$shared/eval/emotion_eval.py" --haven "$haven" | tail -1
 run python3 "$shared/eval/empathy_eval.py" --haven "$haven"
 run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_holdout.jsonl
 run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_holdout2.jsonl | tail -1
+run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_holdout3.jsonl | tail -1
 if ((smoke == 0)); then
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_dev.jsonl | tail -1
   run python3 "$shared/eval/risk_eval.py" --haven "$haven" --file tests/data/risk_cases.jsonl | tail -1
