@@ -1227,7 +1227,8 @@ Intent IntentClassifier::Classify(const NormalizedText& text, const Risk& risk,
     // crisis. (Someone else's danger still is: third_party does not dismiss.)
     bool dismissed = risk.level == RiskLevel::kNone && !risk.evidence.empty();
     for (const RiskEvidence& e : risk.evidence) {
-      if (e.signal != "figurative" && e.signal != "denial" && e.signal != "topic")
+      if (e.signal != "figurative" && e.signal != "denial" && e.signal != "topic" &&
+          e.signal != "ordinary")
         dismissed = false;
     }
     if (dismissed) {

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -123,6 +124,17 @@ bool IsThirdPerson(std::string_view w) {
              "actor",    "singer", "himself",   "herself",  "themselves", "friend's", "sister's",
              "brother's"}) ||
          IsKin(w);
+}
+
+// Verbs that report speech or writing: "said", "texted", "screamed".
+bool IsSpeechVerb(std::string_view w) {
+  return In(
+      w, {"said",        "says",     "say",      "saying",    "told",      "tells",   "texted",
+          "texts",       "wrote",    "writes",   "posted",    "posts",     "tweeted", "messaged",
+          "screamed",    "screams",  "yelled",   "yells",     "shouted",   "shouts",  "whispered",
+          "replied",     "replies",  "asked",    "asks",      "goes",      "went",    "snapped",
+          "cried",       "sobbed",   "muttered", "commented", "captioned", "dm'd",    "dmed",
+          "snapchatted", "answered", "admitted", "announced", "joked",     "jokes"});
 }
 
 bool IsSecondPerson(std::string_view w) {
@@ -298,6 +310,7 @@ class Assessor {
   size_t NumTokens() const { return text_.tokens.size(); }
 
   void Segment();
+  void MarkSingleQuotes();
   void Collect(const std::vector<RawMatch>& raw);
   void Judge(Hit& h);
   bool Negated(const Hit& h) const;
@@ -307,6 +320,10 @@ class Assessor {
   bool NamesADeath() const;
   int Subject(const Hit& h) const;  // 1 first, 2 second, 3 third, 0 unknown
   bool ThirdPartySpeaker(const Hit& h) const;
+  // Whether the message has a risk phrase or warning sign other than `h`; see there.
+  bool AnotherRiskSign(const Hit& h) const;
+  // Whether the quote that opens at token `open` is someone else's words; see there.
+  std::optional<bool> QuoteSpeakerIsOther(uint32_t open) const;
   bool AboutATopic(const Hit& h) const;
   bool DeniedAfter(const Hit& h) const;
   bool SlangInterjection(const Hit& h) const;
@@ -332,6 +349,7 @@ class Assessor {
   int num_sentences_ = 0;
   bool lyrics_ = false;
   bool benign_farewell_ = false;
+  bool ordinary_reason_ = false;  // "before my knee op", "the solicitor says everyone should"
   bool mishap_ = false;  // "wrong group chat", "called my teacher mum"  // "see you in june",
                          // "going offline": goodbyes are ordinary
   std::vector<Hit> hits_;
@@ -354,6 +372,7 @@ void Assessor::Segment() {
     sent_of_[i] = s;
     if (t.Has(kBreak)) ++s;
   }
+  MarkSingleQuotes();
   num_sentences_ = s + 1;
   marks_.assign(num_sentences_, 0);
   hypo_first_.assign(num_sentences_, UINT32_MAX);
@@ -365,6 +384,34 @@ void Assessor::Segment() {
     if (text_.tokens[i].Has(kWord)) ++sent_words_[si];
     if (text_.tokens[i].norm == "?") sent_question_[si] = true;
     if (IsFirstPerson(Norm(i))) sent_self_[si] = true;
+  }
+}
+
+void Assessor::MarkSingleQuotes() {
+  // Chat writes quotes with apostrophes as often as with double quotes ("my son screamed 'i want
+  // to die'"). An apostrophe opens a quote when it touches the word after it and not the token
+  // before it, and closes one when it touches the token before it and not the word after it;
+  // only a pair marks a quote, so "the kids' rooms" and "'cause" stay apostrophes.
+  const size_t n = NumTokens();
+  const auto& tok = text_.tokens;
+  auto touches = [&](size_t a, size_t b) { return tok[a].span.end == tok[b].span.start; };
+  auto opens = [&](size_t i) {
+    return tok[i].norm == "'" && i + 1 < n && touches(i, i + 1) && tok[i + 1].Has(kWord) &&
+           (i == 0 || !touches(i - 1, i) || tok[i - 1].Has(kPunct));
+  };
+  auto closes = [&](size_t i) {
+    return tok[i].norm == "'" && i > 0 && touches(i - 1, i) &&
+           (i + 1 == n || !touches(i, i + 1) || tok[i + 1].Has(kPunct));
+  };
+  constexpr size_t kMaxQuoteTokens = 60;
+  for (size_t i = 0; i < n; ++i) {
+    if (!opens(i)) continue;
+    for (size_t j = i + 2; j < n && j <= i + kMaxQuoteTokens; ++j) {
+      if (!closes(j)) continue;
+      for (size_t k = i; k <= j; ++k) quoted_[k] = true;
+      i = j;
+      break;
+    }
   }
 }
 
@@ -407,7 +454,8 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
   if ((h.flags & rp::kAfterADeath) && !quoted_[h.first]) return false;
   uint32_t start = h.first;
   if (quoted_[h.first]) {
-    while (start > 0 && quoted_[start - 1] && Norm(start) != "\"") --start;
+    while (start > 0 && quoted_[start - 1] && Norm(start) != "\"" && Norm(start) != "'") --start;
+    if (std::optional<bool> other = QuoteSpeakerIsOther(start)) return *other;
   }
   // "she left and all i can think about is dying": the writer is the subject inside the phrase.
   bool i_inside = false;
@@ -455,6 +503,54 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
   return false;
 }
 
+std::optional<bool> Assessor::QuoteSpeakerIsOther(uint32_t open) const {
+  // The speaker of a quote is the subject of the speech verb before it: "my son screamed '…'",
+  // "sarah texted me '…'" are someone else's words; "i told my mum '…'" and "then i said '…'" are
+  // the writer's own (the person after the verb is the one told). Empty when there is no speech
+  // verb just before the quote, or no subject before the verb to tell (the caller decides).
+  int64_t i = static_cast<int64_t>(open) - 1;
+  int steps = 0;
+  // The ones told or asked, between the verb and the quote: "texted me", "told my mum", "to her".
+  for (; i >= 0 && steps < 4; --i, ++steps) {
+    if (IsSpeechVerb(Norm(static_cast<size_t>(i)))) break;
+  }
+  if (i < 0 || steps >= 4) return std::nullopt;
+  for (--i, steps = 0; i >= 0 && steps < 4; --i, ++steps) {
+    const std::string_view w = Norm(static_cast<size_t>(i));
+    if (In(w, {"just",  "literally", "then",      "finally",  "also",    "always", "even",
+               "once",  "still",     "keeps",     "keep",     "kept",    "was",    "is",
+               "has",   "had",       "have",      "would",    "will",    "to",     "used",
+               "again", "actually",  "basically", "randomly", "suddenly"})) {
+      continue;
+    }
+    if (In(w, {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "we", "we're", "we've"})) {
+      return false;
+    }
+    if (IsThirdPerson(w) || IsKinClitic(w)) return true;
+    // A name or another noun as the subject: "sarah texted me '…'", "the doctor said '…'".
+    if (text_.tokens[static_cast<size_t>(i)].Has(kWord) &&
+        !In(w, {"and", "but", "so", "or", "when", "because", "cause", "cuz", "who", "that", "which",
+                "me", "my", "myself"})) {
+      return true;
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool Assessor::AnotherRiskSign(const Hit& h) const {
+  // Any other risk phrase, warning sign or method word, whatever its fate: an ordinary reason
+  // explains a will, not a will beside "i won't be a problem much longer".
+  return std::any_of(hits_.begin(), hits_.end(), [&](const Hit& o) {
+    if (&o == &h || (o.flags & rp::kOrdinaryPrep) || Overlaps(o, h)) return false;
+    return IsRiskKind(o.kind) || o.kind == Kind::kMethodNoun || o.kind == Kind::kTimeStrong ||
+           o.kind == Kind::kMeans || o.kind == Kind::kPlan || o.kind == Kind::kGiving ||
+           o.kind == Kind::kLocationWeak || o.kind == Kind::kFarewellWeak ||
+           o.kind == Kind::kContextCue || o.kind == Kind::kIntentBare || o.kind == Kind::kDoItNow ||
+           o.kind == Kind::kPillsTaken || o.kind == Kind::kOverdoseSymptom;
+  });
+}
+
 bool Assessor::AboutATopic(const Hit& h) const {
   // "a poem about wanting to die", "the song about killing yourself".
   for (uint32_t back = 1; back <= 3 && back <= h.first; ++back) {
@@ -473,6 +569,24 @@ bool Assessor::AboutATopic(const Hit& h) const {
 }
 
 bool Assessor::DeniedAfter(const Hit& h) const {
+  // "killing myself has never crossed my mind", "suicide has never once entered my head".
+  for (uint32_t i = h.last + 1; i + 1 < NumTokens() && i <= h.last + 4; ++i) {
+    if (sent_of_[i] != h.sentence) break;
+    if (!IsNegator(Norm(i)) && !In(Norm(i), {"hasn't", "hasnt", "haven't", "havent", "hadn't"})) {
+      continue;
+    }
+    for (uint32_t j = i + 1; j < NumTokens() && j <= i + 3; ++j) {
+      if (In(Norm(j), {"crossed", "entered", "occurred", "cross", "enter", "occur"})) return true;
+    }
+    break;
+  }
+  // Hinglish: "suicidal thoughts nahi hai", "marne ka khayal nahi aata".
+  for (uint32_t i = h.last + 1; i < NumTokens() && i <= h.last + 3; ++i) {
+    if (In(Norm(i), {"nahi", "nahin", "nai", "nhi"})) return true;
+    if (!In(Norm(i), {"thoughts", "thought", "khayal", "khayaal", "vichar", "ka", "ke", "ki"})) {
+      break;
+    }
+  }
   // "... say i'm suicidal if i said i was sad but i'm not", "suicidal? no, i'm not".
   for (uint32_t i = h.last + 1; i + 1 < NumTokens() && i <= h.last + 12; ++i) {
     if (sent_of_[i] != h.sentence && i > h.last + 3) break;
@@ -588,10 +702,39 @@ bool Assessor::NamesADeath() const {
 }
 
 bool Assessor::Negated(const Hit& h) const {
+  auto at = [&](int64_t i) {
+    return i >= 0 && sent_of_[static_cast<size_t>(i)] == h.sentence ? Norm(static_cast<size_t>(i))
+                                                                    : std::string_view();
+  };
+  const int64_t first = static_cast<int64_t>(h.first);
+  // "i have zero suicidal thoughts": zero of the thoughts themselves ("zero reasons to live" is
+  // not a denial, and its hit does not start there).
+  if (at(first - 1) == "zero" &&
+      In(Norm(h.first), {"suicidal", "thoughts", "thought", "urge", "urges", "intention", "plans",
+                         "desire", "wish"})) {
+    return true;
+  }
+  // "i love my kids too much to ever hurt myself": held back by what the writer loves.
+  {
+    int64_t i = first - 1;
+    if (at(i) == "ever") --i;
+    if (at(i) == "to" && at(i - 1) == "much" && at(i - 2) == "too") {
+      for (int64_t j = i - 3; j >= 0 && j >= i - 10 && !at(j).empty(); --j) {
+        if (In(at(j), {"love", "loves", "care", "value", "need", "needs"})) return true;
+      }
+    }
+  }
   int steps = 0;
-  for (int64_t i = static_cast<int64_t>(h.first) - 1; i >= 0 && steps < 6; --i, ++steps) {
+  for (int64_t i = first - 1; i >= 0 && steps < 6; --i, ++steps) {
     if (sent_of_[i] != h.sentence) return false;
     std::string_view w = Norm(static_cast<size_t>(i));
+    // "never in a million years would i ...": the years are part of the "never".
+    if (In(w, {"years", "lifetime"}) &&
+        In(at(i - 1), {"million", "billion", "hundred", "thousand"}) && at(i - 2) == "a" &&
+        at(i - 3) == "in") {
+      i -= 3;
+      continue;
+    }
     if (IsNegator(w)) {
       // "hard to not think about killing myself", "i keep not killing myself", "trying not to
       // cut": the effort of not doing it is the thought of doing it, not a denial.
@@ -677,6 +820,8 @@ void Assessor::Collect(const std::vector<RawMatch>& raw) {
         benign_farewell_ = true;
       } else if (def.kind == Kind::kMarkMishap) {
         mishap_ = true;
+      } else if (def.kind == Kind::kMarkOrdinaryReason) {
+        ordinary_reason_ = true;
       } else if (uint16_t bit = MarkOf(def.kind); bit != 0) {
         marks_[s] |= bit;
         if (bit == kLyrics) lyrics_ = true;
@@ -747,6 +892,12 @@ void Assessor::Judge(Hit& h) {
       h.fate = Fate::kThirdParty;
       return;
     }
+  }
+  // "getting my affairs in order before the knee op": what people who are not at risk do, for
+  // the reason they give, when nothing else in the message is a sign of risk.
+  if ((h.flags & rp::kOrdinaryPrep) && ordinary_reason_ && !AnotherRiskSign(h)) {
+    h.fate = Fate::kBenign;
+    return;
   }
   if (IsRiskKind(k) || k == Kind::kHarmOthers) {
     if (!(h.flags & rp::kFirst) && !MatchHasFirstPerson(h)) {
@@ -1297,6 +1448,12 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
       case Fate::kTopic:
         if (!IsRiskKind(h.kind)) continue;
         signal = "topic";
+        break;
+      case Fate::kBenign:
+        // "a will before the knee op": read and found ordinary, so that the learned reader does
+        // not raise it for its words (CombineRisk).
+        if (!(h.flags & rp::kOrdinaryPrep) || level > 0) continue;
+        signal = "ordinary";
         break;
       default:
         continue;

@@ -674,10 +674,10 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kPrepStrong, 0, "preparation",
      "\\benough (?:of my )?{PILLS} (?:saved|stored|stashed|to (?:die|kill|end|overdose|od|"
      "do it|not wake))"},
-    {Kind::kPrepStrong, 0, "preparation",
+    {Kind::kPrepStrong, kOrdinaryPrep, "preparation",
      "\\b(?:put|putting|getting|got|have|get) (?:all )?my affairs in order\\b"},
-    {Kind::kPrepWeak, 0, "preparation",
-     "\\b(?:wrote|written|writing|made|making|updated|updating) (?:a|my) will\\b"},
+    {Kind::kPrepWeak, kOrdinaryPrep, "preparation",
+     "\\b(?:wrote|written|writing|made|making|updated|updating|doing|did) (?:a|my) will\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:bought|got|have|buy|buying|ordered|getting) (?:the|everything|what i need|all i "
      "need|the stuff|the things|everything i need|all the stuff|all the things)(?: i need)? "
@@ -988,8 +988,9 @@ constexpr PatternDef kPatterns[] = {
      "\\bpractic\\w* (?:with )?(?:the|a|my) (?:belt|rope|noose|knot|cord|ligature)\\b|"
      "\\b(?:researching|researched|looking up|looked up|reading about|googling|googled) "
      "(?:\\w+ )?(?:methods|ways to die|how to die|lethal doses?)\\b"},
+    {Kind::kPrepWeak, kOrdinaryPrep, "preparation",
+     "\\b(?:sorting|sorted|sort|getting|got|put|putting) (?:out )?(?:all )?my affairs\\b"},
     {Kind::kPrepWeak, 0, "preparation",
-     "\\b(?:sorting|sorted|sort|getting|got|put|putting) (?:out )?(?:all )?my affairs\\b|"
      "\\b(?:when|after|once) i'm (?:gone|dead)\\b|\\b(?:put|putting|got|have) everything in "
      "order\\b|\\b(?:found|picked|chose|chosen) (?:the )?(?:perfect|right|ideal) (?:spot|place)\\b|"
      "\\b(?:looking up|looked up|researching|googling|searching) (?:tall |high )?(?:buildings|"
@@ -1405,6 +1406,21 @@ constexpr PatternDef kPatterns[] = {
      "tuesday|wednesday|thursday|friday|saturday|sunday|the \\d))|\\b(?:going|go|went) offline\\b|"
      "\\blogging off\\b|\\btaking a break from\\b|\\b(?:to|gotta|have to|need to) revise\\b|"
      "\\bback (?:in|on|next|after) \\w+|\\bfor the (?:summer|holidays|semester|week|weekend)\\b"},
+    // Why people who are not at risk put their affairs in order or make a will.
+    {Kind::kMarkOrdinaryReason, 0, "",
+     "\\b(?:before|ahead of|for) (?:my |the |our |his |her |a |an )?(?:\\w+ )?(?:surgery|"
+     "operation|op|procedure|transplant|move|emigration|deployment|posting|tour|wedding|"
+     "honeymoon|retirement|due date|birth)\\b|"
+     "\\b(?:solicitor|solicitors|lawyer|lawyers|attorney|notary|accountant|financial "
+     "(?:adviser|advisor|planner)|estate planning|probate|power of attorney|life insurance|"
+     "mortgage|executor|inheritance tax)\\b|"
+     "\\bnow (?:that )?(?:the baby|the twins|the kids are|we're married|we are married|we have "
+     "kids|we've got kids|i've got kids|i have kids|we bought|we own|i own)\\b|"
+     "\\b(?:since|as|because) (?:we|i) (?:bought|got married|had (?:a|the|our) baby|own)\\b|"
+     "\\beveryone should (?:have|do|make|write) (?:one|it|this|a will)\\b|"
+     "\\bjust being (?:organised|organized|sensible|responsible|practical|prepared)\\b|"
+     "\\b(?:fit as a fiddle|in good health|healthy as a horse|nothing wrong with me)\\b|"
+     "\\b(?:emigrat\\w+|relocat\\w+|moving (?:abroad|overseas|countries|house|to))\\b"},
     {Kind::kMarkLyrics, 0, "",
      "\\b(?:banger|karaoke|chorus|lyrics?|song|songs|sings|sang|singing|quote|quoting|line "
      "from|lines from|"

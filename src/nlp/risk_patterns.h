@@ -76,6 +76,7 @@ enum class Kind : uint8_t {
   kMarkCryLaugh,        // 😭 😩 🥲: laughter or tears
   kMarkMishap,          // "wrong group chat", "called my teacher mum": an embarrassing trifle
   kMarkBenignFarewell,  // "see you in june", "going offline": the message's goodbyes are ordinary
+  kMarkOrdinaryReason,  // "before my knee op", "the solicitor said": why ordinary people make wills
 };
 
 enum PatternFlag : uint32_t {
@@ -89,6 +90,8 @@ enum PatternFlag : uint32_t {
   kUnlessSubstance = 1u << 7,  // "relapsed": self-harm unless the message is about substances
   kAfterADeath = 1u << 8,      // "i want to do the same", "joining him": live only in a message
                                // that names a death (someone who died or killed themselves)
+  kOrdinaryPrep = 1u << 9,     // preparation ordinary life also makes (affairs in order, a will):
+                               // ordinary with an ordinary reason and no other sign of risk
 };
 
 struct PatternDef {

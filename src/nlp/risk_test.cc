@@ -515,5 +515,65 @@ TEST_F(RiskTest, HopelessBesideAnotherFeeling) {
   EXPECT_EQ(L("i feel tired and worthless all the time"), RiskLevel::kLow);
 }
 
+// Chat quotes with apostrophes as often as with double quotes. Someone else's quoted words are
+// theirs (third party); the writer's own quoted words, to whoever they were said, are the writer's.
+TEST_F(RiskTest, QuotesInApostrophesBelongToTheirSpeaker) {
+  for (std::string_view text :
+       {"my nephew shouted 'i wish i was dead' when we turned the xbox off. normal at 9?",
+        "my flatmate messaged me 'i'm gonna end it all tonight' and isn't picking up",
+        "my mate keeps saying 'i want to die' and i don't know what to do",
+        "priya texted me 'i can't do this anymore, goodbye' what do i do",
+        "my brother told me \"i'm going to kill myself\" after the funeral"}) {
+    Risk r = R(text);
+    EXPECT_EQ(r.level, RiskLevel::kNone) << text;
+    EXPECT_TRUE(HasCategory(r, RiskCategory::kThirdParty)) << text;
+  }
+  EXPECT_EQ(L("there's a song that goes 'i'm so tired of being alive' and it's stuck in my head"),
+            RiskLevel::kNone);
+  // The writer's own words: "told my mum" names the one told, not the speaker.
+  EXPECT_GE(L("i told my dad 'i want to die' and he just walked off"), RiskLevel::kModerate);
+  EXPECT_GE(L("i told my dad \"i want to die\" and he just walked off"), RiskLevel::kModerate);
+  EXPECT_GE(L("then i texted him 'i'm going to kill myself tonight'"), RiskLevel::kHigh);
+  // Apostrophes that pair with nothing are not quotes.
+  EXPECT_GE(L("the kids' toys are everywhere and i want to die"), RiskLevel::kModerate);
+  EXPECT_GE(L("'cause i want to die, that's why"), RiskLevel::kModerate);
+}
+
+// Denials in more of the words people use; what they do not deny stays.
+TEST_F(RiskTest, DenialsInMoreWords) {
+  for (std::string_view text :
+       {"ending it has honestly never crossed my mind, i'm just worn out by the commute",
+        "self harm hasn't ever entered my head, i just need to moan about my landlord",
+        "i care about my dog way too much to ever hurt myself, the week's just been rubbish",
+        "not in a million years would i end my life, but the rent keeps going up",
+        "zero suicidal thoughts here, just bored and lonely since the move",
+        "suicide ka khayal nahi aata, bas exams ka tension hai"}) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+  EXPECT_GE(L("i'm too much of a coward to kill myself"), RiskLevel::kModerate);
+  EXPECT_GE(L("i love him so much and i want to die"), RiskLevel::kModerate);
+  EXPECT_GE(L("killing myself crossed my mind again last night"), RiskLevel::kModerate);
+  EXPECT_GE(L("ending my life never leaves my mind"), RiskLevel::kModerate);
+  EXPECT_GE(L("i have zero reasons to live"), RiskLevel::kLow);
+}
+
+// A will or affairs put in order for the ordinary reason the message gives is ordinary; beside
+// any other sign of risk it is still preparation.
+TEST_F(RiskTest, PreparationWithAnOrdinaryReason) {
+  for (std::string_view text :
+       {"sorting out my affairs before the hip operation in may, just being sensible",
+        "getting my affairs in order before we relocate to dubai next month",
+        "updating my will this week, the solicitor nagged me about it"}) {
+    Risk r = R(text);
+    EXPECT_EQ(r.level, RiskLevel::kNone) << text;
+    EXPECT_TRUE(HasSignal(r, "ordinary")) << text;
+  }
+  EXPECT_GE(L("getting my affairs in order before the operation, honestly hope i don't wake up"),
+            RiskLevel::kLow);
+  EXPECT_GE(L("updated my will for the solicitor. i won't be around much longer"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("put my affairs in order this week"), RiskLevel::kHigh);
+}
+
 }  // namespace
 }  // namespace haven::nlp
