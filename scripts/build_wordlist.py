@@ -10,7 +10,8 @@ Lists, as Debian's wamerican package ships them in /usr/share/dict/american-engl
 permissive licence, credited in NOTICE) that the normaliser would otherwise take for a typo of a
 risk word: within one edit (two for words of 8 letters or more) of one of kRiskWords in
 src/nlp/text.cc, and not a form of that word ("filling" is not "killing", "chatting" is not
-"cutting"; "cuttings" is still read as "cutting"). They get the count 1.
+"cutting"; "cuttings" is still read as "cutting"). They get the count 1. So do the few words of
+other Englishes listed below ("lang").
 
   apt-get download wamerican && dpkg-deb -x wamerican_*.deb /tmp/wamerican
   python3 scripts/build_wordlist.py [--shared ../shared] \\
@@ -81,5 +82,9 @@ if a.scowl:
         d, r = min(near)
         if d <= cap and not form_of(w, r):
             words[w] = 1
+# Words of other Englishes that the normaliser would take for a typo of a risk word: Tagalog
+# and Taglish "lang" ("just": "gusto ko na lang mamatay") is not "hang". Count 1, like SCOWL's.
+for w in ("lang",):
+    words.setdefault(w, 1)
 for w, n in sorted(words.items(), key=lambda kv: (-kv[1], kv[0])):
     sys.stdout.write(f"{w}\t{n}\n")
