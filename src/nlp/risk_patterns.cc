@@ -757,9 +757,11 @@ constexpr PatternDef kPatterns[] = {
      "(?:hear|see) (?:from )?me|(?:won't|wont|will not) (?:have to )?(?:hear|see) from me (?:again|"
      "anymore|ever)|(?:(?:you|u|they|everyone) (?:won't|wont|will not)|(?:nobody|no one|noone) "
      "(?:will|is gonna|is going to)|(?:nobody's|no one's|noone's) (?:gonna|going to)?) ?(?:have "
-     "to|need to) (?:deal with|worry about|"
+     "to|need to) (?:deal with|worry about|worry abt|worry bout|"
      "look after|put up with) me (?:anymore|any more|much longer|for long|after (?:this|next|"
-     "tonight|tomorrow|friday|saturday|sunday|monday|the weekend))|see you on the other side|"
+     "tonight|tomorrow|friday|saturday|sunday|monday|the weekend))|(?:don't|dont|do not) (?:need|"
+     "have) to worry (?:about|abt|bout) me (?:after (?:this|next|tonight|tomorrow|the weekend)|"
+     "much longer)|see you on the other side|"
      "(?:tell|please tell) my (?:\\w+ ){0,2}(?:i love|that i love|i loved|i'm sorry|"
      "i am sorry)|i won't be a burden (?:anymore|much longer|for long)|"
      "i'm sorry for what i'm about to do|forgive me for what i'm about to do)"},
@@ -821,8 +823,8 @@ constexpr PatternDef kPatterns[] = {
      "got| i have| what i had| what was left)?(?: \\w+){0,3} (?:{PILLS}|pack|packet|box|bottle|"
      "bottles|prescription|supply|stash|i had|i've been saving|i saved|of them|left)\\b"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
-     "\\b(?:swallowed|downed|necked|snorted|injected) (?:half|most|the rest|all|everything|"
-     "the lot|them|it all)\\b"},
+     "\\b(?:swallowed|downed|necked|snorted|injected|shot up) (?:half|most|the rest|all|"
+     "everything|the lot|them|it all)\\b"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|injected) "
      "(?:[5-9]|\\d\\d+|twenty|thirty|forty|fifty|sixty) "
@@ -1171,11 +1173,77 @@ constexpr PatternDef kPatterns[] = {
      "have changed) my mind\\b"},
     {Kind::kEngine, 0, "attempt_in_progress",
      "\\b(?:engine|car) (?:is )?running in (?:the|my|a) (?:garage|closed garage)|"
-     "\\bhose (?:from|in|into) the exhaust"},
+     "\\bhose (?:from|in|into) the exhaust|\\b(?:in|inside) the (?:garage|locked garage)(?: "
+     "\\S+){0,3} (?:the )?(?:car's|cars|car has|car is|engine's|engine has|engine is) (?:been )?"
+     "running\\b"},
+    // ---- Calm words for a method, a plan and a setting (2026-12-06) ----------------------
+    // Forms of what people at risk write that keywords miss, found in risk_train8.jsonl and
+    // written here in general terms.
+    // "sorted the method", "settled on the way": a method chosen is a plan.
+    {Kind::kResearch, kAct, "method",
+     "\\b(?:sorted|sorted out|chosen|chose|decided on|settled on) (?:the|my|a) (?:method|way to "
+     "do it|way i'll do it|way i'm going to do it){END}"},
+    // "gonna take the lot in one go": intent with its method.
+    {Kind::kIntent, kAct, "intent",
+     "\\b(?:going to|gonna|will|i'll|ill|planning to|plan to|want to|wanna) (?:\\w+ ){0,6}take "
+     "(?:the lot|them all|all of them|every one of them|everything) (?:in one go|at once|"
+     "together)\\b"},
+    // Searching for a painless way, or wondering which way would hurt least: thinking about how,
+    // with nothing chosen.
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:googled|googling|searched|searching|looked up|looking up|researched|researching|"
+     "reading about|read about) (?:for )?painless (?:ways?|methods?|options?)\\b|\\bpainless "
+     "(?:ways?|methods?) to (?:die|go|end it|do it|kill myself|end my life|end things)\\b|"
+     "\\b(?:wondering|wonder|thinking about|think about|researching) (?:which|what) (?:way|"
+     "method) (?:would|will|might) (?:hurt|be) (?:the )?(?:least|less|quickest|fastest|"
+     "most painless)\\b"},
+    // Telling people one is moving away when one is not: a pretext for goodbyes.
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:thinks?|think|thought|believes?|told (?:them|him|her|everyone|people)) (?:that )?"
+     "(?:i'm|im|i am|i'll be|i was) (?:moving (?:away|abroad|overseas)|going (?:away|abroad|"
+     "overseas)|emigrating|relocating)\\b(?: \\S+){0,8} (?:i'm|im|i am) not (?:actually |"
+     "really )?(?:moving|going) (?:anywhere|away|abroad)\\b"},
+    // "getting everything ready to end".
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:getting|get|got|making|make) (?:it|everything|things|it all) ready (?:to end|for the "
+     "end|for when i'm gone|for when i go)\\b"},
+    // The means set out, a goodbye "for real", someone told where one is: weak alone, two
+    // together are preparation.
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:everything|it all|all of it)(?:'s| is| are) (?:laid out|set out|lined up|ready) "
+     "(?:on|in) (?:the|my) (?:bed|desk|table|floor|seat)(?: (?:\\.|!|,|;)|$)"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:saying )?(?:bye|goodbye) for real\\b|\\b(?:it was|it's been|its been) nice "
+     "knowing (?:you|some of you|y'all|you all|everyone|u all)\\b|\\b(?:wanted|want|needed) "
+     "(?:one person|someone|somebody|one human|one human being) to know (?:i was here|i'm here|"
+     "where i am|where i was)\\b"},
+    // A belt or a noose tied to something it can hang from.
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:belt|belts|noose|ligature|the cord|a cord)(?:'s| is| are)? (?:tied |looped |hung |"
+     "up )?(?:round|around|over|to|on) (?:the|a|that) (?:branch|beam|banister|bannister|door|"
+     "rafter|hook|loft hatch|pipe|tree)\\b"},
+    // Self-harm: "bit my hand till it bled".
+    {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
+     "\\b(?:bit|bite|biting|clawed|clawing|punched|punching|pinched|pinching) (?:myself|my "
+     "(?:own )?(?:hand|hands|arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|fingers|knuckles|"
+     "stomach|hips?))(?: \\w+)? (?:till|until|til|untill) (?:it|they|i|my \\w+) (?:bled|bleed|"
+     "bleeds|bleeding|bruised|went numb)\\b"},
+    // The urge to lean out of a window or over an edge.
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:want|wanna|wanted|urge|tempted) to (?:lean|tip|let myself fall) (?:out|over|off)"
+     "(?: of)?(?: the| my| that)? (?:window|balcony|edge|railing|ledge)\\b|\\b(?:window|balcony|"
+     "edge|railing|ledge)(?: \\S+){1,10} (?:i )?(?:want|wanna|urge) to (?:lean|tip) "
+     "(?:out|over)\\b"},
+    // Nigerian Pidgin and Tagalog: "i no wan live again", "gusto ko na lang mamatay".
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:i|me|i dey) no (?:wan|want|won) (?:live|to live|dey live|continue to live)\\b|"
+     "\\b(?:gusto|gusto ko|gusto ko na|gusto ko na lang|gusto ko nalang|gusto ko nang) "
+     "(?:mamatay|mawala|magpakamatay)\\b|\\bmagpakamatay\\b"},
     {Kind::kLocation, kFirst, "attempt_in_progress",
      "\\b(?:i'm|im|i am|standing|sitting|climbed|climbing|i'm standing|i'm sitting) "
-     "(?:\\w+ ){0,2}(?:on|at|over|onto) (?:the |a |my |this |our )?(?:ledge|"
-     "bridge|roof|rooftop|railing|cliff|tracks|train tracks|rail|edge of (?:the|a) "
+     "(?:\\w+ ){0,2}(?:on|at|over|onto) (?:the |a |my |this |our )?(?:(?:back|old|top|"
+     "highest|railway|motorway) ){0,2}(?:ledge|bridge|roof|rooftop|railing|cliff|tracks|"
+     "train tracks|rail|dam wall|quarry edge|viaduct|edge of (?:the|a) "
      "(?:roof|bridge|cliff|building)|top of (?:a|the|my) (?:building|bridge|parking garage|"
      "cliff|tower|car park))\\b"},
     {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",

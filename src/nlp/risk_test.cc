@@ -575,5 +575,41 @@ TEST_F(RiskTest, PreparationWithAnOrdinaryReason) {
   EXPECT_GE(L("put my affairs in order this week"), RiskLevel::kHigh);
 }
 
+// Methods, plans and settings in calm words; their everyday neighbours stay none.
+TEST_F(RiskTest, CalmWordsForAMethodAPlanAndASetting) {
+  EXPECT_GE(L("finally settled on the method. just waiting for the flat to be empty"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("i'm gonna save them up and take the lot in one go on friday"), RiskLevel::kHigh);
+  EXPECT_GE(L("spent the night googling painless methods again"), RiskLevel::kModerate);
+  EXPECT_GE(L("i keep thinking about which way would hurt the least"), RiskLevel::kModerate);
+  EXPECT_GE(L("my sister thinks i'm moving abroad. i'm not going anywhere, i just wanted a "
+              "proper goodbye"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("been paying everything off, getting it all ready for when i'm gone"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("the noose is tied to the beam now"), RiskLevel::kHigh);
+  EXPECT_GE(L("im standing over the old railway bridge, it's really quiet"), RiskLevel::kHigh);
+  EXPECT_GE(L("sat in the garage, the car's been running a while now"), RiskLevel::kImminent);
+  EXPECT_GE(L("shot up the lot. feels slow"), RiskLevel::kImminent);
+  EXPECT_GE(L("bit my arm until it bled again after the fight"), RiskLevel::kModerate);
+  EXPECT_GE(L("every night on the balcony i want to lean over the railing and let go"),
+            RiskLevel::kModerate);
+  EXPECT_GE(L("i no want live again, everything don tire me"), RiskLevel::kModerate);
+  EXPECT_GE(L("gusto ko na lang mamatay, pagod na ako"), RiskLevel::kModerate);
+  EXPECT_GE(L("everyone can stop worrying, you won't need to worry abt me after this week"),
+            RiskLevel::kHigh);
+  for (std::string_view text : {"picked the method for my science project: titration",
+                                "can i take all my vitamins at once or should i split them?",
+                                "painless ways to take off a plaster? asking for my son",
+                                "my mum thinks i'm moving abroad next year, i'm not sure yet",
+                                "everything's laid out on the bed for the wedding tomorrow",
+                                "tied the rope round the branch for the kids' swing",
+                                "the car's been running rough since the garage serviced it",
+                                "bit my lip till it bled at the dentist, ouch",
+                                "don't worry about me anymore, i'm doing much better now"}) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
