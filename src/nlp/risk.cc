@@ -580,9 +580,12 @@ bool Assessor::DeniedAfter(const Hit& h) const {
     }
     break;
   }
-  // Hinglish: "suicidal thoughts nahi hai", "marne ka khayal nahi aata".
+  // Hinglish: "suicidal thoughts nahi hai", "marne ka khayal nahi aata" (but "nahi toh" is
+  // "otherwise": "i want to die nahi toh kya karu").
   for (uint32_t i = h.last + 1; i < NumTokens() && i <= h.last + 3; ++i) {
-    if (In(Norm(i), {"nahi", "nahin", "nai", "nhi"})) return true;
+    if (In(Norm(i), {"nahi", "nahin", "nai", "nhi"})) {
+      return i + 1 >= NumTokens() || !In(Norm(i + 1), {"toh", "to", "tho"});
+    }
     if (!In(Norm(i), {"thoughts", "thought", "khayal", "khayaal", "vichar", "ka", "ke", "ki"})) {
       break;
     }

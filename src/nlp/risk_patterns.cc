@@ -1234,6 +1234,13 @@ constexpr PatternDef kPatterns[] = {
      "(?: of)?(?: the| my| that)? (?:window|balcony|edge|railing|ledge)\\b|\\b(?:window|balcony|"
      "edge|railing|ledge)(?: \\S+){1,10} (?:i )?(?:want|wanna|urge) to (?:lean|tip) "
      "(?:out|over)\\b"},
+    // Hindi in Latin letters: "mar jaana chahta hoon", "ab jeena nahi chahti", "khud ko maar
+    // dunga".
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:mar jaana|mar jana|marjana|marna|mar jaun|mar jau|mar jaaun) (?:chahta|chahti|"
+     "chahte|hai|he)\\b|\\b(?:jeena|jina|jeene ka) (?:nahi|nhi|nahin) (?:chahta|chahti|chahte|"
+     "mann)\\b|\\b(?:khud ko|apne aap ko) (?:maar|mar|khatam kar) (?:dunga|dungi|doon|du|"
+     "lunga|lungi|dena)\\b"},
     // Nigerian Pidgin and Tagalog: "i no wan live again", "gusto ko na lang mamatay".
     {Kind::kActive, 0, "active_ideation",
      "\\b(?:i|me|i dey) no (?:wan|want|won) (?:live|to live|dey live|continue to live)\\b|"

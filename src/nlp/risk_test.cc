@@ -550,6 +550,9 @@ TEST_F(RiskTest, DenialsInMoreWords) {
         "suicide ka khayal nahi aata, bas exams ka tension hai"}) {
     EXPECT_EQ(L(text), RiskLevel::kNone) << text;
   }
+  EXPECT_GE(L("i want to die nahi toh kya karu"), RiskLevel::kModerate);  // "otherwise"
+  EXPECT_GE(L("main ab aur jeena nahi chahta, thak gaya hoon"), RiskLevel::kModerate);
+  EXPECT_GE(L("sach mein mar jaana chahti hoon"), RiskLevel::kModerate);
   EXPECT_GE(L("i'm too much of a coward to kill myself"), RiskLevel::kModerate);
   EXPECT_GE(L("i love him so much and i want to die"), RiskLevel::kModerate);
   EXPECT_GE(L("killing myself crossed my mind again last night"), RiskLevel::kModerate);
