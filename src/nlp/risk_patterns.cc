@@ -1175,7 +1175,7 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:engine|car) (?:is )?running in (?:the|my|a) (?:garage|closed garage)|"
      "\\bhose (?:from|in|into) the exhaust|\\b(?:in|inside) the (?:garage|locked garage)(?: "
      "\\S+){0,3} (?:the )?(?:car's|cars|car has|car is|engine's|engine has|engine is) (?:been )?"
-     "running\\b"},
+     "running(?:{END}| for| about| like| a while| now| already| \\d+)"},
     // ---- Calm words for a method, a plan and a setting (2026-12-06) ----------------------
     // Forms of what people at risk write that keywords miss, found in risk_train8.jsonl and
     // written here in general terms.

@@ -608,6 +608,7 @@ TEST_F(RiskTest, CalmWordsForAMethodAPlanAndASetting) {
                                 "everything's laid out on the bed for the wedding tomorrow",
                                 "tied the rope round the branch for the kids' swing",
                                 "the car's been running rough since the garage serviced it",
+                                "out in the garage and the car's been running rough all week",
                                 "bit my lip till it bled at the dentist, ouch",
                                 "don't worry about me anymore, i'm doing much better now"}) {
     EXPECT_EQ(L(text), RiskLevel::kNone) << text;
