@@ -576,6 +576,8 @@ TEST_F(RiskTest, PreparationWithAnOrdinaryReason) {
   EXPECT_GE(L("updated my will for the solicitor. i won't be around much longer"),
             RiskLevel::kHigh);
   EXPECT_GE(L("put my affairs in order this week"), RiskLevel::kHigh);
+  EXPECT_GE(L("sorting my affairs before my op next month, so it's all done for when i'm gone"),
+            RiskLevel::kHigh);
 }
 
 // Methods, plans and settings in calm words; their everyday neighbours stay none.
