@@ -815,16 +815,21 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished|"
      "emptied) (?:the|my|a|an|his|her|mum's|mom's|dad's|\\w+'s) (?:whole|entire|full) "
-     "(?:\\w+ ){0,3}(?:{PILLS}|pack|packet|box|bottle|prescription|supply|stash|month|strip|"
-     "blister)"},
+     "(?:\\w+ ){0,3}(?:{PILLS}|prescription|supply|stash|month|strip|blister|(?:pack|packet|box|"
+     // A packet of biscuits is not a packet of pills: a container needs pills, an end or a link.
+     "bottle)(?: of (?:\\w+ ){0,2}{PILLS}| of (?:them|those|these|it|meds|medication)|{END}| and| "
+     "in one| at once| from| i| that| which| with| before| after| just| about| around| like| an| a "
+     "few| \\d| ago| earlier| last| this| yesterday| today| tonight| now| already| so| too| but))"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished) "
      "(?:all|all of|everything|the rest|half|the lot)(?: of)?(?: my| the| it| them| i had| i've "
      "got| i have| what i had| what was left)?(?: \\w+){0,3} (?:{PILLS}|pack|packet|box|bottle|"
      "bottles|prescription|supply|stash|i had|i've been saving|i saved|of them|left)\\b"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
-     "\\b(?:swallowed|downed|necked|snorted|injected|shot up) (?:half|most|the rest|all|"
-     "everything|the lot|them|it all)\\b"},
+     "\\b(?:swallowed|downed|necked|snorted|injected|shot up) (?:the rest|all|everything|the lot|"
+     "them|it all)\\b|\\b(?:swallowed|downed|necked|snorted|injected|shot up) (?:half|most)(?: of)?"
+     // Half of what? Not "half the sea" on a surfing lesson.
+     "(?: (?:them|it|my \\w+|the (?:bottle|packet|pack|box|lot|pills|tablets|meds|rest))|{END})"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|injected) "
      "(?:[5-9]|\\d\\d+|twenty|thirty|forty|fifty|sixty) "
@@ -949,7 +954,9 @@ constexpr PatternDef kPatterns[] = {
      "helium|exit bag|rope|noose)\\b|\\b(?:where|which|how) (?:the )?(?:key|keys|gun|pills) "
      "(?:is|are)\\b|\\bi know where the (?:key|keys|gun|pills) (?:is|are)\\b"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
-     "\\bsh(?:-ing|ing|'d|'ed|-ed|ed)\\b|\\b(?:relapsed|relapse|relapsing) (?:with|on|into) "
+     "\\bsh(?:-ing|ing|'d|'ed|-ed)\\b|\\b(?:i|i've|ive|i just|just|and) shed (?:again|last "
+     "night|today|yesterday|tonight|this morning|earlier)\\b|\\b(?:relapsed|relapse|relapsing) "
+     "(?:with|on|into) "
      "(?:sh|self-harm|self harm|cutting|sh-ing)\\b|\\b(?:took|take|taking) (?:a|the|my) "
      "(?:razor|blade|knife|lighter|scissors|compass|sharpener) to my\\b|\\bsteri(?:-| )?strips?"
      "\\b|\\b(?:punch|punched|punching|hit|hitting|smashed|smashing) (?:the )?(?:wall|walls|"
@@ -1046,6 +1053,11 @@ constexpr PatternDef kPatterns[] = {
      "(?:to )?(?:be here|live|be alive|keep living|go on living) (?:anymore|any more|no more|"
      "any longer)\\b|\\b(?:googling|researching|looking up|reading) (?:things |stuff )?(?:about )?"
      "(?:dying|death|suicide|how to die)\\b"},
+    // A relationship ended, not a life: "it was right to end it", "end it with him".
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:was|were) (?:the )?right (?:thing )?to end it(?: (?:\\.|!|\\?|;|,|and|but|when|because|"
+     "after|before|with)|$)|\\bend it with (?:him|her|them|my "
+     "(?:ex|boyfriend|girlfriend|partner|husband|wife|bf|gf|fiance|fiancee))\\b"},
     {Kind::kVeto, 0, "figurative",
      "\\b(?:note|notes|letter|letters) (?:to|for|about) (?:the|my|our) (?:landlord|teacher|school|"
      "boss|manager|council|doctor|gp|bank|neighbou?r|tutor|professor|lecturer|office|hr|"
@@ -1246,6 +1258,37 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:i|me|i dey) no (?:wan|want|won) (?:live|to live|dey live|continue to live)\\b|"
      "\\b(?:gusto|gusto ko|gusto ko na|gusto ko na lang|gusto ko nalang|gusto ko nang) "
      "(?:mamatay|mawala|magpakamatay)\\b|\\bmagpakamatay\\b"},
+    // Tagalog: "tatapusin ko na buhay ko" (i will end my life), "paalam" (goodbye) after
+    // thanks for everything, "nakahiwa ulit ako sa braso ko" (i cut my arm again).
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:tatapusin|wawakasan|tapusin|wakasan) ko na (?:ang )?(?:buhay ko|sarili ko)\\b|"
+     "\\b(?:papatayin|patayin) ko na (?:ang )?sarili ko\\b"},
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\bsalamat sa lahat(?: \\S+){0,4} paalam\\b|\\bpaalam na (?:sa inyo|sa lahat|po)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:nakahiwa|hiniwa|naghiwa|sinugatan|nagsugat)(?: \\S+){0,4} (?:braso|pulso|hita|"
+     "balat)\\b"},
+    // Gas turned on in a closed room.
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\bgas (?:is |'s )?(?:on|turned on|running|left on)(?: \\S+){0,6} (?:windows?|doors?|"
+     "vents?) (?:are |is )?(?:all )?(?:shut|closed|sealed|taped)\\b|\\b(?:windows?|doors?|vents?) "
+     "(?:are |is )?(?:all )?(?:shut|closed|sealed|taped)(?: \\S+){0,6} (?:the )?gas (?:is |'s )?"
+     "(?:on|turned on|running)\\b|\\b(?:turned|put|switched) (?:the |all the )?gas (?:on|rings on)"
+     "(?: \\S+){0,6} (?:shut|closed|sealed|taped)\\b"},
+    // A self-inflicted cut that keeps pouring.
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\b(?:cut|sliced|slit|slashed) (?:my \\S+|myself|deep|deeper|too deep)(?: \\S+){0,8} "
+     "(?:pouring|"
+     "gushing|spurting|pumping)\\b"},
+    // The past attempt again, "properly this time"; the how and the when known.
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:do|try|doing|trying) (?:what i did|what i tried)(?: \\S+){0,4} (?:properly|right) "
+     "this time\\b"},
+    {Kind::kPlan, kAct, "plan",
+     "\\bi know (?:how|where|when) and (?:i know )?(?:how|where|when){END}"},
+    {Kind::kIntent, 0, "intent",
+     "\\bwalk (?:in|into (?:the )?(?:sea|water|river|lake|ocean|waves))(?: and)? (?:not stop|keep "
+     "(?:going|walking)|never come back|not come back|not come out)\\b"},
     {Kind::kLocation, kFirst, "attempt_in_progress",
      "\\b(?:i'm|im|i am|standing|sitting|climbed|climbing|i'm standing|i'm sitting) "
      "(?:\\w+ ){0,2}(?:on|at|over|onto) (?:the |a |my |this |our )?(?:(?:back|old|top|"
@@ -1458,15 +1501,18 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMarkBenign, 0, "",
      "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting for|"
      "with my friends|with friends|walk|walking|hike|hiking|running|tourist|enjoying|"
-     "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|picnic|fixing|"
+     "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|braai|picnic|fixing|"
      "cleaning the gutters|clearing the "
      "gutters|gutters|ladder|roofer|tiles|aerial|repair|shingles|antenna|drone|trip|vacation|"
      "holiday|"
      "visiting|travelling|traveling|dentist|flight|conference|camping|business trip|climbing|"
      "bouldering|abseiling|sailing|boat|tent|crossfit|tow|towing|tree swing|garden|hammock|"
-     "so hyped|the move|moving (?:abroad|house|out|away|to)|relocat\\w+|emigrat\\w+)\\b"},
+     "so hyped|the move|moving (?:abroad|house|out|away|to)|relocat\\w+|emigrat\\w+|"
+     "(?:get|getting|got|fetch|fetching|retrieve|retrieving) (?:\\S+ ){0,3}(?:ball|football|"
+     "frisbee|kite|shuttlecock|drone|cat|kitten)s?)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
-     "\\b(?:speak tomorrow|talk tomorrow|off to bed|night night|goodnight|good night|speak soon|"
+     "\\b(?:speak tomorrow|talk tomorrow|off to bed|going to bed|heading to bed|early start|"
+     "night night|goodnight|good night|speak soon|"
      "talk soon|ttyl|new owners|old house|at the funeral|lovely service|memorial|work family|"
      "old car|moving out|moved "
      "out|exams?|revision|revising|(?:disappear|offline|away|gone) for (?:a|the) (?:week|weekend|"
@@ -1475,7 +1521,11 @@ constexpr PatternDef kPatterns[] = {
      "\\w+|work|"
      "the office|school|uni)|years of (?:teaching|service|working)|anniversary|surprise|"
      "valentine's|treasure hunt|i'm deceased|i am deceased|im deceased|salad era|"
-     "(?:goodbye|bye)(?: \\S+){1,5} hello)\\b"},
+     "(?:goodbye|bye)(?: \\S+){1,5} hello|leaving card|retirement card|leaving (?:present|gift)|"
+     // Leaving a group chat or a course, not life.
+     "(?:leaving|left|exiting|muting|muted|quitting) (?:the|this|our) (?:group|group chat|gc|"
+     "chat|server|channel)|notifications|(?:dropping|dropped|quitting|changing|changed) (?:the|"
+     "my|this) (?:course|class|module|number|phone number)|new (?:phone )?number)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
      "\\bsee (?:you|u|ya|y'all) (?:in|next|soon|later|after|tomorrow|at|then|in a|on (?:monday|"
      "tuesday|wednesday|thursday|friday|saturday|sunday|the \\d))|\\b(?:going|go|went) offline\\b|"
@@ -1504,7 +1554,10 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMarkHypothetical, 0, "",
      "\\b(?:if i ever|if i were ever|if i was ever|what if|hypothetically|hypothetical|"
      "what would you|how would you|imagine if|just imagine|suppose|supposing|"
-     "let's say|pretend|in a dream|in my dream|what happens if|if someone|if a person|"
+     // "let's pretend", not "i pretend to laugh" (masking is not a hypothetical).
+     "let's say|let's pretend|lets pretend|pretend (?:you|you're|ur|for a (?:second|moment|minute)|"
+     "we're|we are|i'm a|im a|i am a)|in a dream|in my dream|what happens if|if someone|if a "
+     "person|"
      "if a user|if somebody|if a friend|how do you|how do i help|"
      "what do you do when|what should i say)\\b"},
     {Kind::kMarkCausal, 0, "",

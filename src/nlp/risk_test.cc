@@ -617,5 +617,39 @@ TEST_F(RiskTest, CalmWordsForAMethodAPlanAndASetting) {
   }
 }
 
+TEST_F(RiskTest, ContextDecidesOrdinaryWordsAndCalmSigns) {
+  // Calm words for an act under way, a plan, an intent, in English and Tagalog.
+  EXPECT_EQ(L("i turned the gas on and sealed the bedroom door"), RiskLevel::kImminent);
+  EXPECT_EQ(L("sliced my arm and it's gushing, can't make it stop"), RiskLevel::kImminent);
+  EXPECT_GE(L("gonna try what i did before but properly this time"), RiskLevel::kHigh);
+  EXPECT_GE(L("i know where and i know when."), RiskLevel::kHigh);
+  EXPECT_GE(L("i'll drive to the coast and walk into the sea and keep walking"), RiskLevel::kHigh);
+  EXPECT_GE(L("tatapusin ko na ang buhay ko mamaya"), RiskLevel::kHigh);
+  EXPECT_GE(L("salamat sa lahat ng tulong. paalam"), RiskLevel::kHigh);
+  EXPECT_GE(L("hiniwa ko ang braso ko kagabi"), RiskLevel::kModerate);
+  // Masking is not a hypothetical: "i pretend to be fine".
+  EXPECT_GE(L("i pretend to be fine at work then sit in the car thinking about killing myself"),
+            RiskLevel::kModerate);
+  EXPECT_GE(L("i shed again last night"), RiskLevel::kModerate);
+  EXPECT_EQ(L("took the whole packet about an hour ago"), RiskLevel::kImminent);
+  // The same words in ordinary lives.
+  for (std::string_view text :
+       {"cut the hedge back before it started pouring down", "the gas is on, tea in ten minutes",
+        "salamat sa lahat, see you next week!", "i know how and when to reset the boiler",
+        "this is my last message in the group, i'm leaving because of all "
+        "the notifications",
+        "this is my final message in this chat, i'm changing my number",
+        "on the garage roof getting the kids' ball back, hold the ladder",
+        "i shed a few tears at the graduation",
+        "built a new shed this weekend, the kids want to paint it",
+        "took a whole box of chocolates to work and it was gone by lunch",
+        "swallowed half the pool on my first swimming lesson",
+        "i know it was right to end it. we're both happier now",
+        "writing a goodbye message in tom's leaving card",
+        "last message from me tonight, going to bed, early start"}) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
