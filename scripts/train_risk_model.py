@@ -2,8 +2,9 @@
 """Rebuilds Haven's learned risk model (data/models/risk.ftz + risk.thresholds).
 
 Trains fastText on the project's own labelled messages (tests/data/risk_dev.jsonl,
-risk_train*.jsonl, risk_cases.jsonl and the everyday messages of intent_cases.jsonl as level none;
-never risk_holdout.jsonl, which stays blind) and on ordinary GoEmotions comments as level none
+risk_train.jsonl to risk_train7.jsonl, risk_cases.jsonl and the everyday messages of
+intent_cases.jsonl as level none; never the holdouts, which stay blind, nor the development sets
+risk_everyday, risk_train8 and risk_train9) and on ordinary GoEmotions comments as level none
 (see load_goemotions): a softmax
 over the five levels, whose sums from the top give P(level >= k) for k = low .. imminent
 (a softmax was better calibrated than one-vs-all labels in cross-validation: at a 5% false-alarm
