@@ -553,7 +553,20 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMethod, kAct, "method",
      "\\b(?:walk|walking|swim|swimming|wade|wading|drive|driving) (?:out )?(?:into|in|out into) "
      "(?:the )?(?:ocean|sea|lake|river|water|waves)(?: and (?:not|never) come back)?"},
-    {Kind::kFarewellWeak, 0, "farewell", "\\b(?:and )?(?:not|never) (?:come|coming) back\\b"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:and )?(?:not|never) (?:come|coming) back\\b|\\b(?:not|never) (?:driving|walking|"
+     "going|getting|coming) (?:home|back) (?:this time|again)\\b|\\bthis time i'm not (?:driving|"
+     "walking|going|coming) (?:home|back)\\b|\\bthat's it then\\b|\\bthat is it then\\b"},
+    // A goodbye the others do not know is one; a death arranged so that nobody has to find it.
+    {Kind::kFarewellStrong, kNoNeg | kFirst, "farewell",
+     "\\b(?:it was|it's|it is|that was|this is|this was) (?:the|my) (?:last|final) (?:call|visit|"
+     "hug|goodbye|time|dinner|chat|conversation)(?: \\S+){0,8} (?:they|he|she|nobody|no one|none "
+     "of them)(?: just)? (?:don't|doesn't|didn't|dont|doesnt|won't) know\\b"},
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\bso (?:my \\w+|mum|mom|dad|she|he|they|the kids|my family) (?:doesn't|don't|won't|"
+     "wouldn't|will not|does not|dont|doesnt|wont) (?:have to )?(?:find me|find my body|be the one "
+     "(?:to find|who finds) me|see my body)\\b|\\bso (?:nobody|no one|noone) (?:has|have) to "
+     "(?:find me|find my body|see my body)\\b"},
     {Kind::kMethod, kAct, "method",
      "\\b(?:tie|tied|tying|make|made|making) (?:a|the|my) (?:noose|rope)"},
     {Kind::kMethod, 0, "method", "\\b(?:pull|pulling) the trigger\\b"},
@@ -847,7 +860,7 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kLocationWeak, 0, "attempt_in_progress",
      "(?:^|(?:\\.|!|\\?|;) )(?:up |standing |sitting |stood |sat )?(?:on|at) (?:the|a|this|top of "
      "the) (?:\\w+ )?(?:ledge|bridge|roof|rooftop|edge|cliff|platform|tracks|railing|balcony|"
-     "tower|car park roof|overpass)\\b"},
+     "tower|car park roof|overpass|viaduct|dam wall)\\b"},
     {Kind::kLocationWeak, 0, "attempt_in_progress",
      "\\b(?:end|edge) of the (?:platform|pier|cliff|roof|bridge)\\b|\\b(?:i'm|im|i am) going "
      "over(?: the (?:edge|railing|side))?\\b|\\bin the woods with\\b|\\b(?:walking|wading|"

@@ -632,6 +632,11 @@ TEST_F(RiskTest, ContextDecidesOrdinaryWordsAndCalmSigns) {
             RiskLevel::kModerate);
   EXPECT_GE(L("i shed again last night"), RiskLevel::kModerate);
   EXPECT_EQ(L("took the whole packet about an hour ago"), RiskLevel::kImminent);
+  EXPECT_GE(L("ok. that's it then. goodbye everyone"), RiskLevel::kHigh);
+  EXPECT_GE(L("had tea with my parents. it was the last visit, they don't know it"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("it'll be in the car so my dad doesn't have to find me"), RiskLevel::kHigh);
+  EXPECT_GE(L("on the viaduct. this time i'm not driving home"), RiskLevel::kHigh);
   // The same words in ordinary lives.
   for (std::string_view text :
        {"cut the hedge back before it started pouring down", "the gas is on, tea in ten minutes",
@@ -646,7 +651,10 @@ TEST_F(RiskTest, ContextDecidesOrdinaryWordsAndCalmSigns) {
         "swallowed half the pool on my first swimming lesson",
         "i know it was right to end it. we're both happier now",
         "writing a goodbye message in tom's leaving card",
-        "last message from me tonight, going to bed, early start"}) {
+        "last message from me tonight, going to bed, early start",
+        "that's it then, see you all tomorrow",
+        "last call for drinks, they don't know it yet but i'm paying",
+        "hid the presents so the kids don't find them"}) {
     EXPECT_EQ(L(text), RiskLevel::kNone) << text;
   }
 }
