@@ -968,9 +968,9 @@ constexpr PatternDef kPatterns[] = {
      "(?:is|are)\\b|\\bi know where the (?:key|keys|gun|pills) (?:is|are)\\b"},
     {Kind::kShAct, kSelfHarmCat, "self_harm_act",
      "\\bsh(?:-ing|ing|'d|'ed|-ed)\\b|\\b(?:i|i've|ive|i just|just|and) shed (?:again|last "
-     "night|today|yesterday|tonight|this morning|earlier)\\b|\\b(?:relapsed|relapse|relapsing) "
-     "(?:with|on|into) "
-     "(?:sh|self-harm|self harm|cutting|sh-ing)\\b|\\b(?:took|take|taking) (?:a|the|my) "
+     "night|today|yesterday|tonight|this morning|earlier)\\b|"
+     "\\b(?:relapsed|relapse|relapsing) (?:with|on|into) (?:sh|self-harm|self harm|cutting|"
+     "sh-ing)\\b|\\b(?:took|take|taking) (?:a|the|my) "
      "(?:razor|blade|knife|lighter|scissors|compass|sharpener) to my\\b|\\bsteri(?:-| )?strips?"
      "\\b|\\b(?:punch|punched|punching|hit|hitting|smashed|smashing) (?:the )?(?:wall|walls|"
      "door|mirror)(?: \\w+){0,3} (?:until|till|til) (?:my )?(?:knuckles|hands?|fists?|it) "
@@ -1291,8 +1291,7 @@ constexpr PatternDef kPatterns[] = {
     // A self-inflicted cut that keeps pouring.
     {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
      "\\b(?:cut|sliced|slit|slashed) (?:my \\S+|myself|deep|deeper|too deep)(?: \\S+){0,8} "
-     "(?:pouring|"
-     "gushing|spurting|pumping)\\b"},
+     "(?:pouring|gushing|spurting|pumping)\\b"},
     // The past attempt again, "properly this time"; the how and the when known.
     {Kind::kIntent, 0, "intent",
      "\\b(?:do|try|doing|trying) (?:what i did|what i tried)(?: \\S+){0,4} (?:properly|right) "
@@ -1536,9 +1535,11 @@ constexpr PatternDef kPatterns[] = {
      "valentine's|treasure hunt|i'm deceased|i am deceased|im deceased|salad era|"
      "(?:goodbye|bye)(?: \\S+){1,5} hello|leaving card|retirement card|leaving (?:present|gift)|"
      // Leaving a group chat or a course, not life.
+     // (Not "turning my notifications off" or "changing my number": withdrawing can be a sign.)
      "(?:leaving|left|exiting|muting|muted|quitting) (?:the|this|our) (?:group|group chat|gc|"
-     "chat|server|channel)|notifications|(?:dropping|dropped|quitting|changing|changed) (?:the|"
-     "my|this) (?:course|class|module|number|phone number)|new (?:phone )?number)\\b"},
+     "chat|server|channel)|(?:because of|cos of|coz of) (?:all )?(?:the )?notifications|the "
+     "notifications (?:are|were)|(?:dropping|dropped|quitting) (?:the|my|this) (?:course|class|"
+     "module)|my new (?:phone )?number is)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
      "\\bsee (?:you|u|ya|y'all) (?:in|next|soon|later|after|tomorrow|at|then|in a|on (?:monday|"
      "tuesday|wednesday|thursday|friday|saturday|sunday|the \\d))|\\b(?:going|go|went) offline\\b|"
@@ -1569,9 +1570,8 @@ constexpr PatternDef kPatterns[] = {
      "what would you|how would you|imagine if|just imagine|suppose|supposing|"
      // "let's pretend", not "i pretend to laugh" (masking is not a hypothetical).
      "let's say|let's pretend|lets pretend|pretend (?:you|you're|ur|for a (?:second|moment|minute)|"
-     "we're|we are|i'm a|im a|i am a)|in a dream|in my dream|what happens if|if someone|if a "
-     "person|"
-     "if a user|if somebody|if a friend|how do you|how do i help|"
+     "we're|we are|i'm a|im a|i am a)|in a dream|in my dream|what happens if|if someone|"
+     "if a person|if a user|if somebody|if a friend|how do you|how do i help|"
      "what do you do when|what should i say)\\b"},
     {Kind::kMarkCausal, 0, "",
      "\\b(?:makes? me|made me|making me|if i have to|if i hear|if i see|if i fail|"

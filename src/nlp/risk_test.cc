@@ -643,7 +643,7 @@ TEST_F(RiskTest, ContextDecidesOrdinaryWordsAndCalmSigns) {
         "salamat sa lahat, see you next week!", "i know how and when to reset the boiler",
         "this is my last message in the group, i'm leaving because of all "
         "the notifications",
-        "this is my final message in this chat, i'm changing my number",
+        "this is my final message in this chat, i'm leaving the group",
         "on the garage roof getting the kids' ball back, hold the ladder",
         "i shed a few tears at the graduation",
         "built a new shed this weekend, the kids want to paint it",
