@@ -1032,12 +1032,17 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
     }
   }
   bool any_farewell = false, any_context = false, any_accident = false, any_symptom = false;
+  // "cut my finger chopping onions": a scene of ordinary injuries explains bleeding, not pills,
+  // gas or a knife held to a wrist ("took all my pills on the kitchen floor").
+  bool injury_scene = false;
   for (const Hit& h : hits_) {
     if (!live(h)) continue;
     if (h.kind == Kind::kOverdoseSymptom) any_symptom = true;
     if (h.kind == Kind::kFarewellStrong || h.kind == Kind::kFarewellWeak) any_farewell = true;
     if (h.kind == Kind::kContextCue) any_context = true;
-    if (h.kind == Kind::kAccident) any_accident = true;
+    if (h.kind == Kind::kAccident) {
+      ((h.flags & rp::kInjuryScene) ? injury_scene : any_accident) = true;
+    }
   }
 
   // Base levels of the risk signals.
@@ -1092,7 +1097,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         level = 3;
         break;
       case Kind::kAttemptNow:
-        level = any_accident ? 1 : 4;
+        level = (any_accident || (injury_scene && (h.flags & rp::kSelfHarmCat))) ? 1 : 4;
         break;
       case Kind::kEngine:
         level = 4;
@@ -1382,7 +1387,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         break;
     }
   }
-  if (any_accident) {
+  if (any_accident || injury_scene) {
     for (const Hit& h : hits_) {
       if (live(h) && (h.kind == Kind::kAttemptNow || h.kind == Kind::kPillsTaken)) medical = true;
     }

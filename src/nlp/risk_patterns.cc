@@ -1000,11 +1000,13 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:everyone|everybody|people|they|he|she|my (?:mum|mom|dad|parents|teacher|friends?|"
      "family)) (?:think|thinks|thought|assume|assumes|assumed|worry|worries|worried) (?:that )?"
      "(?:i'm|im|i am|i'll|i)\\b"},
-    {Kind::kAccident, 0, "medical",
+    {Kind::kAccident, kInjuryScene, "medical",
      "\\b(?:chopping|cooking|shaving|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
      "washing up|broken glass|sports|football|rugby|climbing accident|gashed|grazed|on a fence|on "
-     "the farm|bike|"
-     "instead of one|instead of 1|forgot i (?:already )?took|double dose|twice by mistake)\\b"},
+     "the farm|bike)\\b"},
+    {Kind::kAccident, 0, "medical",
+     "\\b(?:instead of one|instead of 1|forgot i (?:already )?took|double dose|twice by "
+     "mistake)\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:nobody|no one|no-one|noone) (?:will|would|is going to|gonna) find me\\b|"
      "\\bpractic\\w* (?:with )?(?:the|a|my) (?:belt|rope|noose|knot|cord|ligature)\\b|"

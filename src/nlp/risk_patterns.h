@@ -92,6 +92,8 @@ enum PatternFlag : uint32_t {
                                // that names a death (someone who died or killed themselves)
   kOrdinaryPrep = 1u << 9,     // preparation ordinary life also makes (affairs in order, a will):
                                // ordinary with an ordinary reason and no other sign of risk
+  kInjuryScene = 1u << 10,     // kAccident: a scene of ordinary injuries (the kitchen, sport, a
+                               // bike) explains cuts and bleeding, not pills, gas or a ligature
 };
 
 struct PatternDef {

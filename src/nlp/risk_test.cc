@@ -637,6 +637,11 @@ TEST_F(RiskTest, ContextDecidesOrdinaryWordsAndCalmSigns) {
             RiskLevel::kHigh);
   EXPECT_GE(L("it'll be in the car so my dad doesn't have to find me"), RiskLevel::kHigh);
   EXPECT_GE(L("on the viaduct. this time i'm not driving home"), RiskLevel::kHigh);
+  // A kitchen or a farm explains a cut, not an overdose or gas.
+  EXPECT_EQ(L("took all my pills, sitting on the kitchen floor now"), RiskLevel::kImminent);
+  EXPECT_EQ(L("i overdosed, i'm on the farm, nobody's around"), RiskLevel::kImminent);
+  EXPECT_EQ(L("i turned the gas on and sealed the kitchen door"), RiskLevel::kImminent);
+  EXPECT_LE(L("cut my finger chopping onions, bleeding a lot"), RiskLevel::kLow);
   // The same words in ordinary lives.
   for (std::string_view text :
        {"cut the hedge back before it started pouring down", "the gas is on, tea in ten minutes",
