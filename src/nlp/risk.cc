@@ -1040,9 +1040,8 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
     if (h.kind == Kind::kOverdoseSymptom) any_symptom = true;
     if (h.kind == Kind::kFarewellStrong || h.kind == Kind::kFarewellWeak) any_farewell = true;
     if (h.kind == Kind::kContextCue) any_context = true;
-    if (h.kind == Kind::kAccident) {
-      ((h.flags & rp::kInjuryScene) ? injury_scene : any_accident) = true;
-    }
+    if (h.kind == Kind::kAccident && (h.flags & rp::kInjuryScene)) injury_scene = true;
+    if (h.kind == Kind::kAccident && !(h.flags & rp::kInjuryScene)) any_accident = true;
   }
 
   // Base levels of the risk signals.

@@ -558,7 +558,7 @@ constexpr PatternDef kPatterns[] = {
      "going|getting|coming) (?:home|back) (?:this time|again)\\b|\\bthis time i'm not (?:driving|"
      "walking|going|coming) (?:home|back)\\b|\\bthat's it then\\b|\\bthat is it then\\b"},
     // A goodbye the others do not know is one; a death arranged so that nobody has to find it.
-    {Kind::kFarewellStrong, kNoNeg | kFirst, "farewell",
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
      "\\b(?:it was|it's|it is|that was|this is|this was) (?:the|my) (?:last|final) (?:call|visit|"
      "hug|goodbye|time|dinner|chat|conversation)(?: \\S+){0,8} (?:they|he|she|nobody|no one|none "
      "of them)(?: just)? (?:don't|doesn't|didn't|dont|doesnt|won't) know\\b"},
