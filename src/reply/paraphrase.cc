@@ -430,6 +430,39 @@ std::optional<std::string> Situation(std::string_view message, PronounResolver r
           StartsFirstPerson(Lower(c[2].text))) {
         c.erase(c.begin(), c.begin() + 2);
       }
+      // "I'm ok just kind of sick of work", "I am good, just feeling low": the "ok" is politeness;
+      // what follows "just" or "but" is the situation ("you're kind of sick of work", not
+      // "you're ok just kind of sick of work").
+      if (!resolved) {
+        size_t k = 0;
+        if (c.size() > 1 && In(Lower(c[0].text), {"i'm", "im"})) {
+          k = 1;
+        } else if (c.size() > 2 && Lower(c[0].text) == "i" && Lower(c[1].text) == "am") {
+          k = 2;
+        }
+        if (k > 0 && c[k].word &&
+            In(Lower(c[k].text), {"ok", "okay", "fine", "good", "alright", "allright"})) {
+          size_t j = k + 1;
+          if (j < c.size() && !c[j].word && c[j].text == ",") ++j;
+          if (j < c.size() && c[j].word && In(Lower(c[j].text), {"just", "but"})) {
+            const bool but = Lower(c[j].text) == "but";
+            ++j;
+            if (j < c.size() && c[j].word && Lower(c[j].text) == "just") ++j;
+            int rest_words = 0;
+            for (size_t r = j; r < c.size(); ++r) rest_words += c[r].word ? 1 : 0;
+            // Not a new subject ("I'm fine but my boss keeps yelling"): that is another clause.
+            const std::string next = j < c.size() ? Lower(c[j].text) : "";
+            const bool subject =
+                StartsClause(next) || In(next, {"it", "it's", "its", "this", "that", "there"}) ||
+                (but && In(next, {"a", "an", "the"})) ||
+                (j < c.size() && std::isupper(static_cast<unsigned char>(c[j].text[0])) != 0);
+            if (rest_words >= 2 && !subject) {
+              c.erase(c.begin() + static_cast<std::ptrdiff_t>(k),
+                      c.begin() + static_cast<std::ptrdiff_t>(j));
+            }
+          }
+        }
+      }
       // "I have and he turns it into something nasty", "they do which is why it's so
       // frustrating": the answer to a question, elided, then more; said back it does not parse
       // ("you have and he turns...", "your friends do which is why...").

@@ -192,6 +192,19 @@ TEST(Situation, HedgesAndElidedAnswersAreNotSaidBack) {
             "you are so tired of fighting with your sister every day");
 }
 
+TEST(Situation, APoliteOkBeforeJustIsNotSaidBack) {
+  EXPECT_EQ(Situation("I'm ok just kind of sick of the same old stuff happening at work"),
+            "you're kind of sick of the same old stuff happening at work");
+  EXPECT_EQ(Situation("I am good, just feeling low"), "you are feeling low");
+  EXPECT_EQ(Situation("im fine but really tired of my flatmates"),
+            "you're really tired of your flatmates");
+  // A new subject after "but" is another clause: the sentence is not cut into nonsense.
+  EXPECT_NE(Situation("I'm fine but my boss keeps yelling at me"),
+            "you're your boss keeps yelling at you");
+  EXPECT_NE(Situation("I'm okay but Sam keeps ignoring my messages"),
+            "you're Sam keeps ignoring your messages");
+}
+
 TEST(Situation, NotAClauseThatOnlyPointsBack) {
   EXPECT_EQ(Situation("yes my parents are making sure of that!"), std::nullopt);
   EXPECT_EQ(Situation("a friend of mine suggested dating but I have ZERO interest in that"),
