@@ -483,9 +483,10 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
     // not who did it.
     auto governed = [&](int64_t at) {
       auto prep = [&](int64_t j) {
-        return j >= 0 && In(Norm(static_cast<size_t>(j)),
-                            {"to", "with", "for", "from", "at", "by", "of", "on", "near", "beside",
-                             "behind", "after", "than", "like", "off", "round", "around"});
+        return j >= 0 &&
+               In(Norm(static_cast<size_t>(j)),
+                  {"to", "with", "for", "from", "at", "by", "of", "on", "near", "beside", "behind",
+                   "after", "than", "like", "off", "round", "around", "into", "onto"});
       };
       if (prep(at - 1)) return true;
       return at >= 1 &&
@@ -496,7 +497,8 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
                 "she's", "they're", "he'll",   "she'll",   "they'll", "guy",  "girl",
                 "man",   "woman",   "someone", "somebody", "homie",   "bf",   "gf"}) ||
          IsKin(w) || IsKinClitic(w)) &&
-        !((IsKin(w) || In(w, {"guy", "girl", "man", "woman", "someone", "somebody"})) &&
+        !((IsKin(w) || IsKinClitic(w) ||
+           In(w, {"guy", "girl", "man", "woman", "someone", "somebody"})) &&
           governed(i))) {
       third = true;
     }

@@ -1237,7 +1237,7 @@ constexpr PatternDef kPatterns[] = {
     // The means set out, a goodbye "for real", someone told where one is: weak alone, two
     // together are preparation.
     {Kind::kPrepWeak, 0, "preparation",
-     "\\b(?:everything|it all|all of it)(?:'s| is| are) (?:laid out|set out|lined up|ready) "
+     "\\b(?:everything|it all|all of it)(?:'s| is| are|s) (?:laid out|set out|lined up|ready) "
      "(?:on|in) (?:the|my) (?:bed|desk|table|floor|seat)(?: (?:\\.|!|,|;)|$)"},
     {Kind::kFarewellWeak, 0, "farewell",
      "\\b(?:saying )?(?:bye|goodbye) for real\\b|\\b(?:it was|it's been|its been) nice "
@@ -1303,6 +1303,156 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kIntent, 0, "intent",
      "\\bwalk (?:in|into (?:the )?(?:sea|water|river|lake|ocean|waves))(?: and)? (?:not stop|keep "
      "(?:going|walking)|never come back|not come back|not come out)\\b"},
+    // ---- Flat, indirect words of the last hours (risk_train10's classes) ----------------------
+    // Last words: signing off from everything, the last conversation, the end of one's story.
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\b(?:signing|sign|logging|log|checking|check) (?:off|out) (?:from|of) everything\\b|"
+     "\\b(?:logging|log|signing|sign) (?:off|out) for the (?:last|final) time\\b|\\bthis is "
+     "where i (?:sign|log) (?:off|out)(?: for good)?\\b|\\b(?:this was|this is|that was) my "
+     "(?:last|final) (?:conversation|chat|talk)\\b|\\bthe (?:last|final) (?:voice|person|one|"
+     "thing) (?:i'll |i will )?(?:talk|speak|spoke|talked|hear|heard) (?:to|from)\\b|\\bthe end "
+     "of my story\\b|\\bsorry for the mess (?:i'm|im|i am|i'll be) leaving\\b|\\bdone "
+     "(?:talking|trying)(?: \\S+){0,3} done (?:with )?everything\\b|\\b(?:say|saying|said) "
+     "(?:bye|goodbye) without (?:them|him|her|anyone|anybody|people|any of them) knowing\\b|"
+     "\\b(?:not|won't|wont|will not|never) (?:gonna |going to )?be a (?:problem|burden) (?:to|for) "
+     "(?:anyone|anybody|you|them|everyone|my \\w+) (?:after|past|by|much longer|for long)\\b|"
+     "\\b(?:not going to|not gonna|won't|wont|will not) be (?:around|here|alive) for (?:the "
+     "holidays|christmas|xmas|new year|results day|my birthday|next year|graduation|the "
+     "summer)\\b"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:signing|logging|heading|checking) (?:off|out) for good\\b|\\bheading off for good\\b|"
+     "\\bno more from me\\b|\\b(?:don't|dont|do not) bother (?:replying|answering|texting back)\\b|"
+     "\\b(?:i )?(?:won't|wont|will not) (?:see|read) (?:it|your reply|the reply|this)\\b|"
+     "\\b(?:bye|goodbye) (?:\\. )?for real\\b|\\bgood ?night forever\\b"},
+    // Pills taken, all of them, said flatly: imminent beside a symptom, a goodbye or distress.
+    {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|had|done) (?:the lot|everything|evrything|all of them|all of it|"
+     "them all|the stuff|the whole (?:box|bottle|packet|pack|strip|lot)|a whole (?:bottle|box|"
+     "packet|pack|strip)(?: of \\S+)?|both (?:boxes|packets|bottles|packs))\\b|\\bdid it (?:\\, )?"
+     "the whole (?:box|bottle|packet|pack|strip)\\b"},
+    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
+     "\\b(?:can't|cant|cannot) feel my (?:fingers|hands|legs|feet|face|lips)\\b|\\b(?:can't|cant) "
+     "see (?:properly|proper|straight|right)\\b|\\beverything(?:'s| is) going (?:slow|slowly|"
+     "dark|blurry|fuzzy)\\b|\\bheart(?:'s| is) going (?:really |so )?(?:fast|crazy|mental)\\b|"
+     "\\bgetting (?:sleepy|drowsy)\\b|\\bears? (?:to )?ring(?:ing)?\\b"},
+    // Rehearsal and set-up of a hanging.
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:belt|rope|cord|knot|noose|scarf|cable|ligature)\\b(?: \\S+){0,10} (?:just )?(?:to see|"
+     "see) (?:if|whether) (?:it|it'd|it'll|it would|it will|it could) (?:hold|take my weight)\\b"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:knot|noose) (?:is|'s) (?:done|tied|ready|up)\\b|\\bchair(?:'s| is) (?:under|below) the "
+     "(?:beam|hook|rafter|banister|bannister|branch|loft hatch)\\b|\\b(?:gun|pistol|revolver|"
+     "shotgun|rifle)(?:'s| is)? (?:in my (?:lap|hand|hands|mouth)|loaded (?:next to|beside) "
+     "me)\\b"},
+    // The engine left running, drowsy.
+    {Kind::kEngine, kMedicalCat, "attempt_in_progress",
+     "\\bengine(?:'s| is| has)? been (?:on|running) (?:for )?(?:\\S+ ){0,2}(?:minutes|mins|hours|"
+     "hour|an hour)\\b(?: \\S+){0,6} (?:sleepy|drowsy|dizzy|headache|can't breathe|cant "
+     "breathe)\\b"},
+    // A self-inflicted wound that is too deep, gaping, will not stop.
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\btoo deep\\b(?: \\S+){0,6} (?:pouring|gushing|bleeding|won't stop|wont stop|can't stop|"
+     "cant stop)\\b|\\bgaping(?: open| wide)?\\b(?: \\S+){0,8} (?:won't stop|wont stop|something "
+     "white|see the fat|see fat|bone)\\b"},
+    // Asking which way is quickest, how high, how many is too many.
+    {Kind::kResearch, 0, "method",
+     "\\bhow many (?:of )?(?:my |these |the |her |his )?\\S+ (?:would be|is|are|would count as) "
+     "too many\\b|\\bwhich is (?:quicker|faster|less painful|more painless|more certain|surer)\\b"
+     "(?: \\S+){0,6} {PILLS}|{PILLS}(?: \\S+){0,4} which is (?:quicker|faster|less painful)\\b|"
+     "\\b(?:the )?(?:least messy|most painless|least painful|quickest|surest) way(?: to go| out|"
+     "{END})|\\bhow high (?:does|do|would|should|has|have) (?:a|the) (?:building|bridge|drop|fall|"
+     "floor|balcony|car park) (?:have to|need to|got to) be\\b|\\btallest (?:car park|building|"
+     "bridge)\\b(?: \\S+){0,6} without (?:the )?(?:mesh|nets?|fence|fences|barriers?|railings?)\\b|"
+     "\\bwhich (?:ones|pills|tablets) (?:don't|dont|do not|won't|wont) hurt\\b|\\bwhich bridges "
+     "(?:\\S+ ){0,3}(?:have no|don't have|dont have|without) (?:phones|nets|barriers|fences)\\b"},
+    // Stockpiling one at a time; pretexts for buying the means.
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b(?:keeping|kept|been keeping|saving|saved|putting|put|holding) (?:back|aside|by) "
+     "(?:one|a couple|two|some|half) (?:of )?(?:my |the )?\\S+ (?:every|each) (?:night|day|"
+     "morning|week|time)\\b|\\b(?:rope|hose|hosepipe|charcoal)\\b(?: \\S+){0,12} (?:asked if i "
+     "was|said i was|thinks i'm|thinks im|told (?:him|her|them) i was) (?:going )?(?:camping|"
+     "having a barbecue|doing a barbecue|having a bbq)\\b|\\bcharcoal\\b(?: \\S+){0,14} never "
+     "(?:had|have|did|done) a (?:barbecue|bbq)\\b"},
+    // Somebody who will find them; a life one is nearly ready to leave.
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\bwhoever finds me\\b|\\b(?:nobody|no one|noone) (?:left )?to find me\\b|\\bbefore "
+     "(?:anyone|anybody|someone) finds me\\b"},
+    {Kind::kPrepWeak, kFirst, "preparation",
+     "\\b(?:i'm|im|i am) (?:nearly|almost) ready{END}|\\bletters? (?:are )?(?:all )?(?:written|"
+     "done|finished|sorted){END}|\\b(?:recorded|made|wrote|written) (?:a )?(?:video|message|"
+     "letter|cards?|letters)(?: \\S+){0,4} (?:to (?:watch|read|open) when (?:he's|she's|they're|"
+     "he is|she is|they are) (?:older|grown|grown up)|(?:next|future) (?:\\S+ )?birthdays)\\b"},
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:meet|meeting) (?:god|my maker|jesus) (?:early|soon|tonight|tomorrow|this week)\\b|"
+     "\\bfinal (?:week|day|night|days|weekend|month) of (?:being (?:a person|alive|here)|my "
+     "life|existing)\\b|\\b(?:ticket|trip) to the void\\b"},
+    {Kind::kLocationWeak, 0, "attempt_in_progress",
+     "\\b(?:stepped|climbed|got) (?:over|past) the (?:barrier|railing|railings|fence|parapet)\\b|"
+     "\\b(?:sitting|standing|stood|sat) on the (?:balcony )?(?:rail|railing|parapet)\\b|\\b(?:up )?"
+     "on the (?:overpass|flyover)\\b"},
+    // Wondering what it would be like to end it: thinking about it (active); to die or be gone:
+    // a passive wish.
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:wonder|wondering|wondered|imagine|imagining|imagined) (?:what|how) it(?:'d| would|d) "
+     "(?:be|feel) like to (?:just )?(?:end (?:it all|everything|my life|things|it)|kill myself|"
+     "take my (?:own )?life|not be alive)\\b"},
+    {Kind::kPassive, 0, "passive_wish",
+     "\\b(?:wonder|wondering|wondered|imagine|imagining|imagined) (?:what|how) it(?:'d| would|d) "
+     "(?:be|feel) like to (?:just )?(?:die|be dead|not exist|not wake up|stop existing|"
+     "disappear forever|be gone)\\b"},
+    // A goodbye said as the last thing: "this is me saying bye for real", "ok. it's time. bye x",
+    // "done. thank you for everything x".
+    {Kind::kFarewellStrong, kNoNeg, "farewell",
+     "\\bthis is me saying (?:goodbye|bye)(?: for real| for good| to (?:you all|everyone|all of "
+     "you|you))?{END}|\\b(?:it's|its|it is) time (?:now )?(?:\\. |! |, )+(?:bye|goodbye|"
+     "goodnight|night|love you)\\b"},
+    {Kind::kFarewellStrong, kNoNeg, "lone_done",
+     "^(?:i'm |im |i am |it's |its |and )?done (?:\\.|!|,) (?:thank you|thanks|thank u|ty) for "
+     "everything\\b"},
+    // Something ending on a date, "and so do i".
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:ends?|ending|runs? out|expires?|finishes|is up)\\b(?: \\S+){0,6} (?:and|&) so "
+     "(?:do|will|does|am) i\\b"},
+    // A life one is not staying in.
+    {Kind::kIntent, 0, "intent",
+     "\\blife (?:i'm|im|i am|you're|youre|you are) not (?:staying|sticking around|going to be|"
+     "gonna be) (?:in|for|around)\\b"},
+    // A death arranged so that nobody walks in on it.
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\bso (?:my \\w+|mum|mom|dad|she|he|they|the kids|my family|nobody|no one) (?:doesn't|don't|"
+     "won't|wouldn't|does not|dont|doesnt|wont|has not to|never has to) (?:have to )?(?:walk in on|"
+     "walk into|come home to) (?:anything|it|that|me like that|the mess|a mess)\\b"},
+    // Pills got from a doctor on a pretext: stockpiling.
+    {Kind::kPrepStrong, 0, "preparation",
+     "\\b{PILLS}\\b(?: \\S+){0,6} (?:and )?(?:said|told (?:him|her|them|the \\w+)) (?:that )?"
+     "(?:i'd|i had|id|i) lost (?:them|it|the last (?:lot|box|ones)|my \\w+)\\b"},
+    // Asking about suicidal thoughts "for me".
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:think|thinks|thinking|thoughts) (?:about|of) (?:suicide|killing (?:themselves|"
+     "yourself|myself)|ending (?:it|their life|your life|my life))\\b(?: \\S+){0,14} (?:i'm |im "
+     "|i am )?asking for (?:me|myself)\\b"},
+    // A blade used somewhere private or on the skin.
+    {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
+     "\\b(?:blade|razor|sharpener)s?(?:'s)?(?: \\S+){0,12} (?:i )?used (?:it|them) (?:again )?"
+     "(?:in the (?:loos?|toilets?|bathroom|restroom|shower|stalls?)|on (?:myself|my (?:arm|leg|"
+     "thigh|wrist|stomach|skin|hip)s?))\\b"},
+    // Standing at a railing and thinking of going over.
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:railing|railings|ledge|balcony|edge|parapet)(?: \\S+){1,10} (?:and )?(?:i )?(?:think|"
+     "thinking|thought) (?:about |of )?(?:just )?(?:go|going|jump|jumping|step|stepping|climb|"
+     "climbing) over\\b"},
+    // The car and a hose.
+    {Kind::kMethod, kAct | kFirst, "method",
+     "\\b(?:the|my) car and (?:a )?length of (?:hose|hosepipe|tubing|pipe)\\b|"
+     "\\b(?:hose|hosepipe|tubing|pipe)(?: \\S+){0,4} (?:to|from|on|onto|into) the exhaust\\b"},
+    // Savings emptied into someone's account; a letter to open when a child is grown: weak alone,
+    // preparation together.
+    {Kind::kPrepWeak, kFirst, "preparation",
+     "\\b(?:emptied|moved|transferred|put) (?:all )?(?:my|the) savings (?:into|to|over to) "
+     "(?:my \\S+|his|her|their|the kids'?) "
+     "(?:account|accounts)\\b|\\b(?:wrote|written|writing|left) (?:him|her|them|my \\w+|each of "
+     "them) (?:a )?letters? (?:for (?:him|her|them) )?to open when (?:he's|she's|they're|he is|"
+     "she is|they are|he turns|she turns|they turn|he's older|she's older)\\b"},
     {Kind::kLocation, kFirst, "attempt_in_progress",
      "\\b(?:i'm|im|i am|standing|sitting|climbed|climbing|i'm standing|i'm sitting) "
      "(?:\\w+ ){0,2}(?:on|at|over|onto) (?:the |a |my |this |our )?(?:(?:back|old|top|"
@@ -1439,8 +1589,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:exams?|test|tests|quiz|quizzes|homework|hw|class|classes|lecture|lectures|"
      "assignments?|essays?|finals|midterms?|math|maths|calculus|chemistry|physics|algebra|"
      "meeting|meetings|zoom|shift|boss|coworkers?|traffic|commute|songs?|music|playlist|"
-     "game|games|team|match|movie|show|episode|ads?|commercials?|wifi|internet|mondays?|"
-     "sundays?|weather|heat|cold|line|queue|cringe|crush|tripped|embarrass\\w*|fries|"
+     "game|games|team|match|movie|show|episode|ads?|commercials?|wifi|internet|mondays|monday "
+     "mornings?|"
+     "sundays|sunday scaries|weather|heat|cold|line|queue|cringe|crush|tripped|embarrass\\w*|fries|"
      "dishes|laundry|minecraft|fortnite|roblox|sims|gta|grades|taxes|paperwork|emails|"
      "group project|presentation|deadline|spreadsheet|zoom call|lecturer|professor|"
      "customer|customers|noise|neighbors|neighbours|printer|laptop|phone|wifi|netflix|"

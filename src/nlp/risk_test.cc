@@ -664,5 +664,51 @@ TEST_F(RiskTest, ContextDecidesOrdinaryWordsAndCalmSigns) {
   }
 }
 
+TEST_F(RiskTest, FlatIndirectWordsOfTheLastHours) {
+  // Last words, said quietly.
+  EXPECT_GE(L("Signing off from everything for good. It was nice knowing you, robot."),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("this is me saying bye for real"), RiskLevel::kHigh);
+  EXPECT_GE(L("ok. its time. bye x"), RiskLevel::kHigh);
+  EXPECT_GE(L("done. thank you for everything x"), RiskLevel::kHigh);
+  EXPECT_GE(L("i'm not going to be around for results day so it doesn't matter"), RiskLevel::kHigh);
+  EXPECT_GE(L("my phone contract ends on the 20th and so do i"), RiskLevel::kHigh);
+  // An attempt done, flatly, with what it does to the body.
+  EXPECT_EQ(L("took the lot at 11. cant feel my fingers much"), RiskLevel::kImminent);
+  EXPECT_EQ(L("too deep. too deep. its pouring"), RiskLevel::kImminent);
+  EXPECT_EQ(L("chair's under the beam and the knot is done. bye"), RiskLevel::kImminent);
+  // Research, rehearsal, stockpiling, pretexts.
+  EXPECT_GE(L("how many of my venlafaxine would be too many"), RiskLevel::kHigh);
+  EXPECT_GE(L("which is quicker, tablets or the insulin? i have both"), RiskLevel::kHigh);
+  EXPECT_GE(L("tried the belt on the wardrobe door just to see if it'd hold"), RiskLevel::kHigh);
+  EXPECT_GE(L("been keeping back one of my quetiapine every night since august"), RiskLevel::kHigh);
+  EXPECT_GE(L("asked my gp for more sleeping tablets and said i'd lost them"), RiskLevel::kHigh);
+  EXPECT_GE(L("cleaned the flat so whoever finds me won't have to see a mess"), RiskLevel::kHigh);
+  EXPECT_GE(L("booked the cleaner for the day after, so my mum doesn't walk into anything"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("I emptied my savings into my son's account and wrote him a letter to open when "
+              "he's 18"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("I keep wondering what it'd be like to just end everything"), RiskLevel::kModerate);
+  EXPECT_GE(L("the blade's back in my pencil case and I used it in the loos today"),
+            RiskLevel::kModerate);
+  // Laughter beside the weekday of a plan is not hyperbole (laughter still caps the rules at
+  // moderate; the learned reader raises it).
+  EXPECT_GE(L("gonna ctb on sunday. already picked what im wearing lmao"), RiskLevel::kModerate);
+  // The same words in ordinary lives.
+  for (std::string_view text : {
+           "washing the car and the hose burst lol",
+           "wrote my daughter a letter to open when she's 18, it's a tradition in our family",
+           "logging off twitter for good, it's bad for my head",
+           "which is quicker, the bus or the train?",
+           "took the lot to the tip this morning, garage finally empty",
+           "I'm in too deep with this show, three seasons in two days",
+           "the chair's under the desk, mum",
+           "mondays make me want to die lol",
+       }) {
+    EXPECT_LE(L(text), RiskLevel::kLow) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
