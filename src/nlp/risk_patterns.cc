@@ -1326,10 +1326,11 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:bye|goodbye) (?:\\. )?for real\\b|\\bgood ?night forever\\b"},
     // Pills taken, all of them, said flatly: imminent beside a symptom, a goodbye or distress.
     {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
-     "\\b(?:took|taken|swallowed|had|done) (?:the lot|everything|evrything|all of them|all of it|"
-     "them all|the stuff|the whole (?:box|bottle|packet|pack|strip|lot)|a whole (?:bottle|box|"
-     "packet|pack|strip)(?: of \\S+)?|both (?:boxes|packets|bottles|packs))\\b|\\bdid it (?:\\, )?"
-     "the whole (?:box|bottle|packet|pack|strip)\\b"},
+     "\\b(?:took|taken|swallowed) (?:the lot|all of them|them all|the stuff|the whole (?:box|"
+     "bottle|packet|pack|strip|lot)|a whole (?:bottle|box|packet|pack|strip)(?: of \\S+)?|both "
+     "(?:boxes|packets|bottles|packs))\\b|(?:^|\\. |\\bi |\\bi've |\\bive )(?:took|taken|"
+     "swallowed) (?:everything|evrything)\\b|\\bdid it (?:\\, )?the whole (?:box|bottle|packet|"
+     "pack|strip)\\b"},
     {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
      "\\b(?:can't|cant|cannot) feel my (?:fingers|hands|legs|feet|face|lips)\\b|\\b(?:can't|cant) "
      "see (?:properly|proper|straight|right)\\b|\\beverything(?:'s| is) going (?:slow|slowly|"
@@ -1359,8 +1360,9 @@ constexpr PatternDef kPatterns[] = {
      "\\bhow many (?:of )?(?:my |these |the |her |his )?\\S+ (?:would be|is|are|would count as) "
      "too many\\b|\\bwhich is (?:quicker|faster|less painful|more painless|more certain|surer)\\b"
      "(?: \\S+){0,6} {PILLS}|{PILLS}(?: \\S+){0,4} which is (?:quicker|faster|less painful)\\b|"
-     "\\b(?:the )?(?:least messy|most painless|least painful|quickest|surest) way(?: to go| out|"
-     "{END})|\\bhow high (?:does|do|would|should|has|have) (?:a|the) (?:building|bridge|drop|fall|"
+     "\\b(?:the )?(?:least messy|most painless|least painful) way(?: to go| out)?{END}|\\b(?:the )?"
+     "(?:quickest|surest) way (?:to go|out){END}|\\bhow high (?:does|do|would|should|has|have) "
+     "(?:a|the) (?:building|bridge|drop|fall|"
      "floor|balcony|car park) (?:have to|need to|got to) be\\b|\\btallest (?:car park|building|"
      "bridge)\\b(?: \\S+){0,6} without (?:the )?(?:mesh|nets?|fence|fences|barriers?|railings?)\\b|"
      "\\bwhich (?:ones|pills|tablets) (?:don't|dont|do not|won't|wont) hurt\\b|\\bwhich bridges "

@@ -705,6 +705,8 @@ TEST_F(RiskTest, FlatIndirectWordsOfTheLastHours) {
            "I'm in too deep with this show, three seasons in two days",
            "the chair's under the desk, mum",
            "mondays make me want to die lol",
+           "ate so much at the buffet, had everything, feel sick lol",
+           "they took everything from the house while we were away, i feel sick",
        }) {
     EXPECT_LE(L(text), RiskLevel::kLow) << text;
   }
