@@ -984,7 +984,8 @@ void Assessor::Judge(Hit& h) {
        k == Kind::kPrepWeak || k == Kind::kFarewellWeak || k == Kind::kMeans) &&
       ((m & kBenign) || LaughNear(h.sentence) ||
        (!IsRiskKind(k) && (m & kCryLaugh) && (m & kTrivial)) ||
-       (benign_farewell_ && k != Kind::kMeans && k != Kind::kLocation))) {
+       (benign_farewell_ && k != Kind::kMeans && k != Kind::kLocation &&
+        !(h.flags & rp::kFinal)))) {
     h.fate = Fate::kBenign;
     return;
   }

@@ -1305,12 +1305,13 @@ constexpr PatternDef kPatterns[] = {
      "(?:going|walking)|never come back|not come back|not come out)\\b"},
     // ---- Flat, indirect words of the last hours (risk_train10's classes) ----------------------
     // Last words: signing off from everything, the last conversation, the end of one's story.
-    {Kind::kFarewellStrong, kNoNeg, "farewell",
+    {Kind::kFarewellStrong, kNoNeg | kFinal, "farewell",
      "\\b(?:signing|sign|logging|log|checking|check) (?:off|out) (?:from|of) everything\\b|"
      "\\b(?:logging|log|signing|sign) (?:off|out) for the (?:last|final) time\\b|\\bthis is "
      "where i (?:sign|log) (?:off|out)(?: for good)?\\b|\\b(?:this was|this is|that was) my "
      "(?:last|final) (?:conversation|chat|talk)\\b|\\bthe (?:last|final) (?:voice|person|one|"
-     "thing) (?:i'll |i will )?(?:talk|speak|spoke|talked|hear|heard) (?:to|from)\\b|\\bthe end "
+     "thing) (?:i |i'll |i will |i've )?(?:talk|speak|spoke|talked|hear|heard) "
+     "(?:to|from)\\b|\\bthe end "
      "of my story\\b|\\bsorry for the mess (?:i'm|im|i am|i'll be) leaving\\b|\\bdone "
      "(?:talking|trying)(?: \\S+){0,3} done (?:with )?everything\\b|\\b(?:say|saying|said) "
      "(?:bye|goodbye) without (?:them|him|her|anyone|anybody|people|any of them) knowing\\b|"
@@ -1319,6 +1320,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:not going to|not gonna|won't|wont|will not) be (?:around|here|alive) for (?:the "
      "holidays|christmas|xmas|new year|results day|my birthday|next year|graduation|the "
      "summer)\\b"},
+    {Kind::kFarewellStrong, kNoNeg | kFinal, "farewell",
+     "\\b(?:goodnight|good night|goodbye|bye|night) forever\\b|^(?:ok |okay |right )?(?:bye|"
+     "goodbye) (?:\\. |, )?for (?:real|good){END}"},
     {Kind::kFarewellWeak, 0, "farewell",
      "\\b(?:signing|logging|heading|checking) (?:off|out) for good\\b|\\bheading off for good\\b|"
      "\\bno more from me\\b|\\b(?:don't|dont|do not) bother (?:replying|answering|texting back)\\b|"

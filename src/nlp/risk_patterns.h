@@ -94,6 +94,9 @@ enum PatternFlag : uint32_t {
                                // ordinary with an ordinary reason and no other sign of risk
   kInjuryScene = 1u << 10,     // kAccident: a scene of ordinary injuries (the kitchen, sport, a
                                // bike) explains cuts and bleeding, not pills, gas or a ligature
+  kFinal = 1u << 11,           // a goodbye no ordinary goodbye says ("for the last time", "the
+                               // mess i'm leaving"): an ordinary "goodnight" or "logging off"
+                               // in the message does not make it ordinary
 };
 
 struct PatternDef {

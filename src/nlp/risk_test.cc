@@ -671,6 +671,11 @@ TEST_F(RiskTest, FlatIndirectWordsOfTheLastHours) {
   EXPECT_GE(L("this is me saying bye for real"), RiskLevel::kHigh);
   EXPECT_GE(L("ok. its time. bye x"), RiskLevel::kHigh);
   EXPECT_GE(L("done. thank you for everything x"), RiskLevel::kHigh);
+  // A final goodbye stays final beside an ordinary "goodnight" or "logging off".
+  EXPECT_GE(L("Goodnight. Sorry for the mess I'm leaving."), RiskLevel::kHigh);
+  EXPECT_GE(L("logging off for the last time. leaving the games to jay"), RiskLevel::kHigh);
+  EXPECT_GE(L("thanks for being the last voice i talk to"), RiskLevel::kHigh);
+  EXPECT_GE(L("bye. for real."), RiskLevel::kHigh);
   EXPECT_GE(L("i'm not going to be around for results day so it doesn't matter"), RiskLevel::kHigh);
   EXPECT_GE(L("my phone contract ends on the 20th and so do i"), RiskLevel::kHigh);
   // An attempt done, flatly, with what it does to the body.
@@ -705,6 +710,8 @@ TEST_F(RiskTest, FlatIndirectWordsOfTheLastHours) {
            "I'm in too deep with this show, three seasons in two days",
            "the chair's under the desk, mum",
            "mondays make me want to die lol",
+           "goodnight all, logging off, early start",
+           "bye for now, logging off",
            "ate so much at the buffet, had everything, feel sick lol",
            "they took everything from the house while we were away, i feel sick",
        }) {
