@@ -557,7 +557,8 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:and )?(?:not|never) (?:come|coming) back\\b|\\b(?:not|never) (?:driving|walking|"
      "going|getting|coming) (?:home|back) (?:this time|again)\\b|\\bthis time i'm not (?:driving|"
      "walking|going|coming) (?:home|back)\\b|\\bthat's it then\\b|\\bthat is it then\\b"},
-    // A goodbye the others do not know is one; a death arranged so that nobody has to find it.
+    // A goodbye the others do not know is one; a death arranged so that nobody has to find it
+    // or walk in on it.
     {Kind::kFarewellStrong, kNoNeg, "farewell",
      "\\b(?:it was|it's|it is|that was|this is|this was) (?:the|my) (?:last|final) (?:call|visit|"
      "hug|goodbye|time|dinner|chat|conversation)(?: \\S+){0,8} (?:they|he|she|nobody|no one|none "
@@ -565,7 +566,9 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kPrepStrong, 0, "preparation",
      "\\bso (?:my \\w+|mum|mom|dad|she|he|they|the kids|my family) (?:doesn't|don't|won't|"
      "wouldn't|will not|does not|dont|doesnt|wont) (?:have to )?(?:find me|find my body|be the one "
-     "(?:to find|who finds) me|see my body)\\b|\\bso (?:nobody|no one|noone) (?:has|have) to "
+     "(?:to find|who finds) me|see my body|walk in on (?:anything|it|that|me)|walk into "
+     "(?:anything|it|that)|come home to (?:it|that|me like that|the mess|a mess))\\b|\\bso "
+     "(?:nobody|no one|noone) (?:has|have) to "
      "(?:find me|find my body|see my body)\\b"},
     {Kind::kMethod, kAct, "method",
      "\\b(?:tie|tied|tying|make|made|making) (?:a|the|my) (?:noose|rope)"},
@@ -1240,7 +1243,7 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:everything|it all|all of it)(?:'s| is| are|s) (?:laid out|set out|lined up|ready) "
      "(?:on|in) (?:the|my) (?:bed|desk|table|floor|seat)(?: (?:\\.|!|,|;)|$)"},
     {Kind::kFarewellWeak, 0, "farewell",
-     "\\b(?:saying )?(?:bye|goodbye) for real\\b|\\b(?:it was|it's been|its been) nice "
+     "\\b(?:saying )?(?:bye|goodbye) (?:\\. )?for real\\b|\\b(?:it was|it's been|its been) nice "
      "knowing (?:you|some of you|y'all|you all|everyone|u all)\\b|\\b(?:wanted|want|needed) "
      "(?:one person|someone|somebody|one human|one human being) to know (?:i was here|i'm here|"
      "where i am|where i was)\\b"},
@@ -1326,8 +1329,7 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kFarewellWeak, 0, "farewell",
      "\\b(?:signing|logging|heading|checking) (?:off|out) for good\\b|\\bheading off for good\\b|"
      "\\bno more from me\\b|\\b(?:don't|dont|do not) bother (?:replying|answering|texting back)\\b|"
-     "\\b(?:i )?(?:won't|wont|will not) (?:see|read) (?:it|your reply|the reply|this)\\b|"
-     "\\b(?:bye|goodbye) (?:\\. )?for real\\b|\\bgood ?night forever\\b"},
+     "\\b(?:i )?(?:won't|wont|will not) (?:see|read) (?:it|your reply|the reply|this)\\b"},
     // Pills taken, all of them, said flatly: imminent beside a symptom, a goodbye or distress.
     {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed) (?:the lot|all of them|them all|the stuff|the whole (?:box|"
@@ -1423,11 +1425,6 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kIntent, 0, "intent",
      "\\blife (?:i'm|im|i am|you're|youre|you are) not (?:staying|sticking around|going to be|"
      "gonna be) (?:in|for|around)\\b"},
-    // A death arranged so that nobody walks in on it.
-    {Kind::kPrepStrong, 0, "preparation",
-     "\\bso (?:my \\w+|mum|mom|dad|she|he|they|the kids|my family|nobody|no one) (?:doesn't|don't|"
-     "won't|wouldn't|does not|dont|doesnt|wont|has not to|never has to) (?:have to )?(?:walk in on|"
-     "walk into|come home to) (?:anything|it|that|me like that|the mess|a mess)\\b"},
     // Pills got from a doctor on a pretext: stockpiling.
     {Kind::kPrepStrong, 0, "preparation",
      "\\b{PILLS}\\b(?: \\S+){0,6} (?:and )?(?:said|told (?:him|her|them|the \\w+)) (?:that )?"
