@@ -982,7 +982,7 @@ void Assessor::Judge(Hit& h) {
   }
   if ((k == Kind::kLocation || k == Kind::kFarewellStrong || k == Kind::kLocationWeak ||
        k == Kind::kPrepWeak || k == Kind::kFarewellWeak || k == Kind::kMeans) &&
-      ((m & kBenign) || LaughNear(h.sentence) ||
+      ((m & kBenign) || (LaughNear(h.sentence) && !(h.flags & rp::kFinal)) ||
        (!IsRiskKind(k) && (m & kCryLaugh) && (m & kTrivial)) ||
        (benign_farewell_ && k != Kind::kMeans && k != Kind::kLocation &&
         !(h.flags & rp::kFinal)))) {
@@ -1125,7 +1125,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
     if ((m & kCausal) && (m & kTrivial)) h.level = std::min(h.level, 1);
     // "im gonna kms if my mom makes me go to church again lmao": laughed-off conditional.
     if ((m & kCausal) && LaughNear(h.sentence)) h.level = std::min(h.level, 1);
-    if (LaughNear(h.sentence)) {
+    if (LaughNear(h.sentence) && !(h.flags & rp::kFinal)) {
       h.level = std::min(h.level, 2);
       // "we'd rather die than go back to school lol": a laughed-off low signal is hyperbole.
       if (h.level <= 1 && (h.flags & rp::kHyper)) {

@@ -658,7 +658,8 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:planning|planned|writing|drafting|thinking about|imagining) (?:out )?what i'd "
      "(?:say|write) in (?:a|my) (?:suicide |goodbye )?(?:note|letter)"},
     {Kind::kPlan, kFirst, "plan",
-     "\\bi know (?:exactly |just |already )?(?:how|when|where|what i'm going to do|what to do)"
+     "\\bi (?:already |just )?know (?:exactly |just |already )?(?:how|when|where|what i'm going to "
+     "do|what to do)"
      "(?: (?:i'd|i would|i'll|i will|to)\\b|{END})"},
     {Kind::kPlan, 0, "plan",
      "\\b(?:got|have|had) it all (?:figured out|planned|planned out|worked out)"},
@@ -871,8 +872,9 @@ constexpr PatternDef kPatterns[] = {
      "waiting) (?:on|at) the (?:platform|tracks|edge)\\b|\\b(?:\\d+|\\w+)(?:th|st|nd|rd) "
      "floor (?:balcony|window|ledge|roof)\\b"},
     {Kind::kMeansStrong, 0, "means_access",
-     "\\b(?:i'm|im|i am|sitting|standing|here|i'm here|lying) (?:\\w+ ){0,4}with (?:the|a|my) "
-     "(?:rope|noose|gun|pistol|shotgun|pills|razor|blade|knife|charcoal|hose)\\b"},
+     "\\b(?:i'm|im|i am|sitting|standing|here|i'm here|lying) (?:\\w+ ){0,6}with (?:the|a|my|"
+     "\\w+'s) (?:rope|noose|gun|pistol|shotgun|revolver|rifle|handgun|pills|razor|blade|knife|"
+     "charcoal|hose)\\b"},
     {Kind::kMeansStrong, 0, "means_access",
      "(?:^|(?:\\.|!|\\?|;) )(?:it's |its |the gun's |gun's |gun is |the gun is )?loaded "
      "(?:\\.|!)"},
@@ -1472,6 +1474,195 @@ constexpr PatternDef kPatterns[] = {
      "cant keep my eyes open|blurry|chest (?:hurts|pain|pains)|seizing|seizure|passing out|"
      "losing consciousness|ears (?:are )?ringing|numb|feel (?:really )?(?:weird|strange|"
      "sick))\\b"},
+    // ---- What the flat words still hid (risk_train10's remaining misses, fifth session) --------
+    // An overdose told by counting, by the time it was taken or by what is gone, not by a verb
+    // beside a drug's name: "took them at 11, it's nearly 1", "both boxes of the amitriptyline",
+    // "already did it, the whole box", "the sleeping ones and dad's heart ones. all gone now".
+    // Each is an emergency only with a symptom, a goodbye or a plea not to be rescued.
+    {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|swallowed|downed|necked) (?:them|the stuff|it all|all of it|the lot|"
+     "everything) at (?:\\d|half|about|around)|\\b(?:the whole|a whole|both|all the|all my) "
+     "(?:box|boxes|packet|packets|bottle|bottles|strip|strips|blister packs?) of (?:the |my |his |"
+     "her |mum's |mom's |dad's )?(?:\\w+ )?{PILLS}\\b|\\b(?:did it|done it|it's done|its done)"
+     "(?: \\S+){0,2} (?:the whole|both|all the|all my) (?:box|boxes|packet|packets|bottle|"
+     "bottles|strip|strips)\\b|\\b(?:sleeping|heart|pain|anti-sickness|anti sickness|blood "
+     "pressure|nerve) (?:ones|tablets|pills)(?: \\S+){0,14} (?:all )?gone\\b"},
+    // "after the tablets" with a racing heart is a side effect as often as an overdose: an
+    // emergency only beside a goodbye, a wish to die or "that was the point".
+    {Kind::kDoItNow, 0, "attempt_in_progress",
+     "\\bafter (?:the|those|all the|all my|my) (?:{PILLS}|tablets)\\b(?: \\S+){0,3} (?:\\.|,) "
+     "(?:that was|that's|thats) the (?:whole )?(?:point|idea)\\b"},
+    {Kind::kContextCue, 0, "farewell", "\\bthat was the (?:whole )?point(?: \\.|$)"},
+    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
+     "\\bheart(?:'s| is)? (?:going|beating|racing) (?:really |so |very |super )?(?:fast|quick|"
+     "weird|funny)\\b|\\beverything(?:'s| is) (?:going|gone|getting) (?:slow|slower|blurry|fuzzy|"
+     "dark|far away)\\b|\\btongue (?:feels|is|is going|going) (?:thick|numb|heavy|fat)\\b|"
+     "\\broom(?:'s| is) spinning\\b|\\bcold hands\\b"},
+    // A plea not to be rescued or found, or to be kept company till the end: context for a
+    // place, pills taken or a goodbye, nothing alone.
+    {Kind::kContextCue, kNoNeg, "farewell",
+     "\\b(?:don't|dont|do not|dinnae|no) (?:call|ring|phone|send) (?:the )?(?:cops|police|"
+     "ambulance|an ambulance|999|911|112|000|anyone|anybody)\\b|\\b(?:not|won't|wont|i'm not|im "
+     "not) calling (?:anyone|anybody|an ambulance|999|911)\\b|\\b(?:don't|dont|do not) (?:trace|"
+     "track|find|look for|come looking for) me\\b|\\btell (?:nobody|naebody|no one|no-one)\\b|"
+     "\\b(?:don't|dont|do not|dinnae) tell me (?:to|tae) go (?:home|hame)\\b|\\bno le digas a "
+     "nadie\\b|\\b(?:can|will|could) you (?:just )?(?:talk to|stay with|stay w|stay on with) me "
+     "(?:about anything|till|until|while|for a bit)\\b|\\bstay (?:with|w) me (?:till|until)\\b|"
+     "\\btalk to me (?:till|until) (?:it|i)\\b|\\b(?:the )?(?:fast|express|non-stop|nonstop) "
+     "(?:one|train|trains)(?:'s| is| are)? (?:doesn't|doesnt|don't|dont|does not|won't|wont) "
+     "stop\\b"},
+    // Places named without "i'm on": a harbour wall, the end of a platform, the top of a
+    // stairwell or a gorge road; a car running; the place one picked.
+    {Kind::kLocationWeak, 0, "attempt_in_progress",
+     "\\b(?:harbour|harbor|sea|quay|pier) wall\\b|\\b(?:end|edge) of (?:the )?platform "
+     "(?:\\d+|one|two|three|four)\\b|\\btop of the (?:stairwell|multi-storey|multistorey|car "
+     "park|quarry|gorge|dam|cliffs?|cliff path)\\b|\\bstairwell(?: \\S+){0,3} window\\b|"
+     "\\b(?:in|inside) the (?:car|garage|van)(?: \\S+){0,2} (?:running|runing|engine(?:'s| is)? "
+     "(?:on|running))(?: \\.| ,|$| now| still)|\\b(?:driven|drove|walked|come|came|got|went) "
+     "(?:out |up |down )?to the (?:place|spot) i(?:'ve| have)? (?:picked|chose|chosen|found|"
+     "decided on)\\b"},
+    {Kind::kLocation, kFirst, "attempt_in_progress",
+     "\\b(?:i'm|im|i am) up on (?:the|a) (?:overpass|flyover|bridge|roof|ledge|railing|parapet|"
+     "viaduct)\\b"},
+    {Kind::kPrepWeak, 0, "preparation", "(?:^|\\. )shoes off(?: \\.|$)"},
+    // Pills set out in rows beside a glass of water; "just finishing this message first"; the
+    // fireworks that will cover the shot.
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:the )?(?:fireworks|thunder|storm) (?:will|would|'ll|should) (?:cover|drown out|"
+     "hide|mask) the (?:noise|sound|bang|shot|gunshot){END}"},
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:laid|lined|counted|set) (?:out|up)(?: \\S+){0,6} in rows\\b|\\b(?:{PILLS}|tablets) "
+     "(?:laid|lined|counted|set) (?:out|up)\\b"},
+    {Kind::kFarewellStrong, kNoNeg | kFinal, "farewell",
+     "\\b(?:just )?finishing this (?:message|text|post) first(?: \\.|$)"},
+    // Last words without "goodbye": who to tell, what is written, the phone put away.
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\btell (?:the |my )?(?:\\w+ )?(?:i tried|i'm sorry|im sorry|i love (?:her|him|them)|it "
+     "(?:wasn't|wasnt|was not) (?:her|his|their) fault)\\b|\\b(?:wrote|written|messaged|texted) "
+     "(?:to )?everyone i (?:needed|wanted|had) to\\b|\\b(?:texted|rang|called|messaged|phoned|"
+     "told) (?:the kids|the boys|the girls|my \\w+|everyone|them|him|her|mum|mom|dad)(?: "
+     "\\w+){0,2} "
+     "(?:just )?to say i love (?:them|you|her|him)\\b|\\b(?:i've |ive |i have )?(?:written|wrote) "
+     "to (?:the kids|my kids|everyone|them all)(?: \\.|$| and)|\\b(?:they'll|they will|everyone "
+     "will|people will|\\w+ will) say (?:they|she|he) (?:didn't|did not|never) see it coming\\b"},
+    {Kind::kContextCue, 0, "farewell",
+     "\\b(?:didn't|didnt|did not) (?:say|tell (?:them|him|her)) why\\b"},
+    {Kind::kFarewellStrong, kNoNeg | kFinal, "farewell",
+     "\\bno more (?:from me|messages from me|texts from me)(?: \\S+){0,3} ever\\b|\\b(?:i'm|im|i "
+     "am|mi|me) (?:not|nah|never) (?:coming|comin|come|gonna come|going to come) back (?:from "
+     "(?:this|dis)|this time|dis time)\\b"},
+    {Kind::kAttemptNow, 0, "attempt_in_progress",
+     "\\b(?:suicide|suicide attempt|ctb|catching the bus) in progress\\b"},
+    // Bleeding that will not stop from a cut the writer made.
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\bcut (?:my|myself|into my)(?: \\S+){0,10} (?:soaking|soaked|bleeding|bled) (?:right )?"
+     "through\\b|\\bpressing (?:on )?(?:it|the cut)(?: for)? (?:\\d+|ten|fifteen|twenty|half an "
+     "hour)(?: \\S+){0,3} (?:and nothing|still bleeding|won't stop|wont stop|not stopping)\\b"},
+    // Self-harm in other words: burns, bites, a band snapped till the skin breaks, "lines" on a
+    // hip, a clean streak gone, scabs kept open, blood hidden, hunger deserved.
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:cigarette|lighter) burns? (?:on|into) my\\b|\\b(?:a |the )?lighter (?:on|to|against) "
+     "my (?:\\w+ )?(?:ankle|arm|wrist|thigh|leg|skin|hand|stomach|hip)\\b|\\b(?:been|keep|kept) "
+     "burning my (?:\\w+ )?(?:fingertips|fingers|arm|arms|wrist|thigh|skin|hand)\\b|\\b(?:used|"
+     "using|use) the lighter (?:anyway|again)\\b|\\bbit my (?:arm|hand|wrist|forearm) so hard\\b|"
+     "\\b(?:snap|snapping|snapped|flick|flicking) (?:the |a |my )?(?:hair band|hairband|hair "
+     "tie|rubber band|elastic band|elastic) (?:on|against) my wrists?(?: \\S+){0,3} (?:till|until) "
+     "(?:it )?(?:breaks|broke|bleeds|bled)\\b|\\b(?:did|do|doing|done) (?:a (?:few|couple of) "
+     "|some |more )?lines (?:on|into|across) my (?:hip|hips|thigh|thighs|arm|arms|wrist|leg|legs|"
+     "stomach|skin)\\b|\\bday (?:1|one) again with the (?:blade|razor|lighter)\\b|\\b(?:pulling|"
+     "picking) (?:at )?(?:the|my) scabs? so (?:they|it) (?:don't|dont|won't|wont|can't|cant) "
+     "heal\\b|\\bhiding (?:the )?(?:bloody|blood-stained|bloodstained) (?:tissues|towels|"
+     "plasters|sheets|clothes)\\b|\\bsh tally\\b|\\bbecause of the sh\\b|\\binstead of (?:a|the|"
+     "my) (?:blade|razor)\\b|\\blong sleeves(?: \\S+){0,8} (?:because of|to hide|so no one sees|"
+     "so nobody sees) (?:what's|whats|what is) under (?:them|it)\\b|\\bnag-?cut (?:ulit )?ako\\b"},
+    {Kind::kShAct, kSelfHarmCat | kUnlessSubstance, "self_harm_act",
+     "\\b(?:\\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:days?|weeks?|"
+     "months?) clean gone\\b"},
+    {Kind::kShUrge, kSelfHarmCat, "self_harm_urge",
+     "\\b(?:because|cos|cause|since) i (?:don't|dont|do not) (?:think i(?:'ve| have) )?(?:earned|"
+     "deserve) (?:them|it|food|to eat)\\b|\\bi deserve to (?:feel hungry|starve|be hungry|bleed|"
+     "feel pain)\\b"},
+    // Active thoughts in other words: death offered as an option, the daydream where I'm gone,
+    // the button I'd press, "not in a passive way"; and in Spanish and Tagalog.
+    {Kind::kActive, kHyper, "active_ideation",
+     "\\bwhat if (?:we|i) (?:just )?(?:died(?: '|{END}| every| and)|die\\b|didn't wake up\\b|ended "
+     "it\\b)|\\b(?:offering|"
+     "offers|suggesting|suggests|presents|presenting) (?:me )?(?:death|dying|suicide|ending it) "
+     "(?:as|like) (?:an )?option\\b|\\b(?:daydream|fantasy|dream)(?: \\S+){0,8} (?:where|in "
+     "which) (?:i'm|im|i am) (?:gone|dead|not here|not alive|not around)\\b|\\b(?:button|"
+     "switch)(?: \\S+){0,6} (?:stop existing|not exist|disappear|just stop|be gone|end it|die)"
+     "(?: \\S+){0,4} (?:i'd|i would|id) (?:press|push|hit|flip) it\\b|\\beasier it(?:'d| would|d) "
+     "be if i (?:just )?(?:ended it|ended things|died|killed myself)\\b|\\b(?:done|finished) with "
+     "being alive\\b|\\bgiving up on (?:being alive|staying alive)\\b|\\bnot in a passive way\\b|"
+     "\\bi(?:'d| would|d) have ended it (?:already|by now|long ago)\\b|\\b(?:can't|cant|cannot) "
+     "see myself (?:staying|being|still being) (?:alive|here)\\b|\\b(?:wanted|want|wanting|wanna) "
+     "to "
+     "kill (?:since|for (?:weeks|months|years|ages)|every (?:day|night))\\b"},
+    // Spanish and Tagalog: the negation is part of the wish ("no quiero vivir", "ayoko na").
+    {Kind::kActive, kNoNeg, "active_ideation",
+     "\\bno quiero (?:estar aqu|vivir|seguir viviendo|existir)|\\bquiero morir|\\bganas de "
+     "morir|\\bme quiero matar\\b|\\bayoko na (?:mabuhay|mabuhay pa)\\b|\\bgusto ko (?:na |nang "
+     ")?(?:mamatay|magpakamatay)\\b"},
+    {Kind::kIntent, 0, "intent", "\\bme voy a matar\\b|\\bmagpapakamatay na ako\\b"},
+    {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
+     "\\bme (?:tome|tomé) (?:todas )?(?:las|mis) (?:pastillas|pildoras|píldoras)"},
+    // A timeframe tied to a decision or an event: "friday is the day", "that's my signal", "so it
+    // doesn't ruin christmas", "after prom". Weak alone.
+    {Kind::kTimeStrong, 0, "timeframe",
+     "\\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|the "
+     "weekend|weekend) (?:it is|is the day|is the night){END}|\\b(?:that's|thats|that is) my "
+     "(?:signal|cue){END}|\\bis my deadline{END}|\\bso (?:it|i) (?:doesn't|doesnt|don't|dont|"
+     "won't|wont) (?:ruin|spoil) (?:it|christmas|the wedding|her day|his day|their day|the day|"
+     "everything)\\b|\\b(?:won't|wont|will not|don't want to|dont want to) (?:ruin|spoil) (?:her|"
+     "his|their) (?:big )?day\\b|\\bnot long now(?: \\.|$)"},
+    {Kind::kTimeframe, 0, "timeframe",
+     "\\bafter (?:prom|graduation|my graduation|her wedding|his wedding|their wedding|results "
+     "day|new year)\\b|\\b(?:new year's eve|bonfire night)\\b|(?:^|\\. )(?:the )?weekend(?: "
+     "\\.|$)"},
+    // A decision, a method known, a reason gone: weak alone, high beside another sign.
+    {Kind::kIntentBare, 0, "intent",
+     "\\b(?:i can|then i can|i'll|i will) finally go(?: \\.| ,|$)|\\b(?:there's|theres|there is) "
+     "nothing (?:stopping|"
+     "holding) me\\b|\\bknows? (?:what's|whats|what is|how much is|how many is|how many are) "
+     "enough\\b|\\bnot a cry for help\\b|\\b(?:the|my) (?:choice|decision)(?:'s| is| has been) "
+     "made\\b"},
+    {Kind::kHopeless, 0, "hopelessness",
+     "\\b(?:the )?only (?:reason|thing) (?:i was|i'm|im|i am|keeping me) (?:still )?(?:here|"
+     "holding on|alive|going|hanging on)\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:last|final) loose ends?\\b|\\bunsubscribed from everything\\b|\\b(?:took|taken|"
+     "returned|gave) (?:the |my )?(?:library books|work laptop|work phone)(?: back)?\\b|\\btying "
+     "up (?:the |my )?(?:last )?loose ends\\b|"
+     "\\b(?:letters|the letters|notes|the notes) (?:are )?(?:written|sealed)(?: "
+     "\\.|$)|\\b(?:he'll|she'll|they'll|he will|she will|they will) know what to do\\b|\\bin "
+     "a folder for (?:my|the) \\w+\\b|\\b(?:she'll|he'll|they'll|mum'll|she will|he will) be on "
+     "(?:her|his|their) own (?:after|from)\\b|\\b(?:looking|looked|look) (?:at|down at|over) the "
+     "(?:drop|height|fall)\\b|\\bmeasured the (?:height|drop|beam|beams)\\b|\\blooking at the "
+     "(?:\\w+ ){0,4}differently\\b|\\b(?:nicked|stole|pocketed|swiped|kept back|saved|hid|"
+     "hoarded)(?: \\S+){0,3} (?:blister packs?|strips?|tablets|pills|boxes)(?: or two)? (?:each|"
+     "every) (?:shift|night|day|week|visit)\\b"},
+    {Kind::kMeans, 0, "means_access",
+     "\\b(?:the )?{PILLS} (?:are|is) (?:in|hidden in) my (?:coat |jacket |school )?(?:pocket|"
+     "bag|drawer)\\b|\\b(?:the "
+     ")?(?:shed|garage|barn|loft)(?:'s| has) got everything i need\\b"},
+    {Kind::kGiving, 0, "giving_away",
+     "\\b(?:told|said to) (?:my )?\\w+ (?:she|he|they) can have (?:my|the) \\w+"},
+    // Research: the insurance's suicide clause, whether one would wake up.
+    {Kind::kResearch, 0, "method",
+     "\\blife insurance(?: \\S+){0,3} (?:pays out|pay out|covers it|will pay)(?: \\S+){0,3} after "
+     "(?:\\d+|one|two|three|a) (?:years?|months?)\\b|\\binsurance(?: \\S+){0,6} suicide(?: "
+     "\\S+){0,10} (?:my (?:family|wife|husband|kids|children|partner) (?:will|would|'ll) "
+     "need|asking because|asking for me)\\b|\\bwill i (?:definitely|actually|really|for sure) "
+     "(?:not|never) wake up\\b|\\bwill i never wake up\\b|\\bafter (?:u|you|i|someone) "
+     "(?:take|takes|took|swallow|"
+     "swallows) (?:a whole|the whole|a full) (?:bottle|box|packet)\\b"},
+    {Kind::kIntent, kAfterADeath, "intent",
+     "\\b(?:going to|gonna|will|i'll) (?:go and see|go see|see|be with) my (?:brother|sister|mum|"
+     "mom|dad|son|daughter|wife|husband|nan|gran|grandad|grandma|partner|friend|best friend) "
+     "(?:soon|again)\\b"},
+    {Kind::kPrepStrong, kOrdinaryPrep, "preparation",
+     "\\b(?:wrote|written|writing|bought|left) (?:\\w+ )?(?:cards|letters) for(?: \\S+){0,3} "
+     "(?:next|future)(?: \\w+)? birthdays\\b"},
     // ---- Categories ----------------------------------------------------------------------
     {Kind::kThirdParty, 0, "third_party",
      "\\b(?:kill|killing|killed|hurt|hurting|hurts|cut|cutting|cuts|harm|harming|harms|"
@@ -1667,7 +1858,8 @@ constexpr PatternDef kPatterns[] = {
      "one by one|comes in \\d+|going over|climbing over|already started|i've started|"
      "goodbye|bye)\\b"},
     {Kind::kMarkBenign, 0, "",
-     "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting for|"
+     "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting "
+     "for|(?:train|bus)(?:'s| is) (?:late|delayed|cancelled)|"
      "with my friends|with friends|walk|walking|hike|hiking|running|tourist|enjoying|"
      "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|braai|picnic|fixing|"
      "cleaning the gutters|clearing the "

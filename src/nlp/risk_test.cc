@@ -719,5 +719,88 @@ TEST_F(RiskTest, FlatIndirectWordsOfTheLastHours) {
   }
 }
 
+TEST_F(RiskTest, WhatFlatWordsStillHid) {
+  // An overdose told by counting, by the hour or by what is gone, with a symptom or a plea not
+  // to be rescued.
+  EXPECT_EQ(L("cant feel my fingers much. took them at 11, its nearly 1. not calling anyone"),
+            RiskLevel::kImminent);
+  EXPECT_EQ(L("ok its done. both boxes of the amitriptyline. feel weird"), RiskLevel::kImminent);
+  EXPECT_EQ(L("already did it, the whole box, pls dont call the cops"), RiskLevel::kImminent);
+  EXPECT_EQ(L("the sleeping ones and dad's heart ones. all gone now. everything is going slow"),
+            RiskLevel::kImminent);
+  EXPECT_EQ(L("My heart is going really fast after the tablets. That was the point."),
+            RiskLevel::kImminent);
+  EXPECT_EQ(L("ya me tomé todas las pastillas bro. no le digas a nadie"), RiskLevel::kImminent);
+  // Places named without "i'm on", with what makes them the last place.
+  EXPECT_EQ(L("end of platform 3 where it's dark. the fast one doesn't stop here"),
+            RiskLevel::kImminent);
+  EXPECT_EQ(L("top of the stairwell. window open. shoes off"), RiskLevel::kImminent);
+  EXPECT_EQ(L("I'm up on the overpass. can you just talk to me about anything"),
+            RiskLevel::kImminent);
+  EXPECT_EQ(L("ive driven out to the place i picked. tell the counsellor i tried"),
+            RiskLevel::kImminent);
+  EXPECT_GE(L("sittin in di car by di river. mi nah come back from dis one"), RiskLevel::kHigh);
+  EXPECT_EQ(L("ctb in progress. dont trace me"), RiskLevel::kImminent);
+  EXPECT_GE(L("good night forever lol"), RiskLevel::kHigh);
+  EXPECT_EQ(L("cut my thigh and it's soaking through my pyjamas"), RiskLevel::kImminent);
+  // Self-harm and active thoughts in other words.
+  for (std::string_view text : {
+           "cigarette burns on my thigh, four now",
+           "did a few lines on my hip after the argument",
+           "snap the hair band on my wrist till it breaks the skin",
+           "day 1 again with the blade",
+           "my brain keeps offering death as an option",
+           "if there was a button to just stop existing i'd press it",
+           "honestly I'm done with being alive",
+           "thinking about not waking up, and not in a passive way",
+           "tengo ganas de morirme",
+           "ayoko na mabuhay",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kModerate) << text;
+  }
+  // A timeframe tied to a decision, and a second sign.
+  EXPECT_GE(L("when the exam board confirms i failed, thats my signal. i already know how"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("unsubscribed from everything, took the library books back. Friday is the day."),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("Letters written. Weekend."), RiskLevel::kHigh);
+  EXPECT_GE(L("new year's eve. the fireworks will cover the noise"), RiskLevel::kHigh);
+  EXPECT_GE(L("The choice is made. Not a cry for help."), RiskLevel::kHigh);
+  EXPECT_GE(L("the life insurance pays out after 2 years and we're at 2 years 3 months"),
+            RiskLevel::kHigh);
+  EXPECT_GE(L("if i take them with vodka will i definitely not wake up"), RiskLevel::kHigh);
+  EXPECT_GE(L("I'm going to go and see my brother soon. He died in 2019."), RiskLevel::kHigh);
+  EXPECT_GE(L("I find myself looking at the beams in the barn differently. Measured the height."),
+            RiskLevel::kHigh);
+  // The same words in ordinary lives.
+  for (std::string_view text : {
+           "took them at 11 like the doctor said, feeling fine",
+           "bought both boxes of paracetamol they had, flu season",
+           "the sleeping tablets are all gone, need a repeat prescription",
+           "felt a bit sick after the tablets, is that normal?",
+           "the fast train doesn't stop here so i change at crewe",
+           "at the end of platform 4 now, train's late again",
+           "in the car, running late, see you soon",
+           "tell mum i love her and i'll ring on sunday",
+           "i'm not coming back to this job after christmas",
+           "cut my finger chopping onions and it bled right through the plaster",
+           "did a few lines of code on my laptop",
+           "10 months clean gone, had a cigarette at the party",
+           "what if we just died our hair blue",
+           "i know how. i've done this recipe before",
+           "letters written. cards done. christmas sorted",
+           "the fireworks will cover the noise of the party",
+           "not a cry for help, just a rant about my landlord",
+           "will i not wake up if i take melatonin with cough syrup? worried about oversleeping",
+           "i'm going to see my brother soon, he lives in spain",
+           "laid out my clothes for tomorrow with a glass of water by the bed",
+           "just finishing this message first then i'll call you",
+           "tengo ganas de comer tacos",
+           "dont call the cops on me lol i'm just playing music loud",
+       }) {
+    EXPECT_LE(L(text), RiskLevel::kLow) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
