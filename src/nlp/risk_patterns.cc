@@ -1663,6 +1663,71 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kPrepStrong, kOrdinaryPrep, "preparation",
      "\\b(?:wrote|written|writing|bought|left) (?:\\w+ )?(?:cards|letters) for(?: \\S+){0,3} "
      "(?:next|future)(?: \\w+)? birthdays\\b"},
+    // ---- The last hours in other words again (risk_train11's classes) ----------------------
+    // What was taken, told by the empty container, the count or the body: "the box is empty",
+    // "the month's supply is in me now", "every blister in both packs popped", "all 32 gone".
+    // An emergency with a symptom, a goodbye or a plea (kPillsTaken).
+    {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
+     "\\b(?:the|that|my) (?:box|packet|pack|bottle|tub|strip|blister pack|medicine cabinet)"
+     "(?:'s| is| was) (?:empty|gone|finished)\\b|\\b(?:supply|pills|tablets|lot|box|packet|"
+     "bottle|all of (?:them|it))(?: \\S+){0,8} (?:is|are) in me\\b|\\b(?:every|each) "
+     "(?:blister|tablet|pill)(?: \\S+){0,4} popped\\b|\\ball \\d+ (?:gone|down|taken)(?: now)?(?: "
+     "\\.|$)|"
+     "\\bcleared out the (?:whole )?(?:medicine cabinet|meds drawer|medicine drawer|first aid "
+     "box)\\b|\\bused everything i had (?:left )?in one go\\b|\\b(?:took|taken|had|swallowed) "
+     "(?:like |about |around )?\\d+ of (?:the|my|those|his|her|mum's|mom's|dad's)\\b|"
+     "\\b(?:necked|ate|swallowed|downed|took|chugged|finished|popped) (?:the|a|my) (?:whole|"
+     "entire|full) (?:bottle|box|packet|pack|tub|strip|supply) of (?:\\S+ ){0,3}(?:{PILLS}|"
+     "endone|pills|tablets)\\b"},
+    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
+     "\\btongue(?:'s| is)? (?:gone |going |feels )?(?:thick|numb|heavy|fat)\\b|\\b(?:keep|can't "
+     "stop|cant stop) yawning\\b|\\bfingers? (?:feel|feels) (?:miles away|far away|numb|weird)\\b|"
+     "\\broom(?:'s| is)? (?:tilting|spinning|going away|keeps going away|moving)\\b|"
+     "\\beverything(?:'s| is)? (?:gone|going|getting) (?:wobbly|soft|grey|gray)\\b|"
+     "\\beverything go grey\\b|\\bvision(?:'s| is)? (?:doing a wobble|going|gone|wobbly|blurry|"
+     "funny)\\b|\\bheart(?:'s| is)? (?:doing a (?:weird )?flutter|pounding weird|all over|"
+     "fluttering|skipping)\\b|\\bpulse(?:'s| is)? (?:all over|racing|weird|going mad)\\b|"
+     "\\bchest (?:feels |is )?tight\\b|\\blips (?:go|gone|going|are|to go) numb\\b"},
+    // Means in place: a ligature on the door handle or the beam, pockets full of stones.
+    {Kind::kMeansStrong, 0, "means_access",
+     "\\b(?:belt|cord|cable|noose|scarf|dressing gown cord)(?:'s| is)? (?:already (?:on|round|"
+     "around|over|up on)|tied (?:to|round|around)|looped (?:over|round)) the (?:door "
+     "handle|door|beam|banister|bannister|hook|rail|pipe|"
+     "loft hatch|tree|wardrobe)\\b|\\brope(?:'s| is) (?:up )?(?:on|over|round) the (?:beam|"
+     "rafter|banister|bannister|loft hatch)(?: \\S+){0,4} chair under it\\b"},
+    {Kind::kMeans, 0, "means_access",
+     "\\b(?:pockets?|rucksack|backpack|bag) (?:full of|filled with|loaded with) (?:stones|rocks|"
+     "bricks)\\b"},
+    {Kind::kLocation, kFirst, "attempt_in_progress",
+     "\\b(?:lying|lay|laying|lie|lie down) (?:across|on|between|down on) the (?:rails|tracks|"
+     "railway line|train tracks)\\b"},
+    {Kind::kLocationWeak, 0, "attempt_in_progress",
+     "\\bwater(?:'s| is) (?:at|up to|past) my (?:knees|waist|chest|neck|thighs)\\b|(?:^|\\. "
+     ")(?:canal lock|the weir|reservoir car "
+     "park)\\b|\\b(?:edge|far end|end) of the (?:\\w+ )?(?:steps|pier|jetty|"
+     "breakwater|quarry|lock)\\b|\\b(?:climbed|stepped|got) over(?: the railing| the rail)?\\b"},
+    {Kind::kContextCue, 0, "farewell",
+     "\\b(?:shoes|coat|phone) off,? (?:going|walking|getting) in\\b|\\b(?:don't|dont|do not) "
+     "come looking\\b|\\bnobody's home (?:till|until)\\b"},
+    // Last words without goodbye: who must not come in first, whose fault it never was, who to
+    // look after, the account going quiet.
+    {Kind::kFarewellStrong, kNoNeg | kFinal | kFirst, "farewell",
+     "\\b(?:don't|dont|do not) let (?:\\w+ ){1,2}(?:come in|go in) first\\b|\\btell (?:\\w+ "
+     "){1,2}(?:it|this) (?:was|is|wasn't|wasnt|was not|isn't|is not)(?: never)?(?: ever)? "
+     "(?:her|his|their|your|anyone's) fault(?: \\.|$|,)|\\b(?:not|never) (?:coming|getting|gonna "
+     "come|"
+     "going to come) out (?:of|from) (?:this|it) (?:one|time)(?: \\.|$|,)"},
+    {Kind::kFarewellWeak, 0, "farewell",
+     "\\b(?:look after|take care of) (?:my|the) (?:\\w+ ){0,2}(?:brother|sister|cat|dog|kids|"
+     "boys|girls|mum|mom|son|daughter|babies) for me\\b|\\b(?:this account|my account|this page|"
+     "my page) (?:goes|is going|will go) (?:quiet|dark|silent)\\b|\\bwhoever finds my "
+     "(?:phone|body|stuff)\\b|\\btell (?:the |my )?\\w+ no hard feelings\\b|(?:^|\\. )(?:ok |okay "
+     "|right )?(?:\\. )?it's time(?: \\.|$)|\\bthank you for (?:all )?the (?:chats|talks|other "
+     "nights|late nights)\\b|\\bif you(?:'re| are)? read(?:ing)? this\\b|\\byou were the best "
+     "(?:part|thing)\\b"},
+    {Kind::kPrepStrong, kFirst, "preparation",
+     "\\b(?:letter|note|letters|notes)(?:'s| is| are) on the (?:kitchen )?(?:table|side|bed|"
+     "pillow|desk)(?: \\.|$|,| for (?:mum|mom|dad|you|him|her|them|my \\w+))"},
     // ---- Categories ----------------------------------------------------------------------
     {Kind::kThirdParty, 0, "third_party",
      "\\b(?:kill|killing|killed|hurt|hurting|hurts|cut|cutting|cuts|harm|harming|harms|"

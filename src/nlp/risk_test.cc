@@ -802,5 +802,57 @@ TEST_F(RiskTest, WhatFlatWordsStillHid) {
   }
 }
 
+TEST_F(RiskTest, TheLastHoursInOtherWordsAgain) {
+  // What was taken, told by the empty box, the count or the body.
+  for (std::string_view text : {
+           "the box is empty and my tongue's gone thick. keep yawning",
+           "every blister in both packs popped. my ears are ringing",
+           "cleared out the whole medicine cabinet lol. vision's doing a wobble now",
+           "all 32 gone now. room's tilting a bit",
+           "the month's supply the pharmacist gave me is in me now. heart's doing a weird flutter",
+           "ate the whole packet of my nan's heart pills. chest feels tight",
+           // Means in place, a place, and a last word.
+           "belt's already on the door handle. thank you for the other nights",
+           "lying across the rails behind the allotments. soon",
+           "edge of the harbour steps with my rucksack full of bricks",
+           "Sorry Dad. Spare key's under the plant pot. Don't let Ellie come in first.",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kImminent) << text;
+  }
+  for (std::string_view text : {
+           "tell mum it was never ever her fault. the cat needs feeding at 7",
+           "bath's running, blade's on the side. not coming out of this one.",
+           "letter's on the kitchen table. it explains more than i can here",
+           "Jamie if you read this, you were the best part. don't come looking",
+           "this account goes quiet now. look after my little brother for me",
+       }) {
+    EXPECT_GE(L(text), RiskLevel::kHigh) << text;
+  }
+  // The same words in ordinary lives.
+  for (std::string_view text : {
+           "the box is empty, we need more cereal",
+           "the month's supply of protein powder is in me now lol",
+           "every blister on my feet popped after the hike",
+           "all 32 gone in the first hour, the cupcakes sold out",
+           "ate the whole packet of biscuits, no regrets",
+           "my tongue feels numb after the dentist",
+           "room's spinning, too much wine at the wedding lol",
+           "rope's up on the beam for the swing, kids love it",
+           "pockets full of stones from the beach, the washing machine will hate me",
+           "water's up to my knees in the garden, the drain's blocked",
+           "at the end of the pier with the kids having chips",
+           "shoes off, going in! the sea's freezing",
+           "don't let the dog in first, he's muddy",
+           "tell mum it wasn't her fault the cake burnt",
+           "look after my cat for me while i'm in spain?",
+           "thank you for all the chats this year, it really helped, see you in january",
+           "letter's on the kitchen table for the postman",
+           "i'm not coming out of this one unscathed, the boss is furious",
+           "nobody's home till monday, party at mine!",
+       }) {
+    EXPECT_LE(L(text), RiskLevel::kLow) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
