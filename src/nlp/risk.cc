@@ -1102,7 +1102,7 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         level = (any_accident || (injury_scene && (h.flags & rp::kSelfHarmCat))) ? 1 : 4;
         break;
       case Kind::kEngine:
-        level = 4;
+        level = any_accident ? 1 : 4;  // "left the car running in the garage by accident"
         break;
       case Kind::kLocation:
         level = 4;  // "i'm on the bridge" (benign scenes were filtered out in Judge)

@@ -1006,7 +1006,8 @@ constexpr PatternDef kPatterns[] = {
      "family)) (?:think|thinks|thought|assume|assumes|assumed|worry|worries|worried) (?:that )?"
      "(?:i'm|im|i am|i'll|i)\\b"},
     {Kind::kAccident, kInjuryScene, "medical",
-     "\\b(?:chopping|cooking|shaving|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
+     "\\b(?:chopping|cooking|shaving|mandoline|mandolin|coleslaw|grater|dog bit|bit me|"
+     "bitten|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
      "washing up|broken glass|sports|football|rugby|climbing accident|gashed|grazed|on a fence|on "
      "the farm|bike)\\b"},
     {Kind::kAccident, 0, "medical",
@@ -1705,7 +1706,7 @@ constexpr PatternDef kPatterns[] = {
      "\\bwater(?:'s| is) (?:at|up to|past) my (?:knees|waist|chest|neck|thighs)\\b|(?:^|\\. "
      ")(?:canal lock|the weir|reservoir car "
      "park)\\b|\\b(?:edge|far end|end) of the (?:\\w+ )?(?:steps|pier|jetty|"
-     "breakwater|quarry|lock)\\b|\\b(?:climbed|stepped|got) over(?: the railing| the rail)?\\b"},
+     "breakwater|quarry|lock)\\b|\\b(?:already|just) (?:climbed|stepped|got) over\\b"},
     {Kind::kContextCue, 0, "farewell",
      "\\b(?:shoes|coat|phone) off,? (?:going|walking|getting) in\\b|\\b(?:don't|dont|do not) "
      "come looking\\b|\\bnobody's home (?:till|until)\\b"},
@@ -1728,6 +1729,64 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kPrepStrong, kFirst, "preparation",
      "\\b(?:letter|note|letters|notes)(?:'s| is| are) on the (?:kitchen )?(?:table|side|bed|"
      "pillow|desk)(?: \\.|$|,| for (?:mum|mom|dad|you|him|her|them|my \\w+))"},
+    // ---- Thoughts, self-harm and plans in other voices (risk_train11's classes) -------------
+    // Scots, Hinglish, Spanish and Tagalog forms of the commonest sentences; dropped g's.
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:thinkin|thinking) (?:aboot|about|bout) (?:endin|ending|toppin|topping|killin|killing) "
+     "(?:it|masel|mysel|myself)\\b|\\b(?:marna|mar jaana|mar jana) (?:chahta|chahti) "
+     "(?:hoon|hu|hun)\\b|\\bjeena nahi (?:chahta|chahti)\\b|\\bkhudkushi\\b|\\bsab khatam kar "
+     "(?:doon|du|dun|dena)\\b|\\b(?:tempted|want|wanna) to just go\\b(?: \\S+){0,2} (?:like )?"
+     "(?:from life|for good|permanently)\\b|\\bevery time i take my (?:meds|pills|tablets) i think "
+     "about taking (?:all|the lot|all of them)\\b|\\bwhat if(?: ['\"])? "
+     "(?:thoughts?|thinking)\\b(?: \\S+){0,14} (?:less|not) (?:['\"] )?what "
+     "if(?: ['\"])? (?:and )?more (?:['\"] )?why not\\b|\\b(?:less|not) (?:['\"] )?what if(?: "
+     "['\"])? "
+     "(?:and )?more (?:['\"] )?why not\\b"},
+    {Kind::kIntent, 0, "intent",
+     "\\b(?:chhat|chat|terrace|roof|building|bridge|pul) se kood (?:jaunga|jaungi|jaaunga|"
+     "jaaungi|jaoonga)\\b"},
+    {Kind::kShAct, kSelfHarmCat, "self_harm_act",
+     "\\b(?:hackin|hacking) (?:at )?(?:ma|my) (?:legs|arms|thighs|wrists)\\b|\\b(?:haath|hath|"
+     "baazu|kalai) (?:pe|par) (?:blade|razor|chaku) (?:chala|chalaya|maara|mara)\\b|\\bme "
+     "(?:corté|corte|lastimé|lastime) (?:otra vez|de nuevo)\\b|\\bnaglaslas (?:ulit )?ako\\b|"
+     "['\"] (?:doing|did|done) art ['\"] on my (?:arms|arm|legs|thighs|wrists)\\b|"
+     "\\bcatscratch\\b|\\bgone past (?:a|the) "
+     "(?:band|elastic)\\b|\\bdug (?:my nails|into)(?: \\S+){0,4} (?:till|until) (?:it|they|my "
+     "\\w+) (?:bled|opened|bleeds)\\b"},
+    // An intrusive image of a means that keeps coming back: the bathroom cabinet, the car and
+    // the wall.
+    {Kind::kActive, 0, "active_ideation",
+     "\\bintrusive thought(?: \\S+){0,4} (?:was|is) (?:my|the) (?:car|train|bridge|wall|"
+     "window|pills|knife)\\b|\\bthe (?:bathroom cabinet|medicine cabinet|pills|knife drawer) "
+     "keeps? coming into my head\\b"},
+    // Plans told sideways: a pretext at the till, a schedule for the last message, a date on a
+    // spreadsheet, a cover story, nothing left for anyone to deal with.
+    {Kind::kPrepStrong, kFirst, "preparation",
+     "\\b(?:said|told (?:him|her|them|the \\w+)) it was for (?:balloons|a party|camping|the "
+     "garden|work|a project)(?: \\S+){0,2} (?:\\.|,) (?:it's|its|it is) not(?: "
+     "\\.|$)|\\b(?:it's|its) "
+     "for me not (?:anyone|anybody) else\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:note|message|goodbye)(?:'s| is)? (?:typed|written|pinned|saved)(?: \\S+){0,6} (?:set|"
+     "scheduled) (?:it )?(?:to send|for)\\b|\\bscheduled for the (?:morning|day|night) after "
+     "my\\b|\\bwho gets what\\b(?: \\S+){0,12} the date\\b|\\bnothing left for (?:anyone|them|my "
+     "\\w+) to (?:deal with|sort out|chase|clear)\\b|\\bso they don't ask questions after\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\bi'll know when the day is\\b|\\bwaiting for the (?:flat to be empty|house to be "
+     "empty|right moment)\\b|\\bsomewhere you don't come back from\\b|\\b(?:if|in case) anything "
+     "happens\\b(?: \\S+){0,6} (?:i didn't|i did not|already boxed)\\b|\\bwon't need a bag\\b|"
+     "\\bwhen i'm gone(?: \\.| ,)? soon\\b|\\bthen i go(?: \\.|$)|\\b(?:dont|don't) want to spoil "
+     "the\\b"},
+    {Kind::kMeans, 0, "means_access",
+     "\\bmy stash is\\b|\\b(?:rope|knife|blade|pills|tablets|stuff)(?:'s| is)? in (?:my|the) "
+     "(?:boot|bag)\\b"},
+    {Kind::kResearch, 0, "method",
+     "\\bhow many (?:{PILLS}|of (?:them|those|my \\w+)) (?:is|are|would be) definitely enough\\b|"
+     "\\bneed to know if i need another way\\b|\\b(?:tallest|highest)(?: \\S+){0,6} (?:lock|close|"
+     "shut) the roof\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b(?:the )?character is (?:basically |just |literally )?me\\b|\\bwon't be needing a "
+     "(?:parking )?ticket\\b|\\bsomewhere quiet when i go\\b"},
     // ---- Categories ----------------------------------------------------------------------
     {Kind::kThirdParty, 0, "third_party",
      "\\b(?:kill|killing|killed|hurt|hurting|hurts|cut|cutting|cuts|harm|harming|harms|"
@@ -1924,7 +1983,7 @@ constexpr PatternDef kPatterns[] = {
      "goodbye|bye)\\b"},
     {Kind::kMarkBenign, 0, "",
      "\\b(?:photos?|pictures?|pics|selfies?|view|views|sunset|sunrise|scenery|waiting "
-     "for|(?:train|bus)(?:'s| is) (?:late|delayed|cancelled)|"
+     "for|fishing|the rods|angling|(?:train|bus)(?:'s| is) (?:late|delayed|cancelled)|"
      "with my friends|with friends|walk|walking|hike|hiking|running|tourist|enjoying|"
      "beautiful|gorgeous|stargazing|fireworks|party|bbq|barbecue|braai|picnic|fixing|"
      "cleaning the gutters|clearing the "
@@ -1936,7 +1995,8 @@ constexpr PatternDef kPatterns[] = {
      "(?:get|getting|got|fetch|fetching|retrieve|retrieving) (?:\\S+ ){0,3}(?:ball|football|"
      "frisbee|kite|shuttlecock|drone|cat|kitten)s?)\\b"},
     {Kind::kMarkBenignFarewell, 0, "",
-     "\\b(?:speak tomorrow|talk tomorrow|off to bed|going to bed|heading to bed|early start|"
+     "\\b(?:speak tomorrow|talk tomorrow|off to bed|stepping down|step down|as (?:a )?(?:moderator|"
+     "mod|admin|captain|chair|editor)|going to bed|heading to bed|early start|"
      "night night|goodnight|good night|speak soon|"
      "talk soon|ttyl|new owners|old house|at the funeral|lovely service|memorial|work family|"
      "old car|moving out|moved "

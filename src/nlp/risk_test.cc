@@ -854,5 +854,51 @@ TEST_F(RiskTest, TheLastHoursInOtherWordsAgain) {
   }
 }
 
+TEST_F(RiskTest, ThoughtsSelfHarmAndPlansInOtherVoices) {
+  for (std::string_view text : {
+           "cannae stop thinkin aboot endin it. every day",
+           "keep thinkin about toppin myself, mate",
+           "the 'what if' thoughts are getting less 'what if' and more 'why not'",
+           "every time i take my meds i think about taking all of them",
+           "the intrusive thought today was my car and the wall on the slip road",
+           "been hackin at ma legs again",
+           "phir se haath pe blade chala diya",
+           "me corté otra vez anoche",
+           "naglaslas ulit ako kagabi",
+           "dug my nails in till my scalp bled",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kModerate) << text;
+  }
+  for (std::string_view text : {
+           "maine decide kar liya hai. result wale din chhat se kood jaunga",
+           "got a helium tank from the party shop. said it was for balloons. it's not.",
+           "knife's in my bag. it's for me not anyone else",
+           "the note's typed and saved as a draft. set it to send at 6am tomorrow",
+           "my stash is 3 months of seroquel. just waiting for the flat to be empty",
+           "how many paracetamol is definitely enough. the character is basically me",
+           "is it true car exhaust can't kill you anymore? need to know if i need another way",
+       }) {
+    EXPECT_GE(L(text), RiskLevel::kHigh) << text;
+  }
+  // Ordinary lives: an accident, a hobby, a role handed on.
+  for (std::string_view text : {
+           "left the car running in the garage by accident for 20 mins while i hunted for my keys",
+           "harbour wall at 6am with a flask and the rods, same as every saturday",
+           "this is my final post as moderator. Stepping down after 6 years",
+           "sliced my thumb on the mandoline making coleslaw, it's bleeding loads",
+           "been thinking about ending it with him, the relationship is dead",
+           "told him it was for a party. it's not, it's for my sister's hen do lol",
+           "note's written and i've set it to send to my boss at 9 about the rota",
+           "who gets what at the wedding tables, the date is set",
+           "how many eggs is definitely enough for a sponge",
+           "the character is basically me in the novel i'm writing lol",
+           "won't be needing a parking ticket, i'm getting the bus",
+           "did art on my arms with henna for the wedding",
+           "me corté el pelo otra vez",
+       }) {
+    EXPECT_LE(L(text), RiskLevel::kLow) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
