@@ -162,7 +162,7 @@ bool IsNegationGlue(std::string_view w) {
        "all",        "considering", "consider", "go",        "through", "with",      "it",
        "myself",     "self",        "anymore",  "suicidal",  "kill",    "hurt",      "harm",
        "cut",        "wanting",     "wanted",   "saying",    "say",     "said",      "had",
-       "having",     "mean",        "meant",    "thought"});
+       "having",     "mean",        "meant",    "thought",   "dey",     "fit"});
 }
 
 bool IsVolition(std::string_view w) {

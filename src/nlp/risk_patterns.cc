@@ -1929,7 +1929,8 @@ constexpr PatternDef kPatterns[] = {
      "duolingo|streak|my tweets|the cringe)\\b"},
     {Kind::kMarkCryLaugh, 0, "", "😭|😩|🥲|😅|🫠"},
     {Kind::kMarkTopic, 0, "",
-     "\\b(?:essay|paper|research|prevention|awareness|statistics|stats|rates?|"
+     "\\b(?:essay|assignment|coursework|dissertation|seminar|paper|research|prevention|awareness|"
+     "statistics|stats|rates?|"
      "documentary|article|articles|film|book|novel|character|characters|lyrics|squad|"
      "hotline|lifeline|helpline|lecture|podcast|(?:the|this|that|last|next|latest|new|an|one|"
      "every|first|final) episode|episode (?:of|where|\\d+)|news|"

@@ -895,6 +895,9 @@ TEST_F(RiskTest, ThoughtsSelfHarmAndPlansInOtherVoices) {
            "won't be needing a parking ticket, i'm getting the bus",
            "did art on my arms with henna for the wedding",
            "me corté el pelo otra vez",
+           // A Pidgin denial; an assignment about the topic.
+           "i no dey think to kill myself o, na just say money no dey",
+           "social work assignment: compare self-harm pathways in CAMHS vs adult services",
        }) {
     EXPECT_LE(L(text), RiskLevel::kLow) << text;
   }
