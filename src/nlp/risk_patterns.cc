@@ -1594,7 +1594,9 @@ constexpr PatternDef kPatterns[] = {
      "switch)(?: \\S+){0,6} (?:stop existing|not exist|disappear|just stop|be gone|end it|die)"
      "(?: \\S+){0,4} (?:i'd|i would|id) (?:press|push|hit|flip) it\\b|\\beasier it(?:'d| would|d) "
      "be if i (?:just )?(?:ended it|ended things|died|killed myself)\\b|\\b(?:done|finished) with "
-     "being alive\\b|\\bgiving up on (?:being alive|staying alive)\\b|\\bnot in a passive way\\b|"
+     "being alive\\b|\\bgiving up on (?:being alive|staying alive)\\b|\\bnot in a passive "
+     "way\\b|\\bnot a specific (?:way|method)(?: \\S+){0,3} (?:reading|"
+     "looking|read|looked) about (?:people|others|those) who did it\\b|"
      "\\bi(?:'d| would|d) have ended it (?:already|by now|long ago)\\b|\\b(?:can't|cant|cannot) "
      "see myself (?:staying|being|still being) (?:alive|here)\\b|\\b(?:wanted|want|wanting|wanna) "
      "to "
@@ -1647,7 +1649,9 @@ constexpr PatternDef kPatterns[] = {
      "bag|drawer)\\b|\\b(?:the "
      ")?(?:shed|garage|barn|loft)(?:'s| has) got everything i need\\b"},
     {Kind::kGiving, 0, "giving_away",
-     "\\b(?:told|said to) (?:my )?\\w+ (?:she|he|they) can have (?:my|the) \\w+"},
+     "\\b(?:told|said to) (?:my )?(?:\\w+ ){1,2}(?:she|he|they) can have (?:my|the) "
+     "\\w+|\\b(?:take "
+     "care of|look after|have|keep) my (?:\\w+ ){0,2}(?:when|after|once) i'm gone(?: \\.| ,|$)"},
     // Research: the insurance's suicide clause, whether one would wake up.
     {Kind::kResearch, 0, "method",
      "\\blife insurance(?: \\S+){0,3} (?:pays out|pay out|covers it|will pay)(?: \\S+){0,3} after "
@@ -1785,6 +1789,10 @@ constexpr PatternDef kPatterns[] = {
      "\\bneed to know if i need another way\\b|\\b(?:tallest|highest)(?: \\S+){0,6} (?:lock|close|"
      "shut) the roof\\b"},
     {Kind::kIntentBare, 0, "intent",
+     "\\b(?:don't|dont|do not) (?:try (?:and |to )?)?talk me out of it\\b|\\bwhen i do it(?: "
+     "\\.|$)|"
+     "\\b(?:i don't|i dont|ion|i ain't) (?:got|have) (?:much|long) (?:time )?left (?:on "
+     "here|here)\\b|"
      "\\b(?:the )?character is (?:basically |just |literally )?me\\b|\\bwon't be needing a "
      "(?:parking )?ticket\\b|\\bsomewhere quiet when i go\\b"},
     // ---- Categories ----------------------------------------------------------------------

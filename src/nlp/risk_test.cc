@@ -877,6 +877,13 @@ TEST_F(RiskTest, ThoughtsSelfHarmAndPlansInOtherVoices) {
            "my stash is 3 months of seroquel. just waiting for the flat to be empty",
            "how many paracetamol is definitely enough. the character is basically me",
            "is it true car exhaust can't kill you anymore? need to know if i need another way",
+           "is the deck open at night? somewhere quiet when i go. don't try and talk me out of it",
+           "ion got much time left on here fr. told my cousin to take care of my dog when i'm "
+           "gone.",
+           "told my best friend she can have my records 'if anything happens'. i didn't laugh. "
+           "i've already boxed them up",
+           "I've told the school I'm moving schools. It's just so they don't ask questions after "
+           "Friday, when I do it.",
        }) {
     EXPECT_GE(L(text), RiskLevel::kHigh) << text;
   }
@@ -895,6 +902,9 @@ TEST_F(RiskTest, ThoughtsSelfHarmAndPlansInOtherVoices) {
            "won't be needing a parking ticket, i'm getting the bus",
            "did art on my arms with henna for the wedding",
            "me corté el pelo otra vez",
+           "don't try to talk me out of it, i'm buying the red car",
+           "when i do it i'll post pics",
+           "told my sister she can have my old bike",
            // A Pidgin denial; an assignment about the topic.
            "i no dey think to kill myself o, na just say money no dey",
            "social work assignment: compare self-harm pathways in CAMHS vs adult services",
