@@ -1726,8 +1726,8 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:look after|take care of) (?:my|the) (?:\\w+ ){0,2}(?:brother|sister|cat|dog|kids|"
      "boys|girls|mum|mom|son|daughter|babies) for me\\b|\\b(?:this account|my account|this page|"
      "my page) (?:goes|is going|will go) (?:quiet|dark|silent)\\b|\\bwhoever finds my "
-     "(?:phone|body|stuff)\\b|\\btell (?:the |my )?\\w+ no hard feelings\\b|(?:^|\\. )(?:ok |okay "
-     "|right )?(?:\\. )?it's time(?: \\.|$)|\\bthank you for (?:all )?the (?:chats|talks|other "
+     "(?:phone|body|stuff)\\b|\\btell (?:the |my )?\\w+ no hard feelings\\b|\\bthank you for "
+     "(?:all )?the (?:chats|talks|other "
      "nights|late nights)\\b|\\bif you(?:'re| are)? read(?:ing)? this\\b|\\byou were the best "
      "(?:part|thing)\\b"},
     {Kind::kPrepStrong, kFirst, "preparation",
@@ -1735,7 +1735,7 @@ constexpr PatternDef kPatterns[] = {
      "pillow|desk)(?: \\.|$|,| for (?:mum|mom|dad|you|him|her|them|my \\w+))"},
     // ---- Thoughts, self-harm and plans in other voices (risk_train11's classes) -------------
     // Scots, Hinglish, Spanish and Tagalog forms of the commonest sentences; dropped g's.
-    {Kind::kActive, 0, "active_ideation",
+    {Kind::kActive, kFirst, "active_ideation",
      "\\b(?:thinkin|thinking) (?:aboot|about|bout) (?:endin|ending|toppin|topping|killin|killing) "
      "(?:it|masel|mysel|myself)\\b|\\b(?:marna|mar jaana|mar jana) (?:chahta|chahti) "
      "(?:hoon|hu|hun)\\b|\\bjeena nahi (?:chahta|chahti)\\b|\\bkhudkushi\\b|\\bsab khatam kar "
@@ -1777,7 +1777,7 @@ constexpr PatternDef kPatterns[] = {
      "\\w+) to (?:deal with|sort out|chase|clear)\\b|\\bso they don't ask questions after\\b"},
     {Kind::kIntentBare, 0, "intent",
      "\\bi'll know when the day is\\b|\\bwaiting for the (?:flat to be empty|house to be "
-     "empty|right moment)\\b|\\bsomewhere you don't come back from\\b|\\b(?:if|in case) anything "
+     "empty)\\b|\\bsomewhere you don't come back from\\b|\\b(?:if|in case) anything "
      "happens\\b(?: \\S+){0,6} (?:i didn't|i did not|already boxed)\\b|\\bwon't need a bag\\b|"
      "\\bwhen i'm gone(?: \\.| ,)? soon\\b|\\bthen i go(?: \\.|$)|\\b(?:dont|don't) want to spoil "
      "the\\b"},
