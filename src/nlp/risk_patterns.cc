@@ -46,7 +46,7 @@ constexpr std::pair<std::string_view, std::string_view> kPlaceholders[] = {
      "zoloft|seroquel|melatonin|benadryl|nyquil|fentanyl|heroin|morphine|codeine|tramadol|"
      "diazepam|valium|amitriptyline|propranolol|citalopram|fluoxetine|quetiapine|ambien|"
      "zopiclone|co-codamol|naproxen|sleeping tablets|sleeping meds|antidepressant|"
-     "prescription|pain meds)"},
+     "prescription|pain meds|endone)"},
     {"{MEANS}",
      "(?:rope|ropes|noose|gun|guns|glock|pistol|rifle|shotgun|handgun|revolver|firearm|bullets|"
      "ammo|razor|razors|razor blades?|blades?|knife|knives|bottle of \\w+|charcoal|hose|helium|"
@@ -831,10 +831,10 @@ constexpr PatternDef kPatterns[] = {
     // kIntentBare, kMeans, kLocationWeak) count when two of them meet (see risk.cc).
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
      "\\b(?:took|taken|swallowed|downed|necked|popped|injected|snorted|chugged|finished|"
-     "emptied) (?:the|my|a|an|his|her|mum's|mom's|dad's|\\w+'s) (?:whole|entire|full) "
+     "emptied|ate) (?:the|my|a|an|his|her|mum's|mom's|dad's|\\w+'s) (?:whole|entire|full) "
      "(?:\\w+ ){0,3}(?:{PILLS}|prescription|supply|stash|month|strip|blister|(?:pack|packet|box|"
      // A packet of biscuits is not a packet of pills: a container needs pills, an end or a link.
-     "bottle)(?: of (?:\\w+ ){0,2}{PILLS}| of (?:them|those|these|it|meds|medication)|{END}| and| "
+     "bottle)(?: of (?:\\S+ ){0,3}{PILLS}| of (?:them|those|these|it|meds|medication)|{END}| and| "
      "in one| at once| from| i| that| which| with| before| after| just| about| around| like| an| a "
      "few| \\d| ago| earlier| last| this| yesterday| today| tonight| now| already| so| too| but))"},
     {Kind::kAttemptNow, kMedicalCat, "attempt_in_progress",
@@ -1496,16 +1496,23 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kContextCue, 0, "farewell", "\\bthat was the (?:whole )?point(?: \\.|$)"},
     {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
      "\\bheart(?:'s| is)? (?:going|beating|racing) (?:really |so |very |super )?(?:fast|quick|"
-     "weird|funny)\\b|\\beverything(?:'s| is) (?:going|gone|getting) (?:slow|slower|blurry|fuzzy|"
-     "dark|far away)\\b|\\btongue (?:feels|is|is going|going) (?:thick|numb|heavy|fat)\\b|"
-     "\\broom(?:'s| is) spinning\\b|\\bcold hands\\b"},
+     "weird|funny)\\b|\\bheart(?:'s| is)? (?:doing a (?:weird )?flutter|pounding weird|all over|"
+     "fluttering|skipping)\\b|\\bpulse(?:'s| is)? (?:all over|racing|weird|going mad)\\b|"
+     "\\beverything(?:'s| is)? (?:going|gone|getting) (?:slow|slower|blurry|fuzzy|dark|far away|"
+     "wobbly|soft|grey|gray)\\b|\\beverything go grey\\b|\\btongue(?:'s| is)? (?:gone |going "
+     "|feels )?(?:thick|numb|heavy|fat)\\b|\\broom(?:'s| is)? (?:tilting|spinning|going away|"
+     "keeps going away|moving)\\b|\\bvision(?:'s| is)? (?:doing a wobble|going|gone|wobbly|blurry|"
+     "funny)\\b|\\b(?:keep|can't stop|cant stop) yawning\\b|\\bfingers? (?:feel|feels) (?:miles "
+     "away|far away|numb|weird)\\b|\\bchest (?:feels |is )?tight\\b|\\blips (?:go|gone|going|are|"
+     "to go) numb\\b|\\bcold hands\\b"},
     // A plea not to be rescued or found, or to be kept company till the end: context for a
     // place, pills taken or a goodbye, nothing alone.
     {Kind::kContextCue, kNoNeg, "farewell",
      "\\b(?:don't|dont|do not|dinnae|no) (?:call|ring|phone|send) (?:the )?(?:cops|police|"
      "ambulance|an ambulance|999|911|112|000|anyone|anybody)\\b|\\b(?:not|won't|wont|i'm not|im "
      "not) calling (?:anyone|anybody|an ambulance|999|911)\\b|\\b(?:don't|dont|do not) (?:trace|"
-     "track|find|look for|come looking for) me\\b|\\btell (?:nobody|naebody|no one|no-one)\\b|"
+     "track) me\\b|\\b(?:don't|dont|do not) come looking\\b|\\btell (?:nobody|naebody|no "
+     "one|no-one)\\b|"
      "\\b(?:don't|dont|do not|dinnae) tell me (?:to|tae) go (?:home|hame)\\b|\\bno le digas a "
      "nadie\\b|\\b(?:can|will|could) you (?:just )?(?:talk to|stay with|stay w|stay on with) me "
      "(?:about anything|till|until|while|for a bit)\\b|\\bstay (?:with|w) me (?:till|until)\\b|"
@@ -1680,19 +1687,8 @@ constexpr PatternDef kPatterns[] = {
      "\\.|$)|"
      "\\bcleared out the (?:whole )?(?:medicine cabinet|meds drawer|medicine drawer|first aid "
      "box)\\b|\\bused everything i had (?:left )?in one go\\b|\\b(?:took|taken|had|swallowed) "
-     "(?:like |about |around )?\\d+ of (?:the|my|those|his|her|mum's|mom's|dad's)\\b|"
-     "\\b(?:necked|ate|swallowed|downed|took|chugged|finished|popped) (?:the|a|my) (?:whole|"
-     "entire|full) (?:bottle|box|packet|pack|tub|strip|supply) of (?:\\S+ ){0,3}(?:{PILLS}|"
-     "endone|pills|tablets)\\b"},
-    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
-     "\\btongue(?:'s| is)? (?:gone |going |feels )?(?:thick|numb|heavy|fat)\\b|\\b(?:keep|can't "
-     "stop|cant stop) yawning\\b|\\bfingers? (?:feel|feels) (?:miles away|far away|numb|weird)\\b|"
-     "\\broom(?:'s| is)? (?:tilting|spinning|going away|keeps going away|moving)\\b|"
-     "\\beverything(?:'s| is)? (?:gone|going|getting) (?:wobbly|soft|grey|gray)\\b|"
-     "\\beverything go grey\\b|\\bvision(?:'s| is)? (?:doing a wobble|going|gone|wobbly|blurry|"
-     "funny)\\b|\\bheart(?:'s| is)? (?:doing a (?:weird )?flutter|pounding weird|all over|"
-     "fluttering|skipping)\\b|\\bpulse(?:'s| is)? (?:all over|racing|weird|going mad)\\b|"
-     "\\bchest (?:feels |is )?tight\\b|\\blips (?:go|gone|going|are|to go) numb\\b"},
+     "(?:like |about |around )?\\d+ of (?:the|my|those|his|her|mum's|mom's|dad's)\\b"},
+
     // Means in place: a ligature on the door handle or the beam, pockets full of stones.
     {Kind::kMeansStrong, 0, "means_access",
      "\\b(?:belt|cord|cable|noose|scarf|dressing gown cord)(?:'s| is)? (?:already (?:on|round|"
@@ -1712,8 +1708,8 @@ constexpr PatternDef kPatterns[] = {
      "park)\\b|\\b(?:edge|far end|end) of the (?:\\w+ )?(?:steps|pier|jetty|"
      "breakwater|quarry|lock)\\b|\\b(?:already|just) (?:climbed|stepped|got) over\\b"},
     {Kind::kContextCue, 0, "farewell",
-     "\\b(?:shoes|coat|phone) off,? (?:going|walking|getting) in\\b|\\b(?:don't|dont|do not) "
-     "come looking\\b|\\bnobody's home (?:till|until)\\b"},
+     "\\b(?:shoes|coat|phone) off,? (?:going|walking|getting) in\\b|\\bnobody's home "
+     "(?:till|until)\\b"},
     // Last words without goodbye: who must not come in first, whose fault it never was, who to
     // look after, the account going quiet.
     {Kind::kFarewellStrong, kNoNeg | kFinal | kFirst, "farewell",

@@ -96,7 +96,8 @@ enum PatternFlag : uint32_t {
                                // bike) explains cuts and bleeding, not pills, gas or a ligature
   kFinal = 1u << 11,           // a goodbye no ordinary goodbye says ("for the last time", "the
                                // mess i'm leaving"): an ordinary "goodnight" or "logging off"
-                               // in the message does not make it ordinary
+                               // in the message does not make it ordinary, nor does laughter
+                               // ("good night forever lol")
 };
 
 struct PatternDef {
