@@ -116,13 +116,14 @@ bool IsKinClitic(std::string_view w) {
 bool IsThirdPerson(std::string_view w) {
   return IsKinClitic(w) ||
          In(w,
-            {"he",       "she",    "they",      "he's",     "she's",      "they're",  "him",
-             "her",      "them",   "his",       "hers",     "their",      "someone",  "somebody",
-             "people",   "person", "guy",       "girl",     "man",        "woman",    "boy",
-             "teen",     "teens",  "teenagers", "students", "character",  "user",     "he'd",
-             "she'd",    "he'll",  "she'll",    "they'll",  "they've",    "they'd",   "celebrity",
-             "actor",    "singer", "himself",   "herself",  "themselves", "friend's", "sister's",
-             "brother's"}) ||
+            {"he",        "she",    "they",      "he's",     "she's",      "they're",  "him",
+             "her",       "them",   "his",       "hers",     "their",      "someone",  "somebody",
+             "people",    "person", "guy",       "girl",     "man",        "woman",    "boy",
+             "teen",      "teens",  "teenagers", "students", "character",  "user",     "he'd",
+             "she'd",     "he'll",  "she'll",    "they'll",  "they've",    "they'd",   "celebrity",
+             "actor",     "singer", "himself",   "herself",  "themselves", "friend's", "sister's",
+             "brother's", "who'd",  "bloke",     "lad",      "patient",    "patients", "client",
+             "clients",   "caller"}) ||
          IsKin(w);
 }
 
@@ -142,9 +143,10 @@ bool IsSecondPerson(std::string_view w) {
 }
 
 bool IsNegator(std::string_view w) {
-  return In(w, {"not",   "never",   "don't", "doesn't", "didn't", "won't",  "wouldn't",
-                "isn't", "aren't",  "ain't", "wasn't",  "no",     "nor",    "dont",
-                "wont",  "wouldnt", "didnt", "doesnt",  "nah",    "neither"});
+  return In(w, {"not",    "never",   "don't", "doesn't", "didn't", "won't",   "wouldn't",
+                "isn't",  "aren't",  "ain't", "wasn't",  "no",     "nor",     "dont",
+                "wont",   "wouldnt", "didnt", "doesnt",  "nah",    "neither", "haven't",
+                "havent", "hasn't",  "hasnt", "hadn't",  "hadnt"});
 }
 
 // Words that may sit between a negator and the negated risk verb ("i'm not going to ...").
@@ -162,7 +164,8 @@ bool IsNegationGlue(std::string_view w) {
        "all",        "considering", "consider", "go",        "through", "with",      "it",
        "myself",     "self",        "anymore",  "suicidal",  "kill",    "hurt",      "harm",
        "cut",        "wanting",     "wanted",   "saying",    "say",     "said",      "had",
-       "having",     "mean",        "meant",    "thought",   "dey",     "fit"});
+       "having",     "mean",        "meant",    "thought",   "dey",     "fit",       "felt",
+       "been"});
 }
 
 bool IsVolition(std::string_view w) {
@@ -314,6 +317,8 @@ class Assessor {
   void Collect(const std::vector<RawMatch>& raw);
   void Judge(Hit& h);
   bool Negated(const Hit& h) const;
+  // "haven't felt suicidal in over a year", "hasn't cut since may": not now, but before.
+  bool NotSince(const Hit& h) const;
   // Whether sentence `s` holds one of `words` (token norms).
   bool SentenceHas(int s, std::initializer_list<std::string_view> words) const;
   // Whether the message names a death: someone died, is dead, killed themselves, a funeral.
@@ -652,6 +657,7 @@ bool Assessor::Distressed(const Hit& h, bool volition_counts) const {
   // assumed ("kms. i can't do this anymore", "i want to die fr").
   for (size_t i = 0; i < NumTokens(); ++i) {
     if (i >= h.first && i <= h.last) continue;
+    if (Norm(i) == "over" && i > 0 && Norm(i - 1) == "rant") continue;  // "rant over."
     if (In(Norm(i),
            {"can't",  "cant",      "anymore",    "tired",    "hate",      "alone",  "lonely",
             "sad",    "depressed", "depression", "hopeless", "worthless", "life",   "die",
@@ -661,6 +667,8 @@ bool Assessor::Distressed(const Hit& h, bool volition_counts) const {
       return true;
     }
     if (Norm(i) == "mean" && i + 1 < NumTokens() && Norm(i + 1) == "it") return true;
+    // "it's not about the exam, it's everything": the trivial cause is the one ruled out.
+    if (i > 0 && In(Norm(i), {"about", "because"}) && IsNegator(Norm(i - 1))) return true;
     // "ending my life i mean": the writer says which thing they meant.
     if (i == h.last + 1 && Norm(i) == "i" && i + 1 < NumTokens() && Norm(i + 1) == "mean") {
       return true;
@@ -740,6 +748,7 @@ bool Assessor::Negated(const Hit& h) const {
       continue;
     }
     if (IsNegator(w)) {
+      if (NotSince(h)) return false;
       // "hard to not think about killing myself", "i keep not killing myself", "trying not to
       // cut": the effort of not doing it is the thought of doing it, not a denial.
       if (i > 0 && sent_of_[i - 1] == h.sentence &&
@@ -751,6 +760,33 @@ bool Assessor::Negated(const Hit& h) const {
       return true;
     }
     if (!IsNegationGlue(w)) return false;
+  }
+  return false;
+}
+
+bool Assessor::NotSince(const Hit& h) const {
+  bool have_not = false;
+  for (int64_t i = static_cast<int64_t>(h.first) - 1, steps = 0; i >= 0 && steps < 6;
+       --i, ++steps) {
+    if (sent_of_[i] != h.sentence) break;
+    if (In(Norm(static_cast<size_t>(i)),
+           {"haven't", "havent", "hasn't", "hasnt", "hadn't", "hadnt"})) {
+      have_not = true;
+      break;
+    }
+  }
+  if (!have_not) return false;
+  for (size_t i = h.last + 1; i < NumTokens() && sent_of_[i] == h.sentence && i <= h.last + 6;
+       ++i) {
+    if (In(Norm(i), {"since", "for"})) return true;
+    if (Norm(i) == "in") {
+      for (size_t j = i + 1; j < NumTokens() && j <= i + 4; ++j) {
+        if (In(Norm(j), {"year", "years", "months", "month", "weeks", "week", "days", "ages",
+                         "forever", "yonks", "decade", "decades", "a while", "while"})) {
+          return true;
+        }
+      }
+    }
   }
   return false;
 }
@@ -904,6 +940,12 @@ void Assessor::Judge(Hit& h) {
     return;
   }
   if (IsRiskKind(k) || k == Kind::kHarmOthers) {
+    // "I saw fresh cuts on her hip": whose body the wound is on decides whose it is.
+    if (h.last + 2 < NumTokens() && In(Norm(h.last + 1), {"on", "across", "in", "all"}) &&
+        In(Norm(h.last + 2), {"her", "his", "their"}) && !(h.flags & rp::kFirst)) {
+      h.fate = Fate::kThirdParty;
+      return;
+    }
     if (!(h.flags & rp::kFirst) && !MatchHasFirstPerson(h)) {
       int who = Subject(h);
       if (who == 3) {
@@ -994,7 +1036,11 @@ void Assessor::Judge(Hit& h) {
                        (h.sentence + 1 < num_sentences_ && (marks_[h.sentence + 1] & kCryLaugh));
     bool trivial = (m & kTrivial) != 0 ||
                    (h.sentence + 1 < num_sentences_ && (marks_[h.sentence + 1] & kTrivial));
-    if (laugh && trivial && !Distressed(h, /*volition_counts=*/false)) {
+    // "If I have to sit through one more resilience workshop, I'm throwing myself off the
+    // fourth floor": the hyperbole's own frame, with a trivial cause, needs no laughter.
+    const bool one_more =
+        (m & kCausal) && SentenceHas(h.sentence, {"one"}) && SentenceHas(h.sentence, {"more"});
+    if ((laugh || one_more) && trivial && !Distressed(h, /*volition_counts=*/false)) {
       h.fate = Fate::kFigurative;
       return;
     }
@@ -1003,7 +1049,7 @@ void Assessor::Judge(Hit& h) {
     h.fate = Fate::kFigurative;
     return;
   }
-  if (!imminent_kind && k != Kind::kAttempt) h.past = SentencePast(h.sentence);
+  if (!imminent_kind && k != Kind::kAttempt) h.past = SentencePast(h.sentence) || NotSince(h);
 }
 
 Risk Assessor::Run(const std::vector<RawMatch>& raw) {
@@ -1045,6 +1091,12 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
     if (h.kind == Kind::kContextCue) any_context = true;
     if (h.kind == Kind::kAccident && (h.flags & rp::kInjuryScene)) injury_scene = true;
     if (h.kind == Kind::kAccident && !(h.flags & rp::kInjuryScene)) any_accident = true;
+  }
+  // "did it with the kitchen knife, on purpose": the scene is where, not how it happened.
+  for (size_t i = 0; i < NumTokens() && injury_scene; ++i) {
+    if (In(Norm(i), {"purpose", "deliberately", "intentionally", "purposely"})) {
+      injury_scene = false;
+    }
   }
 
   // Base levels of the risk signals.
@@ -1239,6 +1291,19 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
           escalated = 4;
         }
         break;
+      case Kind::kOverdoseSymptom: {
+        // Two signs of poisoning and a goodbye ("lips are numb and the room keeps tilting .
+        // sorry mum"): what was taken need not be named.
+        int symptoms = 0;
+        for (const Hit& r : hits_) {
+          if (live(r) && r.kind == Kind::kOverdoseSymptom && !Overlaps(r, h)) ++symptoms;
+        }
+        if (symptoms >= 1 && (any_farewell || any_context)) {
+          h.level = 4;
+          escalated = 4;
+        }
+        break;
+      }
       case Kind::kDoItNow:
         if (ideation_current || any_farewell || any_context) {
           h.level = 4;
@@ -1436,6 +1501,12 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         if (IsEscalator(h.kind) && level == 0) continue;
         if (h.kind == Kind::kAccident) continue;
         signal = patterns_[h.pattern].signal;
+        // Bleeding read as an accident ("sliced my thumb on the mandoline, bleeding through the
+        // towel"): said so, so that the learned reader does not raise it for its words.
+        if ((h.kind == Kind::kAttemptNow || h.kind == Kind::kEngine) && h.level <= 1 &&
+            (any_accident || injury_scene)) {
+          signal = "accident";
+        }
         if (h.past) {
           signal = (h.flags & rp::kSelfHarmCat) ? "past_self_harm" : "past_ideation";
         }

@@ -232,12 +232,12 @@ size_t RiskConcepts::size() const { return table_->count; }
 bool LearnedRaiseAllowed(const Risk& rules, bool touches_concept) {
   // No risk phrase the rules know and no concept of the list: the model read word pairs, not risk.
   if (rules.evidence.empty()) return touches_concept;
-  // Every risk phrase the rules found is someone else's, denied, figurative, topic talk or an
-  // ordinary preparation (a will before an operation): the writer's own risk is not in this
-  // message, whatever its words resemble.
+  // Every risk phrase the rules found is someone else's, denied, figurative, topic talk, an
+  // ordinary preparation (a will before an operation) or an accident (a cut in the kitchen): the
+  // writer's own risk is not in this message, whatever its words resemble.
   return std::any_of(rules.evidence.begin(), rules.evidence.end(), [](const RiskEvidence& e) {
     return e.signal != "third_party" && e.signal != "denial" && e.signal != "figurative" &&
-           e.signal != "topic" && e.signal != "ordinary";
+           e.signal != "topic" && e.signal != "ordinary" && e.signal != "accident";
   });
 }
 

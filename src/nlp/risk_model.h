@@ -10,7 +10,9 @@
 //
 // CombineRisk applies the safety policy: the model may only raise the rules' level, never lower
 // it ("when unsure, escalate"); it may not raise a message whose every risk phrase the rules read
-// as someone else's, denied, figurative or talk about the topic; and where the rules found no risk
+// as someone else's, denied, figurative, talk about the topic, an ordinary preparation or an
+// accident (evidence third_party, denial, figurative, topic, ordinary, accident); and where the
+// rules found no risk
 // phrase at all, it may raise only a message that touches one of the risk concepts of
 // data/lexicons/risk_concepts.txt (RiskConcepts): a bag of words gives "This is working for me
 // right now" and "none of my friends are taking the class" P(imminent) above its threshold, for

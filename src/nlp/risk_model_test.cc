@@ -124,7 +124,7 @@ TEST(CombineRiskTest, SelfHarmKeepsItsCategory) {
 }
 
 TEST(CombineRiskTest, NoRaiseWhenEveryPhraseIsSomeoneElsesOrNotMeant) {
-  for (const char* s : {"third_party", "denial", "figurative", "topic", "ordinary"}) {
+  for (const char* s : {"third_party", "denial", "figurative", "topic", "ordinary", "accident"}) {
     Risk r = CombineRisk(RuleReading(RiskLevel::kNone, {s}), RiskLevel::kHigh, true, 10);
     EXPECT_EQ(r.level, RiskLevel::kNone) << s;
   }
@@ -150,7 +150,8 @@ TEST(CombineRiskTest, LearnedRaiseAllowedIsThePolicyTheTrainingRecipeCounts) {
   EXPECT_TRUE(LearnedRaiseAllowed(RuleReading(RiskLevel::kNone, {}), true));
   EXPECT_TRUE(LearnedRaiseAllowed(RuleReading(RiskLevel::kLow, {"hopelessness"}), false));
   // Someone else's, denied, figurative or topic talk: closed, concept or not.
-  for (const char* signal : {"third_party", "denial", "figurative", "topic", "ordinary"}) {
+  for (const char* signal :
+       {"third_party", "denial", "figurative", "topic", "ordinary", "accident"}) {
     EXPECT_FALSE(LearnedRaiseAllowed(RuleReading(RiskLevel::kNone, {signal}), true)) << signal;
   }
   EXPECT_TRUE(

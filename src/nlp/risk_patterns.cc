@@ -1009,7 +1009,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:chopping|cooking|shaving|mandoline|mandolin|coleslaw|grater|dog bit|bit me|"
      "bitten|slipped on|slipped and fell|onions?|kitchen|tripped|fell off|"
      "washing up|broken glass|sports|football|rugby|climbing accident|gashed|grazed|on a fence|on "
-     "the farm|bike)\\b"},
+     "the farm|bike|angle grinder|grinder|circular saw|chisel|stanley knife|foreman|on site|"
+     "workbench)\\b|\\bcut (?:my )?(?:foot|feet|hand|finger|thumb|toe|knee|leg|shin|heel|"
+     "palm|lip|head) (?:open )?on (?:a|the|some)\\b"},
     {Kind::kAccident, 0, "medical",
      "\\b(?:instead of one|instead of 1|forgot i (?:already )?took|double dose|twice by "
      "mistake)\\b"},
@@ -1077,8 +1079,9 @@ constexpr PatternDef kPatterns[] = {
     // A relationship ended, not a life: "it was right to end it", "end it with him".
     {Kind::kVeto, 0, "figurative",
      "\\b(?:was|were) (?:the )?right (?:thing )?to end it(?: (?:\\.|!|\\?|;|,|and|but|when|because|"
-     "after|before|with)|$)|\\bend it with (?:him|her|them|my "
-     "(?:ex|boyfriend|girlfriend|partner|husband|wife|bf|gf|fiance|fiancee))\\b"},
+     "after|before|with)|$)|\\bend (?:it|things) (?:with|w|w/) (?:him|her|them|my "
+     "(?:ex|boyfriend|girlfriend|partner|husband|wife|bf|gf|fiance|fiancee|situationship|fwb|man|"
+     "girl|guy|boo|date))\\b"},
     {Kind::kVeto, 0, "figurative",
      "\\b(?:note|notes|letter|letters) (?:to|for|about) (?:the|my|our) (?:landlord|teacher|school|"
      "boss|manager|council|doctor|gp|bank|neighbou?r|tutor|professor|lecturer|office|hr|"
@@ -1791,6 +1794,168 @@ constexpr PatternDef kPatterns[] = {
      "here|here)\\b|"
      "\\b(?:the )?character is (?:basically |just |literally )?me\\b|\\bwon't be needing a "
      "(?:parking )?ticket\\b|\\bsomewhere quiet when i go\\b"},
+    // ---- The twelfth batch's classes (risk_train12: a chat half and a posts half) -------------
+    // A goodbye the other person does not know is one; "it was nobody's fault . bye"; "this is
+    // it . bye"; "it's happening . i love you mum".
+    {Kind::kFarewellStrong, kNoNeg | kFinal | kFirst, "farewell",
+     "\\b(?:doesn't|don't|didn't|doesnt|dont|didnt) know (?:it's|its|it is|it was|this is|this "
+     "was|that it's|that this is) (?:the )?(?:last time (?:i'll|ill|i will|i get to|i'm|we'll|"
+     "(?:she|he|they|you)(?:'ll| will) (?:see|hear|hug) me)|goodbye|a goodbye|my goodbye)\\b"},
+    {Kind::kFarewellStrong, kNoNeg | kFinal, "farewell",
+     "\\b(?:wasn't|wasnt|isn't|isnt|was not|is not) (?:anyone's|anyones|anybody's|anybodys|any "
+     "of your|any of ur|nobody's) fault\\b(?: \\S+){0,6} (?:bye|goodbye)(?: x+)?(?: \\.|$)|"
+     "(?:^|\\. |, )this is it (?:\\. |, )?(?:bye|goodbye)(?: x+| all| everyone| now)?(?: "
+     "\\.|$)"},
+    {Kind::kDoItNow, 0, "intent",
+     "(?:^|\\. |, |okay |ok )(?:it's|its|it is) (?:happening|time)(?: now)? \\. i love "
+     "(?:you|u)\\b"},
+    // Thoughts in other words: the wheel on the flyover, the ways, the fight given up, the only
+    // thing stopping me, a wish to do something about it, a coward's "if".
+    {Kind::kActive, 0, "active_ideation",
+     "\\b(?:think|thinking|thought|urge|tempted) (?:about |of )?(?:to )?(?:just )?(?:turning|"
+     "yanking|jerking|swerving|pulling|letting go of) the (?:steering )?wheel\\b|"
+     "\\b(?:think|thinking|thought|urge|tempted) (?:about |of )?(?:to )?(?:just )?(?:swerv\\w*|"
+     "steer\\w*|veer\\w*|driv\\w*|crash\\w*) (?:the car )?(?:into|off) (?:the |a |an )?"
+     "(?:oncoming (?:traffic|lorry|truck|car|bus)|wall|tree|barrier|lorry|truck|pillar|river|"
+     "central reservation|median)\\b|"
+     "\\b(?:think|thinking|thought) (?:about|of) (?:the |all the )?(?:different|possible|best|"
+     "easiest|quickest|least painful) ways(?: \\.|$)|"
+     "\\b(?:stop|stopped|give up|gave up|quit) fighting (?:the|these|my|those) (?:thoughts?|"
+     "urges?)(?: \\.| \\?| ,|$| anymore| any more)|"
+     "\\b(?:stop|stopped|stopping) existing on purpose\\b|"
+     "\\b(?:anyone else|anybody else)(?: \\S+){0,12} (?:stop|stopped|give up|gave up) fighting "
+     "(?:the|these|their|those) (?:thoughts?|urges?)(?: \\.| \\?| ,|$)|"
+     "\\b(?:i'd|id|i would) (?:do it|have done it|go through with it)(?: \\S+){0,2} if (?:i "
+     "wasn't|i wasnt|i weren't|i was not|i were not) (?:such |so )?(?:a )?(?:wimp|coward|chicken|"
+     "scared|pussy|weak)\\b"},
+    {Kind::kActive, kFirst | kNoNeg, "active_ideation",
+     "\\bthe only (?:thing|reason|one|person|people) (?:stopping|holding|keeping) me (?:back )?"
+     "(?:is|are|was) (?:my|the thought of my|the thought of|knowing) (?:\\w+ ){0,2}(?:dog|dogs|cat|"
+     "cats|kids?|son|daughter|mum|mom|dad|family|pets?|nan|gran|sister|brother|parents|wife|"
+     "husband|partner|faith|religion|mam)\\b|"
+     "\\b(?:used to be|it was|it started as|it used to be) (?:just )?(?:wishing|wanting|hoping)"
+     "(?: \\S+){0,8} (?:but )?now (?:it's|its|it is) (?:more like |more )?(?:i want to|i wanna|"
+     "wanting to|planning)\\b"},
+    // Asking what an autopsy finds, how high, whether forty of them would do.
+    {Kind::kResearch, 0, "method",
+     "\\b(?:show|shows|showing|turn|turns) up (?:in|on) (?:a |an )?(?:post mortem|postmortem|"
+     "autopsy|tox screen|toxicology(?: report)?)\\b|\\b(?:undetectable|untraceable|detectable|"
+     "traceable) (?:in|on|at|after) (?:a |an )?(?:post mortem|postmortem|autopsy)\\b|"
+     "\\bhow (?:high|tall|far) (?:a |the )?(?:fall|drop|jump|building|bridge|balcony)(?: "
+     "\\S+){0,3} "
+     "(?:to|would|will) (?:\\S+ ){0,2}(?:not survive|be fatal|kill you|kill me|be enough)\\b|"
+     "\\b(?:would|will|is|are) (?:\\d+|twenty|thirty|forty|fifty|a hundred) (?:of )?(?:the |my |"
+     "these |those )?(?:\\d+ ?mg )?(?:ones|{PILLS}) (?:be )?enough\\b"},
+    // A date now, and the calm it brings; a stash counted at night; the note in a pocket.
+    {Kind::kIntentBare, 0, "timeframe",
+     "\\bi (?:have|'ve got|got|picked|chose|set|finally have) (?:a|the) date(?: now)?(?: \\.|$)|"
+     "\\b(?:it )?feels? (?:easier|better|calmer|lighter|more peaceful|peaceful) (?:now "
+     ")?knowing(?: "
+     "\\.|$| when)"},
+    {Kind::kMeans, 0, "means_access",
+     "\\b{PILLS} (?:\\S+ ){0,4}(?:under|in) my (?:bed|mattress|pillow)\\b"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\bi count (?:them|the {PILLS}|my {PILLS}) (?:when|every|at)\\b|\\b(?:did|done|wrote|written|"
+     "finished) (?:the|my) note (?:this|last|on|today|tonight)\\b|\\bnote(?:'s| is)? (?:folded )?"
+     "in my (?:coat |jacket |back )?pocket\\b|\\b(?:it's|its|it is) folded (?:up )?in my (?:coat "
+     "|jacket "
+     "|back )?pocket\\b|\\bfill(?:ing|ed)? my pockets with (?:stones|rocks|bricks)\\b|\\bi know "
+     "which (?:river|bridge|building|cliff|car "
+     "park|tree|train|one)(?: \\.|$)"},
+    // Taken, told in other voices: Tagalog "nainom ko na lahat", patois "mi tek dem all", "all 3
+    // packs of the co-codamol", "after the pills"; a room that keeps tilting.
+    {Kind::kPillsTaken, kMedicalCat | kFirst, "attempt_in_progress",
+     "\\b(?:nainom|ininom|nilunok) ko (?:na )?(?:lahat|ang lahat)\\b|\\bmi (?:tek|take|tek weh|"
+     "swallow) (?:dem|them|di|de) (?:all|whole)\\b|\\b(?:it was|was|took|taken|had) (?:all "
+     ")?(?:\\d+|"
+     "two|three|four|five|both) (?:packs|packets|boxes|bottles|strips) of (?:the |my )?{PILLS}\\b|"
+     "\\bafter (?:the|all the|those|my) {PILLS} (?:\\. )?(?:i )?think it was (?:like |about "
+     "|around )?\\d+\\b"},
+    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
+     "\\broom (?:keeps|won't stop|wont stop) (?:tilting|spinning|moving)\\b|\\bmi belly a hurt\\b|"
+     "\\bi keep sweating\\b"},
+    {Kind::kContextCue, 0, "farewell", "\\bsalamat sa lahat\\b"},
+    // Self-harm in the ways real posts tell it, usually beside "it's not about wanting to die":
+    // cigarettes stubbed out on an arm, a heated spoon, knuckles split on a wall, teeth, a word
+    // carved with a pin, a blade on the thighs.
+    {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
+     "\\b(?:stub(?:bing|bed)?|put(?:ting)?) (?:\\S+ "
+     "){0,2}(?:fags|cigarettes|cigs|ciggies|cigarette|"
+     "fag|joints?) out on my (?:upper |inner |lower |left |right "
+     ")?(?:arm|arms|forearm|forearms|hand|hands|wrist|wrists|thigh|thighs|leg|legs|stomach|belly|"
+     "hip|hips|chest|ankle|ankles|skin|shoulder|shoulders)\\b|\\bheat(?:ing|ed)? (?:up )?(?:a|the) "
+     "(?:teaspoon|spoon|knife|key|"
+     "coin|lighter|metal \\w+)(?: \\S+){0,10} (?:press|pressing|pressed|hold|holding|held|put|"
+     "putting) it (?:onto|on|into|against|to) my\\b|\\b(?:punch|punching|punched|hit|hitting|"
+     "smash|smashing) (?:the |a )?(?:brick |concrete |bathroom |bedroom )?walls?(?: \\S+){0,6} "
+     "(?:till|until) my (?:knuckles|hands?|fists?) (?:split|bleed|bled|bleeding|break|broke)\\b|"
+     "\\b(?:bite|biting|bit) (?:the inside of |into )?my (?:own )?(?:arm|arms|hand|hands|wrist|"
+     "wrists|forearm|forearms)(?: \\S+){0,3} (?:till|until) (?:it|they) (?:bleeds?|bled)\\b|"
+     "\\bcarv(?:e|ing|ed) (?:\\S+ ){0,5}(?:into|on) my (?:upper |inner |lower |left |right "
+     ")?(?:arm|arms|forearm|forearms|hand|hands|wrist|wrists|thigh|thighs|leg|legs|stomach|belly|"
+     "hip|hips|chest|ankle|ankles|skin|shoulder|shoulders)\\b|\\b(?:using|use|used) (?:a|the|my) "
+     "(?:safety pin|pin|compass|scissors|knife|lighter|blade|sharpener blade) on my (?:upper "
+     "|inner |lower |left |right "
+     ")?(?:arm|arms|forearm|forearms|hand|hands|wrist|wrists|thigh|thighs|leg|legs|stomach|belly|"
+     "hip|hips|chest|ankle|ankles|skin|shoulder|shoulders)\\b|"
+     "\\b(?:using|use|used) (?:a|the|my) razor on my (?:upper legs|thighs|arms|wrists|stomach|"
+     "hips|inner arms?)\\b"},
+    // Deeper than ever and not stopping.
+    {Kind::kAttemptNow, kSelfHarmCat | kMedicalCat, "attempt_in_progress",
+     "\\b(?:gone|went|it's|its|it is|cut is) (?:really |too |so |very )?deep(?: \\S+){0,10} "
+     "(?:not stopping|won't stop|wont stop|isn't stopping|can't stop it|keeps bleeding)\\b"},
+    // Counted in words and someone else's box: "about forty of my nan's co-codamol".
+    {Kind::kPillsTaken, kMedicalCat, "attempt_in_progress",
+     "\\b(?:took|taken|had|swallowed) (?:like |about |around |maybe )?(?:twenty|thirty|forty|fifty|"
+     "sixty|seventy|eighty|a hundred|\\d+) of (?:my (?:\\w+'s|\\w+s')|(?:his|her) \\w+)\\b"},
+    {Kind::kContextCue, 0, "farewell",
+     "\\bjust wanted (?:someone|somebody|anyone) to know(?: \\.|$)"},
+    // Found by someone: "I don't want anyone I love to be the one who finds me".
+    {Kind::kPrepStrong, kFirst, "preparation",
+     "\\b(?:don't|dont|do not) want (?:\\S+ ){0,5}to be the (?:one|ones|person|people) "
+     "(?:who|that) "
+     "finds? me\\b|\\bby the time (?:they|he|she|you|my \\w+) (?:read|reads|open|opens|see|sees) "
+     "(?:them|these|it|this|the \\w+)(?: \\S+){0,2} (?:it'll|it will|i'll|i will) be (?:over|"
+     "gone|done|dead)\\b"},
+    {Kind::kIntentBare, 0, "intent",
+     "\\b(?:i've|ive|i have|i) (?:not|haven't|havent) (?:yet )?(?:settled|decided) on when\\b|"
+     "\\bi think i'm (?:nearly|almost|about|finally) ready(?: \\.|$)|\\b(?:i'm|im|i am) (?:nearly|"
+     "almost) ready(?: \\.|$)"},
+    {Kind::kPrepWeak, 0, "preparation",
+     "\\b(?:box|bag|envelope) (?:labelled|labeled|marked) for (?:my|the) \\w+\\b|\\btold (?:people|"
+     "everyone|them|her|him|the \\w+) (?:it was|i was \\S+ (?:\\S+ ){0,4}because of) (?:because "
+     "of )?(?:allergies|my heart|my health|a move|work)\\b|\\bthe last round of (?:visits|"
+     "goodbyes|calls)\\b|\\bthere's nothing wrong with my (?:heart|health|chest|lungs)(?: \\.|$)"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:wondering|wonder|wondered) how (?:people|someone|anyone|they) (?:actually |even "
+     "|really )?(?:go through with (?:it|killing|suicide|ending)|do it)\\b"},
+    // Deaths counted are talk of the topic ("a viaduct that's had a number of suicides"; the
+    // normaliser writes the plural as the singular).
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:a number of|several|many|multiple|two|three|four|\\d+|lots of|a lot of|more|fewer) "
+     "suicides?(?: \\.| ,| on| at| in| there| here| since| this| last| every| a year| per)"},
+    // An accidental double dose: a cold remedy that also holds paracetamol (the same drug twice
+    // is no method and no means).
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:without (?:thinking|realising|realizing)|didn't realise|didn't realize|didnt realise|"
+     "didnt realize|forgot) (?:that )?(?:it|they|the \\w+) (?:also )?(?:has|have|had|contains?|"
+     "contained) {PILLS}\\b"},
+    // A screening question asked is not an answer ("asked the question about harming myself").
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:question|questions) about (?:harming|hurting|killing) (?:myself|yourself|"
+     "themselves)\\b"},
+    // Letters for a grandchild's eighteenth birthday; means locked away from someone at risk;
+    // a medicine asked about for what it treats; a bereavement group's name.
+    {Kind::kVeto, 0, "figurative",
+     "\\bletters? (?:to|for) my (?:\\w+ ){0,2}for (?:their|his|her) (?:\\w+ )?(?:birthdays?|"
+     "weddings?|graduations?)\\b|\\b(?:keeping|kept|keep|locked|locking|lock|hid|hidden|hiding) "
+     "(?:up |away )?(?:all )?(?:the|her|his|their) (?:\\w+ )?(?:{PILLS}|knives|guns?|rope|razors|"
+     "blades) (?:locked|away|hidden|in a lockbox|in the safe|out of (?:reach|the house))\\b|"
+     "\\b(?:tried|trying|try|taking|take|takes|prescribed|on) {PILLS} for (?:my |the |driving "
+     "test |exam |performance )?(?:anxiety|nerves|migraines?|pain|sleep|insomnia|depression|adhd|"
+     "blood pressure|tremors?|headaches?|period pain)\\b|\\b(?:bereavement|bereaved|loss|losses|"
+     "survivors?) (?:by|of|after|from) suicide\\b|\\bsuicide (?:bereavement|loss|survivors?|"
+     "awareness|prevention)\\b"},
     // ---- Categories ----------------------------------------------------------------------
     {Kind::kThirdParty, 0, "third_party",
      "\\b(?:kill|killing|killed|hurt|hurting|hurts|cut|cutting|cuts|harm|harming|harms|"
@@ -1910,7 +2075,8 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kMarkTrivial, 0, "",
      "\\b(?:exams?|test|tests|quiz|quizzes|homework|hw|class|classes|lecture|lectures|"
      "assignments?|essays?|finals|midterms?|math|maths|calculus|chemistry|physics|algebra|"
-     "meeting|meetings|zoom|shift|boss|coworkers?|traffic|commute|songs?|music|playlist|"
+     "meeting|meetings|workshop|workshops|webinar|webinars|powerpoint|training "
+     "day|zoom|shift|boss|coworkers?|traffic|commute|songs?|music|playlist|"
      "game|games|team|match|movie|show|episode|ads?|commercials?|wifi|internet|mondays|monday "
      "mornings?|"
      "sundays|sunday scaries|weather|heat|cold|line|queue|cringe|crush|tripped|embarrass\\w*|fries|"
@@ -2037,6 +2203,8 @@ constexpr PatternDef kPatterns[] = {
      "\\beveryone should (?:have|do|make|write) (?:one|it|this|a will)\\b|"
      "\\bjust being (?:organised|organized|sensible|responsible|practical|prepared)\\b|"
      "\\b(?:fit as a fiddle|in good health|healthy as a horse|nothing wrong with me)\\b|"
+     "\\b(?:cancer|terminal|terminally ill|palliative|hospice|oncologist|chemo|bypass|the "
+     "surgeon|death cleaning)\\b|"
      "\\b(?:emigrat\\w+|relocat\\w+|moving (?:abroad|overseas|countries|house|to))\\b"},
     {Kind::kMarkLyrics, 0, "",
      "\\b(?:banger|karaoke|chorus|lyrics?|song|songs|sings|sang|singing|quote|quoting|line "

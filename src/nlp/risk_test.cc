@@ -913,5 +913,115 @@ TEST_F(RiskTest, ThoughtsSelfHarmAndPlansInOtherVoices) {
   }
 }
 
+TEST_F(RiskTest, WhatPostsAndChatsOfTheTwelfthBatchHid) {
+  // Self-harm told in a post, beside a denial of wanting to die.
+  for (std::string_view text : {
+           "Put my cigarette out on my forearm again last night. I'm not suicidal, it just helps.",
+           "I heated a key with a lighter and held it to my hip. I don't want to die, honestly.",
+           "I punch the garage wall until my knuckles bleed most nights. Not trying to kill "
+           "myself.",
+           "Bit my wrist until it bled in the toilets at school. It's not about dying.",
+           "I've been carving letters into my thigh with a compass. I don't want to kill myself.",
+           "the only thing stopping me is the thought of my mum finding out",
+           "i'd go through with it if i wasn't such a coward",
+           "thinking about swerving into the barrier on the way home again",
+           "i lie awake thinking about the different ways.",
+           "does anyone else just want to give up fighting the thoughts?",
+           "I keep wondering how people actually go through with it.",
+           "It used to be wishing I'd not wake up, but now it's more like I want to do it",
+       }) {
+    EXPECT_GE(L(text), RiskLevel::kModerate) << text;
+  }
+  for (std::string_view text : {
+           "Booked a Travelodge for Friday. I don't want my kids to be the ones who find me.",
+           "Emails are scheduled. By the time they read them it'll be over.",
+           "does codeine show up in an autopsy? asking for no reason, everything is shit",
+           "would 30 of the 200mg ones be enough",
+           "how high does a drop have to be to not survive it",
+           "i've got a date now. it feels easier knowing",
+           "my tablets are in a shoebox under my bed. i count them every night",
+           "gonna fill my pockets with stones. i know which river.",
+           "Left an envelope labelled for my brother on the shelf. I think I'm nearly ready.",
+       }) {
+    EXPECT_GE(L(text), RiskLevel::kHigh) << text;
+  }
+  for (std::string_view text : {
+           "took about thirty of my dad's diazepam an hour ago, i just wanted someone to know",
+           "nainom ko na lahat ng gamot. salamat sa lahat",
+           "mi tek dem all. mi belly a hurt mi",
+           "it was all 2 boxes of the sertraline. ears ringing",
+           "my hands are numb and the room won't stop spinning. sorry mum",
+           "i cut my arm and it's gone really deep, it's not stopping",
+           "it wasn't anyone's fault. bye x",
+           "this is it. bye",
+           "ok it's happening. i love you dad",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kImminent) << text;
+  }
+  // Their ordinary neighbours: someone else's wounds and overdose, deaths counted, a screening
+  // question, an accidental double dose, a relationship ended, a wish over an exam.
+  for (std::string_view text : {
+           "I noticed burns on her arm when she rolled her sleeves up, I'm worried about my sister",
+           "Night shift: a lad who'd taken an overdose, he'll be fine. Debriefed and slept.",
+           "The bridge has had a number of suicides, so the council is fitting barriers.",
+           "The midwife asked the questions about harming myself and I said no, just tired.",
+           "Took Lemsip and then paracetamol without realising it also has paracetamol in. Okay?",
+           "need to end things w my situationship tbh",
+           "cut my heel on a shell at the beach, it bled a bit",
+           "using a razor on my legs for the first time, any tips?",
+           "my ex doesn't know it's the last time she gets my netflix password",
+           "the only thing stopping me from buying it is the price",
+           "i keep the tablets in a box under my bed so the toddler can't reach them",
+           "I know which river we're fishing on Sunday",
+           "I've got a date now! He's taking me bowling",
+           "it's not your fault the car broke down, see you tomorrow",
+           "this is it, the final episode! bye everyone, see you next season",
+           "left a box labelled for my sister in the hall, it's her birthday presents",
+           "Updated the will after the oncologist's news; we're planning a trip too.",
+       }) {
+    EXPECT_LE(L(text), RiskLevel::kLow) << text;
+  }
+}
+
+TEST_F(RiskTest, DenialsInThePerfectAccidentsAndOrdinaryFrames) {
+  // "haven't" denies as "didn't" does; "never felt" as "never was".
+  for (std::string_view text : {
+           "no i haven't hurt myself, just needed a rant",
+           "I haven't had thoughts of ending my life, I'm just knackered",
+           "she asked and no, i havent self harmed",
+           "I never felt suicidal, just scared the whole time",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+  // ... unless it says since when: that is the past, low.
+  for (std::string_view text : {
+           "haven't felt suicidal in over a year, but today was rough",
+           "I haven't cut since I was 15",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kLow) << text;
+  }
+  // Ordinary frames: the hyperbole's "one more" over a trifle, a medicine asked about for what it
+  // treats, means locked away from someone at risk, letters for birthdays, a double dose by
+  // mistake, a bereavement group, a workplace injury.
+  for (std::string_view text : {
+           "If I have to sit through one more webinar on wellbeing I'm jumping off the roof.",
+           "Has anyone tried propranolol for exam nerves on Friday?",
+           "My son said he wants to die. I've locked away all the tablets in the safe for now.",
+           "I've written letters to my grandchildren for their 18th birthdays, it felt lovely.",
+           "Took Lemsip after paracetamol without thinking it also has paracetamol in, am I ok?",
+           "I help run a Survivors of Bereavement by Suicide group on Thursdays.",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kNone) << text;
+  }
+  EXPECT_LE(L("caught my hand with the angle grinder, bleeding through the dressing, off to A&E"),
+            RiskLevel::kLow);
+  // Said to be on purpose, the same scene is self-harm.
+  EXPECT_GE(L("did it with the kitchen knife on purpose and it's bleeding through the towel"),
+            RiskLevel::kModerate);
+  // Not one more trifle: a day like this is no hyperbole.
+  EXPECT_GE(L("if i have to get through one more day like this i'm going to kill myself"),
+            RiskLevel::kModerate);
+}
+
 }  // namespace
 }  // namespace haven::nlp
