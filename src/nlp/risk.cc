@@ -857,6 +857,13 @@ void Assessor::Collect(const std::vector<RawMatch>& raw) {
       if (last >= NumTokens()) continue;
       int s = sent_of_[last];
       if (def.kind == Kind::kMarkBenignFarewell) {
+        // "said I might be away for a while": what the writer told others is the cover story,
+        // not this message's own goodbye.
+        bool told = false;
+        for (size_t j = last, steps = 0; j > 0 && steps < 8 && sent_of_[j - 1] == s; --j, ++steps) {
+          told |= In(Norm(j - 1), {"said", "told", "telling", "saying", "tell"});
+        }
+        if (told) continue;
         benign_farewell_ = true;
       } else if (def.kind == Kind::kMarkMishap) {
         mishap_ = true;

@@ -942,6 +942,9 @@ TEST_F(RiskTest, WhatPostsAndChatsOfTheTwelfthBatchHid) {
            "my tablets are in a shoebox under my bed. i count them every night",
            "gonna fill my pockets with stones. i know which river.",
            "Left an envelope labelled for my brother on the shelf. I think I'm nearly ready.",
+           // A goodbye told to others is the cover story, not this message's own.
+           "Told my flatmate I'd be away for a while. Left a bag labelled for my mum. I'm almost "
+           "ready.",
        }) {
     EXPECT_GE(L(text), RiskLevel::kHigh) << text;
   }
@@ -977,6 +980,7 @@ TEST_F(RiskTest, WhatPostsAndChatsOfTheTwelfthBatchHid) {
            "it's not your fault the car broke down, see you tomorrow",
            "this is it, the final episode! bye everyone, see you next season",
            "left a box labelled for my sister in the hall, it's her birthday presents",
+           "told my boss i'm going offline for the weekend, see you monday",
            "Updated the will after the oncologist's news; we're planning a trip too.",
        }) {
     EXPECT_LE(L(text), RiskLevel::kLow) << text;
