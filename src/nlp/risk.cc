@@ -465,7 +465,8 @@ bool Assessor::ThirdPartySpeaker(const Hit& h) const {
   // "she left and all i can think about is dying": the writer is the subject inside the phrase.
   bool i_inside = false;
   for (uint32_t i = h.first; i <= h.last && i < NumTokens(); ++i) {
-    i_inside |= In(Norm(i), {"i", "i'm", "im", "i've", "ive", "i'd", "i'll"});
+    // ("ill" is how "i'll" is typed: "she doesn't know it's the last time ill say it").
+    i_inside |= In(Norm(i), {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "ill"});
   }
   bool said = false, third = false;
   int steps = 0;
@@ -775,6 +776,8 @@ bool Assessor::NotSince(const Hit& h) const {
       break;
     }
   }
+  // "haven't felt this suicidal in years" compares now with then: it is now.
+  if (h.first > 0 && In(Norm(h.first - 1), {"this", "that", "so"})) return false;
   if (!have_not) return false;
   for (size_t i = h.last + 1; i < NumTokens() && sent_of_[i] == h.sentence && i <= h.last + 6;
        ++i) {

@@ -935,6 +935,7 @@ TEST_F(RiskTest, WhatPostsAndChatsOfTheTwelfthBatchHid) {
   for (std::string_view text : {
            "Booked a Travelodge for Friday. I don't want my kids to be the ones who find me.",
            "Emails are scheduled. By the time they read them it'll be over.",
+           "hugged my brother tonight. he doesn't know it's the last time ill see him",
            "does codeine show up in an autopsy? asking for no reason, everything is shit",
            "would 30 of the 200mg ones be enough",
            "how high does a drop have to be to not survive it",
@@ -1004,6 +1005,8 @@ TEST_F(RiskTest, DenialsInThePerfectAccidentsAndOrdinaryFrames) {
        }) {
     EXPECT_EQ(L(text), RiskLevel::kLow) << text;
   }
+  // ... but "not this bad in years" is a comparison with now.
+  EXPECT_GE(L("i haven't felt this suicidal in years"), RiskLevel::kModerate);
   // Ordinary frames: the hyperbole's "one more" over a trifle, a medicine asked about for what it
   // treats, means locked away from someone at risk, letters for birthdays, a double dose by
   // mistake, a bereavement group, a workplace injury.
