@@ -785,7 +785,7 @@ bool Assessor::NotSince(const Hit& h) const {
     if (Norm(i) == "in") {
       for (size_t j = i + 1; j < NumTokens() && j <= i + 4; ++j) {
         if (In(Norm(j), {"year", "years", "months", "month", "weeks", "week", "days", "ages",
-                         "forever", "yonks", "decade", "decades", "a while", "while"})) {
+                         "forever", "yonks", "decade", "decades", "while"})) {
           return true;
         }
       }
@@ -951,8 +951,15 @@ void Assessor::Judge(Hit& h) {
   }
   if (IsRiskKind(k) || k == Kind::kHarmOthers) {
     // "I saw fresh cuts on her hip": whose body the wound is on decides whose it is.
-    if (h.last + 2 < NumTokens() && In(Norm(h.last + 1), {"on", "across", "in", "all"}) &&
-        In(Norm(h.last + 2), {"her", "his", "their"}) && !(h.flags & rp::kFirst)) {
+    // ("on her birthday" is when, not whose.)
+    if (h.last + 3 < NumTokens() && In(Norm(h.last + 1), {"on", "across", "in"}) &&
+        In(Norm(h.last + 2), {"her", "his", "their"}) &&
+        In(Norm(h.last + 3),
+           {"arm",      "arms",      "wrist",   "wrists",   "thigh", "thighs", "leg",
+            "legs",     "hip",       "hips",    "stomach",  "skin",  "body",   "face",
+            "neck",     "chest",     "back",    "hand",     "hands", "ankle",  "ankles",
+            "shoulder", "shoulders", "forearm", "forearms", "belly"}) &&
+        !(h.flags & rp::kFirst)) {
       h.fate = Fate::kThirdParty;
       return;
     }
@@ -1303,12 +1310,13 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         break;
       case Kind::kOverdoseSymptom: {
         // Two signs of poisoning and a goodbye ("lips are numb and the room keeps tilting .
-        // sorry mum"): what was taken need not be named.
+        // sorry mum"): what was taken need not be named. A goodbye, not any apology: "dizzy and
+        // sick, sorry mum can't make it" is a day off.
         int symptoms = 0;
         for (const Hit& r : hits_) {
           if (live(r) && r.kind == Kind::kOverdoseSymptom && !Overlaps(r, h)) ++symptoms;
         }
-        if (symptoms >= 1 && (any_farewell || any_context)) {
+        if (symptoms >= 1 && any_farewell) {
           h.level = 4;
           escalated = 4;
         }

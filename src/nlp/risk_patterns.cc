@@ -1875,6 +1875,10 @@ constexpr PatternDef kPatterns[] = {
      "\\broom (?:keeps|won't stop|wont stop) (?:tilting|spinning|moving)\\b|\\bmi belly a hurt\\b|"
      "\\bi keep sweating\\b"},
     {Kind::kContextCue, 0, "farewell", "\\bsalamat sa lahat\\b"},
+    // A bare apology as the last words ("... . sorry mum"): a goodbye, weak alone.
+    {Kind::kFarewellWeak, 0, "farewell",
+     "(?:^|\\. )(?:i'm |im |so )?sorry (?:mum|mom|mam|dad|mummy|daddy|everyone|all|guys)(?: "
+     "x+)?(?: \\.)?$"},
     // Self-harm in the ways real posts tell it, usually beside "it's not about wanting to die":
     // cigarettes stubbed out on an arm, a heated spoon, knuckles split on a wall, teeth, a word
     // carved with a pin, a blade on the thighs.

@@ -955,6 +955,8 @@ TEST_F(RiskTest, WhatPostsAndChatsOfTheTwelfthBatchHid) {
            "mi tek dem all. mi belly a hurt mi",
            "it was all 2 boxes of the sertraline. ears ringing",
            "my hands are numb and the room won't stop spinning. sorry mum",
+           // When, not whose: "on their anniversary" is no one else's body.
+           "took all my pills on their anniversary. sorry",
            "i cut my arm and it's gone really deep, it's not stopping",
            "it wasn't anyone's fault. bye x",
            "this is it. bye",
@@ -972,6 +974,7 @@ TEST_F(RiskTest, WhatPostsAndChatsOfTheTwelfthBatchHid) {
            "Took Lemsip and then paracetamol without realising it also has paracetamol in. Okay?",
            "need to end things w my situationship tbh",
            "cut my heel on a shell at the beach, it bled a bit",
+           "so dizzy and numb with this flu, sorry mum can't make lunch",
            "using a razor on my legs for the first time, any tips?",
            "my ex doesn't know it's the last time she gets my netflix password",
            "the only thing stopping me from buying it is the price",
