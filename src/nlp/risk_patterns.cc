@@ -977,8 +977,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:relapsed|relapse|relapsing) (?:with|on|into) (?:sh|self-harm|self harm|cutting|"
      "sh-ing)\\b|\\b(?:took|take|taking) (?:a|the|my) "
      "(?:razor|blade|knife|lighter|scissors|compass|sharpener) to my\\b|\\bsteri(?:-| )?strips?"
-     "\\b|\\b(?:punch|punched|punching|hit|hitting|smashed|smashing) (?:the )?(?:wall|walls|"
-     "door|mirror)(?: \\w+){0,3} (?:until|till|til) (?:my )?(?:knuckles|hands?|fists?|it) "
+     "\\b|\\b(?:punch|punched|punching|hit|hitting|smashed|smashing) (?:the |a )?(?:brick |"
+     "concrete |bathroom |bedroom )?(?:wall|walls|door|mirror)(?: \\w+){0,3} (?:until|till|til) "
+     "(?:my )?(?:knuckles|hands?|fists?|it) "
      "(?:split|bled|bleed|broke|cracked|bruised)\\b|\\b(?:can't|cant|cannot|couldn't) cut "
      "(?:at home|anymore|here|because|so)\\b|\\bdid it again \\. the cutting\\b"},
     {Kind::kShAct, kSelfHarmCat | kTopicSensitive, "self_harm_act",
@@ -1260,8 +1261,9 @@ constexpr PatternDef kPatterns[] = {
      "rafter|hook|loft hatch|pipe|tree)\\b"},
     // Self-harm: "bit my hand till it bled".
     {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
-     "\\b(?:bit|bite|biting|clawed|clawing|punched|punching|pinched|pinching) (?:myself|my "
-     "(?:own )?(?:hand|hands|arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|fingers|knuckles|"
+     "\\b(?:bit|bite|biting|clawed|clawing|punched|punching|pinched|pinching) (?:myself|(?:the "
+     "inside of |into )?my (?:own "
+     ")?(?:hand|hands|arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|fingers|knuckles|"
      "stomach|hips?))(?: \\w+)? (?:till|until|til|untill) (?:it|they|i|my \\w+) (?:bled|bleed|"
      "bleeds|bleeding|bruised|went numb)\\b"},
     // The urge to lean out of a window or over an edge.
@@ -1503,8 +1505,10 @@ constexpr PatternDef kPatterns[] = {
      "fluttering|skipping)\\b|\\bpulse(?:'s| is)? (?:all over|racing|weird|going mad)\\b|"
      "\\beverything(?:'s| is)? (?:going|gone|getting) (?:slow|slower|blurry|fuzzy|dark|far away|"
      "wobbly|soft|grey|gray)\\b|\\beverything go grey\\b|\\btongue(?:'s| is)? (?:gone |going "
-     "|feels )?(?:thick|numb|heavy|fat)\\b|\\broom(?:'s| is)? (?:tilting|spinning|going away|"
-     "keeps going away|moving)\\b|\\bvision(?:'s| is)? (?:doing a wobble|going|gone|wobbly|blurry|"
+     "|feels )?(?:thick|numb|heavy|fat)\\b|\\broom(?:'s| is)? (?:keeps |won't stop |wont stop "
+     ")?(?:tilting|"
+     "spinning|going away|moving)\\b|\\bmi belly a hurt\\b|\\bi keep sweating\\b|\\bvision(?:'s| "
+     "is)? (?:doing a wobble|going|gone|wobbly|blurry|"
      "funny)\\b|\\b(?:keep|can't stop|cant stop) yawning\\b|\\bfingers? (?:feel|feels) (?:miles "
      "away|far away|numb|weird)\\b|\\bchest (?:feels |is )?tight\\b|\\blips (?:go|gone|going|are|"
      "to go) numb\\b|\\bcold hands\\b"},
@@ -1700,7 +1704,8 @@ constexpr PatternDef kPatterns[] = {
      "loft hatch|tree|wardrobe)\\b|\\brope(?:'s| is) (?:up )?(?:on|over|round) the (?:beam|"
      "rafter|banister|bannister|loft hatch)(?: \\S+){0,4} chair under it\\b"},
     {Kind::kMeans, 0, "means_access",
-     "\\b(?:pockets?|rucksack|backpack|bag) (?:full of|filled with|loaded with) (?:stones|rocks|"
+     "\\b(?:(?:pockets?|rucksack|backpack|bag) (?:full of|filled with|loaded with)|fill(?:ing|ed)? "
+     "my pockets with) (?:stones|rocks|"
      "bricks)\\b"},
     {Kind::kLocation, kFirst, "attempt_in_progress",
      "\\b(?:lying|lay|laying|lie|lie down) (?:across|on|between|down on) the (?:rails|tracks|"
@@ -1859,11 +1864,11 @@ constexpr PatternDef kPatterns[] = {
      "finished) (?:the|my) note (?:this|last|on|today|tonight)\\b|\\bnote(?:'s| is)? (?:folded )?"
      "in my (?:coat |jacket |back )?pocket\\b|\\b(?:it's|its|it is) folded (?:up )?in my (?:coat "
      "|jacket "
-     "|back )?pocket\\b|\\bfill(?:ing|ed)? my pockets with (?:stones|rocks|bricks)\\b|\\bi know "
+     "|back )?pocket\\b|\\bi know "
      "which (?:river|bridge|building|cliff|car "
      "park|tree|train|one)(?: \\.|$)"},
     // Taken, told in other voices: Tagalog "nainom ko na lahat", patois "mi tek dem all", "all 3
-    // packs of the co-codamol", "after the pills"; a room that keeps tilting.
+    // packs of the co-codamol", "after the pills".
     {Kind::kPillsTaken, kMedicalCat | kFirst, "attempt_in_progress",
      "\\b(?:nainom|ininom|nilunok) ko (?:na )?(?:lahat|ang lahat)\\b|\\bmi (?:tek|take|tek weh|"
      "swallow) (?:dem|them|di|de) (?:all|whole)\\b|\\b(?:it was|was|took|taken|had) (?:all "
@@ -1871,17 +1876,15 @@ constexpr PatternDef kPatterns[] = {
      "two|three|four|five|both) (?:packs|packets|boxes|bottles|strips) of (?:the |my )?{PILLS}\\b|"
      "\\bafter (?:the|all the|those|my) {PILLS} (?:\\. )?(?:i )?think it was (?:like |about "
      "|around )?\\d+\\b"},
-    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
-     "\\broom (?:keeps|won't stop|wont stop) (?:tilting|spinning|moving)\\b|\\bmi belly a hurt\\b|"
-     "\\bi keep sweating\\b"},
     {Kind::kContextCue, 0, "farewell", "\\bsalamat sa lahat\\b"},
     // A bare apology as the last words ("... . sorry mum"): a goodbye, weak alone.
     {Kind::kFarewellWeak, 0, "farewell",
      "(?:^|\\. )(?:i'm |im |so )?sorry (?:mum|mom|mam|dad|mummy|daddy|everyone|all|guys)(?: "
      "x+)?(?: \\.)?$"},
     // Self-harm in the ways real posts tell it, usually beside "it's not about wanting to die":
-    // cigarettes stubbed out on an arm, a heated spoon, knuckles split on a wall, teeth, a word
-    // carved with a pin, a blade on the thighs.
+    // cigarettes stubbed out on an arm, a heated spoon, a word carved with a pin, a blade on the
+    // thighs. (Knuckles split on a brick wall and teeth in "the inside of my arm" are the older
+    // punch and bite patterns, widened.)
     {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm_act",
      "\\b(?:stub(?:bing|bed)?|put(?:ting)?) (?:\\S+ "
      "){0,2}(?:fags|cigarettes|cigs|ciggies|cigarette|"
@@ -1890,11 +1893,7 @@ constexpr PatternDef kPatterns[] = {
      "hip|hips|chest|ankle|ankles|skin|shoulder|shoulders)\\b|\\bheat(?:ing|ed)? (?:up )?(?:a|the) "
      "(?:teaspoon|spoon|knife|key|"
      "coin|lighter|metal \\w+)(?: \\S+){0,10} (?:press|pressing|pressed|hold|holding|held|put|"
-     "putting) it (?:onto|on|into|against|to) my\\b|\\b(?:punch|punching|punched|hit|hitting|"
-     "smash|smashing) (?:the |a )?(?:brick |concrete |bathroom |bedroom )?walls?(?: \\S+){0,6} "
-     "(?:till|until) my (?:knuckles|hands?|fists?) (?:split|bleed|bled|bleeding|break|broke)\\b|"
-     "\\b(?:bite|biting|bit) (?:the inside of |into )?my (?:own )?(?:arm|arms|hand|hands|wrist|"
-     "wrists|forearm|forearms)(?: \\S+){0,3} (?:till|until) (?:it|they) (?:bleeds?|bled)\\b|"
+     "putting) it (?:onto|on|into|against|to) my\\b|"
      "\\bcarv(?:e|ing|ed) (?:\\S+ ){0,5}(?:into|on) my (?:upper |inner |lower |left |right "
      ")?(?:arm|arms|forearm|forearms|hand|hands|wrist|wrists|thigh|thighs|leg|legs|stomach|belly|"
      "hip|hips|chest|ankle|ankles|skin|shoulder|shoulders)\\b|\\b(?:using|use|used) (?:a|the|my) "
