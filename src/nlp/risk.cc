@@ -105,7 +105,7 @@ bool IsKin(std::string_view w) {
           "roomate",  "flatmate",  "fiance",       "buddy",      "mate",      "sibling", "siblings",
           "twin",     "stepson",   "stepdaughter", "homie",      "bf",        "gf",      "babe",
           "fiancee",  "housemate", "teammate",     "bestfriend", "nan",       "gran",    "granny",
-          "grandad"});
+          "grandad",  "cellmate",  "cellie",       "bunkmate",   "padmate"});
 }
 
 // "wife's", "mum's": a kin noun with a possessive or "is"/"has" clitic.
@@ -1303,6 +1303,9 @@ Risk Assessor::Run(const std::vector<RawMatch>& raw) {
         }
         break;
       case Kind::kPillsTaken:
+        // "accidentally took 2 of the night ones on top of the day ones, bit drowsy": a mistake
+        // with symptoms is a medical question, not an attempt.
+        if (any_accident && !ideation_current && !any_farewell) break;
         if (ideation_current || any_farewell || any_context || any_symptom) {
           h.level = 4;
           escalated = 4;

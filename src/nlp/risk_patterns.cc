@@ -1959,6 +1959,128 @@ constexpr PatternDef kPatterns[] = {
      "blood pressure|tremors?|headaches?|period pain)\\b|\\b(?:bereavement|bereaved|loss|losses|"
      "survivors?) (?:by|of|after|from) suicide\\b|\\bsuicide (?:bereavement|loss|survivors?|"
      "awareness|prevention)\\b"},
+    // ---- The thirteenth batch's classes (risk_train13: long posts and late-night chat) --------
+    // Thoughts in other words: Pidgin "i wan comot for dis world", a coward's "if i had the guts",
+    // "stop being", "how to" typed and deleted, forgiveness asked for those who do it.
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\bi (?:wan|want|wanna|go) (?:comot|commot|comot go) (?:for|from|comot) (?:dis|this|di|the) "
+     "world\\b|"
+     "\\b(?:i'd|id|i would) (?:take myself out|do it|end it|go through with it|{SELFKILL})(?: "
+     "\\S+){0,2} if i (?:had|found|got) the (?:guts|balls|nerve|courage|bottle|stomach)\\b|"
+     "\\b(?:should|going to|gonna|want to|wanna|i'll|will|could) (?:just )?(?:actually )?stop "
+     "being(?: \\.| ,|$| alive| here| at all| anymore)|\\bactually stop being(?: \\.| ,|$)|"
+     "\\b(?:typing|typed|type|search|searched|searching|googl\\w*) ' ?how to ' ?(?:in|into) "
+     "(?:google|the search\\w*|my phone|safari|chrome)(?: \\S+){0,2} (?:and|then) "
+     "(?:deleting|delete|deleted|clearing|cleared)\\b"},
+    {Kind::kActive, kFirst, "active_ideation",
+     "\\b(?:god|allah|jesus) (?:forgives?|forgive) (?:people|someone|those|anyone|ppl|ones) who "
+     "(?:do it|did it|kill themselves|take their own lives?|end it)(?: \\S+){0,6} i (?:think "
+     "about|think of|consider|keep thinking about) (?:it|doing it)\\b|"
+     "\\bif (?:you|u) (?:want|wanna) to (?:suicide|kill (?:yourself|urself)|die)(?: \\S+){0,2} "
+     "(?:\\.|,|\\?) (?:well |and |yes |yeah )?i (?:do|really do)(?: want to| wanna)?(?: \\.|$)"},
+    // Research asked "for me" or "for a plan": the liver shut down, how long until passing out.
+    {Kind::kResearch, kFirst, "method",
+     "\\bhow long (?:does it take|do they take|till|until|before)(?: \\S+){0,3} (?:to )?(?:shut "
+     "down|destroy|wreck|fail|kill)(?: \\S+){0,1} (?:your|my|the|a) (?:liver|kidneys?|heart)"
+     "(?: \\S+){0,3} (?:,|\\.)? ?asking for (?:me|myself)\\b|"
+     "\\bhow long (?:till|until|before|does it take (?:to|till|until|before)) (?:you|u|i|someone|"
+     "a person) (?:pass out|passes out|lose consciousness|black out)(?: \\S+){0,6} (?:\\.|,) "
+     "(?:for|it's for) (?:a|the|my) plan\\b"},
+    {Kind::kResearch, kFirst, "method",
+     "\\bworking out where i'd (?:go over|jump|step off|go off)\\b|\\bso (?:it|i) (?:wouldn't|"
+     "won't|doesn't|wouldnt|wont) land on (?:anyone|anybody|someone|a car|the road|people)\\b"},
+    {Kind::kActive, kFirst, "active_ideation", "\\bkill thoughts\\b"},
+    // Preparation told as logistics: a branch checked in the woods, goodbye videos made, a note
+    // written and hidden, the door left unlocked so nobody has to break it, nobody looking
+    // there, a letter timed to arrive after, tablets kept back and counted, a tin of what is
+    // needed.
+    {Kind::kPrepStrong, kFirst, "preparation",
+     "\\b(?:already |i )?(?:checked|tested|picked|found|chose) (?:the|a|which) (?:branch|beam|"
+     "tree)(?: already)?(?: \\.|$| will hold| holds| is strong| it'll hold)"},
+    {Kind::kPrepStrong, kFirst, "preparation",
+     "\\bgoodbye (?:videos?|messages?|letters?|notes?|texts?|emails?) (?:are |is )?(?:all )?"
+     "(?:filmed|recorded|written|done|ready|made|sorted)\\b|"
+     "\\b(?:wrote|written|write|left) (?:a|the|my) (?:note|letter) (?:and|then) (?:hid|hidden|"
+     "hide|put|left|tucked) it\\b|"
+     "\\b(?:left|leaving|leave|unlocked) the (?:\\w+ )?door (?:unlocked|open) so (?:that )?(?:the "
+     "|my |they |nobody |no one |someone )?(?:\\w+ )?(?:doesn't|don't|won't|wont|dont|doesnt|"
+     "does not|will not|do not) (?:have to|need to) (?:break|kick|force|smash)\\b|"
+     "\\b(?:nobody|no one|no-one) will (?:go )?(?:look|looking|think to look|find me)(?: for "
+     "me)? there\\b|"
+     "\\bpost (?:the|my|a) (?:letter|letters|card|note) (?:to \\w+ )?(?:on (?:the )?\\S+ )?so "
+     "(?:it|they) (?:arrives?|gets? there|lands?) (?:after|afterwards|the day after)\\b"},
+    {Kind::kPrepStrong, kFirst, "preparation",
+     "\\b(?:i've|i have|i) (?:counted|added them up|worked it out)(?: them)? and (?:there's|there "
+     "is|i have|i've got) enough(?: now)?\\b|"
+     "\\bkeeping back (?:tablets|pills|meds|medication) from my prescriptions?\\b|"
+     "\\bi have what i need in (?:a|the|my) (?:tin|box|drawer|bag|cupboard|shoebox)\\b|"
+     "\\bhow much of my {PILLS}(?: and the other \\w+)? (?:it )?(?:would|will|it'd) take\\b"},
+    // Places, and being at them: the end of the platform past the sign, the trains that don't
+    // slow down, a parapet with the legs on the outside.
+    {Kind::kLocation, kFirst, "location",
+     "\\b(?:i'm|i am|im) (?:at|on) the (?:far )?end of (?:the )?platform\\b|"
+     "\\bpast the (?:sign|line|barrier|fence|railing) where (?:you're|you are|we're|people are) "
+     "not (?:meant|supposed|allowed) to (?:stand|be|go|climb)\\b|"
+     "\\bmy legs are (?:on the outside|over the (?:edge|side|railing|wall|parapet)|dangling "
+     "over)\\b|"
+     "\\b(?:i'm|i am|im) (?:sitting|standing) on the (?:parapet|railing|ledge|edge)(?: of)?\\b"},
+    {Kind::kIntent, kFirst, "intent",
+     "\\b(?:doesn't|doesnt|don't|dont|won't|wont) (?:slow down|stop) at my station(?: \\S+){0,2} "
+     "(?:\\.|,) (?:i'll|ill|i will|i'm gonna|gonna) be there\\b|"
+     "\\b(?:take|taking) her out on my own(?: \\S+){0,3} and (?:no|not|never|won't|wont) come "
+     "back\\b|"
+     "\\bi want to do it (?:while|before) my (?:hands|body|legs|arms|mind) (?:still )?(?:work|"
+     "works|can|fails?|goes?)\\b|"
+     "\\bi've chosen my (?:\\S+ )?birthday(?: \\S+){0,8} (?:fitting|right|good|best) to stop\\b"},
+    // Taken, told by what it does: "must be the 30 or so co-codamol".
+    {Kind::kPillsTaken, kMedicalCat | kFirst, "attempt_in_progress",
+     "\\b(?:must be|it's|its|that's|probably) the (?:\\d+|twenty|thirty|forty|fifty|whole box of|"
+     "whole packet of) (?:or so |odd )?{PILLS}\\b"},
+    {Kind::kOverdoseSymptom, 0, "overdose_symptoms",
+     "\\b(?:lips|fingers|hands|face|tongue|mouth) (?:are |is |going |keep )?(?:tingling|tingly|"
+     "going numb)\\b"},
+    // Self-harm told by what it does for them: keys dragged across a wrist, "the only thing that
+    // takes the edge off is cutting".
+    {Kind::kShAct, kSelfHarmCat | kFirst, "self_harm",
+     "\\b(?:drag|dragged|dragging|scrape|scraped|scraping|rake|raked|run|ran) my (?:keys?|nails|"
+     "compass|house key|car key) (?:across|along|down|over|into) my (?:wrist|wrists|arm|arms|"
+     "thigh|thighs|stomach|skin|legs?)\\b|"
+     "\\bthe only thing that (?:takes the edge off|helps|works|calms me|stops it) is (?:cutting|"
+     "burning myself|hurting myself|scratching myself)\\b"},
+    // A goodbye to a place or a stage of life, a medal-winner's last exam, a forum left for a
+    // good reason; an older sibling's attempt told in Tagalog.
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:goodbye|bye|farewell) (?:to )?(?:my |our |the )?(?:childhood |old |family )?(?:home|"
+     "house|flat|school|uni|university|college|office|job|city|town)(?: forever)?\\b|"
+     "\\bstop living (?:my|our|your) life (?:around|for|by|in)\\b"},
+    {Kind::kMarkBenignFarewell, 0, "", "\\bi'll pop back\\b"},
+    // An exam passed on the third attempt; a screening question asked and answered; a quota
+    // cut again; a belt off a live wire.
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:on|at|in) (?:my|the|his|her|our) (?:first|second|third|fourth|fifth|sixth|\\d+(?:st|nd|"
+     "rd|th)) attempt\\b|\\b(?:asked|asks|ask|asking) (?:me )?(?:straight out |directly |outright "
+     "|point blank )?(?:whether|if) i'd (?:had|been having|ever had) (?:any )?(?:thoughts of "
+     "(?:suicide|killing myself|self-harm|harming myself)|suicidal thoughts)\\b|\\b(?:quota|quotas|"
+     "budget|budgets|funding|hours|pay|wages|salary|benefits|prices?|rates?|staff|jobs|power|"
+     "electricity|internet|wifi)(?:'s| has| have| is| are| was| were| got)? (?:been )?cut "
+     "again\\b|\\b(?:got|get|getting|gave me|took) a belt (?:off|from) (?:a|the) (?:live )?(?:wire|"
+     "socket|circuit|cable|fence|plug|mains)\\b"},
+    // A double dose by mistake: "accidentally took 2 of the night ones on top of the day ones".
+    {Kind::kAccident, 0, "medical",
+     "\\baccidentally (?:took|taken|swallowed|had|double dosed|doubled)\\b|\\bon top of the "
+     "(?:day|night|morning|evening|other) ones\\b"},
+    {Kind::kThirdParty, 0, "third_party",
+     "\\b(?:kuya|ate|kapatid|pinsan|tita|tito|nanay|tatay|mama|papa|bestfriend|jowa) ko "
+     "(?:nag-?try|nagtangka|sinubukan)(?: daw)? (?:mag-?suicide|magpakamatay)\\b"},
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:kuya|ate|kapatid|pinsan|tita|tito|nanay|tatay|mama|papa|bestfriend|jowa) ko "
+     "(?:nag-?try|nagtangka|sinubukan)(?: daw)? (?:mag-?suicide|magpakamatay)\\b"},
+    {Kind::kVeto, 0, "figurative",
+     "\\blegs? (?:are|is) (?:dead|killing me)\\b|\\bleg day (?:killed|is killing|"
+     "destroyed|murdered) me\\b|\\b(?:jump|jumping|jumped) off the (?:high dive|high board|top "
+     "board|diving board)\\b|\\bphone (?:go|gonna|will|is going to|about to|wan) (?:die|dead)\\b|"
+     "\\b(?:rope|ropes|paracord) for (?:camping|climbing|the tarp|a tarp|the tent|a hammock|the "
+     "hammock|towing|the boat|sailing)\\b"},
     // ---- Categories ----------------------------------------------------------------------
     {Kind::kThirdParty, 0, "third_party",
      "\\b(?:kill|killing|killed|hurt|hurting|hurts|cut|cutting|cuts|harm|harming|harms|"

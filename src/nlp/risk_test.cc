@@ -1032,6 +1032,70 @@ TEST_F(RiskTest, DenialsInThePerfectAccidentsAndOrdinaryFrames) {
   EXPECT_GE(L("if i have to get through one more day like this i'm going to kill myself"),
             RiskLevel::kModerate);
 }
+TEST_F(RiskTest, WhatTheThirteenthBatchsPostsAndNightChatsHid) {
+  // Thoughts in other words.
+  for (std::string_view text : {
+           "this life don tire me, i wan comot for this world",
+           "i'd end it if i had the nerve tbh",
+           "no point in me. maybe i should just stop being.",
+           "i keep typing 'how to' into google then deleting it",
+           "does god forgive people who do it? i think about it every night",
+           "is this where you talk if you want to kill yourself. i do",
+           "kill thoughts again tonight",
+       }) {
+    EXPECT_GE(L(text), RiskLevel::kModerate) << text;
+  }
+  // Research "for me", logistics, places.
+  for (std::string_view text : {
+           "how long does it take paracetamol to destroy your liver, asking for myself",
+           "how long till you pass out if you can't breathe. it's for a plan",
+           "I sat on the top floor of the car park working out where I'd go over.",
+           "checked the branch already. it'll hold",
+           "goodbye messages are all recorded, just need to send them",
+           "wrote a letter and hid it under my pillow, don't tell anyone",
+           "Left the back door unlocked so my brother won't have to break it down.",
+           "Booked a caravan under my middle name, nobody will look there.",
+           "Remember to post the card to Sam on Friday so it arrives after.",
+           "I've counted and there's enough now.",
+           "I've been keeping back tablets from my prescription for months.",
+           "I have what I need in a shoebox in the loft.",
+           "I read how much of my gabapentin it would take.",
+           "the 7:10 doesn't slow down at my station. i'll be there monday",
+           "I want to do it while my hands still work.",
+       }) {
+    EXPECT_GE(L(text), RiskLevel::kHigh) << text;
+  }
+  for (std::string_view text : {
+           "I'm at the far end of platform 4 now.",
+           "I'm standing on the ledge of the multi-storey.",
+           "my legs are over the edge and it's a long way down",
+           "lips tingling. must be the 40 or so tablets",
+       }) {
+    EXPECT_EQ(L(text), RiskLevel::kImminent) << text;
+  }
+  EXPECT_GE(L("I drag my house key across my wrist until it bleeds, most nights"),
+            RiskLevel::kModerate);
+  EXPECT_GE(L("the only thing that takes the edge off is cutting"), RiskLevel::kModerate);
+  // Their ordinary neighbours.
+  for (std::string_view text : {
+           "saying goodbye to our family home on sunday, sad but excited",
+           "last day ever! goodbye uni forever",
+           "I'm done living my life around my ex's moods.",
+           "ready to stop living my life around these pain forums",
+           "Passed my driving test on my fourth attempt!!",
+           "The GP asked me whether I'd had thoughts of suicide and I said no, truthfully.",
+           "Hours have been cut again at the warehouse, I'm skint.",
+           "got a belt off the mains fixing the light, I'm fine, just shaky",
+           "accidentally took my morning tablets twice, feel a bit dizzy, should I worry?",
+           "my cellmate self-harms and I'm the one who calls the officers",
+           "leg day killed me, legs are dead",
+           "jumping off the high dive for the first time tomorrow, nervous",
+           "bought rope for camping, is 15m enough?",
+           "I wish the train would stop being late every single day",
+       }) {
+    EXPECT_LT(L(text), RiskLevel::kModerate) << text;
+  }
+}
 
 }  // namespace
 }  // namespace haven::nlp
