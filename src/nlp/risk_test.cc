@@ -1097,5 +1097,26 @@ TEST_F(RiskTest, WhatTheThirteenthBatchsPostsAndNightChatsHid) {
   }
 }
 
+TEST_F(RiskTest, RealChatIdiomsAndAttemptsYearsAgo) {
+  // An attempt with years or months between is history (low), not one under way.
+  EXPECT_EQ(L("Three years ago I overdosed and spent a week in hospital. I find it hard to talk "
+              "about."),
+            RiskLevel::kLow);
+  EXPECT_EQ(L("i overdosed an hour ago"), RiskLevel::kImminent);
+  // Idioms of ordinary support chats.
+  for (std::string_view text : {
+           "I've been working so hard that I've burned myself out.",
+           "I trade stocks a bit myself, it's stressful",
+           "How can I take some pressure off myself at work?",
+           "My sister thinks I need to end things with him after the cheating.",
+           "We talked for hours and decided to end things, it was mutual.",
+           "I'm planning my exit strategy, I can't work there anymore.",
+           "I've started a new medication that should help with my mood soon.",
+           "Writing letters to friends helps me feel connected.",
+       }) {
+    EXPECT_LT(L(text), RiskLevel::kModerate) << text;
+  }
+}
+
 }  // namespace
 }  // namespace haven::nlp
