@@ -2079,7 +2079,9 @@ constexpr PatternDef kPatterns[] = {
      "\\S+){0,8} (?:work|job|company|boss|career|office|there)\\b|\\b(?:begun|began|started|"
      "starting|start|begin|beginning) (?:a |my |the |on )?(?:new )?(?:medication|meds|"
      "antidepressants?|tablets|pills)\\b|\\bletters? to (?:my )?(?:friends|family|pen ?pals?)(?: "
-     "\\S+){0,2} (?:serves|helps|keeps|works)\\b"},
+     "\\S+){0,2} (?:serves|helps|keeps|works)\\b|\\b(?:who|that) (?:want|wants|wanted|are "
+     "trying|is "
+     "trying|tried|try) to kill me\\b|\\bescape the noose\\b"},
     // A double dose by mistake: "accidentally took 2 of the night ones on top of the day ones".
     {Kind::kAccident, 0, "medical",
      "\\baccidentally (?:took|taken|swallowed|had|double dosed|doubled)\\b|\\bon top of the "

@@ -1113,6 +1113,8 @@ TEST_F(RiskTest, RealChatIdiomsAndAttemptsYearsAgo) {
            "I'm planning my exit strategy, I can't work there anymore.",
            "I've started a new medication that should help with my mood soon.",
            "Writing letters to friends helps me feel connected.",
+           "Bigots who want to kill me don't get to define me.",
+           "He'll escape the noose again, like every scandal before.",
        }) {
     EXPECT_LT(L(text), RiskLevel::kModerate) << text;
   }
