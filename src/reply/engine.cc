@@ -1033,9 +1033,15 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     const bool hurting = (!own.family.empty() && !IsPleasantFamily(own.family) &&
                           (own.stated || own.family != "confused")) ||
                          analysis.sentiment.compound < -0.3;
-    const bool reacts = (reply.strategy == Strategy::kQuestion && plan.tag.empty()) ||
-                        reply.strategy == Strategy::kSuggestion ||
-                        (reply.strategy == Strategy::kInformation && plan.tag.empty());
+    // A restatement says their situation back, so it reacts only when the message itself reads
+    // as painful: "we made a piece of software together, it was sweet" is not met with "that's
+    // such a letdown", whatever feeling the turn before left.
+    const bool painful_words = analysis.sentiment.compound < -0.3;
+    const bool reacts =
+        (reply.strategy == Strategy::kQuestion && plan.tag.empty()) ||
+        (reply.strategy == Strategy::kRestatement && plan.tag.empty() && painful_words) ||
+        reply.strategy == Strategy::kSuggestion ||
+        (reply.strategy == Strategy::kInformation && plan.tag.empty());
     if (v != nullptr && !answered_back && hurting && reacts &&
         (state.assistant_turns() % 2 == 0 || feeling.intensity == Intensity::kStrong)) {
       std::string lower;

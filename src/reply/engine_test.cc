@@ -284,6 +284,32 @@ TEST(Engine, AReactionAnswersAFeelingOfThisMessageNotOfTheOneBefore) {
   EXPECT_TRUE(any);
 }
 
+TEST(Engine, ARestatementReactsOnlyToPainfulWords) {
+  auto reacted = [](const Reply& r) {
+    return std::any_of(r.why.begin(), r.why.end(),
+                       [](const std::string& w) { return w.rfind("reaction:", 0) == 0; });
+  };
+  // Whatever the turn before left, a pleasant situation said back gets no "that's a letdown".
+  for (int turns = 0; turns < 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    c.Send("I didn't get the promotion and I'm so disappointed");
+    for (int i = 0; i < turns; ++i) c.Send("we talked about it for a while at dinner");
+    Reply r = c.Send("We made a piece of software together. It was sweet and we loved it.");
+    if (r.strategy == Strategy::kRestatement) {
+      EXPECT_FALSE(reacted(r)) << r.text;
+    }
+  }
+  // A painful one said back is met with a reaction at least once in a few turns.
+  bool any = false;
+  for (int turns = 0; turns < 6; ++turns) {
+    Conversation c(Shared(), "en-US");
+    for (int i = 0; i < turns; ++i) c.Send("work has been busy lately");
+    Reply r = c.Send("my boss keeps shouting at me in front of everyone and it's awful");
+    any |= r.strategy == Strategy::kRestatement && reacted(r);
+  }
+  EXPECT_TRUE(any);
+}
+
 TEST(Engine, IStatementsNeedSomeoneWhoHurtThem) {
   // "Tell them how you feel using 'I' statements ... How do you think they'd respond?" presumes
   // someone they are at odds with.
