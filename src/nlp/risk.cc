@@ -319,6 +319,8 @@ class Assessor {
   bool Negated(const Hit& h) const;
   // "haven't felt suicidal in over a year", "hasn't cut since may": not now, but before.
   bool NotSince(const Hit& h) const;
+  // Whether "years ago" or "months ago" stands right before or after the hit in its sentence.
+  bool LongAgoBeside(const Hit& h) const;
   // Whether sentence `s` holds one of `words` (token norms).
   bool SentenceHas(int s, std::initializer_list<std::string_view> words) const;
   // Whether the message names a death: someone died, is dead, killed themselves, a funeral.
@@ -1068,12 +1070,22 @@ void Assessor::Judge(Hit& h) {
   }
   if (!imminent_kind && k != Kind::kAttempt) h.past = SentencePast(h.sentence) || NotSince(h);
   // An attempt told with years or months between ("a couple years ago, i overdosed and was in
-  // the hospital for a month") is history, not an attempt under way. Only these long spans: "an
-  // hour ago" and "a while ago" stay open.
-  if (imminent_kind && !(marks_[h.sentence] & kPresentStrong) && SentenceHas(h.sentence, {"ago"}) &&
-      SentenceHas(h.sentence, {"years", "year", "months", "month"})) {
-    h.past = true;
+  // the hospital for a month", "i overdosed two years ago") is history, not an attempt under way.
+  if (imminent_kind && !(marks_[h.sentence] & kPresentStrong) && LongAgoBeside(h)) h.past = true;
+}
+
+bool Assessor::LongAgoBeside(const Hit& h) const {
+  // Only these long spans, and only right beside the act: "an hour ago" and "a while ago" stay
+  // open, and so does "took all my pills because my dad died a year ago".
+  constexpr uint32_t kNear = 4;
+  for (size_t i = 1; i < NumTokens(); ++i) {
+    if (sent_of_[i] != h.sentence || Norm(i) != "ago") continue;
+    const bool long_span = In(Norm(i - 1), {"years", "year", "months", "month"});
+    const bool before = i < h.first && h.first - i <= kNear;
+    const bool after = i > h.last && i - h.last <= kNear;
+    if (long_span && (before || after)) return true;
   }
+  return false;
 }
 
 Risk Assessor::Run(const std::vector<RawMatch>& raw) {

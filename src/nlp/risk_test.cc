@@ -1102,7 +1102,13 @@ TEST_F(RiskTest, RealChatIdiomsAndAttemptsYearsAgo) {
   EXPECT_EQ(L("Three years ago I overdosed and spent a week in hospital. I find it hard to talk "
               "about."),
             RiskLevel::kLow);
+  EXPECT_EQ(L("i overdosed two years ago and ended up in intensive care"), RiskLevel::kLow);
   EXPECT_EQ(L("i overdosed an hour ago"), RiskLevel::kImminent);
+  // The span must be the act's: a death a year ago is why, not when.
+  EXPECT_EQ(L("just took all my pills because my dad died a year ago. sorry"),
+            RiskLevel::kImminent);
+  EXPECT_EQ(L("took all my pills because my dad died a year ago today. i'm sorry mum"),
+            RiskLevel::kImminent);
   // Idioms of ordinary support chats.
   for (std::string_view text : {
            "I've been working so hard that I've burned myself out.",

@@ -262,33 +262,31 @@ TEST(Engine, AfterALayOffWorkIsTheLostJobNotAJobTheyGoTo) {
   }
 }
 
+// Whether the engine put a short emotional reaction before the reply.
+bool Reacted(const Reply& r) {
+  return std::any_of(r.why.begin(), r.why.end(),
+                     [](const std::string& w) { return w.rfind("reaction:", 0) == 0; });
+}
+
 TEST(Engine, AReactionAnswersAFeelingOfThisMessageNotOfTheOneBefore) {
-  auto reacted = [](const Reply& r) {
-    return std::any_of(r.why.begin(), r.why.end(),
-                       [](const std::string& w) { return w.rfind("reaction:", 0) == 0; });
-  };
   for (int turns = 0; turns < 4; ++turns) {
     Conversation c(Shared(), "en-US");
     for (int i = 0; i < turns; ++i) c.Send("things with my family have been tense for weeks");
     c.Send("I didn't get into the course I wanted and I'm so disappointed");
     Reply r = c.Send("do you have any ideas for crafts I could do?");
-    EXPECT_FALSE(reacted(r)) << r.text;
+    EXPECT_FALSE(Reacted(r)) << r.text;
   }
   // A hurt in this message still gets one, at least once in a few turns.
   bool any = false;
   for (int turns = 0; turns < 4; ++turns) {
     Conversation c(Shared(), "en-US");
     for (int i = 0; i < turns; ++i) c.Send("things with my family have been tense for weeks");
-    any |= reacted(c.Send("I'm so disappointed and hurt, what should I do?"));
+    any |= Reacted(c.Send("I'm so disappointed and hurt, what should I do?"));
   }
   EXPECT_TRUE(any);
 }
 
 TEST(Engine, ARestatementReactsOnlyToPainfulWords) {
-  auto reacted = [](const Reply& r) {
-    return std::any_of(r.why.begin(), r.why.end(),
-                       [](const std::string& w) { return w.rfind("reaction:", 0) == 0; });
-  };
   // Whatever the turn before left, a pleasant situation said back gets no "that's a letdown".
   for (int turns = 0; turns < 6; ++turns) {
     Conversation c(Shared(), "en-US");
@@ -296,7 +294,7 @@ TEST(Engine, ARestatementReactsOnlyToPainfulWords) {
     for (int i = 0; i < turns; ++i) c.Send("we talked about it for a while at dinner");
     Reply r = c.Send("We made a piece of software together. It was sweet and we loved it.");
     if (r.strategy == Strategy::kRestatement) {
-      EXPECT_FALSE(reacted(r)) << r.text;
+      EXPECT_FALSE(Reacted(r)) << r.text;
     }
   }
   // A painful one said back is met with a reaction at least once in a few turns.
@@ -305,7 +303,7 @@ TEST(Engine, ARestatementReactsOnlyToPainfulWords) {
     Conversation c(Shared(), "en-US");
     for (int i = 0; i < turns; ++i) c.Send("work has been busy lately");
     Reply r = c.Send("my boss keeps shouting at me in front of everyone and it's awful");
-    any |= r.strategy == Strategy::kRestatement && reacted(r);
+    any |= r.strategy == Strategy::kRestatement && Reacted(r);
   }
   EXPECT_TRUE(any);
 }
