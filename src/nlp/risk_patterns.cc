@@ -1995,8 +1995,8 @@ constexpr PatternDef kPatterns[] = {
     // there, a letter timed to arrive after, tablets kept back and counted, a tin of what is
     // needed.
     {Kind::kPrepStrong, kFirst, "preparation",
-     "\\b(?:already |i )?(?:checked|tested|picked|found|chose) (?:the|a|which) (?:branch|beam|"
-     "tree)(?: already)?(?: \\.|$| will hold| holds| is strong| it'll hold)"},
+     "\\b(?:already |i've |i have |i )?(?:checked|tested) (?:the|a|which) (?:branch|beam|rafter|"
+     "hook)(?: already)?(?: \\.|$| will hold| holds| is strong| it'll hold)"},
     {Kind::kPrepStrong, kFirst, "preparation",
      "\\bgoodbye (?:videos?|messages?|letters?|notes?|texts?|emails?) (?:are |is )?(?:all )?"
      "(?:filmed|recorded|written|done|ready|made|sorted)\\b|"
@@ -2005,15 +2005,15 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:left|leaving|leave|unlocked) the (?:\\w+ )?door (?:unlocked|open) so (?:that )?(?:the "
      "|my |they |nobody |no one |someone )?(?:\\w+ )?(?:doesn't|don't|won't|wont|dont|doesnt|"
      "does not|will not|do not) (?:have to|need to) (?:break|kick|force|smash)\\b|"
-     "\\b(?:nobody|no one|no-one) will (?:go )?(?:look|looking|think to look|find me)(?: for "
-     "me)? there\\b|"
+     "\\b(?:nobody|no one|no-one) will (?:go )?(?:look|looking|think to look)(?: for me)? "
+     "there\\b|"
      "\\bpost (?:the|my|a) (?:letter|letters|card|note) (?:to \\w+ )?(?:on (?:the )?\\S+ )?so "
-     "(?:it|they) (?:arrives?|gets? there|lands?) (?:after|afterwards|the day after)\\b"},
+     "(?:it|they) (?:arrives?|gets? there|lands?) (?:after|afterwards)(?: \\.|$| i'm gone| i've "
+     "gone)"},
     {Kind::kPrepStrong, kFirst, "preparation",
      "\\b(?:i've|i have|i) (?:counted|added them up|worked it out)(?: them)? and (?:there's|there "
      "is|i have|i've got) enough(?: now)?\\b|"
      "\\bkeeping back (?:tablets|pills|meds|medication) from my prescriptions?\\b|"
-     "\\bi have what i need in (?:a|the|my) (?:tin|box|drawer|bag|cupboard|shoebox)\\b|"
      "\\bhow much of my {PILLS}(?: and the other \\w+)? (?:it )?(?:would|will|it'd) take\\b"},
     // Places, and being at them: the end of the platform past the sign, the trains that don't
     // slow down, a parapet with the legs on the outside.
@@ -2021,9 +2021,9 @@ constexpr PatternDef kPatterns[] = {
      "\\b(?:i'm|i am|im) (?:at|on) the (?:far )?end of (?:the )?platform\\b|"
      "\\bpast the (?:sign|line|barrier|fence|railing) where (?:you're|you are|we're|people are) "
      "not (?:meant|supposed|allowed) to (?:stand|be|go|climb)\\b|"
-     "\\bmy legs are (?:on the outside|over the (?:edge|side|railing|wall|parapet)|dangling "
-     "over)\\b|"
-     "\\b(?:i'm|i am|im) (?:sitting|standing) on the (?:parapet|railing|ledge|edge)(?: of)?\\b"},
+     "\\bmy legs are (?:on the outside|over the (?:railing|railings|parapet|barrier))\\b|"
+     "\\b(?:i'm|i am|im) (?:sitting|standing) on the (?:parapet|railing|railings|ledge|edge of the "
+     "(?:roof|bridge|cliff|building|platform|car park|multi-storey))\\b"},
     {Kind::kIntent, kFirst, "intent",
      "\\b(?:doesn't|doesnt|don't|dont|won't|wont) (?:slow down|stop) at my station(?: \\S+){0,2} "
      "(?:\\.|,) (?:i'll|ill|i will|i'm gonna|gonna) be there\\b|"
@@ -2057,7 +2057,8 @@ constexpr PatternDef kPatterns[] = {
     // An exam passed on the third attempt; a screening question asked and answered; a quota
     // cut again; a belt off a live wire.
     {Kind::kVeto, 0, "figurative",
-     "\\b(?:on|at|in) (?:my|the|his|her|our) (?:first|second|third|fourth|fifth|sixth|\\d+(?:st|nd|"
+     "\\b(?:passed|cleared|got|made|won|did|finished|got in|got through) (?:it |the \\w+ |my \\w+ "
+     ")?(?:on|at|in) (?:my|the|his|her|our) (?:first|second|third|fourth|fifth|sixth|\\d+(?:st|nd|"
      "rd|th)) attempt\\b|\\b(?:asked|asks|ask|asking) (?:me )?(?:straight out |directly |outright "
      "|point blank )?(?:whether|if) i'd (?:had|been having|ever had) (?:any )?(?:thoughts of "
      "(?:suicide|killing myself|self-harm|harming myself)|suicidal thoughts)\\b|\\b(?:quota|quotas|"

@@ -1054,11 +1054,10 @@ TEST_F(RiskTest, WhatTheThirteenthBatchsPostsAndNightChatsHid) {
            "goodbye messages are all recorded, just need to send them",
            "wrote a letter and hid it under my pillow, don't tell anyone",
            "Left the back door unlocked so my brother won't have to break it down.",
-           "Booked a caravan under my middle name, nobody will look there.",
+           "Booked a caravan under my middle name, nobody will think to look there.",
            "Remember to post the card to Sam on Friday so it arrives after.",
            "I've counted and there's enough now.",
            "I've been keeping back tablets from my prescription for months.",
-           "I have what I need in a shoebox in the loft.",
            "I read how much of my gabapentin it would take.",
            "the 7:10 doesn't slow down at my station. i'll be there monday",
            "I want to do it while my hands still work.",
@@ -1068,7 +1067,7 @@ TEST_F(RiskTest, WhatTheThirteenthBatchsPostsAndNightChatsHid) {
   for (std::string_view text : {
            "I'm at the far end of platform 4 now.",
            "I'm standing on the ledge of the multi-storey.",
-           "my legs are over the edge and it's a long way down",
+           "my legs are over the railing and it's a long way down",
            "lips tingling. must be the 40 or so tablets",
        }) {
     EXPECT_EQ(L(text), RiskLevel::kImminent) << text;
@@ -1076,6 +1075,8 @@ TEST_F(RiskTest, WhatTheThirteenthBatchsPostsAndNightChatsHid) {
   EXPECT_GE(L("I drag my house key across my wrist until it bleeds, most nights"),
             RiskLevel::kModerate);
   EXPECT_GE(L("the only thing that takes the edge off is cutting"), RiskLevel::kModerate);
+  // An attempt counted is still one: only an exam passed "on my third attempt" is ordinary.
+  EXPECT_GE(L("in hospital again, on my third attempt i took 40 of them"), RiskLevel::kHigh);
   // Their ordinary neighbours.
   for (std::string_view text : {
            "saying goodbye to our family home on sunday, sad but excited",
@@ -1092,6 +1093,11 @@ TEST_F(RiskTest, WhatTheThirteenthBatchsPostsAndNightChatsHid) {
            "jumping off the high dive for the first time tomorrow, nervous",
            "bought rope for camping, is 15m enough?",
            "I wish the train would stop being late every single day",
+           "we picked the tree already.",
+           "I'm sitting on the edge of my bed, can't sleep",
+           "sat on the pier, my legs are dangling over the water",
+           "Post the card to Gran on Friday so it arrives after her birthday party.",
+           "I cleared the exam on my third attempt!",
        }) {
     EXPECT_LT(L(text), RiskLevel::kModerate) << text;
   }
