@@ -95,17 +95,17 @@ bool IsFirstPerson(std::string_view w) {
 
 bool IsKin(std::string_view w) {
   return In(
-      w, {"friend",   "friends",   "bff",          "bestie",     "brother",   "sister",  "bro",
-          "sis",      "mom",       "mum",          "mother",     "dad",       "father",  "son",
-          "daughter", "kid",       "kids",         "child",      "cousin",    "aunt",    "uncle",
-          "grandma",  "grandpa",   "girlfriend",   "boyfriend",  "wife",      "husband", "partner",
-          "ex",       "roommate",  "classmate",    "coworker",   "colleague", "stepdad", "stepmom",
-          "niece",    "nephew",    "student",      "neighbour",  "neighbor",  "cat",     "dog",
-          "pet",      "parents",   "teacher",      "boss",       "professor", "patient", "client",
-          "roomate",  "flatmate",  "fiance",       "buddy",      "mate",      "sibling", "siblings",
-          "twin",     "stepson",   "stepdaughter", "homie",      "bf",        "gf",      "babe",
-          "fiancee",  "housemate", "teammate",     "bestfriend", "nan",       "gran",    "granny",
-          "grandad",  "cellmate",  "cellie",       "bunkmate",   "padmate"});
+      w, {"friend", "friends", "bff", "bestie", "brother", "sister", "bro", "sis", "mom", "mum",
+          "mother", "dad", "father", "son", "daughter", "kid", "kids", "child", "cousin", "aunt",
+          "uncle", "grandma", "grandpa", "girlfriend", "boyfriend", "wife", "husband", "partner",
+          "ex", "roommate", "classmate", "coworker", "colleague", "stepdad", "stepmom", "niece",
+          "nephew", "student", "neighbour", "neighbor", "cat", "dog", "pet", "parents", "teacher",
+          "boss", "professor", "patient", "client", "roomate", "flatmate", "fiance", "buddy",
+          "mate", "sibling", "siblings", "twin", "stepson", "stepdaughter", "homie", "bf", "gf",
+          "babe", "fiancee", "housemate", "teammate", "bestfriend", "nan", "gran", "granny",
+          "grandad", "cellmate", "cellie", "bunkmate", "padmate",
+          // Tagalog kin ("kuya ko nag-try daw mag-suicide": my older brother tried).
+          "kuya", "kapatid", "pinsan", "tita", "tito", "nanay", "tatay", "jowa"});
 }
 
 // "wife's", "mum's": a kin noun with a possessive or "is"/"has" clitic.

@@ -1015,7 +1015,7 @@ constexpr PatternDef kPatterns[] = {
      "palm|lip|head) (?:open )?on (?:a|the|some)\\b"},
     {Kind::kAccident, 0, "medical",
      "\\b(?:instead of one|instead of 1|forgot i (?:already )?took|double dose|twice by "
-     "mistake)\\b"},
+     "mistake|on top of the (?:day|night|morning|evening|other) ones)\\b"},
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:nobody|no one|no-one|noone) (?:will|would|is going to|gonna) find me\\b|"
      "\\bpractic\\w* (?:with )?(?:the|a|my) (?:belt|rope|noose|knot|cord|ligature)\\b|"
@@ -1381,11 +1381,13 @@ constexpr PatternDef kPatterns[] = {
      "bridge)\\b(?: \\S+){0,6} without (?:the )?(?:mesh|nets?|fence|fences|barriers?|railings?)\\b|"
      "\\bwhich (?:ones|pills|tablets) (?:don't|dont|do not|won't|wont) hurt\\b|\\bwhich bridges "
      "(?:\\S+ ){0,3}(?:have no|don't have|dont have|without) (?:phones|nets|barriers|fences)\\b"},
-    // Stockpiling one at a time; pretexts for buying the means.
+    // Stockpiling one at a time ("two of the slow-release morphine each day", tablets kept back
+    // from my prescriptions); pretexts for buying the means.
     {Kind::kPrepStrong, 0, "preparation",
      "\\b(?:keeping|kept|been keeping|saving|saved|putting|put|holding) (?:back|aside|by) "
-     "(?:one|a couple|two|some|half) (?:of )?(?:my |the )?\\S+ (?:every|each) (?:night|day|"
-     "morning|week|time)\\b|\\b(?:rope|hose|hosepipe|charcoal)\\b(?: \\S+){0,12} (?:asked if i "
+     "(?:one|a couple|two|some|half) (?:of )?(?:my |the )?\\S+ (?:\\S+ )?(?:every|each) (?:night|"
+     "day|morning|week|time)\\b|\\bkeeping back (?:tablets|pills|meds|medication) from my "
+     "prescriptions?\\b|\\b(?:rope|hose|hosepipe|charcoal)\\b(?: \\S+){0,12} (?:asked if i "
      "was|said i was|thinks i'm|thinks im|told (?:him|her|them) i was) (?:going )?(?:camping|"
      "having a barbecue|doing a barbecue|having a bbq)\\b|\\bcharcoal\\b(?: \\S+){0,14} never "
      "(?:had|have|did|done) a (?:barbecue|bbq)\\b"},
@@ -1990,10 +1992,9 @@ constexpr PatternDef kPatterns[] = {
      "\\bworking out where i'd (?:go over|jump|step off|go off)\\b|\\bso (?:it|i) (?:wouldn't|"
      "won't|doesn't|wouldnt|wont) land on (?:anyone|anybody|someone|a car|the road|people)\\b"},
     {Kind::kActive, kFirst, "active_ideation", "\\bkill thoughts\\b"},
-    // Preparation told as logistics: a branch checked in the woods, goodbye videos made, a note
+    // Preparation told as logistics: a branch tested in the woods, goodbye videos made, a note
     // written and hidden, the door left unlocked so nobody has to break it, nobody looking
-    // there, a letter timed to arrive after, tablets kept back and counted, a tin of what is
-    // needed.
+    // there, a letter timed to arrive after, tablets counted, how much of a medicine it takes.
     {Kind::kPrepStrong, kFirst, "preparation",
      "\\b(?:already |i've |i have |i )?(?:checked|tested) (?:the|a|which) (?:branch|beam|rafter|"
      "hook)(?: already)?(?: \\.|$| will hold| holds| is strong| it'll hold)"},
@@ -2013,7 +2014,6 @@ constexpr PatternDef kPatterns[] = {
     {Kind::kPrepStrong, kFirst, "preparation",
      "\\b(?:i've|i have|i) (?:counted|added them up|worked it out)(?: them)? and (?:there's|there "
      "is|i have|i've got) enough(?: now)?\\b|"
-     "\\bkeeping back (?:tablets|pills|meds|medication) from my prescriptions?\\b|"
      "\\bhow much of my {PILLS}(?: and the other \\w+)? (?:it )?(?:would|will|it'd) take\\b"},
     // Places, and being at them: the end of the platform past the sign, the trains that don't
     // slow down, a parapet with the legs on the outside.
@@ -2081,16 +2081,8 @@ constexpr PatternDef kPatterns[] = {
      "starting|start|begin|beginning) (?:a |my |the |on )?(?:new )?(?:medication|meds|"
      "antidepressants?|tablets|pills)\\b|\\bletters? to (?:my )?(?:friends|family|pen ?pals?)(?: "
      "\\S+){0,2} (?:serves|helps|keeps|works)\\b|\\b(?:who|that) (?:want|wants|wanted|are "
-     "trying|is "
-     "trying|tried|try) to kill me\\b|\\bescape the noose\\b"},
-    // A double dose by mistake: "accidentally took 2 of the night ones on top of the day ones".
-    {Kind::kAccident, 0, "medical",
-     "\\baccidentally (?:took|taken|swallowed|had|double dosed|doubled)\\b|\\bon top of the "
-     "(?:day|night|morning|evening|other) ones\\b"},
+     "trying|is trying|tried|try) to kill me\\b|\\bescape the noose\\b"},
     {Kind::kThirdParty, 0, "third_party",
-     "\\b(?:kuya|ate|kapatid|pinsan|tita|tito|nanay|tatay|mama|papa|bestfriend|jowa) ko "
-     "(?:nag-?try|nagtangka|sinubukan)(?: daw)? (?:mag-?suicide|magpakamatay)\\b"},
-    {Kind::kVeto, 0, "figurative",
      "\\b(?:kuya|ate|kapatid|pinsan|tita|tito|nanay|tatay|mama|papa|bestfriend|jowa) ko "
      "(?:nag-?try|nagtangka|sinubukan)(?: daw)? (?:mag-?suicide|magpakamatay)\\b"},
     {Kind::kVeto, 0, "figurative",

@@ -1030,13 +1030,13 @@ Reply Engine::Answer(ConversationState& state, std::string_view text, const nlp:
     // after a disappointment is not met with "That's such a letdown". Nor is confusion the
     // classifier reads into a question ("do you have any ideas...?") unless they said it.
     const Feeling& own = state.last_turn()->feeling;
+    const bool painful_words = analysis.sentiment.compound < -0.3;
     const bool hurting = (!own.family.empty() && !IsPleasantFamily(own.family) &&
                           (own.stated || own.family != "confused")) ||
-                         analysis.sentiment.compound < -0.3;
+                         painful_words;
     // A restatement says their situation back, so it reacts only when the message itself reads
     // as painful: "we made a piece of software together, it was sweet" is not met with "that's
     // such a letdown", whatever feeling the turn before left.
-    const bool painful_words = analysis.sentiment.compound < -0.3;
     const bool reacts =
         (reply.strategy == Strategy::kQuestion && plan.tag.empty()) ||
         (reply.strategy == Strategy::kRestatement && plan.tag.empty() && painful_words) ||
